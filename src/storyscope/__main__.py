@@ -1,0 +1,3 @@
+from storyscope.cli import main
+
+main()
