@@ -1,0 +1,114 @@
+"""Small text helpers shared by the align modules: tokens, crude stems, stopwords."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "NEGATIONS",
+    "STOPWORDS",
+    "content_terms",
+    "is_dateline_or_caption",
+    "negated",
+    "norm_words",
+    "shorten",
+    "stem",
+    "words",
+]
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
+
+#: Function words ignored when comparing content (lower-case).
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself nor of off on once only or other our ours ourselves
+    out over own same she should so some such than that the their theirs them themselves then
+    there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves said says say
+    saying told according mr mrs ms dr s t d ll m re ve y o also however
+    """.split()
+)
+
+#: Words that flip the polarity of a clause.
+NEGATIONS: frozenset[str] = frozenset(
+    {"not", "no", "never", "n't", "nt", "neither", "nor", "none", "nobody", "nothing", "cannot"}
+)
+
+_ALLCAPS_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[A-Za-z. ]+)?\s*[\u2014\u2013-]\s*$")
+
+
+def words(text: str) -> list[str]:
+    """Word tokens of ``text``, original case, apostrophe clitics kept attached."""
+    return _WORD.findall(text)
+
+
+def norm_words(text: str) -> list[str]:
+    """Lower-cased word tokens with curly apostrophes straightened."""
+    return [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A crude English stem, enough to match ``includes``/``include``/``included``."""
+    w = word.lower().replace("\u2019", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) <= 3 or w.isdigit():
+        return w
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("sses", "ss"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", "e"),
+        ("s", ""),
+    ):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if suffix == "s" and w.endswith("ss"):
+                return w
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed content words of ``text`` (stopwords and negations removed)."""
+    out: set[str] = set()
+    for w in norm_words(text):
+        if w in STOPWORDS or w in NEGATIONS or w.endswith("n't"):
+            continue
+        out.add(stem(w))
+    return out
+
+
+def negated(text: str) -> bool:
+    """Whether ``text`` contains a negation word (``not``, ``never``, ``didn't``...)."""
+    return any(w in NEGATIONS or w.endswith("n't") for w in norm_words(text))
+
+
+def is_dateline_or_caption(text: str) -> bool:
+    """Whether a claim is only a dateline, byline or photo caption, not a statement."""
+    stripped = text.strip()
+    if not stripped:
+        return True
+    if _ALLCAPS_DATELINE.match(stripped):
+        return True
+    if re.match(r"^\(?(?:photo|image|caption|credit|pictured|file photo|video)\b", stripped, re.I):
+        return True
+    return bool(re.match(r"^(?:by|reporting by|editing by)\s+[A-Z]", stripped)) and len(
+        words(stripped)
+    ) <= 8
+
+
+def shorten(text: str, limit: int = 120) -> str:
+    """``text`` on one line, cut at a word boundary with an ellipsis if longer than ``limit``."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "\u2026"

@@ -1,0 +1,380 @@
+"""Contradictions: two outlets state incompatible numbers, dates or polarity.
+
+Only claims that talk about the same thing are compared: claims grouped into the
+same fact, or claims whose sentences are similar (cosine at least
+:data:`LOOSE_COSINE`) *and* share a number, a named entity or enough content
+words. Every check is structural and conservative, because a false alarm costs
+as much trust as a miss:
+
+* ``number``: exactly one quantity of the same kind and unit on each side, and
+  the intervals the texts allow ("more than 40", "about 40", "$40m") do not
+  overlap.
+* ``date``: exactly one resolved date (or one plain duration) on each side, and
+  the values are not compatible (a month contains its days; a duration with a
+  range or limit word such as "within" or "between" is never compared).
+* ``polarity``: near-identical claims where exactly one is negated and the word
+  the negation governs appears, un-negated, in the other claim.
+
+Attribution contradictions come from :mod:`storyscope.align.quote_variants`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from storyscope.align._claims import ClaimRef, ClaimTable
+from storyscope.align._text import NEGATIONS, STOPWORDS, norm_words, shorten, stem
+from storyscope.model import Contradiction, Quantity, TimeExpression
+
+__all__ = [
+    "LOOSE_COSINE",
+    "POLARITY_JACCARD",
+    "find_contradictions",
+    "format_quantity",
+]
+
+#: Sentence cosine above which two claims from different facts are still compared.
+LOOSE_COSINE = 0.5
+#: ... provided they also share a number/entity or this much content-word Jaccard.
+LOOSE_JACCARD = 0.25
+#: Content-word Jaccard two claims need before their polarity is compared.
+POLARITY_JACCARD = 0.5
+#: Cosine two claims need before their polarity is compared (unless in one fact).
+POLARITY_COSINE = 0.6
+#: Relative tolerance for exact numbers (rounding: "$40 million" vs "$40.1 million").
+EXACT_TOLERANCE = 0.005
+#: Relative width of an approximate number ("about 40" -> 36..44).
+APPROX_TOLERANCE = 0.1
+
+_CURRENCIES = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3", "JPY": "\u00a5"}
+_APPROX = {
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "some",
+    "an estimated",
+    "estimated",
+    "almost",
+    "nearly",
+    "close to",
+    "approx",
+    "circa",
+}
+_LOWER_BOUND = {"more than", "over", "at least", "above", "upwards of", "in excess of", "exceeding"}
+_UPPER_BOUND = {"less than", "fewer than", "under", "up to", "at most", "below", "no more than"}
+_BELOW_APPROX = {"almost", "nearly", "close to", "just under"}
+_RANGE_WORDS = frozenset(
+    {
+        "within",
+        "between",
+        "up",
+        "about",
+        "around",
+        "nearly",
+        "almost",
+        "least",
+        "most",
+        "more",
+        "less",
+        "over",
+        "under",
+        "some",
+        "to",
+        "and",
+        "or",
+        "than",
+        "several",
+        "few",
+        "couple",
+    }
+)
+_PERIOD = re.compile(
+    r"^P(?:(?P<y>\d+(?:\.\d+)?)Y)?(?:(?P<mo>\d+(?:\.\d+)?)M)?(?:(?P<w>\d+(?:\.\d+)?)W)?"
+    r"(?:(?P<d>\d+(?:\.\d+)?)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<mi>\d+(?:\.\d+)?)M)?"
+    r"(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
+)
+_PERIOD_SECONDS = {
+    "y": 365 * 86400.0,
+    "mo": 30 * 86400.0,
+    "w": 7 * 86400.0,
+    "d": 86400.0,
+    "h": 3600.0,
+    "mi": 60.0,
+    "s": 1.0,
+}
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    kind: str
+    a: ClaimRef
+    b: ClaimRef
+    explanation: str
+    values: frozenset[str]
+
+
+def format_quantity(q: Quantity) -> str:
+    """Canonical, readable form of a quantity: ``"40,000,000 USD"``, ``"12%"``, ``"57 people"``."""
+    value = q.value
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+    if q.kind == "percent" or q.unit == "percent":
+        text = f"{value:g}%"
+    elif q.unit:
+        text = f"{number} {q.unit}"
+    else:
+        text = number
+    return f"{q.qualifier} {text}" if q.qualifier else text
+
+
+def _interval(q: Quantity) -> tuple[float, float]:
+    v = q.value
+    qual = (q.qualifier or "").lower().strip()
+    low = q.low
+    high = q.high
+    if low is not None and high is not None and (low != high or not qual):
+        if low == high:
+            return low * (1 - EXACT_TOLERANCE), high * (1 + EXACT_TOLERANCE)
+        return low, high
+    if qual in _LOWER_BOUND:
+        return (low if low is not None else v), (high if high is not None else math.inf)
+    if qual in _UPPER_BOUND:
+        return (low if low is not None else 0.0), (high if high is not None else v)
+    if qual in _BELOW_APPROX:
+        return (low if low is not None else v * (1 - APPROX_TOLERANCE)), (
+            high if high is not None else v * (1 + EXACT_TOLERANCE)
+        )
+    if qual in _APPROX or qual:
+        return (low if low is not None else v * (1 - APPROX_TOLERANCE)), (
+            high if high is not None else v * (1 + APPROX_TOLERANCE)
+        )
+    return (low if low is not None else v * (1 - EXACT_TOLERANCE)), (
+        high if high is not None else v * (1 + EXACT_TOLERANCE)
+    )
+
+
+def _unit_key(q: Quantity) -> tuple[str, str] | None:
+    if q.kind == "ordinal" or q.unit is None:
+        return None  # bare numbers ("40") are too ambiguous to compare
+    unit = q.unit.lower()
+    if q.kind == "count":
+        unit = stem(unit)  # "person"/"people" differ: stays strict, "states"/"state" match
+    return (q.kind, unit)
+
+
+def _by_unit(quantities: Iterable[Quantity]) -> dict[tuple[str, str], list[Quantity]]:
+    out: dict[tuple[str, str], list[Quantity]] = {}
+    for q in quantities:
+        key = _unit_key(q)
+        if key is not None:
+            out.setdefault(key, []).append(q)
+    return out
+
+
+def _check_numbers(a: ClaimRef, b: ClaimRef) -> list[_Found]:
+    found: list[_Found] = []
+    qa_by, qb_by = _by_unit(a.quantities), _by_unit(b.quantities)
+    for key in qa_by.keys() & qb_by.keys():
+        if len(qa_by[key]) != 1 or len(qb_by[key]) != 1:
+            continue  # several amounts of one kind: cannot tell which matches which
+        qa, qb = qa_by[key][0], qb_by[key][0]
+        a_lo, a_hi = _interval(qa)
+        b_lo, b_hi = _interval(qb)
+        if a_hi < b_lo or b_hi < a_lo:
+            fa, fb = format_quantity(qa), format_quantity(qb)
+            found.append(
+                _Found(
+                    kind="number",
+                    a=a,
+                    b=b,
+                    explanation=(
+                        f"{a.outlet} says {qa.text} ({fa}); {b.outlet} says {qb.text} ({fb})."
+                    ),
+                    values=frozenset({fa, fb}),
+                )
+            )
+    return found
+
+
+def _date_part(value: str) -> tuple[str, ...] | None:
+    m = _DATE.match(value)
+    if not m:
+        return None
+    return tuple(g for g in m.groups() if g is not None)
+
+
+def _seconds(period: str) -> float | None:
+    m = _PERIOD.match(period.strip().upper())
+    if not m or period.strip().upper() in {"P", "PT"}:
+        return None
+    total = 0.0
+    for name, secs in _PERIOD_SECONDS.items():
+        part = m.group(name)
+        if part is not None:
+            total += float(part) * secs
+    return total
+
+
+def _plain_duration(t: TimeExpression) -> bool:
+    return t.value is not None and not (set(norm_words(t.text)) & _RANGE_WORDS) and "-" not in t.text
+
+
+def _check_dates(a: ClaimRef, b: ClaimRef) -> list[_Found]:
+    found: list[_Found] = []
+    da = [t for t in a.times if t.kind == "date" and t.value]
+    db = [t for t in b.times if t.kind == "date" and t.value]
+    if len(da) == 1 and len(db) == 1:
+        ta, tb = da[0], db[0]
+        pa, pb = _date_part(ta.value or ""), _date_part(tb.value or "")
+        same_words = norm_words(ta.text) == norm_words(tb.text)
+        if pa and pb and not same_words:
+            n = min(len(pa), len(pb))
+            if pa[:n] != pb[:n]:
+                found.append(
+                    _Found(
+                        kind="date",
+                        a=a,
+                        b=b,
+                        explanation=(
+                            f"{a.outlet} gives the date as {ta.text} ({ta.value}); "
+                            f"{b.outlet} gives {tb.text} ({tb.value})."
+                        ),
+                        values=frozenset({str(ta.value), str(tb.value)}),
+                    )
+                )
+    ua = [t for t in a.times if t.kind == "duration"]
+    ub = [t for t in b.times if t.kind == "duration"]
+    if len(ua) == 1 and len(ub) == 1 and _plain_duration(ua[0]) and _plain_duration(ub[0]):
+        ta, tb = ua[0], ub[0]
+        sa, sb = _seconds(ta.value or ""), _seconds(tb.value or "")
+        if sa is not None and sb is not None and sa > 0 and sb > 0 and sa != sb:
+            found.append(
+                _Found(
+                    kind="date",
+                    a=a,
+                    b=b,
+                    explanation=(
+                        f"{a.outlet} says it took {ta.text} ({ta.value}); "
+                        f"{b.outlet} says {tb.text} ({tb.value})."
+                    ),
+                    values=frozenset({str(ta.value), str(tb.value)}),
+                )
+            )
+    return found
+
+
+def _negated_anchor(text: str) -> str | None:
+    """Stem of the first content word after the first negation, if any."""
+    toks = norm_words(text)
+    for i, w in enumerate(toks):
+        if w in NEGATIONS or w.endswith("n't"):
+            for nxt in toks[i + 1 : i + 5]:
+                if nxt in STOPWORDS or nxt in NEGATIONS or nxt in {"be", "been", "being"}:
+                    continue
+                return stem(nxt)
+            return None
+    return None
+
+
+def _check_polarity(a: ClaimRef, b: ClaimRef) -> list[_Found]:
+    if a.negated == b.negated:
+        return []
+    neg, pos = (a, b) if a.negated else (b, a)
+    anchor = _negated_anchor(neg.claim.text)
+    if anchor is None or anchor not in pos.terms:
+        return []
+    return [
+        _Found(
+            kind="polarity",
+            a=a,
+            b=b,
+            explanation=(
+                f"{a.outlet} says \u201c{shorten(a.claim.text)}\u201d; "
+                f"{b.outlet} says the opposite: \u201c{shorten(b.claim.text)}\u201d."
+            ),
+            values=frozenset({"negated:" + neg.outlet, "affirmed:" + pos.outlet}),
+        )
+    ]
+
+
+def find_contradictions(
+    table: ClaimTable,
+    fact_of: Mapping[int, str | None],
+    fact_size: Mapping[str, int],
+) -> tuple[tuple[Contradiction, ...], set[str]]:
+    """Find number, date and polarity contradictions between claims.
+
+    Args:
+        table: The story's claim table.
+        fact_of: Claim row -> id of the fact it belongs to (``None`` if the
+            claim's group was dropped as trivial).
+        fact_size: Fact id -> number of outlets supporting it.
+
+    Returns:
+        The contradictions (deduplicated per fact, kind, outlet pair and
+        values) and the ids of the facts they make contested.
+    """
+    n = len(table.refs)
+    if n < 2:
+        return (), set()
+    codes: dict[str, int] = {}
+    groups = np.asarray(
+        [
+            codes.setdefault(fid, len(codes)) if (fid := fact_of.get(i)) else -1 - i
+            for i in range(n)
+        ]
+    )
+    same_fact = groups[:, None] == groups[None, :]
+    loose = (table.cosine >= LOOSE_COSINE) & (table.shared_key | (table.jaccard >= LOOSE_JACCARD))
+    cand = (same_fact | loose) & (table.score > -1.0)
+    ii, jj = np.nonzero(np.triu(cand, k=1))
+
+    seen: set[tuple[object, ...]] = set()
+    out: list[tuple[tuple[int, int, int, int], Contradiction]] = []
+    contested: set[str] = set()
+    priority = {"number": 0, "date": 1, "polarity": 2}
+    for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
+        a, b = table.refs[i], table.refs[j]
+        if a.outlet == b.outlet:
+            continue
+        in_fact = bool(same_fact[i, j])
+        found = _check_numbers(a, b) + _check_dates(a, b)
+        polar_ok = float(table.jaccard[i, j]) >= POLARITY_JACCARD and (
+            in_fact or float(table.cosine[i, j]) >= POLARITY_COSINE
+        )
+        if polar_ok:
+            found += _check_polarity(a, b)
+        if not found:
+            continue
+        fa, fb = fact_of.get(i), fact_of.get(j)
+        if in_fact or fa == fb:
+            fid = fa
+        else:
+            cands = [f for f in (fa, fb) if f]
+            fid = max(cands, key=lambda f: fact_size.get(f, 0)) if cands else None
+        for item in found:
+            key = (fid, item.kind, frozenset({a.outlet, b.outlet}), item.values)
+            if key in seen:
+                continue
+            seen.add(key)
+            contested.update(f for f in (fa, fb) if f)
+            out.append(
+                (
+                    (priority[item.kind], a.doc, a.claim.start, b.doc),
+                    Contradiction(
+                        kind=item.kind,
+                        explanation=item.explanation,
+                        a=item.a.sentence,
+                        b=item.b.sentence,
+                        fact=fid,
+                    ),
+                )
+            )
+    out.sort(key=lambda x: x[0])
+    return tuple(c for _, c in out), contested

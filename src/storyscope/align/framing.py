@@ -1,0 +1,334 @@
+"""Framing: how each outlet words the story.
+
+* ``hedges`` and ``anonymous_sources`` cite the analyze stage's cues verbatim.
+* ``labels`` list one thing named differently across articles, from three
+  sources: the editable lexicon ``storyscope/data/variants.toml`` (Burma /
+  Myanmar, militants / fighters, ...); near-identical spellings of named
+  entities ("Velmora" / "Velmorra"); and single-word substitutions between the
+  aligned sentences of one fact ("strikers" / "protesters").
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import logging
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from storyscope.align._claims import ClaimTable
+from storyscope.align._text import NEGATIONS, STOPWORDS, norm_words, stem
+from storyscope.errors import ConfigError
+from storyscope.model import AnalyzedArticle, Citation, Framing, Label
+
+__all__ = ["VariantGroup", "find_framing", "load_variants"]
+
+logger = logging.getLogger(__name__)
+
+#: Entity labels whose spellings are compared.
+SPELLING_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT"})
+#: Shortest entity (in characters) considered for spelling variants.
+MIN_SPELLING_LEN = 5
+#: difflib ratio two aligned claims need before their word substitutions count.
+SUBSTITUTION_RATIO = 0.6
+
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december today yesterday tomorrow morning "
+    "evening night afternoon week month year".split()
+)
+_NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety hundred thousand million billion trillion dozen dozens hundreds thousands millions "
+    "first second third fourth fifth sixth seventh eighth ninth tenth half quarter".split()
+)
+_SPEECH = frozenset(
+    "said says told added stated announced explained noted claimed insisted argued warned "
+    "confirmed reported wrote asked replied".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class VariantGroup:
+    """One lexicon entry: a concept and the terms that name it."""
+
+    concept: str
+    terms: tuple[str, ...]
+    line: int
+
+
+def _default_path() -> Path:
+    return Path(str(resources.files("storyscope") / "data" / "variants.toml"))
+
+
+@functools.cache
+def _load_cached(path: str) -> tuple[VariantGroup, ...]:
+    return _parse_variants(Path(path))
+
+
+def load_variants(path: str | Path | None = None) -> tuple[VariantGroup, ...]:
+    """Load a variant-name lexicon (TOML, a list of ``[[variant]]`` tables).
+
+    Args:
+        path: The lexicon file; defaults to the packaged ``data/variants.toml``.
+
+    Returns:
+        The lexicon's groups, in file order.
+
+    Raises:
+        ConfigError: The file is missing, is not valid TOML, or an entry lacks a
+            ``concept`` string or two ``terms``; the message names file and line.
+    """
+    return _load_cached(str(Path(path) if path is not None else _default_path()))
+
+
+def _parse_variants(path: Path) -> tuple[VariantGroup, ...]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read variant lexicon: {exc}") from exc
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        where = f"line {m.group(1)}" if m else "unknown line"
+        raise ConfigError(f"{path}: {where}: invalid TOML: {exc}") from exc
+    header_lines = [
+        n for n, text in enumerate(raw.splitlines(), start=1) if text.strip() == "[[variant]]"
+    ]
+    unknown = set(data) - {"variant"}
+    if unknown:
+        key = sorted(unknown)[0]
+        line = next(
+            (n for n, t in enumerate(raw.splitlines(), 1) if t.strip().startswith(key)), 1
+        )
+        raise ConfigError(f"{path}: line {line}: unknown key {key!r} (expected [[variant]] tables)")
+    entries = data.get("variant", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: line 1: 'variant' must be an array of tables ([[variant]])")
+    groups: list[VariantGroup] = []
+    for k, entry in enumerate(entries):
+        line = header_lines[k] if k < len(header_lines) else 1
+        concept = entry.get("concept") if isinstance(entry, dict) else None
+        terms = entry.get("terms") if isinstance(entry, dict) else None
+        if not isinstance(concept, str) or not concept.strip():
+            raise ConfigError(f"{path}: line {line}: variant entry needs a 'concept' string")
+        if (
+            not isinstance(terms, list)
+            or len(terms) < 2
+            or not all(isinstance(t, str) and t.strip() for t in terms)
+        ):
+            raise ConfigError(
+                f"{path}: line {line}: variant {concept!r} needs 'terms', a list of two or "
+                "more non-empty strings"
+            )
+        groups.append(VariantGroup(concept=concept, terms=tuple(terms), line=line))
+    return tuple(groups)
+
+
+def _lexicon_labels(
+    articles: Sequence[AnalyzedArticle], lexicon: Sequence[VariantGroup]
+) -> list[Label]:
+    labels: list[Label] = []
+    for group in lexicon:
+        terms = sorted(group.terms, key=len, reverse=True)
+        pattern = re.compile(
+            r"(?<![\w-])(" + "|".join(re.escape(t) for t in terms) + r")(?![\w-])", re.IGNORECASE
+        )
+        by_lower = {t.lower(): t for t in group.terms}
+        used: list[tuple[str, str]] = []
+        for doc in articles:
+            found = dict.fromkeys(by_lower[m.group(1).lower()] for m in pattern.finditer(doc.text))
+            used.extend((doc.id, term) for term in found)
+        distinct = {t for _, t in used}
+        docs = {a for a, _ in used}
+        if len(distinct) >= 2 and len(docs) >= 2:
+            labels.append(Label(concept=group.concept, variants=tuple(used)))
+    return labels
+
+
+def _edit_distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _spelling_variant(a: str, b: str) -> bool:
+    la, lb = a.lower(), b.lower()
+    if la == lb or la in lb or lb in la or la[0] != lb[0]:
+        return False
+    if min(len(la), len(lb)) < MIN_SPELLING_LEN:
+        return False
+    wa, wb = la.split(), lb.split()
+    if len(wa) != len(wb):
+        return False
+    diff = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
+    if len(diff) != 1:
+        return False
+    x, y = diff[0]
+    if min(len(x), len(y)) < MIN_SPELLING_LEN or any(c.isdigit() for c in x + y):
+        return False
+    if stem(x) == stem(y):
+        return False  # inflection ("Velmoran"/"Velmorans") is not a spelling variant
+    dist = _edit_distance(x, y)
+    return dist <= 2 and dist <= min(len(x), len(y)) // 4
+
+
+def _majority_concept(variants: Sequence[tuple[str, str]]) -> str:
+    counts = Counter(term for _, term in variants)
+    first = {}
+    for pos, (_, term) in enumerate(variants):
+        first.setdefault(term, pos)
+    return min(counts, key=lambda t: (-counts[t], first[t]))
+
+
+def _spelling_labels(articles: Sequence[AnalyzedArticle]) -> list[Label]:
+    by_label: dict[str, dict[str, set[int]]] = {}
+    for d, doc in enumerate(articles):
+        for ent in doc.entities:
+            if ent.label in SPELLING_LABELS and doc.text[ent.start : ent.end] == ent.text:
+                name = " ".join(ent.text.split())
+                if name.lower().startswith("the "):
+                    name = name[4:]
+                by_label.setdefault(ent.label, {}).setdefault(name, set()).add(d)
+    labels: list[Label] = []
+    for names in by_label.values():
+        items = sorted(names, key=lambda n: (min(names[n]), n))
+        parent = {n: n for n in items}
+
+        def find(n: str) -> str:
+            while parent[n] != n:
+                n = parent[n]
+            return n
+
+        for i, a in enumerate(items):
+            for b in items[i + 1 :]:
+                if names[a] & names[b]:
+                    continue  # both spellings in one article: two different names
+                if _spelling_variant(a, b):
+                    parent[find(b)] = find(a)
+        clusters: dict[str, list[str]] = {}
+        for n in items:
+            clusters.setdefault(find(n), []).append(n)
+        for members in clusters.values():
+            if len(members) < 2:
+                continue
+            variants = [
+                (articles[d].id, n) for d in range(len(articles)) for n in members if d in names[n]
+            ]
+            labels.append(Label(concept=_majority_concept(variants), variants=tuple(variants)))
+    return labels
+
+
+def _substitutable(word: str) -> bool:
+    return (
+        word.isalpha()
+        and len(word) >= 3
+        and word not in STOPWORDS
+        and word not in NEGATIONS
+        and word not in _CALENDAR
+        and word not in _NUMBER_WORDS
+        and word not in _SPEECH
+    )
+
+
+def _nounish(word: str) -> bool:
+    return not word.endswith(("ed", "ing", "ly", "est", "er"))
+
+
+def _substitution_labels(table: ClaimTable, groups: Sequence[Sequence[int]]) -> list[Label]:
+    found: dict[frozenset[str], list[tuple[str, str]]] = {}
+    pair_count: Counter[frozenset[str]] = Counter()
+    for rows in groups:
+        if len(rows) < 2:
+            continue
+        for x, ra in enumerate(rows):
+            for rb in rows[x + 1 :]:
+                a, b = table.refs[ra], table.refs[rb]
+                wa, wb = norm_words(a.claim.text), norm_words(b.claim.text)
+                sm = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
+                if sm.ratio() < SUBSTITUTION_RATIO:
+                    continue
+                for tag, i1, i2, j1, j2 in sm.get_opcodes():
+                    if tag != "replace" or i2 - i1 != 1 or j2 - j1 != 1:
+                        continue
+                    u, v = wa[i1], wb[j1]
+                    if not (_substitutable(u) and _substitutable(v)) or stem(u) == stem(v):
+                        continue
+                    key = frozenset({u, v})
+                    pair_count[key] += 1
+                    bucket = found.setdefault(key, [])
+                    for item in ((table.articles[a.doc].id, u), (table.articles[b.doc].id, v)):
+                        if item not in bucket:
+                            bucket.append(item)
+    labels: list[Label] = []
+    for key, variants in found.items():
+        if pair_count[key] >= 2 or all(_nounish(w) for w in key):
+            labels.append(Label(concept=_majority_concept(variants), variants=tuple(variants)))
+    return labels
+
+
+def _cue_citations(articles: Sequence[AnalyzedArticle], kind: str) -> tuple[Citation, ...]:
+    out: list[Citation] = []
+    for doc in articles:
+        for cue in doc.cues:
+            if cue.kind != kind:
+                continue
+            if doc.text[cue.start : cue.end] != cue.text:
+                logger.warning("cue %r in %s does not match its span; skipped", cue.text, doc.id)
+                continue
+            out.append(Citation(article=doc.id, start=cue.start, end=cue.end, text=cue.text))
+    return tuple(out)
+
+
+def find_framing(
+    articles: Sequence[AnalyzedArticle],
+    table: ClaimTable,
+    groups: Sequence[Sequence[int]],
+    *,
+    lexicon: Sequence[VariantGroup] | None = None,
+) -> Framing:
+    """Collect labels, hedges and anonymous sources of a story.
+
+    Args:
+        articles: Analyzed articles of the story.
+        table: The story's claim table.
+        groups: Claim groups (facts) from :func:`storyscope.align.facts.group_claims`.
+        lexicon: Variant lexicon; defaults to :func:`load_variants`.
+
+    Returns:
+        The story's framing.
+
+    Raises:
+        ConfigError: The default lexicon cannot be loaded.
+    """
+    groups_lex = load_variants() if lexicon is None else lexicon
+    labels: list[Label] = []
+    seen: set[frozenset[str]] = set()
+    candidates = (
+        _lexicon_labels(articles, groups_lex)
+        + _spelling_labels(articles)
+        + (_substitution_labels(table, groups) if len(articles) > 1 else [])
+    )
+    for label in candidates:
+        key = frozenset(t.lower() for _, t in label.variants)
+        if key in seen or any(key <= other for other in seen):
+            continue
+        seen.add(key)
+        labels.append(label)
+    return Framing(
+        labels=tuple(labels),
+        hedges=_cue_citations(articles, "hedge"),
+        anonymous_sources=_cue_citations(articles, "anonymous_source"),
+    )
+

@@ -1,0 +1,45 @@
+"""Omissions: a fact most outlets report that one outlet leaves out."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from storyscope.model import AnalyzedArticle, Fact, Omission
+
+__all__ = ["MIN_OUTLETS", "find_omissions"]
+
+#: Fewer outlets than this and "most outlets" means nothing: no omissions.
+MIN_OUTLETS = 3
+#: Share of outlets that must report a fact before leaving it out counts.
+MAJORITY = 0.5
+
+
+def find_omissions(articles: Sequence[AnalyzedArticle], facts: Sequence[Fact]) -> tuple[Omission, ...]:
+    """List, for each widely reported fact, the articles that leave it out.
+
+    A fact is widely reported when at least ``max(2, ceil(0.5 * n_outlets))``
+    outlets support it and the story has at least three outlets.
+
+    Args:
+        articles: Analyzed articles of the story.
+        facts: The story's facts.
+
+    Returns:
+        One :class:`Omission` per (missing article, fact), in fact order.
+    """
+    outlets = list(dict.fromkeys(a.article.outlet for a in articles))
+    if len(outlets) < MIN_OUTLETS:
+        return ()
+    needed = max(2, math.ceil(MAJORITY * len(outlets)))
+    out: list[Omission] = []
+    for fact in facts:
+        if len(fact.outlets) < needed:
+            continue
+        present = set(fact.outlets)
+        out.extend(
+            Omission(article=a.id, fact=fact.id)
+            for a in articles
+            if a.article.outlet not in present
+        )
+    return tuple(out)

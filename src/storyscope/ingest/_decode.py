@@ -1,0 +1,135 @@
+"""Bytes -> str for ingest: BOMs, UTF-8, legacy encodings, binary detection, size limit."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from storyscope.errors import IngestError
+
+MAX_BYTES = 20_000_000
+"""Largest single source accepted (20 MB)."""
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+_MAX_BAD_SHARE = 0.05
+_WESTERN_LOOKALIKES = frozenset(
+    {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_9", "iso8859_15"}
+)
+
+
+def check_size(size: int, source: str) -> None:
+    """Raise if a source of ``size`` bytes is over the limit.
+
+    Raises:
+        IngestError: ``"file too large (52.4 MB > 20 MB)"``.
+    """
+    if size > MAX_BYTES:
+        raise IngestError(
+            source, f"file too large ({size / 1e6:.1f} MB > {MAX_BYTES // 1_000_000} MB)"
+        )
+
+
+def normalise_newlines(text: str) -> str:
+    """Turn ``\\r\\n`` and lone ``\\r`` into ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_binary(text: str) -> bool:
+    """Mostly non-text: control characters, unassigned code points or U+FFFD."""
+    if not text:
+        return False
+    sample = text[:100_000]
+    bad = sum(
+        1
+        for ch in sample
+        if ch == "\ufffd"
+        or (ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs"))
+    )
+    return bad / len(sample) > _MAX_BAD_SHARE
+
+
+def _declared_html_charset(raw: bytes) -> str | None:
+    found = _META_CHARSET.search(raw[:4096])
+    if found is None:
+        return None
+    name = found.group(1).decode("ascii", "ignore")
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode(raw: bytes | str, *, source: str, html: bool = False) -> tuple[str, str | None]:
+    """Decode a source to text with ``\\n`` newlines.
+
+    Order: a byte-order mark; UTF-8; for HTML, a declared ``<meta charset>``;
+    then charset-normalizer's best guess.
+
+    Args:
+        raw: The bytes (or an already-decoded string).
+        source: Name used in error messages.
+        html: Whether ``raw`` is HTML (enables the ``<meta charset>`` lookup).
+
+    Returns:
+        The text, and the encoding name when it had to be guessed (else None).
+
+    Raises:
+        IngestError: too large, empty, binary, or undecodable.
+    """
+    guessed: str | None = None
+    if isinstance(raw, str):
+        check_size(len(raw), source)
+        text = raw
+    else:
+        check_size(len(raw), source)
+        text, guessed = _decode_bytes(raw, source=source, html=html)
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise IngestError(source, "empty file")
+    if _looks_binary(text):
+        raise IngestError(source, "binary file, not text")
+    return normalise_newlines(text), guessed
+
+
+def _decode_bytes(raw: bytes, *, source: str, html: bool) -> tuple[str, str | None]:
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw[len(bom) :].decode(encoding), None
+            except UnicodeDecodeError as exc:
+                raise IngestError(source, f"invalid {encoding} text after byte-order mark") from exc
+    if b"\x00" in raw:
+        raise IngestError(source, "binary file, not text")
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    if html:
+        declared = _declared_html_charset(raw)
+        if declared is not None and declared not in ("utf-8", "utf_8"):
+            try:
+                return raw.decode(declared), declared
+            except (UnicodeDecodeError, LookupError):
+                pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None:
+        raise IngestError(source, "binary file, not text")
+    if best.encoding in _WESTERN_LOOKALIKES:
+        # Short texts leave charset-normalizer unsure between single-byte Latin
+        # code pages; Windows-1252 is by far the most common for news text.
+        try:
+            return raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
+    return str(best), best.encoding

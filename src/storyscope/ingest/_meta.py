@@ -1,0 +1,216 @@
+"""Article metadata helpers: front matter, headlines, bylines, outlets, dates, language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+_FRONT_KEY = re.compile(r"^([A-Za-z][\w -]{0,40}?)\s*:\s*(.*)$")
+_FRONT_MAX_LINES = 60
+_KEY_ALIASES = {
+    "outlet": "outlet",
+    "source": "outlet",
+    "site": "outlet",
+    "site_name": "outlet",
+    "sitename": "outlet",
+    "publisher": "outlet",
+    "title": "title",
+    "headline": "title",
+    "byline": "byline",
+    "author": "byline",
+    "authors": "byline",
+    "published": "published",
+    "date": "published",
+    "published_at": "published",
+    "url": "url",
+    "link": "url",
+    "language": "language",
+    "lang": "language",
+}
+_BYLINE = re.compile(r"^(?:by|By|BY)\s+[A-Z].{0,100}$")
+_HEADLINE_MAX = 150
+_STOPWORDS = frozenset(
+    """the of and to a in that is was he for it with as his on be at by i this had not are
+    but from or have an they which one you were her all she there would their we him been
+    has when who will more no if out so said what up its about into than them can only
+    other new some could time these two may then do first any my now such like our over
+    man me even most made after also did many before must through back years where much
+    your way well down should because each just those people how too little state good very
+    make world still own see men work long get here between both life being under never day
+    same another know while last might us great old year off come since against go came
+    right used take three""".split()
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split ``---``-fenced ``key: value`` front matter off the top of a text.
+
+    Keys are lower-cased and mapped to canonical names (``outlet``, ``title``,
+    ``byline``, ``published``, ``url``, ``language``); unknown keys are kept
+    lower-cased. Returns ``({}, text)`` when there is no valid front matter.
+    """
+    stripped = text.lstrip("\n")
+    lines = stripped.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text
+    meta: dict[str, str] = {}
+    for i, line in enumerate(lines[1:_FRONT_MAX_LINES], start=1):
+        if line.strip() in ("---", "..."):
+            return meta, "\n".join(lines[i + 1 :])
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        found = _FRONT_KEY.match(line.strip())
+        if found is None:
+            return {}, text
+        key = found.group(1).strip().lower().replace(" ", "_").replace("-", "_")
+        value = found.group(2).strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        if value:
+            meta[_KEY_ALIASES.get(key, key)] = value
+    return {}, text
+
+
+def looks_like_headline(line: str) -> bool:
+    """A first line that reads as a headline: short, 2+ words, no final period."""
+    line = line.strip()
+    if not line or len(line) >= _HEADLINE_MAX or line.startswith(("-", "*", "•", "#")):
+        return False
+    if len(_WORD.findall(line)) < 2:
+        return False
+    return not line.endswith((".", ",", ";", ":", "—", "-"))
+
+
+def looks_like_byline(line: str) -> bool:
+    """A ``By Name`` line: "By" plus a capitalised name, short, no final period."""
+    line = line.strip()
+    return (
+        _BYLINE.match(line) is not None
+        and len(line.split()) <= 12
+        and not line.endswith((".", ";", ":"))
+    )
+
+
+def split_headline(
+    body: str, *, title: str | None, byline: str | None
+) -> tuple[str, str | None, str | None]:
+    """Take the headline (and a ``By ...`` line after it) off the top of a body.
+
+    When ``title`` is already known, only a first line equal to it is dropped;
+    otherwise a headline-like first line becomes the title. A byline line
+    right after it becomes the byline (unless one is known, then it's dropped
+    only when equal).
+
+    Returns:
+        ``(body, title, byline)``.
+    """
+    lines = body.split("\n")
+    idx = _next_content(lines, 0)
+    if idx is None:
+        return body, title, byline
+    first = lines[idx].strip()
+    if title is not None:
+        if _same(first, title):
+            lines[idx] = ""
+            idx = _next_content(lines, idx + 1)
+    elif looks_like_headline(first) and _next_content(lines, idx + 1) is not None:
+        title = first
+        lines[idx] = ""
+        idx = _next_content(lines, idx + 1)
+    if idx is not None:
+        line = lines[idx].strip()
+        if looks_like_byline(line) and _next_content(lines, idx + 1) is not None:
+            if byline is None:
+                byline = line
+                lines[idx] = ""
+            elif _same(line, byline) or _same(line.split(None, 1)[1], byline):
+                lines[idx] = ""
+    return "\n".join(lines).strip("\n"), title, byline
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _next_content(lines: list[str], start: int) -> int | None:
+    for i in range(start, len(lines)):
+        if lines[i].strip():
+            return i
+    return None
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """``"https://www.dailyharbor.com/x"`` -> ``"dailyharbor.com"``."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:
+        return None
+    if not host or "." not in host:
+        return None
+    return host.removeprefix("www.")
+
+
+def outlet_from_source(source: str) -> str:
+    """File stem of a source path (``"a/harbor-times.txt#L3"`` -> ``"harbor-times"``)."""
+    path = source.split("#", 1)[0]
+    name = os.path.basename(path.rstrip("/\\")) or path
+    stem = name.split(".", 1)[0] if not name.startswith(".") else name
+    return stem or source
+
+
+def lookup_outlet(mapping: Mapping[str, str] | None, *sources: str) -> str | None:
+    """Find a source's outlet in a user mapping: by path as given, normalised, name or stem."""
+    if not mapping:
+        return None
+    for source in sources:
+        path = source.split("#", 1)[0]
+        candidates = (
+            source,
+            path,
+            os.path.normpath(path),
+            os.path.basename(path),
+            os.path.splitext(os.path.basename(path))[0],
+        )
+        for key in candidates:
+            if key in mapping:
+                return mapping[key]
+    return None
+
+
+def parse_date(value: object) -> dt.datetime | None:
+    """Parse a publication date leniently (dateutil); None when it can't be read."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            stamp = value / 1000 if value > 1e11 else value
+            return dt.datetime.fromtimestamp(stamp, tz=dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str):
+        return None
+    from dateutil import parser
+
+    try:
+        return parser.parse(value.strip())
+    except (ValueError, OverflowError, parser.ParserError):
+        return None
+
+
+def detect_language(text: str) -> str | None:
+    """``"en"`` when common English function words make up a good share of the words."""
+    words = [w.lower() for w in _WORD.findall(text[:20_000])]
+    if len(words) < 8:
+        return None
+    share = sum(w in _STOPWORDS for w in words) / len(words)
+    return "en" if share >= 0.2 else None
