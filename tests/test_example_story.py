@@ -1,7 +1,7 @@
 """Acceptance test: the shipped Port Aster example, end to end.
 
 The example (``examples/port-aster/``) has five invented outlets covering one invented
-event, with traps planted on purpose; ``examples/port-aster/TRAPS.md`` lists each one
+event, with traps planted on purpose; ``examples/port-aster.TRAPS.md`` lists each one
 with the exact sentences involved. The first group of tests checks the example files
 themselves (no NLP needed). The rest run the whole pipeline once per module and
 check, against the JSON report contract, that every trap is found, that nothing is
@@ -85,7 +85,7 @@ def _front_matter(raw: str) -> tuple[dict[str, str], str]:
 
 
 def test_traps_md_quotes_are_verbatim() -> None:
-    traps = (EXAMPLE / "TRAPS.md").read_text(encoding="utf-8")
+    traps = (EXAMPLE.parent / "port-aster.TRAPS.md").read_text(encoding="utf-8")
     quoted = [m.group(1) for m in re.finditer(r"^\s*> (.+)$", traps, re.M)]
     assert len(quoted) >= 25
     raws = [_raw(outlet) for outlet in OUTLETS]

@@ -17,7 +17,9 @@ KEEPS = [(r.reason, k) for r in RULES for k in r.keep]
 NEWS = "Dockworkers in Port Aster voted on Wednesday to end their strike, the union said."
 
 
-@pytest.mark.parametrize(("reason", "rule", "line"), EXAMPLES, ids=[f"{r}:{e[:30]}" for r, _, e in EXAMPLES])
+@pytest.mark.parametrize(
+    ("reason", "rule", "line"), EXAMPLES, ids=[f"{r}:{e[:30]}" for r, _, e in EXAMPLES]
+)
 def test_rule_example_is_removed_with_its_reason(reason, rule, line):
     if rule.after:
         text = f"{NEWS}\n\nMara Ilves is a reporter for the Harbor Courier.\n\n{line}"
@@ -74,7 +76,9 @@ def test_harbor_courier_fixture_loses_exactly_the_glued_boilerplate(fixtures: Pa
 
 
 def test_lantern_gazette_fixture_loses_credit_follow_and_copyright_lines(fixtures: Path):
-    article = read_text((fixtures / "lantern-gazette.txt").read_bytes(), source="lantern-gazette.txt")
+    article = read_text(
+        (fixtures / "lantern-gazette.txt").read_bytes(), source="lantern-gazette.txt"
+    )
     assert [(r.reason, r.text) for r in article.removed] == [
         ("photo_credit", "(Photo: Dara Quill/Lantern Gazette)"),
         ("social_follow", "Follow us on Twitter"),
@@ -84,7 +88,9 @@ def test_lantern_gazette_fixture_loses_credit_follow_and_copyright_lines(fixture
 
 
 def test_related_list_stops_at_the_first_prose_line():
-    text = "Read more:\nPort strike enters second week\n\nThe vote passed 812 to 140, the union said."
+    text = (
+        "Read more:\nPort strike enters second week\n\nThe vote passed 812 to 140, the union said."
+    )
     cleaned, removed = clean_text(text)
     assert cleaned == "The vote passed 812 to 140, the union said."
     assert removed[0].text == "Read more:\nPort strike enters second week"
@@ -117,7 +123,8 @@ def test_clean_text_output_is_made_of_input_lines(raw: str):
 
 
 _BOILER_LINES = st.sampled_from(
-    [e for _, rule, e in EXAMPLES if rule.where == "any" and not rule.after] + [NEWS, "", "Related:"]
+    [e for _, rule, e in EXAMPLES if rule.where == "any" and not rule.after]
+    + [NEWS, "", "Related:"]
 )
 
 

@@ -151,9 +151,7 @@ def _embed_missing(
                     f"cannot embed sentences of {doc.article.outlet} ({doc.id}): {exc}"
                 ) from exc
         arr = (
-            np.zeros((0, 1), dtype=np.float32)
-            if emb is None
-            else np.asarray(emb, dtype=np.float32)
+            np.zeros((0, 1), dtype=np.float32) if emb is None else np.asarray(emb, dtype=np.float32)
         )
         if arr.ndim != 2 or arr.shape[0] != len(doc.sentences):
             raise AlignmentError(

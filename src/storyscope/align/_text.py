@@ -19,8 +19,7 @@ __all__ = [
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
 
 #: Function words ignored when comparing content (lower-case).
-STOPWORDS: frozenset[str] = frozenset(
-    """
+_STOPWORDS_TEXT = """
     a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
     further had has have having he her here hers herself him himself his how i if in into is it
@@ -29,8 +28,8 @@ STOPWORDS: frozenset[str] = frozenset(
     there these they this those through to too under until up very was we were what when where
     which while who whom why will with would you your yours yourself yourselves said says say
     saying told according mr mrs ms dr s t d ll m re ve y o also however
-    """.split()
-)
+"""
+STOPWORDS: frozenset[str] = frozenset(_STOPWORDS_TEXT.split())
 
 #: Words that flip the polarity of a clause.
 NEGATIONS: frozenset[str] = frozenset(
@@ -100,9 +99,10 @@ def is_dateline_or_caption(text: str) -> bool:
         return True
     if re.match(r"^\(?(?:photo|image|caption|credit|pictured|file photo|video)\b", stripped, re.I):
         return True
-    return bool(re.match(r"^(?:by|reporting by|editing by)\s+[A-Z]", stripped)) and len(
-        words(stripped)
-    ) <= 8
+    return (
+        bool(re.match(r"^(?:by|reporting by|editing by)\s+[A-Z]", stripped))
+        and len(words(stripped)) <= 8
+    )
 
 
 def shorten(text: str, limit: int = 120) -> str:

@@ -222,7 +222,9 @@ def _seconds(period: str) -> float | None:
 
 
 def _plain_duration(t: TimeExpression) -> bool:
-    return t.value is not None and not (set(norm_words(t.text)) & _RANGE_WORDS) and "-" not in t.text
+    return (
+        t.value is not None and not (set(norm_words(t.text)) & _RANGE_WORDS) and "-" not in t.text
+    )
 
 
 def _check_dates(a: ClaimRef, b: ClaimRef) -> list[_Found]:
@@ -325,10 +327,7 @@ def find_contradictions(
         return (), set()
     codes: dict[str, int] = {}
     groups = np.asarray(
-        [
-            codes.setdefault(fid, len(codes)) if (fid := fact_of.get(i)) else -1 - i
-            for i in range(n)
-        ]
+        [codes.setdefault(fid, len(codes)) if (fid := fact_of.get(i)) else -1 - i for i in range(n)]
     )
     same_fact = groups[:, None] == groups[None, :]
     loose = (table.cosine >= LOOSE_COSINE) & (table.shared_key | (table.jaccard >= LOOSE_JACCARD))

@@ -37,21 +37,24 @@ MIN_SPELLING_LEN = 5
 #: difflib ratio two aligned claims need before their word substitutions count.
 SUBSTITUTION_RATIO = 0.6
 
-_CALENDAR = frozenset(
+_CALENDAR_TEXT = (
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december today yesterday tomorrow morning "
-    "evening night afternoon week month year".split()
+    "evening night afternoon week month year"
 )
-_NUMBER_WORDS = frozenset(
+_CALENDAR = frozenset(_CALENDAR_TEXT.split())
+_NUMBER_WORDS_TEXT = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
     "ninety hundred thousand million billion trillion dozen dozens hundreds thousands millions "
-    "first second third fourth fifth sixth seventh eighth ninth tenth half quarter".split()
+    "first second third fourth fifth sixth seventh eighth ninth tenth half quarter"
 )
-_SPEECH = frozenset(
+_NUMBER_WORDS = frozenset(_NUMBER_WORDS_TEXT.split())
+_SPEECH_TEXT = (
     "said says told added stated announced explained noted claimed insisted argued warned "
-    "confirmed reported wrote asked replied".split()
+    "confirmed reported wrote asked replied"
 )
+_SPEECH = frozenset(_SPEECH_TEXT.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,8 @@ def _parse_variants(path: Path) -> tuple[VariantGroup, ...]:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        where = f"line {m.group(1)}" if m else "unknown line"
+        line = int(m.group(1)) if m else max(1, len(raw.splitlines()))  # "at end of document"
+        where = f"line {line}"
         raise ConfigError(f"{path}: {where}: invalid TOML: {exc}") from exc
     header_lines = [
         n for n, text in enumerate(raw.splitlines(), start=1) if text.strip() == "[[variant]]"
@@ -105,9 +109,7 @@ def _parse_variants(path: Path) -> tuple[VariantGroup, ...]:
     unknown = set(data) - {"variant"}
     if unknown:
         key = sorted(unknown)[0]
-        line = next(
-            (n for n, t in enumerate(raw.splitlines(), 1) if t.strip().startswith(key)), 1
-        )
+        line = next((n for n, t in enumerate(raw.splitlines(), 1) if t.strip().startswith(key)), 1)
         raise ConfigError(f"{path}: line {line}: unknown key {key!r} (expected [[variant]] tables)")
     entries = data.get("variant", [])
     if not isinstance(entries, list):
@@ -186,10 +188,16 @@ def _spelling_variant(a: str, b: str) -> bool:
 
 def _majority_concept(variants: Sequence[tuple[str, str]]) -> str:
     counts = Counter(term for _, term in variants)
-    first = {}
+    first: dict[str, int] = {}
     for pos, (_, term) in enumerate(variants):
         first.setdefault(term, pos)
     return min(counts, key=lambda t: (-counts[t], first[t]))
+
+
+def _root(parent: dict[str, str], n: str) -> str:
+    while parent[n] != n:
+        n = parent[n]
+    return n
 
 
 def _spelling_labels(articles: Sequence[AnalyzedArticle]) -> list[Label]:
@@ -205,21 +213,15 @@ def _spelling_labels(articles: Sequence[AnalyzedArticle]) -> list[Label]:
     for names in by_label.values():
         items = sorted(names, key=lambda n: (min(names[n]), n))
         parent = {n: n for n in items}
-
-        def find(n: str) -> str:
-            while parent[n] != n:
-                n = parent[n]
-            return n
-
         for i, a in enumerate(items):
             for b in items[i + 1 :]:
                 if names[a] & names[b]:
                     continue  # both spellings in one article: two different names
                 if _spelling_variant(a, b):
-                    parent[find(b)] = find(a)
+                    parent[_root(parent, b)] = _root(parent, a)
         clusters: dict[str, list[str]] = {}
         for n in items:
-            clusters.setdefault(find(n), []).append(n)
+            clusters.setdefault(_root(parent, n), []).append(n)
         for members in clusters.values():
             if len(members) < 2:
                 continue
@@ -331,4 +333,3 @@ def find_framing(
         hedges=_cue_citations(articles, "hedge"),
         anonymous_sources=_cue_citations(articles, "anonymous_source"),
     )
-

@@ -15,7 +15,9 @@ MIN_OUTLETS = 3
 MAJORITY = 0.5
 
 
-def find_omissions(articles: Sequence[AnalyzedArticle], facts: Sequence[Fact]) -> tuple[Omission, ...]:
+def find_omissions(
+    articles: Sequence[AnalyzedArticle], facts: Sequence[Fact]
+) -> tuple[Omission, ...]:
     """List, for each widely reported fact, the articles that leave it out.
 
     A fact is widely reported when at least ``max(2, ceil(0.5 * n_outlets))``

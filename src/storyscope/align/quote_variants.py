@@ -160,9 +160,9 @@ def find_quote_variants(
             key=lambda q: (counts[q.norm], sum(_similar(q, o) for o in qs if o is not q)),
         )
         differences: list[str] = []
-        for q in qs:
-            if q is not ref:
-                for note in _describe(ref, q):
+        for item in qs:
+            if item is not ref:
+                for note in _describe(ref, item):
                     if note not in differences:
                         differences.append(note)
         speakers = [q.quote.speaker for q in qs if q.quote.speaker]

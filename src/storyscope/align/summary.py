@@ -64,12 +64,22 @@ def build_summary(
             rep = _representative(fact)
             out.append(
                 SummarySentence(
-                    text=rep.text.strip() or rep.text,
+                    text=rep.text,
                     citations=(rep, *[c for c in fact.support if c != rep]),
                     section="consensus",
                 )
             )
-    for con in contradictions[:MAX_DIFFERENCES]:
+    # One sentence per (fact, kind) first, so that five outlets disputing one
+    # number do not crowd out every other difference; then fill up.
+    picked: list[Contradiction] = []
+    seen: set[tuple[str | None, str]] = set()
+    for con in contradictions:
+        key = (con.fact, con.kind)
+        if key not in seen:
+            seen.add(key)
+            picked.append(con)
+    picked += [c for c in contradictions if c not in picked]
+    for con in picked[:MAX_DIFFERENCES]:
         out.append(
             SummarySentence(text=con.explanation, citations=(con.a, con.b), section="differences")
         )

@@ -129,8 +129,10 @@ class _Context:
         return None
 
     def canonical(self, name: str, label: str) -> str:
+        bare = _strip_honorific(name)
+        if label != "PERSON" and bare.lower() in self.names:
+            return self.names[bare.lower()]  # a surname the NER mislabelled
         if label == "PERSON":
-            bare = _strip_honorific(name)
             full = self.names.get(bare.lower())
             if full is None and bare.split():
                 full = self.names.get(bare.split()[-1].lower())
@@ -189,7 +191,7 @@ def _speaker_from_token(
         return None, mention, False
     if head.lower_ in _PLURAL_PRONOUNS:
         return None, Span(head.idx, head.idx + len(head)), False
-    if head.pos_ == "PROPN" and head.lower_ in ctx.names:
+    if head.text[:1].isupper() and head.lower_ in ctx.names:
         return ctx.names[head.lower_], Span(head.idx, head.idx + len(head)), False
     # A common-noun phrase: determiners/adjectives/compounds up to the head noun.
     left = head.left_edge

@@ -67,7 +67,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("clock", r"(?i:\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b(?:noon|midnight)\b"
               r"|\b[012]?\d:[0-5]\d\b(?!:))"),
     ("set", rf"(?i:\b(?:every|each)\s+(?:day|week|month|year|morning|night|{_WEEKDAY}))\b"),
-    ("dur", rf"(?i:\b{_DUR}\b)(?![\s-]+(?i:old|later|earlier|before|after|ago)\b)"),
+    ("dur", rf"(?i:\b{_DUR}\b)(?![\s-]+(?i:old|later|earlier|ago)\b)"),
 ]
 _MASTER = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _PATTERNS))
 _PREFIX = re.compile(r"^(?:in|since|until|by|during|of|from|before|after|on)\s+", re.IGNORECASE)

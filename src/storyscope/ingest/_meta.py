@@ -33,15 +33,17 @@ _KEY_ALIASES = {
 _BYLINE = re.compile(r"^(?:by|By|BY)\s+[A-Z].{0,100}$")
 _HEADLINE_MAX = 150
 _STOPWORDS = frozenset(
-    """the of and to a in that is was he for it with as his on be at by i this had not are
-    but from or have an they which one you were her all she there would their we him been
-    has when who will more no if out so said what up its about into than them can only
-    other new some could time these two may then do first any my now such like our over
-    man me even most made after also did many before must through back years where much
-    your way well down should because each just those people how too little state good very
-    make world still own see men work long get here between both life being under never day
-    same another know while last might us great old year off come since against go came
-    right used take three""".split()
+    """
+    the of and to a in that is was he for it with as his on be at by i this had not are but
+    from or have an they which one you were her all she there would their we him been has
+    when who will more no if out so said what up its about into than them can only other new
+    some could time these two may then do first any my now such like our over man me even
+    most made after also did many before must through back years where much your way well
+    down should because each just those people how too little state good very make world
+    still own see men work long get here between both life being under never day same
+    another know while last might us great old year off come since against go came right
+    used take three
+    """.split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -114,6 +116,16 @@ def split_headline(
         return body, title, byline
     first = lines[idx].strip()
     if title is not None:
+        second = _next_content(lines, idx + 1)
+        if (
+            not _same(first, title)
+            and second is not None
+            and _same(lines[second].strip(), title)
+            and _looks_like_kicker(first)
+        ):
+            # A section kicker ("PORT ASTER FIRE") above the repeated headline.
+            lines[idx] = ""
+            idx, first = second, lines[second].strip()
         if _same(first, title):
             lines[idx] = ""
             idx = _next_content(lines, idx + 1)
@@ -130,6 +142,11 @@ def split_headline(
             elif _same(line, byline) or _same(line.split(None, 1)[1], byline):
                 lines[idx] = ""
     return "\n".join(lines).strip("\n"), title, byline
+
+
+def _looks_like_kicker(line: str) -> bool:
+    """A short section label above a headline: at most five words, no sentence punctuation."""
+    return 0 < len(line.split()) <= 5 and not line.endswith((".", "!", "?", ":", ";", '"'))
 
 
 def _same(a: str, b: str) -> bool:
@@ -202,7 +219,8 @@ def parse_date(value: object) -> dt.datetime | None:
     from dateutil import parser
 
     try:
-        return parser.parse(value.strip())
+        parsed: dt.datetime = parser.parse(value.strip())
+        return parsed
     except (ValueError, OverflowError, parser.ParserError):
         return None
 

@@ -207,9 +207,7 @@ def clean_text(raw: str) -> tuple[str, tuple[Removed, ...]]:
     return _assemble(lines, reasons)
 
 
-def _assemble(
-    lines: list[str], reasons: list[str | None]
-) -> tuple[str, tuple[Removed, ...]]:
+def _assemble(lines: list[str], reasons: list[str | None]) -> tuple[str, tuple[Removed, ...]]:
     paragraphs: list[str] = []
     removed: list[Removed] = []
     current: list[str] = []

@@ -14,6 +14,7 @@ from typing import Any
 
 from storyscope.errors import IngestError
 from storyscope.ingest._decode import decode
+from storyscope.ingest._meta import split_headline
 from storyscope.ingest.text import make_article
 from storyscope.model import Article
 
@@ -75,11 +76,13 @@ def build_html_article(
         warnings.append(f"{source}: main-text extraction failed, kept <p> text only")
         found = {"text": body}
     page_url = url or meta.get("url") or found.get("url")
+    title = meta.get("title") or found.get("title")
+    body, title, _ = split_headline(found["text"], title=title, byline=None)
     article = make_article(
-        found["text"],
+        body,
         source=source,
         outlet=outlet or meta.get("outlet") or found.get("sitename"),
-        title=meta.get("title") or found.get("title"),
+        title=title,
         byline=meta.get("byline") or found.get("author"),
         published=meta.get("published") or found.get("date"),
         url=page_url,
@@ -104,18 +107,22 @@ def _extract(text: str, *, source: str, url: str | None) -> dict[str, Any] | Non
     except Exception as exc:  # trafilatura/lxml raise many types on broken input
         logger.debug("%s: trafilatura failed: %s", source, exc)
         return None
-    if doc is None or not (doc.text or "").strip():
+    if doc is None:
+        return None
+    found: dict[str, Any] = doc if isinstance(doc, dict) else doc.as_dict()
+    body = found.get("text")
+    if not isinstance(body, str) or not body.strip():
         return None
     # trafilatura puts one block per line; storyscope separates paragraphs with a blank line.
-    paragraphs = [line.strip() for line in doc.text.split("\n") if line.strip()]
+    paragraphs = [line.strip() for line in body.split("\n") if line.strip()]
     return {
         "text": "\n\n".join(paragraphs),
-        "title": doc.title,
-        "author": doc.author,
-        "date": doc.date,
-        "sitename": _site_name(doc.sitename),
-        "url": doc.url,
-        "language": doc.language,
+        "title": found.get("title"),
+        "author": found.get("author"),
+        "date": found.get("date"),
+        "sitename": _site_name(found.get("sitename")),
+        "url": found.get("url"),
+        "language": found.get("language"),
     }
 
 

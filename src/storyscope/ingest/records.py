@@ -86,7 +86,9 @@ def read_records(
                 where_error[where] = f"{source}:{lineno}"
             except json.JSONDecodeError as exc:
                 result.errors.append(
-                    IngestError(f"{source}:{lineno}", f"invalid JSON ({exc.msg}, column {exc.colno})")
+                    IngestError(
+                        f"{source}:{lineno}", f"invalid JSON ({exc.msg}, column {exc.colno})"
+                    )
                 )
     for where, item in items:
         try:
@@ -137,9 +139,7 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
-def _record_article(
-    record: Any, *, source: str, outlet: str | None
-) -> tuple[Article, list[str]]:
+def _record_article(record: Any, *, source: str, outlet: str | None) -> tuple[Article, list[str]]:
     if not isinstance(record, dict):
         raise IngestError(source, f"record is a JSON {type(record).__name__}, not an object")
     meta = {name: _first(record, keys) for name, keys in _FIELDS.items()}

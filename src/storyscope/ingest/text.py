@@ -26,9 +26,7 @@ logger = logging.getLogger(__name__)
 _META_KEYS = frozenset({"title", "byline", "published", "url", "language"})
 
 
-def read_text(
-    raw: str | bytes, *, source: str, outlet: str | None = None, **meta: Any
-) -> Article:
+def read_text(raw: str | bytes, *, source: str, outlet: str | None = None, **meta: Any) -> Article:
     """Read one plain-text article.
 
     Bytes are decoded as UTF-8 (a BOM is honoured) or, failing that, with a

@@ -1,0 +1,151 @@
+"""Align: analyzed articles about one event -> a :class:`~storyscope.model.Story`.
+
+Claims of different articles are compared pairwise (sentence embeddings plus
+lexical overlap, numpy matrices), grouped into facts, then checked for
+contradictions; quotes are matched across outlets; omissions, framing and a
+cited summary are derived from those.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from storyscope.align._claims import ClaimTable, build_table
+from storyscope.align.contradictions import find_contradictions
+from storyscope.align.facts import build_facts, fact_id, group_claims
+from storyscope.align.framing import find_framing
+from storyscope.align.omissions import find_omissions
+from storyscope.align.quote_variants import find_quote_variants
+from storyscope.align.summary import build_summary
+from storyscope.errors import AlignmentError
+from storyscope.model import AnalyzedArticle, Story
+
+if TYPE_CHECKING:  # pragma: no cover
+    from storyscope.analyze.embeddings import Embedder
+
+__all__ = ["align"]
+
+logger = logging.getLogger(__name__)
+
+#: Below this share of claims shared across outlets, the articles may be about different events.
+MIN_ALIGNED_SHARE = 0.10
+#: Below this mean cosine between article centroids, likewise.
+MIN_ARTICLE_SIMILARITY = 0.2
+
+
+def _overlap(table: ClaimTable, groups: Sequence[Sequence[int]]) -> tuple[float, float]:
+    substantive = [r for r in table.refs if not r.trivial]
+    multi = {
+        row for rows in groups if len({table.refs[r].outlet for r in rows}) >= 2 for row in rows
+    }
+    share = sum(1 for r in substantive if r.row in multi) / len(substantive) if substantive else 0.0
+    vecs = table.doc_vectors
+    n = vecs.shape[0]
+    sims = vecs @ vecs.T
+    mean_sim = float(sims[np.triu_indices(n, k=1)].mean()) if n > 1 else 1.0
+    return share, mean_sim
+
+
+def _isolated_outlets(table: ClaimTable, groups: Sequence[Sequence[int]]) -> list[str]:
+    shared_docs = {
+        table.refs[r].doc
+        for rows in groups
+        if len({table.refs[r].outlet for r in rows}) >= 2
+        for r in rows
+    }
+    has_claims = {r.doc for r in table.refs if not r.trivial}
+    return [table.outlet(d) for d in sorted(has_claims - shared_docs)]
+
+
+def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = None) -> Story:
+    """Compare analyzed articles about one event and build the story.
+
+    Args:
+        articles: Analyzed articles, one per outlet ideally, in display order.
+        embedder: Used only to embed sentences of articles whose ``embeddings``
+            is ``None`` (defaults to the package's MiniLM embedder).
+
+    Returns:
+        The story: facts, contradictions, omissions, quote variants, framing,
+        a cited summary and warnings.
+
+    Raises:
+        AlignmentError: No articles, or embeddings missing/malformed.
+        ConfigError: The variant-name lexicon cannot be loaded.
+    """
+    if not articles:
+        raise AlignmentError("no articles to align")
+    warnings: list[str] = []
+    unique: dict[str, AnalyzedArticle] = {}
+    for doc in articles:
+        first = unique.setdefault(doc.id, doc)
+        if first is not doc:
+            warnings.append(
+                f"{doc.article.outlet} ({doc.article.source}) has exactly the same text as "
+                f"{first.article.outlet} ({first.article.source}): compared once"
+            )
+    docs = tuple(unique.values())
+    table = build_table(docs, embedder=embedder)
+    groups = group_claims(table)
+    outlets = list(dict.fromkeys(d.article.outlet for d in docs))
+
+    low_overlap = False
+    if len(docs) == 1:
+        warnings.append("only one article: nothing to compare")
+    elif len(outlets) == 1:
+        warnings.append(f"all articles come from one outlet ({outlets[0]}): nothing to compare")
+    else:
+        share, mean_sim = _overlap(table, groups)
+        logger.debug("aligned share %.3f, mean article similarity %.3f", share, mean_sim)
+        if share < MIN_ALIGNED_SHARE or mean_sim < MIN_ARTICLE_SIMILARITY:
+            low_overlap = True
+            warnings.append(
+                "articles may be about different events: low overlap "
+                f"({share:.0%} of claims shared across outlets, "
+                f"mean article similarity {mean_sim:.2f}); no agreements or "
+                "contradictions are reported"
+            )
+        elif len(docs) >= 3:
+            warnings.extend(
+                f"{name} shares no facts with the other articles: it may be about a different event"
+                for name in _isolated_outlets(table, groups)
+            )
+
+    # Draft facts (no status yet) so contradictions can point at fact ids.
+    fact_of: dict[int, str | None] = {}
+    fact_size: dict[str, int] = {}
+    for rows in groups:
+        refs = [table.refs[r] for r in rows]
+        fid = None if len(rows) == 1 and refs[0].trivial else fact_id(table, rows)
+        for r in rows:
+            fact_of[r] = fid
+        if fid:
+            fact_size[fid] = len({ref.outlet for ref in refs})
+
+    contradictions, contested = find_contradictions(table, fact_of, fact_size)
+    variants, attributions = find_quote_variants(docs)
+    contradictions = contradictions + attributions
+    if low_overlap:
+        contradictions, contested = (), set()
+    facts = build_facts(table, groups, contested)
+    framing = find_framing(docs, table, groups)
+    summary = build_summary(
+        facts,
+        contradictions,
+        article_lengths={d.id: len(d.text) for d in docs},
+        include_consensus=not low_overlap,
+    )
+    return Story(
+        articles=docs,
+        facts=facts,
+        contradictions=contradictions,
+        omissions=find_omissions(docs, facts),
+        quote_variants=variants,
+        framing=framing,
+        summary=summary,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,169 @@
+"""Claims: checkable statements, one per sentence or per independent main clause.
+
+A sentence is split at a semicolon and where its main verb coordinates another
+verb that has its own subject ("Exports rose 5% and imports fell 2%"); never
+inside a quotation. Each claim records who the article attributes it to (a quote
+speaker, "according to X", or the subject of a main speech verb), whether a hedge
+cue falls inside it, and whether its main clause is negated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Token
+
+from storyscope.analyze._text import find_quote_regions, strip_span
+from storyscope.analyze.quotes import _according_to, _Context, _is_speech_verb, _speaker_from_token
+from storyscope.model import Claim, Cue, Entity, Quote, Sentence
+
+__all__ = ["ClaimSplitter", "find_claims"]
+
+_NEGATORS = frozenset({"no", "never", "nobody", "none", "nothing", "neither", "nor", "not",
+                       "n't", "cannot"})
+_NEGATING_VERBS = frozenset({"deny", "decline", "refuse"})
+_EMBEDDED = frozenset({"relcl", "advcl", "acl", "pcomp", "csubj", "prep", "pobj", "npadvmod"})
+_TRAILING = ",;:\u2014- "
+
+
+def _clause_splits(sent: Sentence, tokens: Sequence[Token], ctx: _Context) -> list[tuple[int, int]]:
+    """(end of left part, start of right part) character pairs where a sentence splits."""
+    splits: list[tuple[int, int]] = []
+    for tok in tokens:
+        if ctx.in_quote(tok.idx):
+            continue
+        if tok.text == ";":
+            splits.append((tok.idx, tok.idx + 1))
+            continue
+        if tok.dep_ != "cc" or tok.lower_ not in ("and", "but", "while", "yet"):
+            continue
+        conj = next((t for t in tok.head.children if t.dep_ == "conj" and t.i > tok.i), None)
+        head = tok.head
+        if conj is None or head.pos_ not in ("VERB", "AUX") or conj.pos_ not in ("VERB", "AUX"):
+            continue
+        if head.dep_ not in ("ROOT", "ccomp") and head.head.i != head.i:
+            continue
+        if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in conj.children):
+            continue
+        if not sent.start <= conj.idx < sent.end:
+            continue
+        splits.append((tok.idx, tok.idx + len(tok)))
+    return splits
+
+
+def _negated(tokens: Sequence[Token], start: int, end: int) -> bool:
+    for tok in tokens:
+        if not start <= tok.idx < end:
+            continue
+        if not (tok.dep_ == "neg" or tok.lower_ in _NEGATORS
+                or (tok.lemma_.lower() in _NEGATING_VERBS and tok.pos_ == "VERB")):
+            continue
+        node = tok
+        embedded = False
+        for _ in range(20):
+            if node.dep_ in _EMBEDDED and node is not tok:
+                embedded = True
+                break
+            if node.head is node or not start <= node.head.idx < end:
+                break
+            node = node.head
+        if not embedded:
+            return True
+    return False
+
+
+def _speaker(sent: Sentence, start: int, end: int, tokens: Sequence[Token],
+             quotes: Sequence[Quote], ctx: _Context) -> str | None:
+    for quote in quotes:
+        if quote.start < end and start < quote.end and quote.speaker:
+            return quote.speaker
+    tokens = [t for t in tokens if start <= t.idx < end]
+    outside = [t for t in tokens if not ctx.in_quote(t.idx)]
+    acc = _according_to(outside)
+    if acc is not None:
+        return _speaker_from_token(acc[1], ctx, (sent.start, sent.end))[0]
+    for tok in outside:
+        if tok.dep_ == "ROOT" and _is_speech_verb(tok):
+            for child in tok.children:
+                if child.dep_ == "nsubj":
+                    return _speaker_from_token(child, ctx, (sent.start, sent.end))[0]
+    return None
+
+
+def find_claims(
+    article_id: str,
+    text: str,
+    doc: Doc,
+    sentences: Sequence[Sentence],
+    entities: Sequence[Entity] = (),
+    quotes: Sequence[Quote] = (),
+    cues: Sequence[Cue] = (),
+) -> list[Claim]:
+    """Split sentences into claims.
+
+    Args:
+        article_id: The article's id (claim ids are ``"{article_id}:{sentence}:{k}"``).
+        text: The article text.
+        doc: spaCy document of ``text``.
+        sentences: The article's sentences.
+        entities: The article's entities (speaker names).
+        quotes: The article's quotes (speaker attribution).
+        cues: The article's cues (hedges).
+
+    Returns:
+        Claims in text order; every sentence yields at least one.
+    """
+    ctx = _Context(text, doc, sentences, entities, find_quote_regions(text))
+    hedges = [c for c in cues if c.kind == "hedge"]
+    out: list[Claim] = []
+    for sent in sentences:
+        tokens = ctx.tokens_in(sent.start, sent.end)
+        pieces: list[tuple[int, int]] = []
+        cursor = sent.start
+        for left_end, right_start in sorted(_clause_splits(sent, tokens, ctx)):
+            s, e = strip_span(text, cursor, left_end)
+            while e > s and text[e - 1] in _TRAILING:
+                e -= 1
+            if e > s and any(c.isalnum() for c in text[s:e]):
+                pieces.append((s, e))
+                cursor = right_start
+        s, e = strip_span(text, cursor, sent.end)
+        if e > s:
+            pieces.append((s, e))
+        if not pieces:
+            pieces.append((sent.start, sent.end))
+        for k, (s, e) in enumerate(pieces):
+            out.append(
+                Claim(
+                    id=f"{article_id}:{sent.index}:{k}",
+                    article=article_id,
+                    sentence=sent.index,
+                    start=s,
+                    end=e,
+                    text=text[s:e],
+                    speaker=_speaker(sent, s, e, tokens, quotes, ctx),
+                    hedged=any(h.start < e and s < h.end for h in hedges),
+                    negated=_negated(tokens, s, e),
+                )
+            )
+    return out
+
+
+class ClaimSplitter:
+    """Pipeline component: sentences + parse -> claims."""
+
+    name = "claims.v1"
+    requires = frozenset({"doc", "sentences", "entities", "quotes", "cues"})
+    assigns = frozenset({"claims"})
+
+    def __call__(
+        self,
+        article_id: str,
+        text: str,
+        doc: Doc,
+        sentences: Sequence[Sentence],
+        entities: Sequence[Entity] = (),
+        quotes: Sequence[Quote] = (),
+        cues: Sequence[Cue] = (),
+    ) -> list[Claim]:
+        return find_claims(article_id, text, doc, sentences, entities, quotes, cues)

@@ -1,0 +1,152 @@
+"""The analyze pipeline: :class:`~storyscope.model.Article` -> :class:`~storyscope.model.AnalyzedArticle`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from storyscope.analyze.claims import ClaimSplitter
+from storyscope.analyze.cues import CueFinder
+from storyscope.analyze.embeddings import Embedder, get_embedder
+from storyscope.analyze.entities import EntityFinder
+from storyscope.analyze.quantities import QuantityFinder
+from storyscope.analyze.quotes import QuoteFinder
+from storyscope.analyze.sentences import SentenceSplitter
+from storyscope.analyze.times import TimeFinder
+from storyscope.errors import AnalysisError
+from storyscope.model import AnalyzedArticle, Article
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = ["Pipeline"]
+
+logger = logging.getLogger(__name__)
+
+_BATCH_SIZE = 16
+
+
+class Pipeline:
+    """Run spaCy once and the rule components over articles, then embed every sentence.
+
+    Args:
+        nlp: A spaCy pipeline with parser and NER; the shared default when None
+            (loaded on first use).
+        embedder: Sentence embedder; the default MiniLM one when None (loaded on
+            first use). Pass :class:`storyscope.testing.FakeEmbedder` in tests.
+        cue_lexicon: Path of a cue lexicon TOML; the packaged one when None.
+    """
+
+    def __init__(
+        self,
+        *,
+        nlp: Language | None = None,
+        embedder: Embedder | None = None,
+        cue_lexicon: str | Path | None = None,
+    ) -> None:
+        self._nlp = nlp
+        self._embedder = embedder
+        self.sentences = SentenceSplitter()
+        self.entities = EntityFinder()
+        self.quantities = QuantityFinder()
+        self.times = TimeFinder()
+        self.quotes = QuoteFinder()
+        self.cues = CueFinder(cue_lexicon)
+        self.claims = ClaimSplitter()
+
+    @property
+    def nlp(self) -> Language:
+        """The spaCy pipeline (loaded on first access)."""
+        if self._nlp is None:
+            from storyscope.analyze.nlp import get_nlp
+
+            self._nlp = get_nlp()
+        return self._nlp
+
+    @property
+    def embedder(self) -> Embedder:
+        """The sentence embedder (created on first access)."""
+        if self._embedder is None:
+            self._embedder = get_embedder()
+        return self._embedder
+
+    def _analyze_doc(self, article: Article, doc: Doc) -> AnalyzedArticle:
+        text = article.text
+        sentences = self.sentences(text, doc)
+        entities = self.entities(text, doc, sentences)
+        quantities = self.quantities(text, doc, sentences)
+        times = self.times(text, doc, sentences, article.published)
+        quotes = self.quotes(text, doc, sentences, entities)
+        cues = self.cues(text, sentences)
+        claims = self.claims(article.id, text, doc, sentences, entities, quotes, cues)
+        return AnalyzedArticle(
+            article=article,
+            sentences=tuple(sentences),
+            entities=tuple(entities),
+            quantities=tuple(quantities),
+            times=tuple(times),
+            quotes=tuple(quotes),
+            cues=tuple(cues),
+            claims=tuple(claims),
+        )
+
+    def analyze(self, article: Article) -> AnalyzedArticle:
+        """Analyze one article.
+
+        Raises:
+            AnalysisError: A model failed to load or run.
+        """
+        return self.analyze_many([article])[0]
+
+    def analyze_many(self, articles: Sequence[Article]) -> list[AnalyzedArticle]:
+        """Analyze articles with one spaCy pass and one embedding call over all sentences.
+
+        Args:
+            articles: Articles to analyze.
+
+        Returns:
+            One analyzed article per input, in order, each with ``embeddings`` of shape
+            ``(len(sentences), dim)``.
+
+        Raises:
+            AnalysisError: A model failed to load or run, or a component crashed.
+        """
+        if not articles:
+            return []
+        nlp = self.nlp
+        texts = [a.text for a in articles]
+        try:
+            docs = list(nlp.pipe(texts, batch_size=_BATCH_SIZE))
+        except Exception as exc:
+            raise AnalysisError(f"spaCy failed: {exc}") from exc
+        analyzed: list[AnalyzedArticle] = []
+        for article, doc in zip(articles, docs, strict=True):
+            try:
+                analyzed.append(self._analyze_doc(article, doc))
+            except AnalysisError:
+                raise
+            except Exception as exc:
+                raise AnalysisError(f"{article.source}: analysis failed: {exc}") from exc
+        all_sentences = [s.text for a in analyzed for s in a.sentences]
+        matrix: Any = self.embedder.embed(all_sentences) if all_sentences else np.zeros(
+            (0, self.embedder.dim), dtype=np.float32
+        )
+        out: list[AnalyzedArticle] = []
+        offset = 0
+        for item in analyzed:
+            n = len(item.sentences)
+            out.append(_with_embeddings(item, matrix[offset : offset + n]))
+            offset += n
+        logger.debug("analyzed %d articles, %d sentences", len(out), offset)
+        return out
+
+
+def _with_embeddings(item: AnalyzedArticle, vectors: Any) -> AnalyzedArticle:
+    import dataclasses
+
+    return dataclasses.replace(item, embeddings=vectors)

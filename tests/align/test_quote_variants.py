@@ -1,0 +1,121 @@
+"""Quote variants and attribution contradictions."""
+
+from __future__ import annotations
+
+from conftest import make_article
+
+from storyscope.align import align
+
+
+def _quote_article(outlet: str, quote: str, speaker: str | None, lead: str) -> object:
+    return make_article(
+        outlet,
+        ["The Tarn Street bridge will close for repairs next month.", f'"{quote}" {lead}'],
+        quotes=[(quote, speaker)],
+    )
+
+
+def test_dropped_word_is_reported_as_a_variant() -> None:
+    a = _quote_article(
+        "Harbor Courier",
+        "This bridge is the very heart of our town.",
+        "Ana Ruiz",
+        "said Mayor Ana Ruiz.",
+    )
+    b = _quote_article(
+        "Daily Lantern", "This bridge is the heart of our town.", "Ana Ruiz", "said Ana Ruiz."
+    )
+    c = _quote_article(
+        "Coast Weekly",
+        "This bridge is the very heart of our town.",
+        "Ana Ruiz",
+        "Ruiz told reporters.",
+    )
+    story = align([a, b, c])  # type: ignore[list-item]
+    assert len(story.quote_variants) == 1
+    variant = story.quote_variants[0]
+    assert variant.speaker == "Ana Ruiz"
+    assert variant.differences == ("Daily Lantern drops 'very'",)
+    assert len(variant.members) == 3
+    for m in variant.members:
+        doc = next(d for d in story.articles if d.id == m.article)
+        assert doc.text[m.start : m.end] == m.text
+    assert [c for c in story.contradictions if c.kind == "attribution"] == []
+
+
+def test_identical_quotes_are_not_variants() -> None:
+    a = _quote_article(
+        "Harbor Courier", "We will rebuild it stone by stone.", "Ana Ruiz", "she said."
+    )
+    b = _quote_article(
+        "Daily Lantern", "We will rebuild it stone by stone.", "Ana Ruiz", "Ruiz said."
+    )
+    story = align([a, b])  # type: ignore[list-item]
+    assert len(story.articles) == 2
+    assert story.quote_variants == ()
+
+
+def test_word_change_and_truncation_are_described() -> None:
+    a = _quote_article(
+        "Harbor Courier",
+        "We will rebuild it stone by stone, whatever it costs.",
+        "Ana Ruiz",
+        "she said.",
+    )
+    b = _quote_article(
+        "Daily Lantern",
+        "We would rebuild it stone by stone, whatever it costs.",
+        "Ana Ruiz",
+        "she said.",
+    )
+    c = _quote_article("Coast Weekly", "We will rebuild it stone by stone", "Ana Ruiz", "she said.")
+    d = _quote_article(
+        "Velmora Post",
+        "We will rebuild it stone by stone, whatever it costs.",
+        "Ana Ruiz",
+        "the mayor said.",
+    )
+    story = align([a, b, c, d])  # type: ignore[list-item]
+    diffs = story.quote_variants[0].differences
+    assert "Daily Lantern: 'will' -> 'would'" in diffs
+    assert any(d.startswith("Coast Weekly prints a shorter version (ends at") for d in diffs)
+
+
+def test_same_quote_different_speakers_is_an_attribution_contradiction() -> None:
+    a = _quote_article(
+        "Harbor Courier",
+        "The inspection was a formality and nothing more.",
+        "Ana Ruiz",
+        "said Mayor Ana Ruiz.",
+    )
+    b = _quote_article(
+        "Daily Lantern",
+        "The inspection was a formality and nothing more.",
+        "Tomas Brel",
+        "said councillor Tomas Brel.",
+    )
+    story = align([a, b])  # type: ignore[list-item]
+    attributions = [c for c in story.contradictions if c.kind == "attribution"]
+    assert len(attributions) == 1
+    con = attributions[0]
+    assert "Ana Ruiz" in con.explanation and "Tomas Brel" in con.explanation
+    assert "Harbor Courier" in con.explanation and "Daily Lantern" in con.explanation
+    assert a.text[con.a.start : con.a.end] == con.a.text  # type: ignore[attr-defined]
+
+
+def test_surname_only_is_the_same_speaker() -> None:
+    a = _quote_article(
+        "Harbor Courier",
+        "The inspection was a formality and nothing more.",
+        "Ana Ruiz",
+        "she said.",
+    )
+    b = _quote_article(
+        "Daily Lantern",
+        "The inspection was a formality and nothing more.",
+        "Mayor Ruiz",
+        "said Mayor Ruiz.",
+    )
+    story = align([a, b])  # type: ignore[list-item]
+    assert len(story.articles) == 2
+    assert story.contradictions == ()

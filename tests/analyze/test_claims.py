@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from storyscope.analyze.claims import find_claims
+from storyscope.analyze.cues import find_cues
+from storyscope.analyze.quotes import find_quotes
+
+
+def _claims(parse, text: str):
+    doc, sentences, entities = parse(text)
+    quotes = find_quotes(text, doc, sentences, entities)
+    cues = find_cues(text, sentences)
+    return find_claims("art1", text, doc, sentences, entities, quotes, cues)
+
+
+def test_coordinated_main_clauses_become_two_claims(parse) -> None:
+    text = "Exports rose 5% and imports fell 2%. The harbour in Velmar stayed open."
+    claims = _claims(parse, text)
+    assert [c.text for c in claims] == ["Exports rose 5%", "imports fell 2%.",
+                                        "The harbour in Velmar stayed open."]
+    assert [c.id for c in claims] == ["art1:0:0", "art1:0:1", "art1:1:0"]
+
+
+def test_semicolon_splits_and_each_claim_points_into_text(parse) -> None:
+    text = "The wall was weakened by repairs in 2019; the ministry denied that."
+    claims = _claims(parse, text)
+    assert [c.text for c in claims] == ["The wall was weakened by repairs in 2019",
+                                        "the ministry denied that."]
+    for c in claims:
+        assert text[c.start : c.end] == c.text
+
+
+def test_shared_subject_is_not_split(parse) -> None:
+    text = "The captain radioed the port and waited for the tugs."
+    assert len(_claims(parse, text)) == 1
+
+
+def test_negation_hedge_and_speaker_flags(parse) -> None:
+    text = (
+        "Port director Ada Okafor spoke on Tuesday. "
+        '"We will not reopen the terminal," Okafor said. '
+        "The barrier reportedly failed, according to the Harbor Authority. "
+        "Officials said the night shift was evacuated in time. "
+        "The cranes, which were not insured, survived."
+    )
+    claims = _claims(parse, text)
+    by_sentence = {c.sentence: c for c in claims}
+    assert by_sentence[1].negated and by_sentence[1].speaker == "Ada Okafor"
+    assert by_sentence[2].hedged and by_sentence[2].speaker == "Harbor Authority"
+    assert not by_sentence[2].negated
+    assert by_sentence[3].speaker == "Officials"
+    assert not by_sentence[4].negated  # the negation sits in a relative clause
+
+
+def test_refusal_counts_as_negation(parse) -> None:
+    (claim,) = _claims(parse, "The ministry declined to comment on the report.")
+    assert claim.negated

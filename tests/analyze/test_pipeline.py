@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import storyscope.analyze as analyze_pkg
+from storyscope.analyze import Pipeline
+from storyscope.model import Article
+from storyscope.testing import FakeEmbedder
+
+LEDGER = (
+    "PORT ASTER, Velmar \u2014 The container terminal at Port Aster will stay closed for at least "
+    "three days after a storm surge flooded the quay on Tuesday, port director Ada Okafor said.\n\n"
+    '"We will not reopen the terminal until it is safe," Okafor said. "Nobody should take risks."'
+    "\n\nMore than 40 workers were evacuated and some $40 million in cargo was damaged, according "
+    "to the Harbor Authority. Insurers reportedly expect losses of between $60m and $80m.\n"
+)
+COURIER = (
+    "Storm closes Port Aster\n"
+    "About 50 dock workers fled the quay on Tuesday night, a senior official who asked not to be "
+    "named said. The terminal may reopen next Monday.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def pipeline(nlp) -> Pipeline:
+    return Pipeline(nlp=nlp, embedder=FakeEmbedder(dim=16))
+
+
+def _article(text: str, outlet: str) -> Article:
+    return Article.create(text=text, source=f"{outlet}.txt", outlet=outlet,
+                          published=dt.datetime(2026, 3, 12, 8, 0))
+
+
+def _assert_offsets(result) -> None:
+    text = result.article.text
+    for field in ("sentences", "entities", "quantities", "times", "quotes", "cues", "claims"):
+        for rec in getattr(result, field):
+            assert 0 <= rec.start <= rec.end <= len(text), (field, rec)
+            assert text[rec.start : rec.end] == rec.text, (field, rec)
+            if field != "sentences":
+                assert -1 <= rec.sentence < max(len(result.sentences), 1)
+
+
+def test_analyze_many_slices_one_embedding_matrix_per_article(pipeline: Pipeline) -> None:
+    a, b = _article(LEDGER, "ledger"), _article(COURIER, "courier")
+    ra, rb = pipeline.analyze_many([a, b])
+    assert ra.article is a and rb.article is b
+    assert ra.embeddings.shape == (len(ra.sentences), 16)
+    assert rb.embeddings.shape == (len(rb.sentences), 16)
+    expected = FakeEmbedder(dim=16).embed([s.text for s in rb.sentences])
+    assert np.allclose(rb.embeddings, expected)
+    for r in (ra, rb):
+        _assert_offsets(r)
+
+
+def test_pipeline_fills_every_layer(pipeline: Pipeline) -> None:
+    r = pipeline.analyze(_article(LEDGER, "ledger"))
+    assert any(e.text == "Ada Okafor" and e.label == "PERSON" for e in r.entities)
+    assert {q.text for q in r.quantities} >= {"More than 40", "some $40 million",
+                                              "between $60m and $80m"}
+    assert any(t.text == "Tuesday" and t.value == "2026-03-10" for t in r.times)
+    assert [q.speaker for q in r.quotes] == ["Ada Okafor", "Ada Okafor"]
+    assert any(c.kind == "hedge" and c.text == "reportedly" for c in r.cues)
+    assert all(c.article == r.id for c in r.claims)
+    assert {c.sentence for c in r.claims} == {s.index for s in r.sentences}
+
+
+def test_empty_input_and_empty_article(pipeline: Pipeline) -> None:
+    assert pipeline.analyze_many([]) == []
+    r = pipeline.analyze(_article("", "blank"))
+    assert r.sentences == () and r.embeddings.shape == (0, 16)
+
+
+def test_public_api_matches_all() -> None:
+    assert sorted(analyze_pkg.__all__) == sorted(
+        ["Embedder", "MiniLMEmbedder", "Pipeline", "analyze", "get_embedder"]
+    )
+    for name in analyze_pkg.__all__:
+        assert hasattr(analyze_pkg, name)
+
+
+_PIECES = ['"', "\u201c", "\u201d", "\n", "\n\n", " ", ".", ",", ";", "said", "Okafor",
+           "$40m", "12%", "Tuesday", "three days", "reportedly", "and", "not", "according to",
+           "Ada", "The port", "closed"]
+
+
+@given(st.one_of(st.text(max_size=150),
+                 st.lists(st.sampled_from(_PIECES), max_size=30).map(" ".join)))
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_every_record_points_into_the_text_for_arbitrary_input(pipeline: Pipeline,
+                                                               text: str) -> None:
+    _assert_offsets(pipeline.analyze(_article(text, "fuzz")))
+
+
+@pytest.mark.slow
+def test_default_analyze_uses_real_embeddings() -> None:
+    (r,) = analyze_pkg.analyze([_article(COURIER, "courier")])
+    assert r.embeddings.shape == (len(r.sentences), 384)
+    assert np.allclose(np.linalg.norm(r.embeddings, axis=1), 1.0, atol=1e-4)

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyscope.analyze._text import MAX_QUOTE_CHARS
+from storyscope.analyze.quotes import find_quotes
+
+STORY = (
+    "Port director Ada Okafor inspected the damaged quay on Tuesday.\n"
+    '"We will not reopen the terminal until it is safe," Okafor said. "Nobody should take risks."\n'
+    'Okafor said: "The cranes are intact."\n'
+    '"The storm surge was higher than forecast," said Okafor, the port director.\n'
+    'Dr. Ben Tarrow, a hydrologist at Velmar University, was blunt. "This was predictable," he said.\n'
+    'The ruling was called "a grave step backwards" by the union.\n'
+    'Critics mocked the "smart" barrier.\n'
+    '"We were told nothing," a dock worker who asked not to be named said.\n'
+    '"Repairs will cost millions," according to the Harbor Authority.\n'
+    "\u201cThe water rose fast,\u201d Tarrow added, \u201cand we ran.\u201d\n"
+)
+
+
+def _quotes(parse, text: str):
+    doc, sentences, entities = parse(text)
+    return find_quotes(text, doc, sentences, entities)
+
+
+def test_quote_span_points_at_quoted_text_without_marks(parse) -> None:
+    for q in _quotes(parse, STORY):
+        assert STORY[q.start : q.end] == q.text
+        assert STORY[q.start - 1] in '"\u201c' or STORY[q.start - 1] == " "
+        assert not q.text.endswith(",")
+
+
+def test_speakers_for_each_layout(parse) -> None:
+    by_text = {q.text: q for q in _quotes(parse, STORY)}
+    assert by_text["We will not reopen the terminal until it is safe"].speaker == "Ada Okafor"
+    assert by_text["We will not reopen the terminal until it is safe"].cue == "said"
+    # follow-on quote after the attribution keeps the same speaker
+    assert by_text["Nobody should take risks."].speaker == "Ada Okafor"
+    assert by_text["The cranes are intact."].speaker == "Ada Okafor"
+    assert by_text["The storm surge was higher than forecast"].speaker == "Ada Okafor"
+    # pronoun resolves to the last person named, canonicalised without the title
+    assert by_text["This was predictable"].speaker == "Ben Tarrow"
+    assert by_text["Repairs will cost millions"].speaker == "Harbor Authority"
+    assert by_text["Repairs will cost millions"].cue == "according to"
+    # split around the cue: two records, same speaker
+    assert by_text["The water rose fast"].speaker == "Ben Tarrow"
+    assert by_text["and we ran."].speaker == "Ben Tarrow"
+    assert by_text["and we ran."].kind == "direct"
+
+
+def test_speaker_mention_points_at_the_name(parse) -> None:
+    q = next(q for q in _quotes(parse, STORY) if q.text == "The cranes are intact.")
+    assert q.speaker_mention is not None
+    assert STORY[q.speaker_mention.start : q.speaker_mention.end] == "Okafor"
+
+
+def test_partial_quote_and_passive_agent(parse) -> None:
+    q = next(q for q in _quotes(parse, STORY) if q.text == "a grave step backwards")
+    assert q.kind == "partial"
+    assert q.speaker == "the union"
+
+
+def test_scare_quotes_are_skipped(parse) -> None:
+    assert "smart" not in {q.text for q in _quotes(parse, STORY)}
+
+
+def test_unnamed_source_is_anonymous(parse) -> None:
+    q = next(q for q in _quotes(parse, STORY) if q.text == "We were told nothing")
+    assert q.anonymous
+    assert q.speaker is not None and "worker" in q.speaker
+
+
+def test_unbalanced_quote_stops_at_line_end(parse) -> None:
+    text = 'Okafor said: "The quay is gone and the cranes\nThe next paragraph is not quoted.'
+    quotes = _quotes(parse, text)
+    assert len(quotes) == 1
+    assert "\n" not in quotes[0].text
+    assert quotes[0].text == "The quay is gone and the cranes"
+
+
+def test_runaway_quote_is_capped(parse) -> None:
+    text = 'He said: "' + "word " * 600
+    for q in _quotes(parse, text):
+        assert q.end - q.start <= MAX_QUOTE_CHARS
+
+
+@given(st.lists(st.sampled_from(['"', "\u201c", "\u201d", "said", " he", " Okafor", ",", ".",
+                                 "\n", " ", "We lost", "according to"]), max_size=25)
+       .map("".join))
+@settings(max_examples=50, deadline=None)
+def test_quote_offsets_are_exact_for_arbitrary_text(parse, text: str) -> None:
+    for q in _quotes(parse, text):
+        assert 0 <= q.start <= q.end <= len(text)
+        assert text[q.start : q.end] == q.text
+        for span in (q.speaker_mention, q.cue_span):
+            assert span is None or 0 <= span.start <= span.end <= len(text)
