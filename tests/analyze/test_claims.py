@@ -15,16 +15,21 @@ def _claims(parse, text: str):
 def test_coordinated_main_clauses_become_two_claims(parse) -> None:
     text = "Exports rose 5% and imports fell 2%. The harbour in Velmar stayed open."
     claims = _claims(parse, text)
-    assert [c.text for c in claims] == ["Exports rose 5%", "imports fell 2%.",
-                                        "The harbour in Velmar stayed open."]
+    assert [c.text for c in claims] == [
+        "Exports rose 5%",
+        "imports fell 2%.",
+        "The harbour in Velmar stayed open.",
+    ]
     assert [c.id for c in claims] == ["art1:0:0", "art1:0:1", "art1:1:0"]
 
 
 def test_semicolon_splits_and_each_claim_points_into_text(parse) -> None:
     text = "The wall was weakened by repairs in 2019; the ministry denied that."
     claims = _claims(parse, text)
-    assert [c.text for c in claims] == ["The wall was weakened by repairs in 2019",
-                                        "the ministry denied that."]
+    assert [c.text for c in claims] == [
+        "The wall was weakened by repairs in 2019",
+        "the ministry denied that.",
+    ]
     for c in claims:
         assert text[c.start : c.end] == c.text
 

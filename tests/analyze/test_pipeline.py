@@ -32,8 +32,9 @@ def pipeline(nlp) -> Pipeline:
 
 
 def _article(text: str, outlet: str) -> Article:
-    return Article.create(text=text, source=f"{outlet}.txt", outlet=outlet,
-                          published=dt.datetime(2026, 3, 12, 8, 0))
+    return Article.create(
+        text=text, source=f"{outlet}.txt", outlet=outlet, published=dt.datetime(2026, 3, 12, 8, 0)
+    )
 
 
 def _assert_offsets(result) -> None:
@@ -61,8 +62,11 @@ def test_analyze_many_slices_one_embedding_matrix_per_article(pipeline: Pipeline
 def test_pipeline_fills_every_layer(pipeline: Pipeline) -> None:
     r = pipeline.analyze(_article(LEDGER, "ledger"))
     assert any(e.text == "Ada Okafor" and e.label == "PERSON" for e in r.entities)
-    assert {q.text for q in r.quantities} >= {"More than 40", "some $40 million",
-                                              "between $60m and $80m"}
+    assert {q.text for q in r.quantities} >= {
+        "More than 40",
+        "some $40 million",
+        "between $60m and $80m",
+    }
     assert any(t.text == "Tuesday" and t.value == "2026-03-10" for t in r.times)
     assert [q.speaker for q in r.quotes] == ["Ada Okafor", "Ada Okafor"]
     assert any(c.kind == "hedge" and c.text == "reportedly" for c in r.cues)
@@ -84,16 +88,39 @@ def test_public_api_matches_all() -> None:
         assert hasattr(analyze_pkg, name)
 
 
-_PIECES = ['"', "\u201c", "\u201d", "\n", "\n\n", " ", ".", ",", ";", "said", "Okafor",
-           "$40m", "12%", "Tuesday", "three days", "reportedly", "and", "not", "according to",
-           "Ada", "The port", "closed"]
+_PIECES = [
+    '"',
+    "\u201c",
+    "\u201d",
+    "\n",
+    "\n\n",
+    " ",
+    ".",
+    ",",
+    ";",
+    "said",
+    "Okafor",
+    "$40m",
+    "12%",
+    "Tuesday",
+    "three days",
+    "reportedly",
+    "and",
+    "not",
+    "according to",
+    "Ada",
+    "The port",
+    "closed",
+]
 
 
-@given(st.one_of(st.text(max_size=150),
-                 st.lists(st.sampled_from(_PIECES), max_size=30).map(" ".join)))
+@given(
+    st.one_of(st.text(max_size=150), st.lists(st.sampled_from(_PIECES), max_size=30).map(" ".join))
+)
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_every_record_points_into_the_text_for_arbitrary_input(pipeline: Pipeline,
-                                                               text: str) -> None:
+def test_every_record_points_into_the_text_for_arbitrary_input(
+    pipeline: Pipeline, text: str
+) -> None:
     _assert_offsets(pipeline.analyze(_article(text, "fuzz")))
 
 

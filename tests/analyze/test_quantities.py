@@ -25,8 +25,9 @@ def test_quantity_spec_table(parse, case: dict) -> None:
     for q in found:
         assert text[q.start : q.end] == q.text
     if "absent" in case:
-        assert not [q for q in found if q.text.split()[-1] in case["absent"]
-                    or q.text in case["absent"]], found
+        assert not [
+            q for q in found if q.text.split()[-1] in case["absent"] or q.text in case["absent"]
+        ], found
         return
     match = [q for q in found if q.text == case["span"]]
     assert match, f"{case['span']!r} not in {[q.text for q in found]}"
@@ -40,8 +41,16 @@ def test_quantity_spec_table(parse, case: dict) -> None:
     assert q.sentence == 0
 
 
-_ALPHABET = list("0123456789 $\u20ac%,.-abmkt\n\"") + ["million ", "percent ", "about ", "between ",
-                                                      " and ", " to ", "three ", "people"]
+_ALPHABET = list('0123456789 $\u20ac%,.-abmkt\n"') + [
+    "million ",
+    "percent ",
+    "about ",
+    "between ",
+    " and ",
+    " to ",
+    "three ",
+    "people",
+]
 
 
 @given(st.lists(st.sampled_from(_ALPHABET), max_size=25).map("".join))

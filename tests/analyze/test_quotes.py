@@ -11,7 +11,8 @@ STORY = (
     '"We will not reopen the terminal until it is safe," Okafor said. "Nobody should take risks."\n'
     'Okafor said: "The cranes are intact."\n'
     '"The storm surge was higher than forecast," said Okafor, the port director.\n'
-    'Dr. Ben Tarrow, a hydrologist at Velmar University, was blunt. "This was predictable," he said.\n'
+    "Dr. Ben Tarrow, a hydrologist at Velmar University, was blunt. "
+    '"This was predictable," he said.\n'
     'The ruling was called "a grave step backwards" by the union.\n'
     'Critics mocked the "smart" barrier.\n'
     '"We were told nothing," a dock worker who asked not to be named said.\n'
@@ -86,9 +87,27 @@ def test_runaway_quote_is_capped(parse) -> None:
         assert q.end - q.start <= MAX_QUOTE_CHARS
 
 
-@given(st.lists(st.sampled_from(['"', "\u201c", "\u201d", "said", " he", " Okafor", ",", ".",
-                                 "\n", " ", "We lost", "according to"]), max_size=25)
-       .map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                '"',
+                "\u201c",
+                "\u201d",
+                "said",
+                " he",
+                " Okafor",
+                ",",
+                ".",
+                "\n",
+                " ",
+                "We lost",
+                "according to",
+            ]
+        ),
+        max_size=25,
+    ).map("".join)
+)
 @settings(max_examples=50, deadline=None)
 def test_quote_offsets_are_exact_for_arbitrary_text(parse, text: str) -> None:
     for q in _quotes(parse, text):

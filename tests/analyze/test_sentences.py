@@ -23,15 +23,19 @@ def _check_invariants(text: str, sentences: list) -> None:
 def test_paragraph_break_is_a_hard_boundary(nlp) -> None:
     text = 'She added: "Nobody was hurt"\n\nMore than 40 workers were evacuated.'
     sents = find_sentences(text, nlp(text))
-    assert [s.text for s in sents] == ['She added: "Nobody was hurt"',
-                                       "More than 40 workers were evacuated."]
+    assert [s.text for s in sents] == [
+        'She added: "Nobody was hurt"',
+        "More than 40 workers were evacuated.",
+    ]
 
 
 def test_quote_with_two_sentences_stays_with_its_attribution(nlp) -> None:
     text = '"We lost everything. It came too fast," said Ben Tarrow. The pier held.'
     sents = find_sentences(text, nlp(text))
-    assert [s.text for s in sents] == ['"We lost everything. It came too fast," said Ben Tarrow.',
-                                       "The pier held."]
+    assert [s.text for s in sents] == [
+        '"We lost everything. It came too fast," said Ben Tarrow.',
+        "The pier held.",
+    ]
 
 
 def test_lowercase_attribution_after_closed_quote_is_not_split(nlp) -> None:

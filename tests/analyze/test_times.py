@@ -28,8 +28,12 @@ CASES = [
     ("The strike lasted three days.", "three days", "duration", "P3D"),
     ("A nine-day strike ended.", "nine-day", "duration", "P9D"),
     ("Power was out for 6 hours.", "6 hours", "duration", "PT6H"),
-    ("Repairs take between 6 hours and 3 days.", "between 6 hours and 3 days", "duration",
-     "PT6H/P3D"),
+    (
+        "Repairs take between 6 hours and 3 days.",
+        "between 6 hours and 3 days",
+        "duration",
+        "PT6H/P3D",
+    ),
     ("The ship docked at 3 p.m. sharp.", "3 p.m.", "time", "T15:00"),
     ("The ship docked at 15:30.", "15:30", "time", "T15:30"),
     ("Ferries run every Tuesday.", "every Tuesday", "set", "P1W"),
@@ -67,10 +71,32 @@ def test_ages_and_modal_may_are_not_times(parse, published) -> None:
     assert [t.text for t in find_times(text, doc, sentences, published)] == []
 
 
-@given(st.lists(st.sampled_from(["on ", "Tuesday", "March ", "12", " days", "three", "last ",
-                                 "ago", "2026", "-", " p.m.", ":", "\n", "\"", "week", " "]),
-                max_size=20).map("".join),
-       st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2060, 12, 31)))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "on ",
+                "Tuesday",
+                "March ",
+                "12",
+                " days",
+                "three",
+                "last ",
+                "ago",
+                "2026",
+                "-",
+                " p.m.",
+                ":",
+                "\n",
+                '"',
+                "week",
+                " ",
+            ]
+        ),
+        max_size=20,
+    ).map("".join),
+    st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2060, 12, 31)),
+)
 @settings(max_examples=50, deadline=None)
 def test_time_offsets_are_exact_for_arbitrary_text(parse, text: str, day: dt.date) -> None:
     doc, sentences, _ = parse(text)

@@ -16,7 +16,7 @@ import numpy as np
 
 from storyscope.align._claims import ClaimTable, build_table
 from storyscope.align.contradictions import find_contradictions
-from storyscope.align.facts import build_facts, fact_id, group_claims
+from storyscope.align.facts import build_facts, covered_elsewhere, fact_id, group_claims
 from storyscope.align.framing import find_framing
 from storyscope.align.omissions import find_omissions
 from storyscope.align.quote_variants import find_quote_variants
@@ -143,7 +143,7 @@ def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = No
         articles=docs,
         facts=facts,
         contradictions=contradictions,
-        omissions=find_omissions(docs, facts),
+        omissions=find_omissions(docs, facts, covered=covered_elsewhere(table, groups)),
         quote_variants=variants,
         framing=framing,
         summary=summary,

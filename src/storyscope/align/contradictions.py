@@ -39,13 +39,18 @@ __all__ = [
 ]
 
 #: Sentence cosine above which two claims from different facts are still compared.
-LOOSE_COSINE = 0.5
+LOOSE_COSINE = 0.45
 #: ... provided they also share a number/entity or this much content-word Jaccard.
 LOOSE_JACCARD = 0.25
 #: Content-word Jaccard two claims need before their polarity is compared.
-POLARITY_JACCARD = 0.5
+POLARITY_JACCARD = 0.3
 #: Cosine two claims need before their polarity is compared (unless in one fact).
-POLARITY_COSINE = 0.6
+POLARITY_COSINE = 0.45
+#: Cosine two claims of different facts need before their numbers are compared.
+NUMBER_COSINE = 0.6
+#: Cosine and Jaccard two claims of different facts need before their dates are compared.
+DATE_COSINE = 0.6
+DATE_JACCARD = 0.25
 #: Relative tolerance for exact numbers (rounding: "$40 million" vs "$40.1 million").
 EXACT_TOLERANCE = 0.005
 #: Relative width of an approximate number ("about 40" -> 36..44).
@@ -271,16 +276,19 @@ def _check_dates(a: ClaimRef, b: ClaimRef) -> list[_Found]:
     return found
 
 
-def _negated_anchor(text: str) -> str | None:
-    """Stem of the first content word after the first negation, if any."""
+def _negation_scope(text: str) -> tuple[str, frozenset[str]] | None:
+    """Stem of the word the first negation governs, and the content stems after it."""
     toks = norm_words(text)
     for i, w in enumerate(toks):
         if w in NEGATIONS or w.endswith("n't"):
-            for nxt in toks[i + 1 : i + 5]:
-                if nxt in STOPWORDS or nxt in NEGATIONS or nxt in {"be", "been", "being"}:
-                    continue
-                return stem(nxt)
-            return None
+            rest = [
+                stem(t)
+                for t in toks[i + 1 :]
+                if t not in STOPWORDS and t not in NEGATIONS and t not in {"be", "been", "being"}
+            ]
+            if not rest:
+                return None
+            return rest[0], frozenset(rest[1:8])
     return None
 
 
@@ -288,8 +296,10 @@ def _check_polarity(a: ClaimRef, b: ClaimRef) -> list[_Found]:
     if a.negated == b.negated:
         return []
     neg, pos = (a, b) if a.negated else (b, a)
-    anchor = _negated_anchor(neg.claim.text)
-    if anchor is None or anchor not in pos.terms:
+    scope = _negation_scope(neg.claim.text)
+    # The negated word itself and something it governs must recur, un-negated,
+    # in the other claim: "did not approve ... hazard pay" / "approved hazard pay".
+    if scope is None or scope[0] not in pos.terms or not (scope[1] & pos.terms):
         return []
     return [
         _Found(
@@ -343,10 +353,13 @@ def find_contradictions(
         if a.outlet == b.outlet:
             continue
         in_fact = bool(same_fact[i, j])
-        found = _check_numbers(a, b) + _check_dates(a, b)
-        polar_ok = float(table.jaccard[i, j]) >= POLARITY_JACCARD and (
-            in_fact or float(table.cosine[i, j]) >= POLARITY_COSINE
-        )
+        cos, jac = float(table.cosine[i, j]), float(table.jaccard[i, j])
+        found: list[_Found] = []
+        if in_fact or cos >= NUMBER_COSINE:
+            found += _check_numbers(a, b)
+        if in_fact or (cos >= DATE_COSINE and jac >= DATE_JACCARD):
+            found += _check_dates(a, b)
+        polar_ok = jac >= POLARITY_JACCARD and (in_fact or cos >= POLARITY_COSINE)
         if polar_ok:
             found += _check_polarity(a, b)
         if not found:

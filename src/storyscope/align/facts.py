@@ -24,6 +24,7 @@ __all__ = [
     "LINK_THRESHOLD",
     "MIN_MEMBER_SCORE",
     "build_facts",
+    "covered_elsewhere",
     "fact_id",
     "group_claims",
 ]
@@ -36,6 +37,9 @@ LINK_THRESHOLD = 0.55
 AVERAGE_THRESHOLD = 0.55
 #: Minimum score of every pair inside a merged group (anti-chaining).
 MIN_MEMBER_SCORE = 0.45
+#: An article with a claim whose mean score to a fact's members reaches this
+#: probably reports the fact in other words: it is not counted as leaving it out.
+COVER_THRESHOLD = 0.42
 
 
 def group_claims(table: ClaimTable) -> list[list[int]]:
@@ -140,3 +144,32 @@ def build_facts(
         keyed.append(((-len(outlets), first[0], first[1]), fact))
     keyed.sort(key=lambda item: item[0])
     return tuple(f for _, f in keyed)
+
+
+def covered_elsewhere(table: ClaimTable, groups: Sequence[Sequence[int]]) -> set[tuple[str, str]]:
+    """``(article id, fact id)`` pairs where an article outside a fact has a near-match.
+
+    Used to avoid reporting an omission when an article says the same thing in
+    words too different to join the fact.
+
+    Args:
+        table: The story's claim table.
+        groups: Output of :func:`group_claims`.
+
+    Returns:
+        The covered pairs.
+    """
+    out: set[tuple[str, str]] = set()
+    if not table.refs:
+        return out
+    docs = np.asarray([r.doc for r in table.refs])
+    for rows in groups:
+        if len(rows) < 2:
+            continue
+        mean = table.score[:, list(rows)].mean(axis=1)
+        inside = {table.refs[r].doc for r in rows}
+        fid = fact_id(table, rows)
+        for d in set(docs.tolist()) - inside:
+            if float(mean[docs == d].max()) >= COVER_THRESHOLD:
+                out.add((table.articles[d].id, fid))
+    return out

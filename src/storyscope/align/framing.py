@@ -36,6 +36,8 @@ SPELLING_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVEN
 MIN_SPELLING_LEN = 5
 #: difflib ratio two aligned claims need before their word substitutions count.
 SUBSTITUTION_RATIO = 0.6
+#: Matching words needed on each side of a single-word substitution.
+SUBSTITUTION_CONTEXT = 2
 
 _CALENDAR_TEXT = (
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
@@ -208,7 +210,9 @@ def _spelling_labels(articles: Sequence[AnalyzedArticle]) -> list[Label]:
                 name = " ".join(ent.text.split())
                 if name.lower().startswith("the "):
                     name = name[4:]
-                by_label.setdefault(ent.label, {}).setdefault(name, set()).add(d)
+                # NER often labels one rare name differently per article (GPE,
+                # NORP, PERSON): compare spellings across all name labels.
+                by_label.setdefault("NAME", {}).setdefault(name, set()).add(d)
     labels: list[Label] = []
     for names in by_label.values():
         items = sorted(names, key=lambda n: (min(names[n]), n))
@@ -261,8 +265,21 @@ def _substitution_labels(table: ClaimTable, groups: Sequence[Sequence[int]]) -> 
                 sm = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
                 if sm.ratio() < SUBSTITUTION_RATIO:
                     continue
-                for tag, i1, i2, j1, j2 in sm.get_opcodes():
+                ops = sm.get_opcodes()
+                for k, (tag, i1, i2, j1, j2) in enumerate(ops):
                     if tag != "replace" or i2 - i1 != 1 or j2 - j1 != 1:
+                        continue
+                    # A real swap sits between matching words on both sides.
+                    before = ops[k - 1] if k > 0 else None
+                    after = ops[k + 1] if k + 1 < len(ops) else None
+                    if not (
+                        before
+                        and before[0] == "equal"
+                        and before[2] - before[1] >= SUBSTITUTION_CONTEXT
+                        and after
+                        and after[0] == "equal"
+                        and after[2] - after[1] >= SUBSTITUTION_CONTEXT
+                    ):
                         continue
                     u, v = wa[i1], wb[j1]
                     if not (_substitutable(u) and _substitutable(v)) or stem(u) == stem(v):

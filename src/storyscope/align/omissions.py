@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from storyscope.model import AnalyzedArticle, Fact, Omission
 
@@ -16,7 +16,10 @@ MAJORITY = 0.5
 
 
 def find_omissions(
-    articles: Sequence[AnalyzedArticle], facts: Sequence[Fact]
+    articles: Sequence[AnalyzedArticle],
+    facts: Sequence[Fact],
+    *,
+    covered: Collection[tuple[str, str]] = (),
 ) -> tuple[Omission, ...]:
     """List, for each widely reported fact, the articles that leave it out.
 
@@ -26,6 +29,8 @@ def find_omissions(
     Args:
         articles: Analyzed articles of the story.
         facts: The story's facts.
+        covered: ``(article id, fact id)`` pairs to skip: the article reports the
+            fact in other words (see :func:`storyscope.align.facts.covered_elsewhere`).
 
     Returns:
         One :class:`Omission` per (missing article, fact), in fact order.
@@ -42,6 +47,6 @@ def find_omissions(
         out.extend(
             Omission(article=a.id, fact=fact.id)
             for a in articles
-            if a.article.outlet not in present
+            if a.article.outlet not in present and (a.id, fact.id) not in covered
         )
     return tuple(out)

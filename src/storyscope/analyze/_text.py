@@ -87,8 +87,10 @@ def find_quote_regions(text: str) -> list[QuoteRegion]:
         else:
             before = text[i - 1] if i > 0 else " "
             after = text[i + 1] if i + 1 < n else " "
-            looks_closing = not before.isspace() and before not in "([{-\u2014" and (
-                after.isspace() or (not after.isalnum() and after not in "'\u2018")
+            looks_closing = (
+                not before.isspace()
+                and before not in "([{-\u2014"
+                and (after.isspace() or (not after.isalnum() and after not in "'\u2018"))
             )
             if not looks_closing:
                 open_at = i

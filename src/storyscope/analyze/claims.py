@@ -19,8 +19,9 @@ from storyscope.model import Claim, Cue, Entity, Quote, Sentence
 
 __all__ = ["ClaimSplitter", "find_claims"]
 
-_NEGATORS = frozenset({"no", "never", "nobody", "none", "nothing", "neither", "nor", "not",
-                       "n't", "cannot"})
+_NEGATORS = frozenset(
+    {"no", "never", "nobody", "none", "nothing", "neither", "nor", "not", "n't", "cannot"}
+)
 _NEGATING_VERBS = frozenset({"deny", "decline", "refuse"})
 _EMBEDDED = frozenset({"relcl", "advcl", "acl", "pcomp", "csubj", "prep", "pobj", "npadvmod"})
 _TRAILING = ",;:\u2014- "
@@ -55,8 +56,11 @@ def _negated(tokens: Sequence[Token], start: int, end: int) -> bool:
     for tok in tokens:
         if not start <= tok.idx < end:
             continue
-        if not (tok.dep_ == "neg" or tok.lower_ in _NEGATORS
-                or (tok.lemma_.lower() in _NEGATING_VERBS and tok.pos_ == "VERB")):
+        if not (
+            tok.dep_ == "neg"
+            or tok.lower_ in _NEGATORS
+            or (tok.lemma_.lower() in _NEGATING_VERBS and tok.pos_ == "VERB")
+        ):
             continue
         node = tok
         embedded = False
@@ -72,8 +76,14 @@ def _negated(tokens: Sequence[Token], start: int, end: int) -> bool:
     return False
 
 
-def _speaker(sent: Sentence, start: int, end: int, tokens: Sequence[Token],
-             quotes: Sequence[Quote], ctx: _Context) -> str | None:
+def _speaker(
+    sent: Sentence,
+    start: int,
+    end: int,
+    tokens: Sequence[Token],
+    quotes: Sequence[Quote],
+    ctx: _Context,
+) -> str | None:
     for quote in quotes:
         if quote.start < end and start < quote.end and quote.speaker:
             return quote.speaker

@@ -85,8 +85,7 @@ def parse_lexicon(raw: str, source: str) -> CueLexicon:
                 )
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(
-                    f"{source}: line {_line_of(raw, key)}: [{kind}].{key} must be a list of "
-                    "strings"
+                    f"{source}: line {_line_of(raw, key)}: [{kind}].{key} must be a list of strings"
                 )
             for entry in value:
                 if not entry.strip():
@@ -98,8 +97,7 @@ def parse_lexicon(raw: str, source: str) -> CueLexicon:
                         re.compile(entry)
                     except re.error as exc:
                         raise ConfigError(
-                            f"{source}: line {_line_of(raw, entry)}: bad pattern in "
-                            f"[{kind}]: {exc}"
+                            f"{source}: line {_line_of(raw, entry)}: bad pattern in [{kind}]: {exc}"
                         ) from exc
                     parts.append(f"(?:{entry})")
                 else:

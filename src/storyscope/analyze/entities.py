@@ -14,8 +14,19 @@ __all__ = ["NAME_LABELS", "EntityFinder", "find_entities"]
 
 #: spaCy labels kept as entities (numbers, dates and times go to quantities/times).
 NAME_LABELS = frozenset(
-    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART",
-     "LANGUAGE"}
+    {
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "NORP",
+        "FAC",
+        "EVENT",
+        "LAW",
+        "PRODUCT",
+        "WORK_OF_ART",
+        "LANGUAGE",
+    }
 )
 _POSSESSIVE = re.compile(r"(?:['\u2019]s?)$")
 _EDGE_PUNCT = "\"'\u201c\u201d\u2018\u2019,.;:()[]"

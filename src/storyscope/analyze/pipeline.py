@@ -1,4 +1,4 @@
-"""The analyze pipeline: :class:`~storyscope.model.Article` -> :class:`~storyscope.model.AnalyzedArticle`."""
+"""The analyze pipeline: ``Article`` -> ``AnalyzedArticle``, one spaCy pass, one embed call."""
 
 from __future__ import annotations
 
@@ -133,8 +133,10 @@ class Pipeline:
             except Exception as exc:
                 raise AnalysisError(f"{article.source}: analysis failed: {exc}") from exc
         all_sentences = [s.text for a in analyzed for s in a.sentences]
-        matrix: Any = self.embedder.embed(all_sentences) if all_sentences else np.zeros(
-            (0, self.embedder.dim), dtype=np.float32
+        matrix: Any = (
+            self.embedder.embed(all_sentences)
+            if all_sentences
+            else np.zeros((0, self.embedder.dim), dtype=np.float32)
         )
         out: list[AnalyzedArticle] = []
         offset = 0

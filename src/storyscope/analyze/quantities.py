@@ -34,43 +34,138 @@ from storyscope.model import Quantity, Sentence
 __all__ = ["QuantityFinder", "find_quantities"]
 
 _CURRENCY_PREFIX = {
-    "us$": "USD", "u.s.$": "USD", "u.s. $": "USD", "$": "USD", "c$": "CAD", "a$": "AUD",
-    "hk$": "HKD", "nz$": "NZD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR",
-    "usd": "USD", "eur": "EUR", "gbp": "GBP", "jpy": "JPY", "chf": "CHF", "cad": "CAD",
-    "aud": "AUD", "inr": "INR", "cny": "CNY",
+    "us$": "USD",
+    "u.s.$": "USD",
+    "u.s. $": "USD",
+    "$": "USD",
+    "c$": "CAD",
+    "a$": "AUD",
+    "hk$": "HKD",
+    "nz$": "NZD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "usd": "USD",
+    "eur": "EUR",
+    "gbp": "GBP",
+    "jpy": "JPY",
+    "chf": "CHF",
+    "cad": "CAD",
+    "aud": "AUD",
+    "inr": "INR",
+    "cny": "CNY",
 }
 _CURRENCY_SUFFIX = {
-    "us dollars": "USD", "u.s. dollars": "USD", "dollars": "USD", "dollar": "USD",
-    "euros": "EUR", "euro": "EUR", "pounds sterling": "GBP", "sterling": "GBP", "yen": "JPY",
-    "yuan": "CNY", "rupees": "INR", "swiss francs": "CHF", "francs": "CHF", "usd": "USD",
-    "eur": "EUR", "gbp": "GBP",
+    "us dollars": "USD",
+    "u.s. dollars": "USD",
+    "dollars": "USD",
+    "dollar": "USD",
+    "euros": "EUR",
+    "euro": "EUR",
+    "pounds sterling": "GBP",
+    "sterling": "GBP",
+    "yen": "JPY",
+    "yuan": "CNY",
+    "rupees": "INR",
+    "swiss francs": "CHF",
+    "francs": "CHF",
+    "usd": "USD",
+    "eur": "EUR",
+    "gbp": "GBP",
 }
 _MEASURES = {
-    "square kilometres": "km2", "square kilometers": "km2", "square miles": "sq mi",
-    "square metres": "m2", "square meters": "m2", "sq km": "km2", "sq. km": "km2", "km2": "km2",
-    "km/h": "km/h", "kph": "km/h", "mph": "mph", "kilometres": "km", "kilometers": "km",
-    "kilometre": "km", "kilometer": "km", "km": "km", "miles": "mi", "mile": "mi",
-    "metres": "m", "meters": "m", "metre": "m", "meter": "m", "cm": "cm", "mm": "mm",
-    "kilograms": "kg", "kilogram": "kg", "kg": "kg", "tonnes": "t", "tonne": "t", "tons": "t",
-    "ton": "t", "lbs": "lb", "lb": "lb", "pounds": "lb", "litres": "l", "liters": "l",
-    "litre": "l", "liter": "l", "gallons": "gal", "gallon": "gal", "barrels": "bbl",
-    "barrel": "bbl", "hectares": "ha", "hectare": "ha", "acres": "acre", "acre": "acre",
-    "feet": "ft", "foot": "ft", "ft": "ft", "inches": "in", "inch": "in",
-    "degrees celsius": "°C", "degrees fahrenheit": "°F", "degrees": "°", "°c": "°C",
-    "°f": "°F", "megawatts": "MW", "megawatt": "MW", "mw": "MW", "gigawatts": "GW",
-    "gigawatt": "GW", "gw": "GW", "kw": "kW", "knots": "kn",
+    "square kilometres": "km2",
+    "square kilometers": "km2",
+    "square miles": "sq mi",
+    "square metres": "m2",
+    "square meters": "m2",
+    "sq km": "km2",
+    "sq. km": "km2",
+    "km2": "km2",
+    "km/h": "km/h",
+    "kph": "km/h",
+    "mph": "mph",
+    "kilometres": "km",
+    "kilometers": "km",
+    "kilometre": "km",
+    "kilometer": "km",
+    "km": "km",
+    "miles": "mi",
+    "mile": "mi",
+    "metres": "m",
+    "meters": "m",
+    "metre": "m",
+    "meter": "m",
+    "cm": "cm",
+    "mm": "mm",
+    "kilograms": "kg",
+    "kilogram": "kg",
+    "kg": "kg",
+    "tonnes": "t",
+    "tonne": "t",
+    "tons": "t",
+    "ton": "t",
+    "lbs": "lb",
+    "lb": "lb",
+    "pounds": "lb",
+    "litres": "l",
+    "liters": "l",
+    "litre": "l",
+    "liter": "l",
+    "gallons": "gal",
+    "gallon": "gal",
+    "barrels": "bbl",
+    "barrel": "bbl",
+    "hectares": "ha",
+    "hectare": "ha",
+    "acres": "acre",
+    "acre": "acre",
+    "feet": "ft",
+    "foot": "ft",
+    "ft": "ft",
+    "inches": "in",
+    "inch": "in",
+    "degrees celsius": "°C",
+    "degrees fahrenheit": "°F",
+    "degrees": "°",
+    "°c": "°C",
+    "°f": "°F",
+    "megawatts": "MW",
+    "megawatt": "MW",
+    "mw": "MW",
+    "gigawatts": "GW",
+    "gigawatt": "GW",
+    "gw": "GW",
+    "kw": "kW",
+    "knots": "kn",
 }
-_PERCENT = {"%": "percent", "percent": "percent", "per cent": "percent", "pct": "percent",
-            "percentage points": "percentage point", "percentage point": "percentage point",
-            "percent points": "percentage point"}
-_ABBR_SCALE = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12,
-               "trn": 1e12}
+_PERCENT = {
+    "%": "percent",
+    "percent": "percent",
+    "per cent": "percent",
+    "pct": "percent",
+    "percentage points": "percentage point",
+    "percentage point": "percentage point",
+    "percent points": "percentage point",
+}
+_ABBR_SCALE = {
+    "k": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "tn": 1e12,
+    "trn": 1e12,
+}
 _WORD_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
 def _alt(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len,
-                                                                          reverse=True))
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+    )
 
 
 _ATOM = re.compile(
@@ -93,14 +188,48 @@ _ATOM = re.compile(
 )
 
 _QUALIFIERS = {
-    "lower": ["more than", "greater than", "over", "above", "at least", "upwards of",
-              "in excess of", "just over", "well over", "a little over", "as few as",
-              "no fewer than", "no less than"],
+    "lower": [
+        "more than",
+        "greater than",
+        "over",
+        "above",
+        "at least",
+        "upwards of",
+        "in excess of",
+        "just over",
+        "well over",
+        "a little over",
+        "as few as",
+        "no fewer than",
+        "no less than",
+    ],
     "near": ["nearly", "almost", "close to", "just under", "just shy of", "a little under"],
-    "approx": ["about", "around", "some", "roughly", "approximately", "approx.",
-               "an estimated", "estimated", "more or less", "circa", "an approximate"],
-    "upper": ["up to", "as many as", "as much as", "at most", "no more than", "fewer than",
-              "less than", "under", "below", "well under", "a maximum of"],
+    "approx": [
+        "about",
+        "around",
+        "some",
+        "roughly",
+        "approximately",
+        "approx.",
+        "an estimated",
+        "estimated",
+        "more or less",
+        "circa",
+        "an approximate",
+    ],
+    "upper": [
+        "up to",
+        "as many as",
+        "as much as",
+        "at most",
+        "no more than",
+        "fewer than",
+        "less than",
+        "under",
+        "below",
+        "well under",
+        "a maximum of",
+    ],
 }
 _QUALIFIER_GROUP = {q: g for g, qs in _QUALIFIERS.items() for q in qs}
 _QUALIFIER_RE = re.compile(
@@ -212,8 +341,10 @@ def _counted_noun(doc: Doc, text: str, atom: _Atom) -> Token | None:
     if last is None:
         return None
     head = last.head
-    if last.dep_ in ("nummod", "quantmod", "compound", "nmod") and head.i > last.i and (
-        head.pos_ in ("NOUN", "PROPN") and head.idx - atom.end <= _MAX_GAP_FOR_NOUN
+    if (
+        last.dep_ in ("nummod", "quantmod", "compound", "nmod")
+        and head.i > last.i
+        and (head.pos_ in ("NOUN", "PROPN") and head.idx - atom.end <= _MAX_GAP_FOR_NOUN)
     ):
         return head
     if last.i + 1 < len(doc):
@@ -232,8 +363,9 @@ def _in_ents(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in ranges)
 
 
-def _keep_count(doc: Doc, text: str, atom: _Atom, has_qualifier: bool,
-                time_ranges: list[tuple[int, int]]) -> tuple[bool, str | None]:
+def _keep_count(
+    doc: Doc, text: str, atom: _Atom, has_qualifier: bool, time_ranges: list[tuple[int, int]]
+) -> tuple[bool, str | None]:
     """Decide whether a bare count is a quantity, and find its counted noun's lemma."""
     raw = text[atom.start : atom.end]
     if _in_ents(atom.start, atom.end, time_ranges):
@@ -251,9 +383,12 @@ def _keep_count(doc: Doc, text: str, atom: _Atom, has_qualifier: bool,
         first = _token_at(doc, atom.start)
         if noun is None and not has_qualifier:
             return False, None
-        if raw.lower() in ("one", "a dozen") and first is not None and first.dep_ not in (
-            "nummod", "quantmod"
-        ) and not has_qualifier:
+        if (
+            raw.lower() in ("one", "a dozen")
+            and first is not None
+            and first.dep_ not in ("nummod", "quantmod")
+            and not has_qualifier
+        ):
             return False, None
     if noun is None and not has_qualifier and not atom.spelled:
         prev = text[: atom.start].rstrip()
@@ -276,8 +411,9 @@ def _interval(value: float, qualifier: str | None) -> tuple[float, float]:
     return value, value
 
 
-def _normalised(qualifier: str | None, low: float, high: float, value: float,
-                unit: str | None, is_range: bool) -> str:
+def _normalised(
+    qualifier: str | None, low: float, high: float, value: float, unit: str | None, is_range: bool
+) -> str:
     num = f"{_fmt(low)}-{_fmt(high)}" if is_range else _fmt(value)
     parts = [p for p in (qualifier if not is_range else None, num, unit) if p]
     return " ".join(parts)
@@ -319,17 +455,22 @@ def find_quantities(text: str, doc: Doc, sentences: Sequence[Sentence]) -> list[
         if nxt is not None and _RANGE_SEP.match(text[atom.end : nxt.start]):
             sep = text[atom.end : nxt.start].strip().lower()
             ok = (sep != "and" or range_kw is not None) and (
-                sep not in ("-", "\u2013", "\u2014") or atom.end == nxt.start - len(sep)
+                sep not in ("-", "\u2013", "\u2014")
+                or atom.end == nxt.start - len(sep)
                 or range_kw is not None
             )
-            compatible = (
-                atom.unit is None or nxt.unit is None or atom.unit == nxt.unit
-            ) and (atom.kind == nxt.kind or "count" in (atom.kind, nxt.kind))
+            compatible = (atom.unit is None or nxt.unit is None or atom.unit == nxt.unit) and (
+                atom.kind == nxt.kind or "count" in (atom.kind, nxt.kind)
+            )
             low_v = atom.value
             if not atom.scaled and nxt.scaled and atom.unit is None:
                 low_v = atom.value * (nxt.value / max(_unscaled(text, nxt), 1e-12))
-            if (ok and compatible and low_v <= nxt.value
-                    and not text[nxt.start : nxt.end].startswith("0")):
+            if (
+                ok
+                and compatible
+                and low_v <= nxt.value
+                and not text[nxt.start : nxt.end].startswith("0")
+            ):
                 is_range = True
                 high_atom = nxt
         if not is_range:
@@ -350,8 +491,9 @@ def find_quantities(text: str, doc: Doc, sentences: Sequence[Sentence]) -> list[
         if qualifier_match:
             start = atom.start - (len(head) - qualifier_match.start())
         if kind == "count":
-            keep, noun_unit = _keep_count(doc, text, high_atom, qualifier is not None or is_range,
-                                          time_ranges)
+            keep, noun_unit = _keep_count(
+                doc, text, high_atom, qualifier is not None or is_range, time_ranges
+            )
             if is_range and noun_unit is None:
                 noun = _counted_noun(doc, text, low_atom)
                 noun_unit = noun.lemma_.lower() if noun is not None else None
@@ -392,9 +534,18 @@ def find_quantities(text: str, doc: Doc, sentences: Sequence[Sentence]) -> list[
             continue
         value = float(m.group(1))
         out.append(
-            Quantity(start=m.start(), end=m.end(), text=m.group(), value=value, unit=None,
-                     kind="ordinal", normalised=f"#{_fmt(value)}", low=value, high=value,
-                     sentence=lookup.index_at(m.start()))
+            Quantity(
+                start=m.start(),
+                end=m.end(),
+                text=m.group(),
+                value=value,
+                unit=None,
+                kind="ordinal",
+                normalised=f"#{_fmt(value)}",
+                low=value,
+                high=value,
+                sentence=lookup.index_at(m.start()),
+            )
         )
     out.sort(key=lambda q: q.start)
     return out

@@ -31,10 +31,49 @@ __all__ = ["SPEECH_VERBS", "QuoteFinder", "canonical_names", "find_quotes"]
 
 #: Lemmas of verbs that introduce speech.
 SPEECH_VERBS = frozenset(
-    "say tell add state write warn argue insist claim note explain acknowledge reply "
-    "announce declare admit confirm recall stress urge concede predict remark tweet "
-    "comment caution promise vow deny complain testify allege describe call respond "
-    "maintain contend assert emphasise emphasize recount".split()
+    [
+        "say",
+        "tell",
+        "add",
+        "state",
+        "write",
+        "warn",
+        "argue",
+        "insist",
+        "claim",
+        "note",
+        "explain",
+        "acknowledge",
+        "reply",
+        "announce",
+        "declare",
+        "admit",
+        "confirm",
+        "recall",
+        "stress",
+        "urge",
+        "concede",
+        "predict",
+        "remark",
+        "tweet",
+        "comment",
+        "caution",
+        "promise",
+        "vow",
+        "deny",
+        "complain",
+        "testify",
+        "allege",
+        "describe",
+        "call",
+        "respond",
+        "maintain",
+        "contend",
+        "assert",
+        "emphasise",
+        "emphasize",
+        "recount",
+    ]
 )
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
 _PLURAL_PRONOUNS = frozenset({"they", "we", "i", "it", "you"})
@@ -88,8 +127,14 @@ def canonical_names(entities: Sequence[Entity]) -> dict[str, str]:
 class _Context:
     """Per-article lookups shared by the quote rules."""
 
-    def __init__(self, text: str, doc: Doc, sentences: Sequence[Sentence],
-                 entities: Sequence[Entity], regions: Sequence[QuoteRegion]) -> None:
+    def __init__(
+        self,
+        text: str,
+        doc: Doc,
+        sentences: Sequence[Sentence],
+        entities: Sequence[Entity],
+        regions: Sequence[QuoteRegion],
+    ) -> None:
         self.text = text
         self.doc = doc
         self.lookup = SentenceLookup(sentences)
@@ -201,8 +246,10 @@ def _speaker_from_token(
     end = head.idx + len(head)
     # A named entity inside the phrase ("a spokesperson for Harbor Authority") names it.
     for ent in ctx.entities:
-        if start <= ent.start and ent.end <= head.right_edge.idx + len(head.right_edge) and (
-            ent.label == "PERSON"
+        if (
+            start <= ent.start
+            and ent.end <= head.right_edge.idx + len(head.right_edge)
+            and (ent.label == "PERSON")
         ):
             return ctx.canonical(ent.text, ent.label), Span(ent.start, ent.end), False
     start, end = strip_span(text, start, end)
@@ -212,8 +259,10 @@ def _speaker_from_token(
     right = head.right_edge
     full = text[start : min(right.idx + len(right), limit[1])]
     first = head.doc[left.i].lower_ if left.i <= head.i else ""
-    anonymous = bool(_ANONYMOUS.search(full)) or first in _INDEFINITE or (
-        head.tag_ in ("NNS",) and first not in ("the", "his", "her", "their", "its")
+    anonymous = (
+        bool(_ANONYMOUS.search(full))
+        or first in _INDEFINITE
+        or (head.tag_ in ("NNS",) and first not in ("the", "his", "her", "their", "its"))
     )
     return phrase, Span(start, end), anonymous
 
@@ -299,8 +348,12 @@ def find_quotes(
         close_sent = sentences[ctx.lookup.index_at(region.close)]
         prev_close = regions[k - 1].close if k > 0 else -1
         next_open = regions[k + 1].open if k + 1 < len(regions) else len(text)
-        window_sent = Sentence(index=sent.index, start=sent.start, end=close_sent.end,
-                               text=text[sent.start : close_sent.end])
+        window_sent = Sentence(
+            index=sent.index,
+            start=sent.start,
+            end=close_sent.end,
+            text=text[sent.start : close_sent.end],
+        )
         cue_tok, subj, window = _attribution(region, ctx, window_sent, prev_close, next_open)
         words = content.split()
         before_char = text[: region.open].rstrip()[-1:] if region.open > sent.start else ""

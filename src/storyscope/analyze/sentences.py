@@ -46,11 +46,8 @@ def _hard_boundaries(text: str) -> set[int]:
         # A single line break: hard after sentence-final punctuation or a short title line.
         line_start = text.rfind("\n", 0, match.start()) + 1
         line = text[line_start : match.start()].rstrip()
-        if not line:
-            hard.add(end)
-        elif line[-1] in _TERMINAL:
-            hard.add(end)
-        elif len(line) <= _TITLE_LINE_MAX and not text[end].islower():
+        title_like = len(line) <= _TITLE_LINE_MAX and not text[end].islower()
+        if not line or line[-1] in _TERMINAL or title_like:
             hard.add(end)
     return hard
 
@@ -115,9 +112,7 @@ def split_sentences(text: str, starts: Iterable[int]) -> list[Sentence]:
                 pieces[-1] = (prev_s, e)  # a stray mark joins its neighbour
                 continue
         pieces.append((s, e))
-    return [
-        Sentence(index=i, start=s, end=e, text=text[s:e]) for i, (s, e) in enumerate(pieces)
-    ]
+    return [Sentence(index=i, start=s, end=e, text=text[s:e]) for i, (s, e) in enumerate(pieces)]
 
 
 def find_sentences(text: str, doc: Doc) -> list[Sentence]:

@@ -33,16 +33,45 @@ from storyscope.model import Sentence, TimeExpression
 __all__ = ["TimeFinder", "find_times", "resolve_time"]
 
 _MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
-_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
-             "saturday": 5, "sunday": 6}
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November" \
-         r"|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?" \
-         r"|Dec\.?)"
+_WEEKDAYS = {
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+}
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?"
+    r"|Dec\.?)"
+)
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _NUM = rf"(?:\d+(?:\.\d+)?|{SPELLED}|a|an|one)"
 _UNIT = r"(?:minute|hour|day|night|week|fortnight|month|year|decade|century|centuries)s?"
@@ -55,26 +84,51 @@ _PATTERNS: list[tuple[str, str]] = [
     ("my", rf"\b{_MONTH}(?!\w),?\s+\d{{4}}\b"),
     ("durrange", rf"(?i:between)\s+{_DUR}\s+(?i:and)\s+{_DUR}\b"),
     ("ago", rf"(?i:\b{_DUR}\s+ago\b)"),
-    ("rel", r"(?i:\b(?:(?:the\s+)?day\s+before\s+yesterday|yesterday|today|tonight|tomorrow"
-            r"|last\s+night)\b)"),
-    ("relunit", r"(?i:\b(?:(?:earlier|later)\s+this|last|next|this|past|previous|coming)\s+"
-                r"(?:week(?:end)?|month|year)\b)"),
-    ("weekday", rf"(?:\b(?i:last|next|this|past|coming)\s+)?\b{_WEEKDAY}\b"
-                r"(?:\s+(?i:morning|afternoon|evening|night))?"),
+    (
+        "rel",
+        r"(?i:\b(?:(?:the\s+)?day\s+before\s+yesterday|yesterday|today|tonight|tomorrow"
+        r"|last\s+night)\b)",
+    ),
+    (
+        "relunit",
+        r"(?i:\b(?:(?:earlier|later)\s+this|last|next|this|past|previous|coming)\s+"
+        r"(?:week(?:end)?|month|year)\b)",
+    ),
+    (
+        "weekday",
+        rf"(?:\b(?i:last|next|this|past|coming)\s+)?\b{_WEEKDAY}\b"
+        r"(?:\s+(?i:morning|afternoon|evening|night))?",
+    ),
     ("month", rf"(?:\b(?i:last|next|this|early|late|mid|in|since|until|by)[\s-]+){_MONTH}(?!\w)"),
-    ("year", r"(?:\b(?i:in|since|until|by|during|of|from|before|after)\s+)(?:1[89]\d\d|20\d\d)\b"
-             r"(?!\s*(?:%|percent|[A-Za-z]))"),
-    ("clock", r"(?i:\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b(?:noon|midnight)\b"
-              r"|\b[012]?\d:[0-5]\d\b(?!:))"),
+    (
+        "year",
+        r"(?:\b(?i:in|since|until|by|during|of|from|before|after)\s+)(?:1[89]\d\d|20\d\d)\b"
+        r"(?!\s*(?:%|percent|[A-Za-z]))",
+    ),
+    (
+        "clock",
+        r"(?i:\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b(?:noon|midnight)\b"
+        r"|\b[012]?\d:[0-5]\d\b(?!:))",
+    ),
     ("set", rf"(?i:\b(?:every|each)\s+(?:day|week|month|year|morning|night|{_WEEKDAY}))\b"),
     ("dur", rf"(?i:\b{_DUR}\b)(?![\s-]+(?i:old|later|earlier|ago)\b)"),
 ]
 _MASTER = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _PATTERNS))
 _PREFIX = re.compile(r"^(?:in|since|until|by|during|of|from|before|after|on)\s+", re.IGNORECASE)
 _AGE = re.compile(r"\b(?:old|aged?)\b|-year-old", re.IGNORECASE)
-_ISO_DUR = {"minute": "TM", "hour": "TH", "day": "D", "night": "D", "week": "W",
-            "fortnight": "W", "month": "M", "year": "Y", "decade": "Y", "century": "Y",
-            "centuries": "Y"}
+_ISO_DUR = {
+    "minute": "TM",
+    "hour": "TH",
+    "day": "D",
+    "night": "D",
+    "week": "W",
+    "fortnight": "W",
+    "month": "M",
+    "year": "Y",
+    "decade": "Y",
+    "century": "Y",
+    "centuries": "Y",
+}
 _UNIT_FACTOR = {"fortnight": 2, "decade": 10, "century": 100, "centuries": 100}
 
 
@@ -215,8 +269,14 @@ def resolve_time(kind_hint: str, text: str, published: dt.date | None) -> tuple[
         return "duration", None
     if kind_hint == "set":
         unit = low.split()[-1]
-        value = {"day": "P1D", "week": "P1W", "month": "P1M", "year": "P1Y",
-                 "morning": "P1D", "night": "P1D"}.get(unit)
+        value = {
+            "day": "P1D",
+            "week": "P1W",
+            "month": "P1M",
+            "year": "P1Y",
+            "morning": "P1D",
+            "night": "P1D",
+        }.get(unit)
         if unit in _WEEKDAYS:
             value = "P1W"
         return "set", value
@@ -250,8 +310,11 @@ def resolve_time(kind_hint: str, text: str, published: dt.date | None) -> tuple[
             return "date", (pub + dt.timedelta(days=1)).isoformat()
         return "date", pub.isoformat()
     if kind_hint == "relunit":
-        step = -1 if re.match(r"(last|past|previous)\b", low) else (
-            1 if re.match(r"(next|coming)\b", low) else 0)
+        step = (
+            -1
+            if re.match(r"(last|past|previous)\b", low)
+            else (1 if re.match(r"(next|coming)\b", low) else 0)
+        )
         if low.endswith("weekend"):
             saturday = pub - dt.timedelta(days=(pub.weekday() - 5) % 7)
             if step > 0 or (step == 0 and saturday < pub - dt.timedelta(days=1)):
@@ -301,8 +364,10 @@ def find_times(
         hint = m.lastgroup or ""
         start, end = m.start(), m.end()
         prefix = _PREFIX.match(m.group())
-        if prefix and hint in ("year", "month") and not re.match(
-            r"(last|next|this|early|late|mid)", m.group(), re.IGNORECASE
+        if (
+            prefix
+            and hint in ("year", "month")
+            and not re.match(r"(last|next|this|early|late|mid)", m.group(), re.IGNORECASE)
         ):
             start += prefix.end()
         if hint == "dur" and _AGE.match(text, end) is not None:
@@ -312,8 +377,14 @@ def find_times(
         start, end = strip_span(text, start, end)
         kind, value = resolve_time(hint, text[start:end], pub)
         found.append(
-            TimeExpression(start=start, end=end, text=text[start:end], kind=kind, value=value,
-                           sentence=lookup.index_at(start))
+            TimeExpression(
+                start=start,
+                end=end,
+                text=text[start:end],
+                kind=kind,
+                value=value,
+                sentence=lookup.index_at(start),
+            )
         )
     taken = [(t.start, t.end) for t in found]
     for ent in doc.ents:
@@ -334,8 +405,14 @@ def find_times(
         else:
             kind, value = ("time" if ent.label_ == "TIME" else "date"), None
         found.append(
-            TimeExpression(start=start, end=end, text=ent_text, kind=kind, value=value,
-                           sentence=lookup.index_at(start))
+            TimeExpression(
+                start=start,
+                end=end,
+                text=ent_text,
+                kind=kind,
+                value=value,
+                sentence=lookup.index_at(start),
+            )
         )
     found.sort(key=lambda t: t.start)
     return found
