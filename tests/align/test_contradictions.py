@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import make_article, money
+from _align_articles import make_article, money
 
 from storyscope.align import align
 

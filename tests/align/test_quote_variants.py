@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import make_article
+from _align_articles import make_article
 
 from storyscope.align import align
 

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import make_article, money
+from _align_articles import make_article, money
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,7 +25,7 @@ from storyscope.model import (
     TimeExpression,
 )
 
-__all__ = ["ClaimRef", "ClaimTable", "build_table"]
+__all__ = ["ClaimRef", "ClaimTable", "build_table", "stable_id"]
 
 logger = logging.getLogger(__name__)
 
@@ -297,6 +296,3 @@ def stable_id(prefix: str, parts: Sequence[str]) -> str:
     """``prefix`` + first 10 hex digits of SHA-1 over the sorted ``parts``."""
     digest = hashlib.sha1("\n".join(sorted(parts)).encode("utf-8")).hexdigest()
     return f"{prefix}{digest[:10]}"
-
-
-_SPACE = re.compile(r"\s+")

@@ -292,6 +292,10 @@ def _negation_scope(text: str) -> tuple[str, frozenset[str]] | None:
     return None
 
 
+def _bare(text: str) -> str:
+    return shorten(text).rstrip(" .;:,")
+
+
 def _check_polarity(a: ClaimRef, b: ClaimRef) -> list[_Found]:
     if a.negated == b.negated:
         return []
@@ -307,8 +311,8 @@ def _check_polarity(a: ClaimRef, b: ClaimRef) -> list[_Found]:
             a=a,
             b=b,
             explanation=(
-                f"{a.outlet} says \u201c{shorten(a.claim.text)}\u201d; "
-                f"{b.outlet} says the opposite: \u201c{shorten(b.claim.text)}\u201d."
+                f"{a.outlet} says \u201c{_bare(a.claim.text)}\u201d; "
+                f"{b.outlet} says the opposite: \u201c{_bare(b.claim.text)}\u201d."
             ),
             values=frozenset({"negated:" + neg.outlet, "affirmed:" + pos.outlet}),
         )
