@@ -29,7 +29,9 @@ def _best(samples: list[float]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("sources", nargs="*", default=[str(ROOT / "examples" / "port-aster")])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
@@ -77,8 +79,12 @@ def main() -> None:
 
     bare = _best(bare_nlp) + _best(bare_emb)
     best_full = _best(full)
-    print(f"sentences: {n_sentences}; facts: {len(story.facts)}; contradictions: {len(story.contradictions)}")
-    print(f"bare inference: spaCy {_best(bare_nlp):.3f} s + embeddings {_best(bare_emb):.3f} s = {bare:.3f} s")
+    print(
+        f"sentences: {n_sentences}; facts: {len(story.facts)}; contradictions: {len(story.contradictions)}"
+    )
+    print(
+        f"bare inference: spaCy {_best(bare_nlp):.3f} s + embeddings {_best(bare_emb):.3f} s = {bare:.3f} s"
+    )
     print("library call per stage (best of runs):")
     for stage in ("read", "analyze", "align"):
         values = [getattr(s, stage) for s in stages]
@@ -89,25 +95,40 @@ def main() -> None:
     storyscope.render(story, "markdown")
     print(f"  render   {time.perf_counter() - t:.3f} s  (json + html + markdown)")
     ok = "OK" if best_full <= 2.0 else "OVER"
-    print(f"library call total: {best_full:.3f} s (target <= 2 s: {ok}); median {statistics.median(full):.3f} s")
+    print(
+        f"library call total: {best_full:.3f} s (target <= 2 s: {ok}); median {statistics.median(full):.3f} s"
+    )
     ratio = best_full / bare
-    print(f"overhead vs bare inference: {ratio:.2f}x (target <= 1.3x: {'OK' if ratio <= 1.3 else 'OVER'})")
+    print(
+        f"overhead vs bare inference: {ratio:.2f}x (target <= 1.3x: {'OK' if ratio <= 1.3 else 'OVER'})"
+    )
 
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS (this process): {rss_mb:.0f} MB (target <= 1536 MB: {'OK' if rss_mb <= 1536 else 'OVER'})")
+    print(
+        f"peak RSS (this process): {rss_mb:.0f} MB (target <= 1536 MB: {'OK' if rss_mb <= 1536 else 'OVER'})"
+    )
 
     exe = Path(sys.executable).with_name("storyscope")
-    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "storyscope"])]
+    cmd = [
+        str(exe) if exe.exists() else sys.executable,
+        *([] if exe.exists() else ["-m", "storyscope"]),
+    ]
     out = ROOT / "bench" / ".cold-report.json"
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     t = time.perf_counter()
-    proc = subprocess.run([*cmd, "compare", *args.sources, "-o", str(out), "-q"], env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [*cmd, "compare", *args.sources, "-o", str(out), "-q"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     cold = time.perf_counter() - t
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     out.unlink(missing_ok=True)
-    print(f"CLI from cold: {cold:.2f} s, exit {proc.returncode} (target <= 10 s: {'OK' if cold <= 10 else 'OVER'});"
-          f" its peak RSS {child:.0f} MB")
+    print(
+        f"CLI from cold: {cold:.2f} s, exit {proc.returncode} (target <= 10 s: {'OK' if cold <= 10 else 'OVER'});"
+        f" its peak RSS {child:.0f} MB"
+    )
     if proc.returncode not in (0, 1):
         print(proc.stderr, file=sys.stderr)
 

@@ -92,7 +92,9 @@ def test_outlet_mapping_overrides_metadata(pair: list[Path]) -> None:
     assert outlets == {"The Gazette", "Valley Courier"}
 
 
-def test_missing_file_in_batch_is_a_failure_and_the_rest_go_on(pair: list[Path], tmp_path: Path) -> None:
+def test_missing_file_in_batch_is_a_failure_and_the_rest_go_on(
+    pair: list[Path], tmp_path: Path
+) -> None:
     missing = tmp_path / "nope.txt"
     result = CliRunner().invoke(cli, ["compare", *map(str, pair), str(missing), "-q"])
     assert result.exit_code == 1
@@ -142,14 +144,18 @@ def test_directory_without_articles(tmp_path: Path) -> None:
 
 
 def test_invalid_utf8_is_decoded_with_a_warning(tmp_path: Path, pair: list[Path]) -> None:
-    legacy = _write(tmp_path, "legacy.txt", ARTICLE_B.replace("Courier", "Tribüne").encode("cp1252"))
+    legacy = _write(
+        tmp_path, "legacy.txt", ARTICLE_B.replace("Courier", "Tribüne").encode("cp1252")
+    )
     result = CliRunner().invoke(cli, ["compare", str(pair[0]), str(legacy)])
     assert result.exit_code == 0, result.output
     assert "legacy.txt" in result.stderr
 
 
 def test_broken_html_does_not_crash(tmp_path: Path, pair: list[Path]) -> None:
-    broken = _write(tmp_path, "broken.html", "<html><body><p>Unclosed <b>bold <div><p>The Halden bridge")
+    broken = _write(
+        tmp_path, "broken.html", "<html><body><p>Unclosed <b>bold <div><p>The Halden bridge"
+    )
     result = CliRunner().invoke(cli, ["compare", *map(str, pair), str(broken), "-q"])
     _no_traceback(result.output)
     assert result.exit_code in (0, 1)

@@ -19,7 +19,10 @@ from storyscope.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI_DOC = ROOT / "docs" / "cli.md"
-MARKER = re.compile(r"<!-- \[\[\[help (?P<cmd>[\w ]*)\]\]\] -->\n```\n(?P<body>.*?)```\n<!-- \[\[\[end\]\]\] -->", re.S)
+MARKER = re.compile(
+    r"<!-- \[\[\[help (?P<cmd>[\w ]*)\]\]\] -->\n```\n(?P<body>.*?)```\n<!-- \[\[\[end\]\]\] -->",
+    re.S,
+)
 
 
 def _help(command: str) -> str:
@@ -34,8 +37,10 @@ def test_every_command_is_documented_with_current_help() -> None:
     commands = [""] + sorted(cli.commands) if isinstance(cli, click.Group) else [""]
     if os.environ.get("STORYSCOPE_UPDATE_DOCS"):
         text = MARKER.sub(
-            lambda m: f"<!-- [[[help {m.group('cmd')}]]] -->\n```\n{_help(m.group('cmd'))}```\n"
-            "<!-- [[[end]]] -->",
+            lambda m: (
+                f"<!-- [[[help {m.group('cmd')}]]] -->\n```\n{_help(m.group('cmd'))}```\n"
+                "<!-- [[[end]]] -->"
+            ),
             text,
         )
         CLI_DOC.write_text(text, encoding="utf-8")
@@ -52,6 +57,8 @@ def test_public_api_matches_all() -> None:
     public = {
         name
         for name, value in vars(storyscope).items()
-        if not name.startswith("_") and not isinstance(value, types.ModuleType) and name not in helpers
+        if not name.startswith("_")
+        and not isinstance(value, types.ModuleType)
+        and name not in helpers
     }
     assert set(storyscope.__all__) == public | {"__version__"}

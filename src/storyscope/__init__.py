@@ -58,6 +58,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
+# The stage subpackages share their names with the stage functions below. Import
+# them first, so that the functions (defined afterwards) are what
+# ``storyscope.analyze`` / ``storyscope.align`` name; the subpackages stay
+# importable as ``storyscope.analyze.Pipeline`` etc. through ``sys.modules``.
+import storyscope.align as _align_stage  # noqa: E402
+import storyscope.analyze as _analyze_stage  # noqa: E402
+
 __all__ = [
     "AlignmentError",
     "AnalysisError",
@@ -103,16 +110,12 @@ def read(sources: Any, **kwargs: Any) -> ReadResult:
 
 def analyze(articles: Any) -> list[AnalyzedArticle]:
     """Analyze articles with the default pipeline. See :mod:`storyscope.analyze`."""
-    from storyscope.analyze import analyze as _analyze
-
-    return _analyze(articles)
+    return _analyze_stage.analyze(articles)
 
 
 def align(articles: Any, **kwargs: Any) -> Story:
     """Align analyzed articles into a :class:`Story`. See :func:`storyscope.align.align`."""
-    from storyscope.align import align as _align
-
-    return _align(articles, **kwargs)
+    return _align_stage.align(articles, **kwargs)
 
 
 def render(story: Story, format: str = "json") -> str:

@@ -56,9 +56,9 @@ def compare(
     """
     from storyscope.ingest import read
 
-    sources = [os.fspath(s) for s in sources]
+    paths = [os.fspath(s) for s in sources]
     t0 = time.perf_counter()
-    result = read(sources, outlets=outlets, fail_fast=fail_fast)
+    result = read(paths, outlets=outlets, fail_fast=fail_fast)
     if timings is not None:
         timings.read = time.perf_counter() - t0
     if not result.articles:
@@ -66,7 +66,7 @@ def compare(
             first = result.failures[0]
             more = f" (and {len(result.failures) - 1} more)" if len(result.failures) > 1 else ""
             raise IngestError(first.source, f"{_problem(first)}{more}")
-        raise IngestError(", ".join(sources) or "(no sources)", "no articles found")
+        raise IngestError(", ".join(paths) or "(no sources)", "no articles found")
     story = compare_articles(
         result.articles, fail_fast=fail_fast, pipeline=pipeline, timings=timings
     )

@@ -139,8 +139,11 @@ def compare(
 
     err = functools.partial(click.echo, err=True)
     for failure in story.failures:
-        err(f"error: {failure.error}" if failure.source in failure.error else
-            f"error: {failure.source}: {failure.error}")
+        err(
+            f"error: {failure.error}"
+            if failure.source in failure.error
+            else f"error: {failure.source}: {failure.error}"
+        )
     if not quiet:
         for warning in story.warnings:
             err(f"warning: {warning}")

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import storyscope.analyze as analyze_pkg
 from storyscope.analyze import Pipeline
 from storyscope.model import Article
 from storyscope.testing import FakeEmbedder
+
+# `import storyscope.analyze as x` would bind the stage *function* storyscope.analyze.
+analyze_pkg = importlib.import_module("storyscope.analyze")
 
 LEDGER = (
     "PORT ASTER, Velmar \u2014 The container terminal at Port Aster will stay closed for at least "

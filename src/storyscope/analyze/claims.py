@@ -10,12 +10,14 @@ cue falls inside it, and whether its main clause is negated.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from storyscope.analyze._text import find_quote_regions, strip_span
 from storyscope.analyze.quotes import _according_to, _Context, _is_speech_verb, _speaker_from_token
 from storyscope.model import Claim, Cue, Entity, Quote, Sentence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
 
 __all__ = ["ClaimSplitter", "find_claims"]
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from storyscope.analyze._text import SentenceLookup, strip_span
 from storyscope.model import Entity, Sentence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
 
 __all__ = ["NAME_LABELS", "EntityFinder", "find_entities"]
 

@@ -24,12 +24,14 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from storyscope.analyze._numbers import DIGITS, SPELLED, parse_number
 from storyscope.analyze._text import SentenceLookup
 from storyscope.model import Quantity, Sentence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
 
 __all__ = ["QuantityFinder", "find_quantities"]
 

@@ -21,11 +21,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-
-from spacy.tokens import Doc, Token
+from typing import TYPE_CHECKING
 
 from storyscope.analyze._text import QuoteRegion, SentenceLookup, find_quote_regions, strip_span
 from storyscope.model import Entity, Quote, Sentence, Span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
 
 __all__ = ["SPEECH_VERBS", "QuoteFinder", "canonical_names", "find_quotes"]
 

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from storyscope.analyze._text import CLOSING_MARKS, STRAIGHT_MARK, find_quote_regions, strip_span
 from storyscope.model import Sentence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
 
 __all__ = ["SentenceSplitter", "find_sentences", "split_sentences"]
 

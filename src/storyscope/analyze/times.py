@@ -23,12 +23,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from storyscope.analyze._numbers import SPELLED, parse_number
 from storyscope.analyze._text import SentenceLookup, strip_span
 from storyscope.model import Sentence, TimeExpression
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
 
 __all__ = ["TimeFinder", "find_times", "resolve_time"]
 
