@@ -7,11 +7,15 @@ from _align_articles import make_article
 from storyscope.align import align
 
 
-def _quote_article(outlet: str, quote: str, speaker: str | None, lead: str) -> object:
+def _quote_article(
+    outlet: str, quote: str, speaker: str | None, lead: str, *, person: bool = True
+) -> object:
+    entities = [(speaker, "PERSON")] if speaker and person and speaker in lead else []
     return make_article(
         outlet,
         ["The Tarn Street bridge will close for repairs next month.", f'"{quote}" {lead}'],
         quotes=[(quote, speaker)],
+        entities=entities,
     )
 
 
@@ -101,6 +105,24 @@ def test_same_quote_different_speakers_is_an_attribution_contradiction() -> None
     assert "Ana Ruiz" in con.explanation and "Tomas Brel" in con.explanation
     assert "Harbor Courier" in con.explanation and "Daily Lantern" in con.explanation
     assert a.text[con.a.start : con.a.end] == con.a.text  # type: ignore[attr-defined]
+
+
+def test_a_person_and_their_office_are_not_an_attribution_conflict() -> None:
+    a = _quote_article(
+        "Harbor Courier",
+        "The inspection was a formality and nothing more.",
+        "Ana Ruiz",
+        "said Mayor Ana Ruiz.",
+    )
+    b = _quote_article(
+        "Daily Lantern",
+        "The inspection was a formality and nothing more.",
+        "City Hall",
+        "City Hall said in a statement.",
+        person=False,
+    )
+    story = align([a, b])  # type: ignore[list-item]
+    assert [c for c in story.contradictions if c.kind == "attribution"] == []
 
 
 def test_surname_only_is_the_same_speaker() -> None:

@@ -56,6 +56,27 @@ def _similar(a: _Q, b: _Q) -> float:
     return ratio
 
 
+#: Attribution conflicts need near-identical wording: partial overlaps are often one
+#: speaker quoting another, or an outlet quoting a longer passage.
+ATTRIBUTION_RATIO = 0.8
+
+
+def _named_person(doc: AnalyzedArticle, speaker: str) -> bool:
+    """Whether ``speaker`` names a person the article mentions as a PERSON entity.
+
+    Roles ("the cameraman"), bodies ("White House", "Moore's campaign") and anonymous
+    sources are not compared for attribution: an outlet naming the spokesperson and
+    another naming her office do not contradict each other.
+    """
+    name = [w.lower() for w in words(speaker)]
+    if len(name) < 1 or not speaker[:1].isupper():
+        return False
+    for ent in doc.entities:
+        if ent.label == "PERSON" and name[-1] in {w.lower() for w in words(ent.text)}:
+            return True
+    return False
+
+
 def same_speaker(a: str, b: str) -> bool:
     """Whether two speaker names plausibly name one person ("Ana Ruiz" / "Mayor Ruiz")."""
     wa = [w.lower() for w in words(a)]
@@ -189,6 +210,14 @@ def find_quote_variants(
                 qa, qb = qs[x], qs[y]
                 sa, sb = qa.quote.speaker, qb.quote.speaker
                 if not sa or not sb or same_speaker(sa, sb) or qa.outlet == qb.outlet:
+                    continue
+                if qa.quote.anonymous or qb.quote.anonymous:
+                    continue
+                if not (
+                    _named_person(articles[qa.doc], sa) and _named_person(articles[qb.doc], sb)
+                ):
+                    continue
+                if _similar(qa, qb) < ATTRIBUTION_RATIO:
                     continue
                 key = frozenset({f"{qa.outlet}\x00{sa}", f"{qb.outlet}\x00{sb}"})
                 if key in seen:
