@@ -6,6 +6,7 @@ and checked by ``storyscope/schema/report.schema.json``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import math
@@ -70,7 +71,7 @@ def _article(analyzed: AnalyzedArticle) -> dict[str, Any]:
         "outlet": article.outlet,
         "title": article.title,
         "byline": article.byline,
-        "published": article.published.isoformat() if article.published is not None else None,
+        "published": _iso_published(article.published),
         "language": article.language,
         "url": article.url,
         "text": article.text,
@@ -363,3 +364,12 @@ def render_json(story: Story, *, indent: int | None = 2) -> str:
         return json.dumps(to_dict(story), indent=indent, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise ReportError(f"cannot encode report as JSON: {exc}") from exc
+
+
+def _iso_published(value: dt.datetime | None) -> str | None:
+    """ISO 8601; a date given without a time (midnight, no zone) stays a plain date."""
+    if value is None:
+        return None
+    if value.tzinfo is None and value.time() == dt.time(0, 0):
+        return value.date().isoformat()
+    return value.isoformat()
