@@ -115,3 +115,95 @@ def test_quote_offsets_are_exact_for_arbitrary_text(parse, text: str) -> None:
         assert text[q.start : q.end] == q.text
         for span in (q.speaker_mention, q.cue_span):
             assert span is None or 0 <= span.start <= span.end <= len(text)
+
+
+# --- real-news layouts (invented text) --------------------------------------------
+
+
+def _speaker_of(parse, text: str, fragment: str) -> str | None:
+    quote = next(q for q in _quotes(parse, text) if fragment in q.text)
+    return quote.speaker
+
+
+def test_date_after_said_is_never_the_speaker(parse) -> None:
+    text = (
+        "Senator Lena Morvath faced calls to quit the race over her remarks.\n"
+        '"I am going to stay in and I am going to win," Morvath said Monday.'
+    )
+    assert _speaker_of(parse, text, "going to stay in") == "Lena Morvath"
+
+
+def test_told_x_object_is_the_audience(parse) -> None:
+    text = (
+        "Rep. Tomas Quill spoke after the vote in Harwick.\n"
+        '"We had no choice but to block the bill," Quill told KRVN.'
+    )
+    assert _speaker_of(parse, text, "no choice") == "Tomas Quill"
+
+
+def test_said_in_a_statement_takes_the_subject(parse) -> None:
+    text = (
+        "The Brindle County Water Board met on Friday.\n"
+        'Chairwoman Ida Pelletier said in a statement: "The reservoir is safe to use."'
+    )
+    assert _speaker_of(parse, text, "reservoir") == "Ida Pelletier"
+
+
+def test_relative_who_resolves_to_the_noun_it_modifies(parse) -> None:
+    text = (
+        "The bill was written by Councilman Eli Varga, who said it was "
+        '"a fair deal for every family in Dunmore."'
+    )
+    assert _speaker_of(parse, text, "fair deal") == "Eli Varga"
+
+
+def test_participle_takes_the_subject_of_its_head(parse) -> None:
+    text = (
+        "Mayor Rosa Teller attacked the plan on Sunday, saying, "
+        '"This budget will close three of our libraries."'
+    )
+    assert _speaker_of(parse, text, "libraries") == "Rosa Teller"
+
+
+def test_speaker_named_in_the_previous_paragraph_with_a_colon(parse) -> None:
+    text = (
+        "Governor Hal Brenner answered the question directly.\n\nHe said:\n\n"
+        '"We will finish the bridge before winter, whatever it costs."'
+    )
+    assert _speaker_of(parse, text, "bridge") == "Hal Brenner"
+
+
+def test_dash_attribution_after_the_quote(parse) -> None:
+    text = (
+        "Readers sent us their views.\n"
+        '"The debate changed nothing for me." \u2015 Marta Oyelaran\n'
+        '"I will vote early this year." \u2015 Piet Vandersloot\n'
+    )
+    quotes = {q.text: q.speaker for q in _quotes(parse, text)}
+    assert quotes["The debate changed nothing for me."] == "Marta Oyelaran"
+    assert quotes["I will vote early this year."] == "Piet Vandersloot"
+
+
+def test_multi_paragraph_quote_attributed_at_its_end(parse) -> None:
+    text = (
+        "Inspector Carla Wend described the night of the fire.\n"
+        "\u201cWe arrived at midnight and the roof was already gone.\n"
+        "\u201cThe crews worked until dawn,\u201d Wend said.\n"
+    )
+    quotes = _quotes(parse, text)
+    assert [q.speaker for q in quotes] == ["Carla Wend", "Carla Wend"]
+
+
+def test_unattributed_partial_quote_does_not_borrow_a_plural_subject(parse) -> None:
+    text = (
+        "Officials in Norrow said the storm had passed.\n"
+        'A later notice warned of "serious flooding risk near the river" overnight.'
+    )
+    for q in _quotes(parse, text):
+        assert q.speaker != "Officials"
+
+
+def test_pronoun_speaker_is_never_final(parse) -> None:
+    text = '"We are ready," she said. "The roads are open," they added.'
+    for q in _quotes(parse, text):
+        assert q.speaker not in {"she", "they", "he", "who", "Monday"}

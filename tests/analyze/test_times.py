@@ -39,6 +39,21 @@ CASES = [
     ("Ferries run every Tuesday.", "every Tuesday", "set", "P1W"),
     ("The port opened in 2019.", "2019", "date", "2019"),
     ("Work started in May.", "May", "date", "2026-05"),
+    # Month-day dates keep the day, whatever word precedes them.
+    ("The inquiry is due to report by April 30.", "April 30", "date", "2026-04-30"),
+    ("The inquiry reports on April 30th.", "April 30th", "date", "2026-04-30"),
+    ("The inquiry reports 30 April.", "30 April", "date", "2026-04-30"),
+    ("The inquiry reports by 30 April.", "30 April", "date", "2026-04-30"),
+    ("The inquiry reports by Apr. 30.", "Apr. 30", "date", "2026-04-30"),
+    ("The inquiry reports in April 2027.", "April 2027", "date", "2027-04"),
+    ("The inquiry reports by April 2027.", "April 2027", "date", "2027-04"),
+    ("The inquiry reports by April.", "April", "date", "2026-04"),
+    # A weekday in a sentence about the future is the coming one.
+    ("The council will vote on Tuesday.", "Tuesday", "date", "2026-03-17"),
+    ("The mayor is expected to resign Monday evening.", "Monday evening", "date", "2026-03-16"),
+    ("The board will meet Thursday.", "Thursday", "date", "2026-03-12"),
+    ("The union said on Tuesday that it will strike.", "Tuesday", "date", "2026-03-10"),
+    ("The council will meet last Tuesday's quorum.", "last Tuesday", "date", "2026-03-10"),
 ]
 
 

@@ -120,7 +120,7 @@ def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = No
     fact_size: dict[str, int] = {}
     for rows in groups:
         refs = [table.refs[r] for r in rows]
-        fid = None if len(rows) == 1 and refs[0].trivial else fact_id(table, rows)
+        fid = None if all(ref.trivial for ref in refs) else fact_id(table, rows)
         for r in rows:
             fact_of[r] = fid
         if fid:

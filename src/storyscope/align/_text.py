@@ -11,6 +11,7 @@ __all__ = [
     "is_dateline_or_caption",
     "negated",
     "norm_words",
+    "quoted_share",
     "shorten",
     "stem",
     "words",
@@ -103,6 +104,28 @@ def is_dateline_or_caption(text: str) -> bool:
         bool(re.match(r"^(?:by|reporting by|editing by)\s+[A-Z]", stripped))
         and len(words(stripped)) <= 8
     )
+
+
+_QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201c\u201d]*\u201d')
+
+
+def quoted_share(text: str) -> float:
+    """Share of the words of ``text`` that lie between quotation marks (0..1).
+
+    An unclosed opening mark (a quote running on into the next sentence) counts
+    to the end of the text.
+    """
+    total = len(words(text))
+    if not total:
+        return 0.0
+    inside = sum(len(words(m.group())) for m in _QUOTED.finditer(text))
+    rest = _QUOTED.sub(" ", text)
+    for mark in ('"', "\u201c"):
+        pos = rest.find(mark)
+        if pos >= 0:
+            inside += len(words(rest[pos:]))
+            break
+    return min(1.0, inside / total)
 
 
 def shorten(text: str, limit: int = 120) -> str:

@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from storyscope.align._claims import ClaimRef, ClaimTable
 from storyscope.align._text import NEGATIONS, STOPWORDS, norm_words, shorten, stem
-from storyscope.model import Contradiction, Quantity, TimeExpression
+from storyscope.model import Contradiction, Quantity, Quote, TimeExpression
 
 __all__ = [
     "LOOSE_COSINE",
@@ -44,6 +44,8 @@ LOOSE_COSINE = 0.45
 LOOSE_JACCARD = 0.25
 #: Content-word Jaccard two claims need before their polarity is compared.
 POLARITY_JACCARD = 0.3
+#: Share of each claim's content words the other must hold before polarity is compared.
+POLARITY_COVERAGE = 0.4
 #: Cosine two claims need before their polarity is compared (unless in one fact).
 POLARITY_COSINE = 0.45
 #: Cosine two claims of different facts need before their numbers are compared.
@@ -114,6 +116,70 @@ _PERIOD_SECONDS = {
     "s": 1.0,
 }
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+#: Words either side of a date that show what it dates (see :func:`_same_role`).
+DATE_CONTEXT = 4
+_FUTURE = frozenset({"will", "expected", "scheduled", "plans", "set", "due", "upcoming"})
+_OPEN_QUESTION = frozenset({"whether", "if", "might", "may", "could", "considering"})
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
+_DATE_WORDS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "tonight",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "day",
+        "days",
+        "ago",
+        "last",
+        "next",
+        "earlier",
+        "later",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "early",
+        "late",
+        "mid",
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,12 +248,25 @@ def _by_unit(quantities: Iterable[Quantity]) -> dict[tuple[str, str], list[Quant
     return out
 
 
-def _check_numbers(a: ClaimRef, b: ClaimRef) -> list[_Found]:
+def _sentence_quantities(table: ClaimTable, ref: ClaimRef) -> list[Quantity]:
+    sent = ref.sentence
+    return [
+        q for q in table.articles[ref.doc].quantities if sent.start <= q.start and q.end <= sent.end
+    ]
+
+
+def _check_numbers(a: ClaimRef, b: ClaimRef, table: ClaimTable | None = None) -> list[_Found]:
     found: list[_Found] = []
     qa_by, qb_by = _by_unit(a.quantities), _by_unit(b.quantities)
+    # Amounts of one kind elsewhere in the same sentence ("Ruiz leads with 21 percent,
+    # Brel has 14 percent") may be the one the other outlet's number matches.
+    sa_by = _by_unit(_sentence_quantities(table, a)) if table is not None else qa_by
+    sb_by = _by_unit(_sentence_quantities(table, b)) if table is not None else qb_by
     for key in qa_by.keys() & qb_by.keys():
         if len(qa_by[key]) != 1 or len(qb_by[key]) != 1:
             continue  # several amounts of one kind: cannot tell which matches which
+        if len(sa_by.get(key, ())) > 1 or len(sb_by.get(key, ())) > 1:
+            continue
         qa, qb = qa_by[key][0], qb_by[key][0]
         a_lo, a_hi = _interval(qa)
         b_lo, b_hi = _interval(qb)
@@ -232,7 +311,70 @@ def _plain_duration(t: TimeExpression) -> bool:
     )
 
 
-def _check_dates(a: ClaimRef, b: ClaimRef) -> list[_Found]:
+def _in_quote(quotes: Sequence[Quote], start: int, end: int | None = None) -> bool:
+    stop = start + 1 if end is None else end
+    return any(q.start <= start and stop <= q.end for q in quotes)
+
+
+def _date_context(ref: ClaimRef, t: TimeExpression) -> frozenset[str]:
+    """Content stems within :data:`DATE_CONTEXT` words either side of a date in its claim."""
+    text = ref.claim.text
+    rel_start, rel_end = t.start - ref.claim.start, t.end - ref.claim.start
+    before = norm_words(text[: max(0, rel_start)])[-DATE_CONTEXT:]
+    after = norm_words(text[max(0, rel_end) :])[:DATE_CONTEXT]
+    return frozenset(
+        stem(w)
+        for w in (*before, *after)
+        if w not in STOPWORDS and w not in NEGATIONS and w not in _DATE_WORDS and not w.isdigit()
+    )
+
+
+def _tense(table: ClaimTable, ref: ClaimRef, t: TimeExpression) -> str | None:
+    """``"past"``/``"future"`` of a day-precise date against its article's publication day."""
+    published = table.articles[ref.doc].article.published
+    part = _date_part(t.value or "")
+    if published is None or part is None or len(part) != 3:
+        return None
+    day = "-".join(part)
+    today = published.date().isoformat()
+    if day < today:
+        return "past"
+    if day > today or set(norm_words(ref.claim.text)) & _FUTURE:
+        return "future"
+    return None
+
+
+def _same_role(
+    a: ClaimRef,
+    ta: TimeExpression,
+    b: ClaimRef,
+    tb: TimeExpression,
+    quotes: Sequence[Sequence[Quote]],
+    table: ClaimTable | None = None,
+) -> bool:
+    """Whether two dates plausibly date the same thing in their claims.
+
+    A date inside a quotation is relative to when it was said; a date whose
+    neighbouring words share nothing with the other's ("the Sept. 11 attacks" /
+    "voted Wednesday") dates something else.
+    """
+    if _in_quote(quotes[a.doc], ta.start, ta.end) or _in_quote(quotes[b.doc], tb.start, tb.end):
+        return False
+    if table is not None:
+        # One side dates something still to come, the other something past:
+        # a plan and an event ("will announce on Monday" / "sent on Saturday").
+        sides = {_tense(table, a, ta), _tense(table, b, tb)}
+        if sides == {"past", "future"}:
+            return False
+    return bool(_date_context(a, ta) & _date_context(b, tb))
+
+
+def _check_dates(
+    a: ClaimRef,
+    b: ClaimRef,
+    quotes: Sequence[Sequence[Quote]] | None = None,
+    table: ClaimTable | None = None,
+) -> list[_Found]:
     found: list[_Found] = []
     da = [t for t in a.times if t.kind == "date" and t.value]
     db = [t for t in b.times if t.kind == "date" and t.value]
@@ -240,21 +382,27 @@ def _check_dates(a: ClaimRef, b: ClaimRef) -> list[_Found]:
         ta, tb = da[0], db[0]
         pa, pb = _date_part(ta.value or ""), _date_part(tb.value or "")
         same_words = norm_words(ta.text) == norm_words(tb.text)
-        if pa and pb and not same_words:
-            n = min(len(pa), len(pb))
-            if pa[:n] != pb[:n]:
-                found.append(
-                    _Found(
-                        kind="date",
-                        a=a,
-                        b=b,
-                        explanation=(
-                            f"{a.outlet} gives the date as {ta.text} ({ta.value}); "
-                            f"{b.outlet} gives {tb.text} ({tb.value})."
-                        ),
-                        values=frozenset({str(ta.value), str(tb.value)}),
-                    )
+        # Only dates of the same precision (day/day, month/month, year/year) and
+        # the same role are compared: "November" vs "two years ago" is no conflict.
+        if (
+            pa
+            and pb
+            and not same_words
+            and len(pa) == len(pb)
+            and (quotes is None or _same_role(a, ta, b, tb, quotes, table))
+        ) and pa != pb:
+            found.append(
+                _Found(
+                    kind="date",
+                    a=a,
+                    b=b,
+                    explanation=(
+                        f"{a.outlet} gives the date as {ta.text} ({ta.value}); "
+                        f"{b.outlet} gives {tb.text} ({tb.value})."
+                    ),
+                    values=frozenset({str(ta.value), str(tb.value)}),
                 )
+            )
     ua = [t for t in a.times if t.kind == "duration"]
     ub = [t for t in b.times if t.kind == "duration"]
     if len(ua) == 1 and len(ub) == 1 and _plain_duration(ua[0]) and _plain_duration(ub[0]):
@@ -296,7 +444,17 @@ def _bare(text: str) -> str:
     return shorten(text).rstrip(" .;:,")
 
 
-def _check_polarity(a: ClaimRef, b: ClaimRef) -> list[_Found]:
+def _negation_offset(text: str) -> int | None:
+    for m in _TOKEN.finditer(text):
+        w = m.group().lower().replace("\u2019", "'")
+        if w in NEGATIONS or w.endswith("n't"):
+            return m.start()
+    return None
+
+
+def _check_polarity(
+    a: ClaimRef, b: ClaimRef, quotes: Sequence[Sequence[Quote]] | None = None
+) -> list[_Found]:
     if a.negated == b.negated:
         return []
     neg, pos = (a, b) if a.negated else (b, a)
@@ -305,6 +463,20 @@ def _check_polarity(a: ClaimRef, b: ClaimRef) -> list[_Found]:
     # in the other claim: "did not approve ... hazard pay" / "approved hazard pay".
     if scope is None or scope[0] not in pos.terms or not (scope[1] & pos.terms):
         return []
+    # "announces whether he will step down or seek a second term" affirms nothing.
+    if set(norm_words(pos.claim.text)) & _OPEN_QUESTION:
+        return []
+    # Both claims must say nearly the same thing apart from the negation: a longer
+    # version of a quote whose extra clause holds a "not" is no contradiction.
+    shared = len(neg.terms & pos.terms)
+    if min(shared / max(1, len(neg.terms)), shared / max(1, len(pos.terms))) < POLARITY_COVERAGE:
+        return []
+    # A negation inside a quotation is what someone said, not what the outlet
+    # reports; differing quotes are the business of quote variants.
+    if quotes is not None:
+        at = _negation_offset(neg.claim.text)
+        if at is not None and _in_quote(quotes[neg.doc], neg.claim.start + at):
+            return []
     return [
         _Found(
             kind="polarity",
@@ -348,6 +520,7 @@ def find_contradictions(
     cand = (same_fact | loose) & (table.score > -1.0)
     ii, jj = np.nonzero(np.triu(cand, k=1))
 
+    quotes = [doc.quotes for doc in table.articles]
     seen: set[tuple[object, ...]] = set()
     out: list[tuple[tuple[int, int, int, int], Contradiction]] = []
     contested: set[str] = set()
@@ -360,12 +533,12 @@ def find_contradictions(
         cos, jac = float(table.cosine[i, j]), float(table.jaccard[i, j])
         found: list[_Found] = []
         if in_fact or cos >= NUMBER_COSINE:
-            found += _check_numbers(a, b)
+            found += _check_numbers(a, b, table)
         if in_fact or (cos >= DATE_COSINE and jac >= DATE_JACCARD):
-            found += _check_dates(a, b)
+            found += _check_dates(a, b, quotes, table)
         polar_ok = jac >= POLARITY_JACCARD and (in_fact or cos >= POLARITY_COSINE)
         if polar_ok:
-            found += _check_polarity(a, b)
+            found += _check_polarity(a, b, quotes)
         if not found:
             continue
         fa, fb = fact_of.get(i), fact_of.get(j)

@@ -104,7 +104,7 @@ def build_facts(
 ) -> tuple[Fact, ...]:
     """Turn claim groups into :class:`Fact` records.
 
-    Single-claim groups of trivial claims (fewer than five words) are dropped.
+    Groups made only of trivial claims (fewer than five words: "Obama said.") are dropped.
 
     Args:
         table: The story's claim table.
@@ -118,7 +118,7 @@ def build_facts(
     keyed: list[tuple[tuple[int, int, int], Fact]] = []
     for rows in groups:
         refs = [table.refs[r] for r in rows]
-        if len(rows) == 1 and refs[0].trivial:
+        if all(ref.trivial for ref in refs):
             continue
         fid = fact_id(table, rows)
         support: list[Citation] = []

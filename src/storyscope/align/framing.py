@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import functools
 import logging
+import os
 import re
 import tomllib
 from collections import Counter
@@ -167,6 +168,12 @@ def _edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+def _same_root(x: str, y: str) -> bool:
+    """Whether two words are forms of one word ("Democrat"/"Democratic"/"Democrats")."""
+    prefix = len(os.path.commonprefix([x.lower(), y.lower()]))
+    return prefix >= 5 and prefix >= min(len(x), len(y)) - 2
+
+
 def _spelling_variant(a: str, b: str) -> bool:
     la, lb = a.lower(), b.lower()
     if la == lb or la in lb or lb in la or la[0] != lb[0]:
@@ -179,10 +186,12 @@ def _spelling_variant(a: str, b: str) -> bool:
     diff = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
     if len(diff) != 1:
         return False
-    x, y = diff[0]
+    x, y = (re.sub(r"[^\w'-]", "", w) for w in diff[0])
     if min(len(x), len(y)) < MIN_SPELLING_LEN or any(c.isdigit() for c in x + y):
         return False
-    if stem(x) == stem(y):
+    if x == y:
+        return False  # punctuation only: an editor's bracket ("Barack] Obama")
+    if stem(x) == stem(y) or _same_root(x, y):
         return False  # inflection ("Velmoran"/"Velmorans") is not a spelling variant
     dist = _edit_distance(x, y)
     return dist <= 2 and dist <= min(len(x), len(y)) // 4
@@ -282,7 +291,11 @@ def _substitution_labels(table: ClaimTable, groups: Sequence[Sequence[int]]) -> 
                     ):
                         continue
                     u, v = wa[i1], wb[j1]
-                    if not (_substitutable(u) and _substitutable(v)) or stem(u) == stem(v):
+                    if (
+                        not (_substitutable(u) and _substitutable(v))
+                        or stem(u) == stem(v)
+                        or _same_root(u, v)
+                    ):
                         continue
                     key = frozenset({u, v})
                     pair_count[key] += 1

@@ -77,6 +77,19 @@ def _named_person(doc: AnalyzedArticle, speaker: str) -> bool:
     return False
 
 
+def _named_in(q: _Q, speaker: str, other: str) -> bool:
+    """Whether the quote's sentence names ``speaker`` and not ``other``.
+
+    A speaker resolved from "he said" or from an earlier paragraph is too weak to
+    accuse an outlet of misattribution, and a sentence naming both people may
+    simply quote one quoting the other.
+    """
+    sentence = {w.lower() for w in words(q.sentence.text)}
+    own = [w.lower() for w in words(speaker)]
+    theirs = [w.lower() for w in words(other)]
+    return bool(own) and own[-1] in sentence and not (theirs and theirs[-1] in sentence)
+
+
 def same_speaker(a: str, b: str) -> bool:
     """Whether two speaker names plausibly name one person ("Ana Ruiz" / "Mayor Ruiz")."""
     wa = [w.lower() for w in words(a)]
@@ -218,6 +231,8 @@ def find_quote_variants(
                 ):
                     continue
                 if _similar(qa, qb) < ATTRIBUTION_RATIO:
+                    continue
+                if not (_named_in(qa, sa, sb) and _named_in(qb, sb, sa)):
                     continue
                 key = frozenset({f"{qa.outlet}\x00{sa}", f"{qb.outlet}\x00{sb}"})
                 if key in seen:

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from storyscope.align._text import quoted_share
 from storyscope.model import Citation, Contradiction, Fact, SummarySentence
 
 __all__ = ["MAX_CONSENSUS", "MAX_DIFFERENCES", "build_summary"]
 
 #: Most consensus sentences in a summary.
 MAX_CONSENSUS = 7
+#: A statement with at least this share of its words in quotation marks is a quote.
+QUOTE_SHARE = 0.6
 #: Most "where sources differ" sentences in a summary.
 MAX_DIFFERENCES = 5
 
@@ -56,7 +59,9 @@ def build_summary(
     out: list[SummarySentence] = []
     if include_consensus:
         agreed = [f for f in facts if f.status == "consensus" and len(f.outlets) >= 2 and f.support]
-        agreed.sort(key=lambda f: -len(f.outlets))  # stable: keeps fact order among ties
+        # Most outlets first; among equals, reported facts before bare quotations
+        # (stable: keeps fact order among ties).
+        agreed.sort(key=lambda f: (-len(f.outlets), quoted_share(f.statement) >= QUOTE_SHARE))
         top = agreed[:MAX_CONSENSUS]
         order = {a: k for k, a in enumerate(article_lengths)}
         top.sort(key=lambda f: _position(f, order, article_lengths))

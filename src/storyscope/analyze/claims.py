@@ -12,8 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from storyscope.analyze._speakers import (
+    SpeakerContext,
+    according_to,
+    is_speech_verb,
+    speaker_from_token,
+)
 from storyscope.analyze._text import find_quote_regions, strip_span
-from storyscope.analyze.quotes import _according_to, _Context, _is_speech_verb, _speaker_from_token
 from storyscope.model import Claim, Cue, Entity, Quote, Sentence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,9 +32,12 @@ _NEGATORS = frozenset(
 _NEGATING_VERBS = frozenset({"deny", "decline", "refuse"})
 _EMBEDDED = frozenset({"relcl", "advcl", "acl", "pcomp", "csubj", "prep", "pobj", "npadvmod"})
 _TRAILING = ",;:\u2014- "
+_MODALS = frozenset({"should", "would", "could", "might", "may", "must", "ought"})
 
 
-def _clause_splits(sent: Sentence, tokens: Sequence[Token], ctx: _Context) -> list[tuple[int, int]]:
+def _clause_splits(
+    sent: Sentence, tokens: Sequence[Token], ctx: SpeakerContext
+) -> list[tuple[int, int]]:
     """(end of left part, start of right part) character pairs where a sentence splits."""
     splits: list[tuple[int, int]] = []
     for tok in tokens:
@@ -78,27 +86,32 @@ def _negated(tokens: Sequence[Token], start: int, end: int) -> bool:
     return False
 
 
+def _hypothetical(verb: Token) -> bool:
+    """Whether a verb is only wished or supposed: "should be asking", "would say"."""
+    return any(c.dep_ == "aux" and c.lower_ in _MODALS for c in verb.children)
+
+
 def _speaker(
     sent: Sentence,
     start: int,
     end: int,
     tokens: Sequence[Token],
     quotes: Sequence[Quote],
-    ctx: _Context,
+    ctx: SpeakerContext,
 ) -> str | None:
     for quote in quotes:
         if quote.start < end and start < quote.end and quote.speaker:
             return quote.speaker
     tokens = [t for t in tokens if start <= t.idx < end]
     outside = [t for t in tokens if not ctx.in_quote(t.idx)]
-    acc = _according_to(outside)
+    acc = according_to(outside)
     if acc is not None:
-        return _speaker_from_token(acc[1], ctx, (sent.start, sent.end))[0]
+        return speaker_from_token(acc[1], ctx, (sent.start, sent.end))[0]
     for tok in outside:
-        if tok.dep_ == "ROOT" and _is_speech_verb(tok):
+        if tok.dep_ == "ROOT" and is_speech_verb(tok) and not _hypothetical(tok):
             for child in tok.children:
                 if child.dep_ == "nsubj":
-                    return _speaker_from_token(child, ctx, (sent.start, sent.end))[0]
+                    return speaker_from_token(child, ctx, (sent.start, sent.end))[0]
     return None
 
 
@@ -125,7 +138,7 @@ def find_claims(
     Returns:
         Claims in text order; every sentence yields at least one.
     """
-    ctx = _Context(text, doc, sentences, entities, find_quote_regions(text))
+    ctx = SpeakerContext(text, doc, sentences, entities, find_quote_regions(text))
     hedges = [c for c in cues if c.kind == "hedge"]
     out: list[Claim] = []
     for sent in sentences:

@@ -5,11 +5,14 @@ Layouts handled::
     "...," Okafor said.              Okafor said: "..."
     "...," he said. "..."            "...", said Okafor, the port director.
     "...," according to Okafor.      She called the ruling "a grave step backwards".
+    "...," Okafor told KRVN.         Okafor, who said it was "...".
+    Okafor said: (new paragraph) "..."        "..." -- Ada Okafor
+    "... (new paragraph) "...," Okafor said.  (a quotation over paragraphs)
 
 Speakers come from the subject of the nearest speech verb outside the quotation
-(or the object of "according to"); pronouns resolve to the most recent person
-named before them; surnames and titled names resolve to the longest full name
-the article uses ("Okafor", "Dr. Okafor" -> "Ada Okafor"). A quotation with no
+(or the object of "according to"; rules in ``_speakers.py``); pronouns resolve
+to the most recent person named as a subject before them; surnames and titled
+names resolve to the longest full name the article uses ("Okafor", "Dr. Okafor" -> "Ada Okafor"). A quotation with no
 attribution of its own inherits the speaker of a quotation within the two
 sentences before it. Short quoted terms (1-3 words) with no speech verb in their
 sentence are scare quotes and are not reported. ``Quote.text`` is the content
@@ -18,12 +21,22 @@ inside the marks, without a trailing comma.
 
 from __future__ import annotations
 
-import bisect
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from storyscope.analyze._text import QuoteRegion, SentenceLookup, find_quote_regions, strip_span
+from storyscope.analyze._speakers import (
+    EMBEDDED_DEPS,
+    SPEECH_VERBS,
+    SpeakerContext,
+    according_to,
+    canonical_names,
+    is_speech_verb,
+    speaker_from_token,
+    subject_of,
+)
+from storyscope.analyze._text import QuoteRegion, find_quote_regions, strip_span
 from storyscope.model import Entity, Quote, Sentence, Span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,246 +44,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["SPEECH_VERBS", "QuoteFinder", "canonical_names", "find_quotes"]
 
-#: Lemmas of verbs that introduce speech.
-SPEECH_VERBS = frozenset(
-    [
-        "say",
-        "tell",
-        "add",
-        "state",
-        "write",
-        "warn",
-        "argue",
-        "insist",
-        "claim",
-        "note",
-        "explain",
-        "acknowledge",
-        "reply",
-        "announce",
-        "declare",
-        "admit",
-        "confirm",
-        "recall",
-        "stress",
-        "urge",
-        "concede",
-        "predict",
-        "remark",
-        "tweet",
-        "comment",
-        "caution",
-        "promise",
-        "vow",
-        "deny",
-        "complain",
-        "testify",
-        "allege",
-        "describe",
-        "call",
-        "respond",
-        "maintain",
-        "contend",
-        "assert",
-        "emphasise",
-        "emphasize",
-        "recount",
-    ]
-)
-_PRONOUNS = frozenset({"he", "she", "him", "her"})
-_PLURAL_PRONOUNS = frozenset({"they", "we", "i", "it", "you"})
-_HONORIFICS = re.compile(
-    r"^(?:(?:mr|mrs|ms|miss|dr|prof|professor|sir|dame|gen|col|capt|lt|sgt|rep|sen|gov|"
-    r"president|minister|mayor|judge|justice|chief|officer|inspector|detective|rev|"
-    r"father|sister|lord|lady|st)\.?\s+)+",
-    re.IGNORECASE,
-)
-_ANONYMOUS = re.compile(
-    r"not\s+to\s+be\s+(?:named|identified)|anonymity|\bfamiliar\s+with\b|\bsources?\b|"
-    r"\binsiders?\b|\bclose\s+to\b|not\s+authori[sz]ed|declined\s+to\s+be\s+named|"
-    r"did\s+not\s+want\s+to\s+be\s+named",
-    re.IGNORECASE,
-)
-_INDEFINITE = frozenset({"a", "an", "one", "some", "two", "three", "several", "another"})
-_NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _SCARE_MAX_WORDS = 3
 _INHERIT_SENTENCES = 2
-_MAX_SPEAKER_TOKENS = 12
-
-
-def _strip_honorific(name: str) -> str:
-    return _HONORIFICS.sub("", name).strip()
-
-
-def canonical_names(entities: Sequence[Entity]) -> dict[str, str]:
-    """Map each person mention form (surname, titled name) to the longest full name.
-
-    Args:
-        entities: The article's entities.
-
-    Returns:
-        A dict from lower-cased surname / name to the canonical full name.
-    """
-    best: dict[str, str] = {}
-    for ent in entities:
-        if ent.label != "PERSON":
-            continue
-        name = _strip_honorific(ent.text)
-        parts = name.split()
-        if not parts:
-            continue
-        for key in {parts[-1].lower(), name.lower()}:
-            cur = best.get(key)
-            if cur is None or len(name) > len(cur):
-                best[key] = name
-    return best
-
-
-class _Context:
-    """Per-article lookups shared by the quote rules."""
-
-    def __init__(
-        self,
-        text: str,
-        doc: Doc,
-        sentences: Sequence[Sentence],
-        entities: Sequence[Entity],
-        regions: Sequence[QuoteRegion],
-    ) -> None:
-        self.text = text
-        self.doc = doc
-        self.lookup = SentenceLookup(sentences)
-        self.sentences = sentences
-        self.entities = entities
-        self.ent_starts = [e.start for e in entities]
-        self.names = canonical_names(entities)
-        self.token_starts = [t.idx for t in doc]
-        self.regions = regions
-        self.region_starts = [r.open for r in regions]
-
-    def tokens_in(self, start: int, end: int) -> list[Token]:
-        lo = bisect.bisect_left(self.token_starts, start)
-        hi = bisect.bisect_left(self.token_starts, end)
-        return [t for t in self.doc[lo:hi] if t.idx + len(t) <= end]
-
-    def in_quote(self, pos: int) -> bool:
-        i = bisect.bisect_right(self.region_starts, pos) - 1
-        return i >= 0 and self.regions[i].open <= pos <= self.regions[i].close
-
-    def entity_at(self, start: int, end: int) -> Entity | None:
-        i = bisect.bisect_right(self.ent_starts, start) - 1
-        for ent in self.entities[max(i - 1, 0) : i + 2]:
-            if ent.start <= start and end <= ent.end and ent.label in _NAME_LABELS:
-                return ent
-            if start <= ent.start and ent.end <= end and ent.label in ("PERSON", "ORG"):
-                return ent
-        return None
-
-    def last_person_before(self, pos: int) -> Entity | None:
-        i = bisect.bisect_left(self.ent_starts, pos) - 1
-        while i >= 0:
-            ent = self.entities[i]
-            if ent.label == "PERSON" and not self.in_quote(ent.start):
-                return ent
-            i -= 1
-        return None
-
-    def canonical(self, name: str, label: str) -> str:
-        bare = _strip_honorific(name)
-        if label != "PERSON" and bare.lower() in self.names:
-            return self.names[bare.lower()]  # a surname the NER mislabelled
-        if label == "PERSON":
-            full = self.names.get(bare.lower())
-            if full is None and bare.split():
-                full = self.names.get(bare.split()[-1].lower())
-            return full or bare or name
-        if label == "ORG" and name.lower().startswith("the "):
-            return name[4:]
-        return name
-
-
-def _is_speech_verb(token: Token) -> bool:
-    return token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX")
-
-
-_EMBEDDED_DEPS = frozenset({"relcl", "acl", "advcl", "xcomp", "amod", "pcomp", "csubj"})
-
-
-def _subject_of(verb: Token, ctx: _Context) -> Token | None:
-    for child in verb.children:
-        if child.dep_ == "agent":  # "was called ... by the union"
-            for pobj in child.children:
-                if pobj.dep_ == "pobj" and not ctx.in_quote(pobj.idx):
-                    return pobj
-    for child in verb.children:
-        if child.dep_ == "nsubj" and not ctx.in_quote(child.idx):
-            return child
-    if verb.dep_ == "conj" and verb.head is not verb:
-        return _subject_of(verb.head, ctx)
-    return None
-
-
-def _according_to(tokens: Sequence[Token]) -> tuple[Token, Token] | None:
-    """("according" token, head of its object) for an "according to X" in ``tokens``."""
-    for tok in tokens:
-        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
-            for child in tok.nbor().children:
-                if child.dep_ == "pobj":
-                    return tok, child
-            if tok.i + 2 < len(tok.doc):
-                return tok, tok.doc[tok.i + 2]
-    return None
-
-
-def _speaker_from_token(
-    head: Token, ctx: _Context, limit: tuple[int, int]
-) -> tuple[str | None, Span | None, bool]:
-    """Speaker name, mention span and anonymity for the noun heading a speaker phrase."""
-    text = ctx.text
-    ent = ctx.entity_at(head.idx, head.idx + len(head))
-    if ent is not None:
-        return ctx.canonical(ent.text, ent.label), Span(ent.start, ent.end), False
-    if head.lower_ in _PRONOUNS:
-        person = ctx.last_person_before(head.idx)
-        mention = Span(head.idx, head.idx + len(head))
-        if person is not None:
-            return ctx.canonical(person.text, "PERSON"), mention, False
-        return None, mention, False
-    if head.lower_ in _PLURAL_PRONOUNS:
-        return None, Span(head.idx, head.idx + len(head)), False
-    if head.text[:1].isupper() and head.lower_ in ctx.names:
-        return ctx.names[head.lower_], Span(head.idx, head.idx + len(head)), False
-    # A common-noun phrase: determiners/adjectives/compounds up to the head noun.
-    left = head.left_edge
-    if head.i - left.i > _MAX_SPEAKER_TOKENS:
-        left = head.doc[head.i - _MAX_SPEAKER_TOKENS]
-    start = max(left.idx, limit[0])
-    end = head.idx + len(head)
-    # A named entity inside the phrase ("a spokesperson for Harbor Authority") names it.
-    for ent in ctx.entities:
-        if (
-            start <= ent.start
-            and ent.end <= head.right_edge.idx + len(head.right_edge)
-            and (ent.label == "PERSON")
-        ):
-            return ctx.canonical(ent.text, ent.label), Span(ent.start, ent.end), False
-    start, end = strip_span(text, start, end)
-    if start >= end:
-        return None, None, False
-    phrase = text[start:end]
-    right = head.right_edge
-    full = text[start : min(right.idx + len(right), limit[1])]
-    first = head.doc[left.i].lower_ if left.i <= head.i else ""
-    anonymous = (
-        bool(_ANONYMOUS.search(full))
-        or first in _INDEFINITE
-        or (head.tag_ in ("NNS",) and first not in ("the", "his", "her", "their", "its"))
-    )
-    return phrase, Span(start, end), anonymous
+#: Dependencies of words that are never the speaker: audiences, objects, times.
+_OBJECT_DEPS = frozenset({"dobj", "dative", "pobj", "npadvmod", "iobj", "attr", "poss"})
+#: "..." -- Name (a byline-style attribution after a quotation).
+_DASH_ATTRIBUTION = re.compile(r"\s*[\u2015\u2014\u2013-]{1,2}\s*")
 
 
 def _attribution(
-    region: QuoteRegion, ctx: _Context, sent: Sentence, prev_close: int, next_open: int
+    region: QuoteRegion, ctx: SpeakerContext, sent: Sentence, prev_close: int, next_open: int
 ) -> tuple[Token | None, Token | None, tuple[int, int]]:
     """Find (speech verb or 'according', speaker head token, window) for a quotation."""
     after_lo, after_hi = region.close + 1, min(sent.end, next_open)
@@ -282,21 +65,31 @@ def _attribution(
         (after, (after_lo, after_hi), True),
         (before, (before_lo, before_hi), False),
     ):
-        acc = _according_to(tokens)
+        acc = according_to(tokens)
         if acc is not None:
             dist = acc[0].idx - region.close if after_side else region.open - acc[0].idx
             found.append((dist, 0 if after_side else 1, acc[0], acc[1], (sent.start, sent.end)))
             continue
-        verbs = [t for t in tokens if _is_speech_verb(t)]
-        main = [t for t in verbs if t.dep_ not in _EMBEDDED_DEPS] or verbs
+        verbs = [t for t in tokens if is_speech_verb(t)]
+        main = [t for t in verbs if t.dep_ not in EMBEDDED_DEPS] or verbs
         if not main:
             continue
         tok = main[0] if after_side else main[-1]
-        subj = _subject_of(tok, ctx)
+        if not after_side:
+            # The speech verb that governs the quotation ("X, who said it was "...").
+            governing = [t for t in verbs if t.left_edge.idx <= region.open <= _right_end(t)]
+            if governing:
+                tok = governing[-1]
+        subj = subject_of(tok, ctx)
         if subj is None:
             # Inverted order without a parse subject: "said Okafor, ..."
             for cand in tokens:
-                if cand.i > tok.i and cand.pos_ in ("PROPN", "NOUN", "PRON"):
+                if (
+                    cand.i > tok.i
+                    and cand.pos_ in ("PROPN", "NOUN", "PRON")
+                    and cand.dep_ not in _OBJECT_DEPS
+                    and not ctx.not_speaker(cand)
+                ):
                     subj = cand
                     break
         if subj is not None and not sent.start <= subj.idx < sent.end:
@@ -310,9 +103,48 @@ def _attribution(
     return None, None, (sent.start, sent.end)
 
 
-def _sentence_has_speech(sent: Sentence, ctx: _Context) -> bool:
+def _right_end(tok: Token) -> int:
+    right = tok.right_edge
+    return right.idx + len(right)
+
+
+def _continues(text: str, prev: QuoteRegion, region: QuoteRegion) -> bool:
+    """Whether ``region`` opens the paragraph after an unclosed quotation ``prev``."""
+    return not prev.closed and not text[prev.close : region.open].strip()
+
+
+def _dash_speaker(region: QuoteRegion, ctx: SpeakerContext) -> Entity | None:
+    """The person named right after a quotation by a dash: ``"..." -- Ada Okafor``."""
+    match = _DASH_ATTRIBUTION.match(ctx.text, region.close + 1)
+    if match is None:
+        return None
+    ent = ctx.entity_at(match.end(), match.end() + 1)
+    if ent is None or ent.start != match.end():
+        return None
+    return ent
+
+
+def _colon_intro(
+    prev: Sentence, ctx: SpeakerContext
+) -> tuple[Token | None, str | None, Span | None, bool]:
+    """Cue and speaker of a sentence that introduces the next one: ``Okafor said:``."""
+    if not ctx.text[prev.start : prev.end].rstrip().endswith(":"):
+        return None, None, None, False
+    tokens = [t for t in ctx.tokens_in(prev.start, prev.end) if not ctx.in_quote(t.idx)]
+    acc = according_to(tokens)
+    if acc is not None:
+        return (acc[0], *speaker_from_token(acc[1], ctx, (prev.start, prev.end)))
+    verbs = [t for t in tokens if is_speech_verb(t)]
+    for verb in reversed(verbs):
+        subj = subject_of(verb, ctx)
+        if subj is not None:
+            return (verb, *speaker_from_token(subj, ctx, (prev.start, prev.end)))
+    return None, None, None, False
+
+
+def _sentence_has_speech(sent: Sentence, ctx: SpeakerContext) -> bool:
     return any(
-        (_is_speech_verb(t) or t.lower_ == "according") and not ctx.in_quote(t.idx)
+        (is_speech_verb(t) or t.lower_ == "according") and not ctx.in_quote(t.idx)
         for t in ctx.tokens_in(sent.start, sent.end)
     )
 
@@ -332,8 +164,9 @@ def find_quotes(
         Quotes in text order.
     """
     regions = find_quote_regions(text)
-    ctx = _Context(text, doc, sentences, entities, regions)
+    ctx = SpeakerContext(text, doc, sentences, entities, regions)
     out: list[Quote] = []
+    origins: list[QuoteRegion] = []
     for k, region in enumerate(regions):
         start, end = strip_span(text, region.inner_start, region.inner_end)
         while end > start and text[end - 1] == ",":
@@ -380,11 +213,33 @@ def find_quotes(
                 cue_span = Span(cue_tok.idx, cue_tok.idx + len(cue_tok))
             cue = text[cue_span.start : cue_span.end]
         if subj is not None:
-            speaker, mention, anonymous = _speaker_from_token(subj, ctx, window)
-        if cue_tok is None and out:
+            speaker, mention, anonymous = speaker_from_token(subj, ctx, window)
+        if cue_tok is None:
+            dash = _dash_speaker(region, ctx)
+            if dash is not None:
+                speaker, mention = ctx.canonical(dash.text, dash.label), Span(dash.start, dash.end)
+        if cue_tok is None and speaker is None and sent_index > 0:
+            cue_tok, speaker, mention, anonymous = _colon_intro(sentences[sent_index - 1], ctx)
+            if cue_tok is not None:
+                cue_span = Span(cue_tok.idx, cue_tok.idx + len(cue_tok))
+                cue = text[cue_span.start : cue_span.end]
+        continued = bool(out) and _continues(text, origins[-1], region)
+        if cue_tok is None and speaker is None and out:
             prev = out[-1]
-            if prev.speaker is not None and sent_index - prev.sentence <= _INHERIT_SENTENCES:
+            near = sent_index - prev.sentence <= _INHERIT_SENTENCES
+            if prev.speaker is not None and (near or continued):
                 speaker, mention, anonymous = prev.speaker, prev.speaker_mention, prev.anonymous
+        if speaker is not None and continued:
+            # A multi-paragraph quotation attributed only at its end: fill in back.
+            k_back = len(out) - 1
+            while k_back >= 0 and out[k_back].speaker is None and out[k_back].cue is None:
+                out[k_back] = dataclasses.replace(
+                    out[k_back], speaker=speaker, speaker_mention=mention, anonymous=anonymous
+                )
+                if k_back == 0 or not _continues(text, origins[k_back - 1], origins[k_back]):
+                    break
+                k_back -= 1
+        origins.append(region)
         out.append(
             Quote(
                 start=start,

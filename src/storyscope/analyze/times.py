@@ -7,8 +7,9 @@ Rules (regular expressions plus spaCy DATE/TIME entities; no ``dateparser``):
   (within six months) is used; without a publication date, ``--03-12``;
 * relative dates ("yesterday", "on Tuesday", "last Tuesday", "two days ago",
   "last week", "next month") resolve against ``Article.published``: a bare
-  weekday is the most recent such day on or before publication, "last X" the
-  most recent strictly before, "next X" the first strictly after. Weeks resolve
+  weekday is the most recent such day on or before publication (the first on or
+  after it when the sentence speaks of the future: "will", "is expected to"),
+  "last X" the most recent strictly before, "next X" the first strictly after. Weeks resolve
   to ISO weeks (``2026-W10``), months to ``2026-03``, years to ``2026``;
 * durations ("three days", "nine-day", "6 hours") -> ``P3D``/``P9D``/``PT6H``;
   a range of durations ("between 6 hours and 3 days") -> ``PT6H/P3D``;
@@ -101,7 +102,12 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"(?:\b(?i:last|next|this|past|coming)\s+)?\b{_WEEKDAY}\b"
         r"(?:\s+(?i:morning|afternoon|evening|night))?",
     ),
-    ("month", rf"(?:\b(?i:last|next|this|early|late|mid|in|since|until|by)[\s-]+){_MONTH}(?!\w)"),
+    (
+        "month",
+        rf"(?:\b(?i:last|next|this|early|late|mid|in|since|until|by)[\s-]+){_MONTH}(?!\w)"
+        # "by April 30" / "by April 2026": the day or year belongs to the date.
+        r"(?!\.?\s+\d{1,2}(?:st|nd|rd|th)?\b)(?!\.?,?\s+\d{4}\b)",
+    ),
     (
         "year",
         r"(?:\b(?i:in|since|until|by|during|of|from|before|after)\s+)(?:1[89]\d\d|20\d\d)\b"
@@ -187,13 +193,17 @@ def _shift_month(day: dt.date, months: int) -> str:
     return f"{idx // 12}-{idx % 12 + 1:02d}"
 
 
-def resolve_time(kind_hint: str, text: str, published: dt.date | None) -> tuple[str, str | None]:
+def resolve_time(
+    kind_hint: str, text: str, published: dt.date | None, *, future: bool = False
+) -> tuple[str, str | None]:
     """Classify and resolve one time expression.
 
     Args:
         kind_hint: The pattern name that matched (``"mdy"``, ``"weekday"``, ``"dur"``, ...).
         text: The expression's text.
         published: The publication date, for relative expressions.
+        future: The sentence speaks of something to come ("will", "is expected
+            to"): a bare weekday is then the first such day on or after publication.
 
     Returns:
         ``(kind, value)`` where kind is "date", "time", "duration" or "set" and value
@@ -334,11 +344,28 @@ def resolve_time(kind_hint: str, text: str, published: dt.date | None) -> tuple[
         if re.match(r"(next|coming)\b", low):
             delta = (target - pub.weekday()) % 7 or 7
             return "date", (pub + dt.timedelta(days=delta)).isoformat()
+        if future and not re.match(r"(last|past|this)\b", low):
+            delta = (target - pub.weekday()) % 7
+            return "date", (pub + dt.timedelta(days=delta)).isoformat()
         delta = (pub.weekday() - target) % 7
         if re.match(r"(last|past)\b", low) and delta == 0:
             delta = 7
         return "date", (pub - dt.timedelta(days=delta)).isoformat()
     return "date", None
+
+
+_FUTURE = re.compile(
+    r"\b(?:will|(?:is|are)\s+(?:expected|scheduled|set|due|slated|poised)\s+to|plans?\s+to"
+    r"|(?:is|are)\s+going\s+to|upcoming)\b|\w+'ll\b",
+    re.IGNORECASE,
+)
+
+
+def _speaks_of_future(text: str, lookup: SentenceLookup, start: int) -> bool:
+    """Whether the words before ``start`` in its sentence speak of something to come."""
+    index = lookup.index_at(start)
+    begin = lookup.sentence(index).start if index >= 0 else 0
+    return _FUTURE.search(text, min(begin, start), start) is not None
 
 
 def find_times(
@@ -377,7 +404,8 @@ def find_times(
         if hint == "dur" and re.match(r"[\s-]+(?:old|-old)\b", text[end : end + 6]):
             continue
         start, end = strip_span(text, start, end)
-        kind, value = resolve_time(hint, text[start:end], pub)
+        future = hint == "weekday" and _speaks_of_future(text, lookup, start)
+        kind, value = resolve_time(hint, text[start:end], pub, future=future)
         found.append(
             TimeExpression(
                 start=start,

@@ -1,0 +1,336 @@
+"""Private speaker helpers shared by quotes and claims: speech verbs, subjects, names.
+
+Speaker rules: the subject (``nsubj``) of the speech verb, or the agent of a
+passive one; a participle ("..., saying") or a conjoined verb takes its head's
+subject; "who said" takes the noun the relative clause modifies; "according to X"
+gives X; the object of "told" is the audience and a prepositional object ("said
+in a statement") is never the speaker. A DATE/TIME/number entity is never a
+speaker; pronouns resolve to the most recent person named as a subject (else the
+most recent person); names resolve to the longest full name the article uses,
+without titles ("Akin", "Rep. Akin" -> "Todd Akin").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from storyscope.analyze._text import QuoteRegion, SentenceLookup, strip_span
+from storyscope.model import Entity, Sentence, Span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
+
+#: Lemmas of verbs that introduce speech.
+SPEECH_VERBS = frozenset(
+    [
+        "say",
+        "tell",
+        "add",
+        "state",
+        "write",
+        "warn",
+        "argue",
+        "insist",
+        "claim",
+        "note",
+        "explain",
+        "acknowledge",
+        "reply",
+        "announce",
+        "declare",
+        "admit",
+        "confirm",
+        "recall",
+        "stress",
+        "urge",
+        "concede",
+        "predict",
+        "remark",
+        "tweet",
+        "comment",
+        "caution",
+        "promise",
+        "vow",
+        "deny",
+        "complain",
+        "testify",
+        "allege",
+        "describe",
+        "call",
+        "respond",
+        "maintain",
+        "contend",
+        "assert",
+        "emphasise",
+        "emphasize",
+        "recount",
+        "ask",
+        "continue",
+        "joke",
+        "quip",
+        "boast",
+        "brag",
+        "sing",
+        "shout",
+        "post",
+        "counter",
+        "observe",
+        "exclaim",
+        "pledge",
+        "lament",
+        "wonder",
+        "suggest",
+        "charge",
+        "scoff",
+    ]
+)
+_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_PLURAL_PRONOUNS = frozenset({"they", "we", "i", "it", "you", "them", "us", "me"})
+_RELATIVE = frozenset({"who", "that", "which", "whom"})
+_POSSESSIVE = frozenset({"his", "her", "its", "their", "our", "my", "your"})
+#: Entity labels that can never name a speaker.
+NOT_SPEAKER_LABELS = frozenset(
+    {"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
+)
+_HONORIFICS = re.compile(
+    r"^(?:(?:mr|mrs|ms|miss|dr|prof|professor|sir|dame|gen|col|capt|lt|sgt|rep|sen|gov|"
+    r"president|minister|mayor|judge|justice|chief|officer|inspector|detective|rev|"
+    r"father|sister|lord|lady|st|senator|congressman|congresswoman|councilman|councilwoman|"
+    r"councillor|chairman|chairwoman|chair|governor|secretary|sheriff|commissioner|"
+    r"ambassador|spokesman|spokeswoman|spokesperson|chancellor|speaker|leader)\.?\s+)+",
+    re.IGNORECASE,
+)
+_ANONYMOUS = re.compile(
+    r"not\s+to\s+be\s+(?:named|identified)|anonymity|\bfamiliar\s+with\b|\bsources?\b|"
+    r"\binsiders?\b|\bclose\s+to\b|not\s+authori[sz]ed|declined\s+to\s+be\s+named|"
+    r"did\s+not\s+want\s+to\s+be\s+named",
+    re.IGNORECASE,
+)
+_INDEFINITE = frozenset({"a", "an", "one", "some", "two", "three", "several", "another"})
+_NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_MAX_SPEAKER_TOKENS = 12
+_SUBJECT_WINDOW = 600
+
+
+def _strip_honorific(name: str) -> str:
+    return _HONORIFICS.sub("", name).strip()
+
+
+def canonical_names(entities: Sequence[Entity]) -> dict[str, str]:
+    """Map each person mention form (surname, titled name) to the longest full name.
+
+    Args:
+        entities: The article's entities.
+
+    Returns:
+        A dict from lower-cased surname / name to the canonical full name.
+    """
+    best: dict[str, str] = {}
+    for ent in entities:
+        if ent.label != "PERSON":
+            continue
+        name = _strip_honorific(ent.text)
+        parts = name.split()
+        if not parts:
+            continue
+        for key in {parts[-1].lower(), name.lower()}:
+            cur = best.get(key)
+            if cur is None or len(name) > len(cur):
+                best[key] = name
+    return best
+
+
+class SpeakerContext:
+    """Per-article lookups shared by the quote rules."""
+
+    def __init__(
+        self,
+        text: str,
+        doc: Doc,
+        sentences: Sequence[Sentence],
+        entities: Sequence[Entity],
+        regions: Sequence[QuoteRegion],
+    ) -> None:
+        self.text = text
+        self.doc = doc
+        self.lookup = SentenceLookup(sentences)
+        self.sentences = sentences
+        self.entities = entities
+        self.ent_starts = [e.start for e in entities]
+        self.names = canonical_names(entities)
+        self.token_starts = [t.idx for t in doc]
+        self.regions = regions
+        self.region_starts = [r.open for r in regions]
+
+    def tokens_in(self, start: int, end: int) -> list[Token]:
+        lo = bisect.bisect_left(self.token_starts, start)
+        hi = bisect.bisect_left(self.token_starts, end)
+        return [t for t in self.doc[lo:hi] if t.idx + len(t) <= end]
+
+    def in_quote(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.region_starts, pos) - 1
+        return i >= 0 and self.regions[i].open <= pos <= self.regions[i].close
+
+    def entity_at(self, start: int, end: int) -> Entity | None:
+        i = bisect.bisect_right(self.ent_starts, start) - 1
+        for ent in self.entities[max(i - 1, 0) : i + 2]:
+            if ent.start <= start and end <= ent.end and ent.label in _NAME_LABELS:
+                return ent
+            if start <= ent.start and ent.end <= end and ent.label in ("PERSON", "ORG"):
+                return ent
+        return None
+
+    def not_speaker(self, tok: Token) -> bool:
+        """Whether ``tok`` lies in a date, time or number entity."""
+        i = bisect.bisect_right(self.ent_starts, tok.idx) - 1
+        if i < 0:
+            return False
+        ent = self.entities[i]
+        return ent.start <= tok.idx < ent.end and ent.label in NOT_SPEAKER_LABELS
+
+    def last_person_before(self, pos: int) -> Entity | None:
+        """The person a pronoun at ``pos`` most likely names.
+
+        The most recent person mentioned as a subject within the last
+        :data:`_SUBJECT_WINDOW` characters, else the most recent person.
+        """
+        i = bisect.bisect_left(self.ent_starts, pos) - 1
+        while i >= 0 and self.entities[i].start >= pos - _SUBJECT_WINDOW:
+            ent = self.entities[i]
+            if ent.label == "PERSON" and not self.in_quote(ent.start) and self._is_subject(ent):
+                return ent
+            i -= 1
+        return self._last_person_before(pos)
+
+    def _is_subject(self, ent: Entity) -> bool:
+        k = bisect.bisect_right(self.token_starts, ent.end - 1) - 1
+        if k < 0:
+            return False
+        return self.doc[k].dep_ in ("nsubj", "nsubjpass")
+
+    def _last_person_before(self, pos: int) -> Entity | None:
+        i = bisect.bisect_left(self.ent_starts, pos) - 1
+        while i >= 0:
+            ent = self.entities[i]
+            if ent.label == "PERSON" and not self.in_quote(ent.start):
+                return ent
+            i -= 1
+        return None
+
+    def canonical(self, name: str, label: str) -> str:
+        bare = _strip_honorific(name)
+        if label != "PERSON" and bare.lower() in self.names:
+            return self.names[bare.lower()]  # a surname the NER mislabelled
+        if label == "PERSON":
+            full = self.names.get(bare.lower())
+            if full is None and bare.split():
+                full = self.names.get(bare.split()[-1].lower())
+            return full or bare or name
+        words = bare.split()
+        if bare != name.strip() and len(words) >= 2 and all(w[:1].isupper() for w in words):
+            # A titled name mislabelled: "Councilman Eli Varga".
+            return self.canonical(bare, "PERSON")
+        if label == "ORG" and name.lower().startswith("the "):
+            return name[4:]
+        return name
+
+
+def is_speech_verb(token: Token) -> bool:
+    return token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX")
+
+
+EMBEDDED_DEPS = frozenset({"relcl", "acl", "advcl", "xcomp", "amod", "pcomp", "csubj"})
+
+
+def _good_subject(tok: Token, ctx: SpeakerContext) -> bool:
+    return not ctx.in_quote(tok.idx) and tok.lower_ not in _POSSESSIVE and not ctx.not_speaker(tok)
+
+
+def subject_of(verb: Token, ctx: SpeakerContext) -> Token | None:
+    """The token naming who utters ``verb``: agent, subject, or its head's subject.
+
+    "who said" gives the noun the relative clause modifies; a participle ("...,
+    saying") or a conjoined verb takes the subject of its head. Objects ("told
+    KTVI", "said in a statement") are never returned.
+    """
+    for child in verb.children:
+        if child.dep_ == "agent":  # "was called ... by the union"
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and _good_subject(pobj, ctx):
+                    return pobj
+    for child in verb.children:
+        if child.dep_ == "nsubj" and _good_subject(child, ctx):
+            if child.lower_ in _RELATIVE and verb.dep_ == "relcl" and verb.head is not verb:
+                return verb.head
+            return child
+    if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp") and verb.head is not verb:
+        head = verb.head
+        if head.dep_ == "prep" and head.head is not head:  # "..., before asking her"
+            head = head.head
+        if head.pos_ in ("VERB", "AUX"):
+            return subject_of(head, ctx)
+    return None
+
+
+def according_to(tokens: Sequence[Token]) -> tuple[Token, Token] | None:
+    """("according" token, head of its object) for an "according to X" in ``tokens``."""
+    for tok in tokens:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
+            for child in tok.nbor().children:
+                if child.dep_ == "pobj":
+                    return tok, child
+            if tok.i + 2 < len(tok.doc):
+                return tok, tok.doc[tok.i + 2]
+    return None
+
+
+def speaker_from_token(
+    head: Token, ctx: SpeakerContext, limit: tuple[int, int]
+) -> tuple[str | None, Span | None, bool]:
+    """Speaker name, mention span and anonymity for the noun heading a speaker phrase."""
+    text = ctx.text
+    if ctx.not_speaker(head) or head.lower_ in _POSSESSIVE or head.lower_ in _RELATIVE:
+        return None, None, False
+    ent = ctx.entity_at(head.idx, head.idx + len(head))
+    if ent is not None:
+        return ctx.canonical(ent.text, ent.label), Span(ent.start, ent.end), False
+    if head.lower_ in _PRONOUNS:
+        person = ctx.last_person_before(head.idx)
+        mention = Span(head.idx, head.idx + len(head))
+        if person is not None:
+            return ctx.canonical(person.text, "PERSON"), mention, False
+        return None, mention, False
+    if head.lower_ in _PLURAL_PRONOUNS:
+        return None, Span(head.idx, head.idx + len(head)), False
+    if head.text[:1].isupper() and head.lower_ in ctx.names:
+        return ctx.names[head.lower_], Span(head.idx, head.idx + len(head)), False
+    # A common-noun phrase: determiners/adjectives/compounds up to the head noun.
+    left = head.left_edge
+    if head.i - left.i > _MAX_SPEAKER_TOKENS:
+        left = head.doc[head.i - _MAX_SPEAKER_TOKENS]
+    start = max(left.idx, limit[0])
+    end = head.idx + len(head)
+    # A named entity inside the phrase ("a spokesperson for Harbor Authority") names it.
+    for ent in ctx.entities:
+        if (
+            start <= ent.start
+            and ent.end <= head.right_edge.idx + len(head.right_edge)
+            and (ent.label == "PERSON")
+        ):
+            return ctx.canonical(ent.text, ent.label), Span(ent.start, ent.end), False
+    start, end = strip_span(text, start, end)
+    if start >= end:
+        return None, None, False
+    phrase = text[start:end]
+    right = head.right_edge
+    full = text[start : min(right.idx + len(right), limit[1])]
+    first = head.doc[left.i].lower_ if left.i <= head.i else ""
+    anonymous = (
+        bool(_ANONYMOUS.search(full))
+        or first in _INDEFINITE
+        or (head.tag_ in ("NNS",) and first not in ("the", "his", "her", "their", "its"))
+    )
+    return phrase, Span(start, end), anonymous

@@ -1,0 +1,297 @@
+"""False alarms seen on real multi-outlet news, reproduced with invented text.
+
+Each test holds a pattern that made the align stage report a contradiction,
+an omission or a summary sentence that a fact-checker would reject.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from _align_articles import make_article
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storyscope.align import align
+from storyscope.align._text import quoted_share
+from storyscope.align.summary import MAX_CONSENSUS, build_summary
+from storyscope.model import AnalyzedArticle, Citation, Fact
+
+
+def _kinds(story: object) -> list[str]:
+    return [c.kind for c in story.contradictions]  # type: ignore[attr-defined]
+
+
+def _published(doc: AnalyzedArticle, day: str) -> AnalyzedArticle:
+    art = dataclasses.replace(doc.article, published=dt.datetime.fromisoformat(day))
+    return dataclasses.replace(doc, article=art)
+
+
+# --- dates -----------------------------------------------------------------------------
+
+
+def test_relative_date_inside_a_quote_is_not_compared() -> None:
+    quote = "As I said yesterday, the Kelmar pier must close at once"
+    a = make_article(
+        "Harbor Courier",
+        [f'Governor Ilsa Varn said in a statement on Tuesday: "{quote}."'],
+        times=[("Tuesday", "date", "2026-03-10"), ("yesterday", "date", "2026-03-11")],
+        quotes=[(quote, "Ilsa Varn")],
+        claims=[f'Governor Ilsa Varn said in a statement on Tuesday: "{quote}."'],
+    )
+    b = make_article(
+        "Daily Lantern",
+        [f'Governor Ilsa Varn said in a statement: "{quote}."'],
+        times=[("yesterday", "date", "2026-03-11")],
+        quotes=[(quote, "Ilsa Varn")],
+    )
+    b2 = make_article(
+        "Daily Lantern",
+        [f'Governor Ilsa Varn said in a statement: "{quote}."'],
+        times=[("yesterday", "date", "2026-03-09")],
+        quotes=[(quote, "Ilsa Varn")],
+    )
+    assert _kinds(align([a, b])) == []
+    assert _kinds(align([a, b2])) == []
+
+
+def test_weekday_and_month_are_not_compared() -> None:
+    a = make_article(
+        "Harbor Courier",
+        ["The Velmora ethics panel opened an inquiry into Senator Oda Fenn on Monday."],
+        times=[("Monday", "date", "2026-03-09")],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["The Velmora ethics panel opened an inquiry into Senator Oda Fenn in November."],
+        times=[("November", "date", "2025-11")],
+    )
+    assert _kinds(align([a, b])) == []
+
+
+def test_date_that_names_something_else_is_not_compared() -> None:
+    a = make_article(
+        "Harbor Courier",
+        [
+            "The Velmora senate voted to override the veto of a bill letting families of "
+            "those killed in the March 4 flood sue Kelmar Port."
+        ],
+        times=[("March 4", "date", "2026-03-04")],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["The Velmora senate voted Wednesday to override the veto of the Kelmar flood bill."],
+        times=[("Wednesday", "date", "2026-03-11")],
+    )
+    assert _kinds(align([a, b])) == []
+
+
+def test_planned_and_past_dates_are_not_compared() -> None:
+    a = _published(
+        make_article(
+            "Harbor Courier",
+            ["Chairman Edo Marsh sent the committee members a note on Saturday night."],
+            times=[("Saturday night", "date", "2026-03-07")],
+        ),
+        "2026-03-08",
+    )
+    b = _published(
+        make_article(
+            "Daily Lantern",
+            ["Chairman Edo Marsh will speak to the committee members on Monday evening."],
+            times=[("Monday evening", "date", "2026-03-09")],
+        ),
+        "2026-03-08",
+    )
+    assert _kinds(align([a, b])) == []
+
+
+def test_same_role_dates_still_conflict() -> None:
+    a = make_article(
+        "Harbor Courier",
+        ["The Kelmar pier inquiry is due to report by April 30, officials said."],
+        times=[("April 30", "date", "2026-04-30")],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["The Kelmar pier inquiry is due to report by May 15, officials said."],
+        times=[("May 15", "date", "2026-05-15")],
+    )
+    assert _kinds(align([a, b])) == ["date"]
+
+
+# --- polarity --------------------------------------------------------------------------
+
+
+def test_longer_version_of_a_quote_with_a_not_is_not_polarity() -> None:
+    short = "It matters to me that the right candidate wins the Velmora seat"
+    long = (
+        "It matters to me that the right candidate wins the Velmora seat, but if that "
+        "candidate is not the right one, I will run myself"
+    )
+    a = make_article(
+        "Harbor Courier",
+        [f'"{short}," Edo Marsh said in his statement.'],
+        quotes=[(short, "Edo Marsh")],
+    )
+    b = make_article(
+        "Daily Lantern",
+        [f'"{long}," Edo Marsh said in his statement.'],
+        quotes=[(long, "Edo Marsh")],
+    )
+    assert _kinds(align([a, b])) == []
+
+
+def test_open_question_is_not_an_affirmation() -> None:
+    a = make_article(
+        "Harbor Courier",
+        ["Chairman Edo Marsh will announce on Monday whether he will seek a second term."],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["Chairman Edo Marsh will announce that he will not seek a second term."],
+    )
+    assert _kinds(align([a, b])) == []
+
+
+def test_reported_negation_is_still_polarity() -> None:
+    a = make_article("Harbor Courier", ["The Velmora council approved the harbour dredging plan."])
+    b = make_article(
+        "Daily Lantern", ["The Velmora council did not approve the harbour dredging plan."]
+    )
+    assert _kinds(align([a, b])) == ["polarity"]
+
+
+# --- attribution -----------------------------------------------------------------------
+
+
+def _said(outlet: str, quote: str, speaker: str, lead: str, names: list[str]) -> AnalyzedArticle:
+    return make_article(
+        outlet,
+        ["The Tarn Street bridge will close for repairs next month.", f'"{quote}" {lead}'],
+        quotes=[(quote, speaker)],
+        entities=[(n, "PERSON") for n in names],
+    )
+
+
+def test_speaker_resolved_from_a_pronoun_is_no_attribution_conflict() -> None:
+    quote = "I look forward to being cleared of every charge."
+    a = _said("Harbor Courier", quote, "Oda Fenn", "Oda Fenn said outside court.", ["Oda Fenn"])
+    b = make_article(
+        "Daily Lantern",
+        [
+            "Lawyer Pia Stroud spoke first, and Oda Fenn followed her.",
+            f'"{quote}" he said, while onlookers booed.',
+        ],
+        quotes=[(quote, "Pia Stroud")],
+        entities=[("Pia Stroud", "PERSON"), ("Oda Fenn", "PERSON")],
+    )
+    assert _kinds(align([a, b])) == []
+
+
+def test_explicit_different_speakers_are_still_an_attribution_conflict() -> None:
+    quote = "I look forward to being cleared of every charge."
+    a = _said("Harbor Courier", quote, "Oda Fenn", "Oda Fenn said outside court.", ["Oda Fenn"])
+    b = _said(
+        "Daily Lantern", quote, "Pia Stroud", "Pia Stroud said outside court.", ["Pia Stroud"]
+    )
+    assert _kinds(align([a, b])) == ["attribution"]
+
+
+# --- facts, omissions, summary ---------------------------------------------------------
+
+_REPORT = "The Velmora port authority closed the Kelmar pier on Friday after a crane collapsed."
+_QUOTE = (
+    '"We will not reopen the pier until every crane has been inspected by engineers," '
+    "harbour master Ivo Dent said."
+)
+_RECORD = "The collapsed crane had failed a safety inspection in January, port records show."
+
+
+def test_quotation_facts_are_not_omissions() -> None:
+    a = make_article("Harbor Courier", [_REPORT, _QUOTE, _RECORD, "Ivo Dent said."])
+    b = make_article(
+        "Daily Lantern", [_REPORT, _QUOTE, _RECORD, "Ivo Dent said.", "Divers searched the bay."]
+    )
+    c = make_article(
+        "Bay Chronicle",
+        [_REPORT, "Fishermen in Kelmar said the fish market would stay open all weekend."],
+    )
+    story = align([a, b, c])
+    assert not any(f.statement == "Ivo Dent said." for f in story.facts)
+    statement = {f.id: f.statement for f in story.facts}
+    assert [(o.article, statement[o.fact]) for o in story.omissions] == [(c.id, _RECORD)]
+
+
+def test_summary_prefers_reported_facts_to_quotations() -> None:
+    def fact(k: int, text: str) -> Fact:
+        cites = tuple(
+            Citation(article=art, start=100 * k, end=100 * k + len(text), text=text)
+            for art in ("a1", "b2")
+        )
+        return Fact(
+            id=f"f-{k}", statement=text, status="consensus", support=cites, outlets=("A", "B")
+        )
+
+    quotes = [
+        fact(k, f'"We will rebuild pier number {k} by summer," Ivo Dent said.') for k in range(9)
+    ]
+    report = fact(9, _RECORD)
+    summary = build_summary([*quotes, report], [], article_lengths={"a1": 2000, "b2": 2000})
+    texts = [s.text for s in summary]
+    assert len(texts) == MAX_CONSENSUS
+    assert _RECORD in texts
+
+
+@given(st.text(alphabet="ab \"'\u201c\u201d.", max_size=40))
+def test_quoted_share_is_a_share(text: str) -> None:
+    assert 0.0 <= quoted_share(text) <= 1.0
+
+
+def test_quoted_share_of_quotes_and_reports() -> None:
+    assert quoted_share('"We will rebuild," she said.') == 0.6
+    assert quoted_share("The pier closed on Friday.") == 0.0
+    assert quoted_share("\u201cWe will rebuild the pier and the quay") == 1.0
+
+
+# --- numbers ---------------------------------------------------------------------------
+
+
+def _pct(value: float) -> dict[str, object]:
+    return {"value": value, "unit": "percent", "kind": "percent"}
+
+
+def test_one_of_several_amounts_in_a_sentence_is_not_compared() -> None:
+    a = make_article(
+        "Harbor Courier",
+        ["In the Velmora poll, Ana Ruiz leads with 21 percent, and Tomas Brel has 14 percent."],
+        quantities=[("21 percent", _pct(21)), ("14 percent", _pct(14))],
+        claims=["In the Velmora poll, Ana Ruiz leads with 21 percent", "Tomas Brel has 14 percent"],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["In the Velmora poll, Tomas Brel placed second with 14 percent."],
+        quantities=[("14 percent", _pct(14))],
+    )
+    b2 = make_article(
+        "Daily Lantern",
+        ["In the Velmora poll, Ana Ruiz leads with 29 percent."],
+        quantities=[("29 percent", _pct(29))],
+    )
+    assert _kinds(align([a, b])) == []
+    assert _kinds(align([a, b2])) == []
+
+
+def test_single_amounts_that_differ_still_conflict() -> None:
+    a = make_article(
+        "Harbor Courier",
+        ["In the Velmora poll, Ana Ruiz leads with 21 percent of likely voters."],
+        quantities=[("21 percent", _pct(21))],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["In the Velmora poll, Ana Ruiz leads with 29 percent of likely voters."],
+        quantities=[("29 percent", _pct(29))],
+    )
+    assert _kinds(align([a, b])) == ["number"]
