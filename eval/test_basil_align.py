@@ -53,9 +53,14 @@ def test_contradictions_stay_rare(result: basil_align.Result) -> None:
     assert result.contradictions_per_triple <= ceiling, "\n".join(result.listing)
 
 
+def test_known_real_contradictions_are_found(result: basil_align.Result) -> None:
+    assert result.known_found >= _floors()["known_contradictions_found"]
+
+
 def test_mixed_event_warning_fires_on_mixed_pairs(result: basil_align.Result) -> None:
-    floor = _floors()["mixed_warning_on_mixed"]
-    assert result.mixed_warn_on_mixed >= floor
+    floors = _floors()
+    assert result.mixed_warn_on_mixed >= floors["mixed_warning_on_mixed"]
+    assert result.foreign_flagged >= floors["foreign_flagged"]
 
 
 def test_mixed_event_warning_stays_quiet_on_same_event_pairs(result: basil_align.Result) -> None:

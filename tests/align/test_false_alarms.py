@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import numpy as np
 from _align_articles import make_article
 from hypothesis import given
 from hypothesis import strategies as st
@@ -295,3 +296,225 @@ def test_single_amounts_that_differ_still_conflict() -> None:
         quantities=[("29 percent", _pct(29))],
     )
     assert _kinds(align([a, b])) == ["number"]
+
+
+# --- labels ----------------------------------------------------------------------------
+
+
+def test_editorial_bracket_and_word_forms_are_not_labels() -> None:
+    a = make_article(
+        "Harbor Courier",
+        ["Senator Ilsabet] Fenn and the Democrats of Velmora backed the harbour bill."],
+        entities=[("Ilsabet] Fenn", "PERSON"), ("Democrats", "NORP")],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["Senator Ilsabet Fenn and the Democratic caucus of Velmora backed the harbour bill."],
+        entities=[("Ilsabet Fenn", "PERSON"), ("Democratic", "NORP")],
+    )
+    assert align([a, b]).framing.labels == ()
+
+
+def test_misspelt_name_is_still_a_label() -> None:
+    a = make_article(
+        "Harbor Courier",
+        ["Colonel Muammer Oskar led the harbour guard."],
+        entities=[("Muammer Oskar", "PERSON")],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["Colonel Moammer Oskar led the harbour guard."],
+        entities=[("Moammer Oskar", "PERSON")],
+    )
+    labels = align([a, b]).framing.labels
+    assert [sorted(t for _, t in lb.variants) for lb in labels] == [
+        ["Moammer Oskar", "Muammer Oskar"]
+    ]
+
+
+def _usd(value: float, **extra: object) -> dict[str, object]:
+    return {"value": value, "unit": "USD", "kind": "money", **extra}
+
+
+def test_round_figure_covers_the_exact_one() -> None:
+    a = make_article(
+        "Harbor Courier",
+        ["The returns show the Ruiz family paid $43 million in federal taxes since 2016."],
+        quantities=[("$43 million", _usd(43_000_000, low=43_000_000, high=43_000_000))],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["The returns show the Ruiz family paid $43,885,310 in federal taxes since 2016."],
+        quantities=[("$43,885,310", _usd(43_885_310))],
+    )
+    c = make_article(
+        "Daily Lantern",
+        ["The returns show the Ruiz family paid $52 million in federal taxes since 2016."],
+        quantities=[("$52 million", _usd(52_000_000))],
+    )
+    assert _kinds(align([a, b])) == []
+    assert _kinds(align([a, c])) == ["number"]
+
+
+def test_amounts_of_different_things_are_not_compared() -> None:
+    a = make_article(
+        "Harbor Courier",
+        ["Ana Ruiz paid $43 million in federal taxes since 2016, her tax returns show."],
+        quantities=[("$43 million", _usd(43_000_000))],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["Ana Ruiz earned $139 million in adjusted gross income, her tax returns show."],
+        quantities=[("$139 million", _usd(139_000_000))],
+    )
+    assert _kinds(align([a, b])) == []
+
+
+def test_quoted_amounts_ranks_and_odds_are_not_compared() -> None:
+    q1 = "Mayor Ruiz has cut $716 million from the harbour fund"
+    q2 = "Mayor Ruiz has cut $700 million from the harbour fund"
+    a = make_article(
+        "Harbor Courier",
+        [f'The ad says: "{q1}."'],
+        quantities=[("$716 million", _usd(716_000_000))],
+        quotes=[(q1, None)],
+    )
+    b = make_article(
+        "Daily Lantern",
+        [f'The ad says: "{q2}."'],
+        quantities=[("$700 million", _usd(700_000_000))],
+        quotes=[(q2, None)],
+    )
+    assert _kinds(align([a, b])) == []
+    rank_a = make_article(
+        "Harbor Courier",
+        ["Tomas Brel kept the No. 3 position of assistant leader in the Velmora caucus."],
+        quantities=[("3 position", {"value": 3, "unit": "position", "kind": "count"})],
+    )
+    rank_b = make_article(
+        "Daily Lantern",
+        ["Tomas Brel kept the No. 2 position of assistant leader in the Velmora caucus."],
+        quantities=[("2 position", {"value": 2, "unit": "position", "kind": "count"})],
+    )
+    assert _kinds(align([rank_a, rank_b])) == []
+    odds_a = make_article(
+        "Harbor Courier",
+        ["Speaker Ana Ruiz gave her party a two-in-three chance of holding the Velmora house."],
+        quantities=[("two", {"value": 2, "unit": "chance", "kind": "count"})],
+    )
+    odds_b = make_article(
+        "Daily Lantern",
+        ["Speaker Ana Ruiz gave her party a one-in-three chance of losing the Velmora house."],
+        quantities=[("one", {"value": 1, "unit": "chance", "kind": "count"})],
+    )
+    assert _kinds(align([odds_a, odds_b])) == []
+
+
+def test_one_end_of_a_date_range_is_not_compared() -> None:
+    a = make_article(
+        "Harbor Courier",
+        ["The Velmora seal population shrank sharply in 2016, the survey found."],
+        times=[("2016", "date", "2016")],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["The Velmora seal population shrank sharply from 2007 to 2014, the survey found."],
+        times=[("2007", "date", "2007")],
+    )
+    assert _kinds(align([a, b])) == []
+
+
+def test_same_weekday_resolved_differently_is_not_a_conflict() -> None:
+    a = make_article(
+        "Harbor Courier",
+        ["The Velmora house voted to override the harbour veto on Wednesday afternoon."],
+        times=[("Wednesday afternoon", "date", "2026-03-18")],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["The Velmora house voted to override the harbour veto on Wednesday."],
+        times=[("Wednesday", "date", "2026-03-11")],
+    )
+    assert _kinds(align([a, b])) == []
+
+
+def test_not_only_is_no_negation() -> None:
+    a = make_article(
+        "Harbor Courier",
+        [
+            "The inspector general report not only criticized Brel for the texts but also "
+            "for his use of personal email."
+        ],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["The inspector general report also criticized Brel for his use of personal email."],
+    )
+    assert _kinds(align([a, b])) == []
+
+
+def test_relayed_or_detached_speaker_is_no_attribution_conflict() -> None:
+    quote = "You cannot close the harbour with a decree."
+    a = _said("Harbor Courier", quote, "Ana Ruiz", "Ana Ruiz said on Tuesday.", ["Ana Ruiz"])
+    relayed = make_article(
+        "Daily Lantern",
+        [
+            "The Tarn Street bridge will close for repairs next month.",
+            f'"{quote}" the speaker said, according to reporter Ivo Dent.',
+        ],
+        quotes=[(quote, "Ivo Dent")],
+        entities=[("Ivo Dent", "PERSON")],
+    )
+    relayed = dataclasses.replace(
+        relayed,
+        quotes=tuple(dataclasses.replace(q, cue="according to") for q in relayed.quotes),
+    )
+    assert _kinds(align([a, relayed])) == []
+
+
+# --- off-topic warnings and hedges -----------------------------------------------------
+
+
+def _with_vectors(doc: AnalyzedArticle, direction: np.ndarray) -> AnalyzedArticle:
+    vecs = np.tile(direction / np.linalg.norm(direction), (len(doc.sentences), 1))
+    return dataclasses.replace(doc, embeddings=vecs.astype(np.float32))
+
+
+_ANGLE_A = [
+    "Governor Ilsa Varn asked the Velmora assembly to amend the harbour licensing bill.",
+    "Shipping companies had warned that the bill would drive freight to other ports.",
+]
+_ANGLE_B = [
+    "Teo Varn, the governor's son, signed a petition against the harbour licensing bill.",
+    "He said he loves his mother but disagrees with her on most political questions.",
+]
+
+
+def test_same_event_from_another_angle_gets_no_different_events_warning() -> None:
+    base = np.ones(16)
+    a = _with_vectors(make_article("Harbor Courier", _ANGLE_A, embed=False), base)
+    b = _with_vectors(make_article("Daily Lantern", _ANGLE_B, embed=False), base + 0.3)
+    story = align([a, b])
+    assert not any("different events" in w for w in story.warnings)
+
+
+def test_unrelated_articles_still_get_the_different_events_warning() -> None:
+    x, y = np.zeros(16), np.zeros(16)
+    x[0], y[1] = 1.0, 1.0
+    a = _with_vectors(make_article("Harbor Courier", _ANGLE_A, embed=False), x)
+    b = _with_vectors(make_article("Daily Lantern", _ANGLE_B, embed=False), y)
+    story = align([a, b])
+    assert any(w.startswith("articles may be about different events") for w in story.warnings)
+
+
+def test_hedge_inside_a_quote_is_the_speaker_s_not_the_outlet_s() -> None:
+    quote = "It seems to me that the pier was never safe"
+    a = make_article(
+        "Harbor Courier",
+        [f'"{quote}," Ivo Dent said.', "The pier reportedly failed two inspections."],
+        quotes=[(quote, "Ivo Dent")],
+        cues=[("seems to", "hedge"), ("reportedly", "hedge")],
+    )
+    b = make_article("Daily Lantern", ["The Kelmar pier closed on Friday after a crane fell."])
+    hedges = [c.text for c in align([a, b]).framing.hedges]
+    assert hedges == ["reportedly"]

@@ -53,7 +53,18 @@ CASES = [
     ("The mayor is expected to resign Monday evening.", "Monday evening", "date", "2026-03-16"),
     ("The board will meet Thursday.", "Thursday", "date", "2026-03-12"),
     ("The union said on Tuesday that it will strike.", "Tuesday", "date", "2026-03-10"),
-    ("The council will meet last Tuesday's quorum.", "last Tuesday", "date", "2026-03-10"),
+    (
+        "The bill will become law after the House voted to override it Wednesday.",
+        "Wednesday",
+        "date",
+        "2026-03-11",
+    ),
+    (
+        "The chairman is expected to disclose his plans on Monday evening.",
+        "Monday evening",
+        "date",
+        "2026-03-16",
+    ),
 ]
 
 

@@ -46,6 +46,8 @@ LOOSE_JACCARD = 0.25
 POLARITY_JACCARD = 0.3
 #: Share of each claim's content words the other must hold before polarity is compared.
 POLARITY_COVERAGE = 0.4
+#: ... and the better-covered one at least this share.
+POLARITY_MAX_COVERAGE = 0.6
 #: Cosine two claims need before their polarity is compared (unless in one fact).
 POLARITY_COSINE = 0.45
 #: Cosine two claims of different facts need before their numbers are compared.
@@ -55,6 +57,8 @@ DATE_COSINE = 0.6
 DATE_JACCARD = 0.25
 #: Relative tolerance for exact numbers (rounding: "$40 million" vs "$40.1 million").
 EXACT_TOLERANCE = 0.005
+#: Most relative slack a round figure gets ("$43 million" covers up to $44 million).
+ROUND_TOLERANCE = 0.05
 #: Relative width of an approximate number ("about 40" -> 36..44).
 APPROX_TOLERANCE = 0.1
 
@@ -116,11 +120,72 @@ _PERIOD_SECONDS = {
     "s": 1.0,
 }
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
-#: Words either side of a date that show what it dates (see :func:`_same_role`).
-DATE_CONTEXT = 4
+#: Words either side of a date or number that show what it is about (see :func:`_context`).
+CONTEXT_WORDS = 5
 _FUTURE = frozenset({"will", "expected", "scheduled", "plans", "set", "due", "upcoming"})
+_CLAUSE_STARTS = frozenset(
+    [
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "where",
+        "while",
+        "because",
+        "after",
+        "before",
+        "when",
+        "as",
+        "since",
+        "until",
+        "but",
+    ]
+)
+_RANGE_AFTER = re.compile(r"\s*(?:to|through|until|and|-|\u2013)\s*(?:\d|[A-Z][a-z]+\.? \d)")
+_RANK = re.compile(r"(?:\bNo\.?|#)\s*$")
+_ODDS = re.compile(r"[\s-]*(?:in|out\s+of)[\s-]+(?:\d|one|two|three|four|five|ten)\b", re.I)
 _OPEN_QUESTION = frozenset({"whether", "if", "might", "may", "could", "considering"})
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
+_CORE_DATE_WORDS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "tonight",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
 _DATE_WORDS = frozenset(
     [
         "monday",
@@ -209,6 +274,8 @@ def _interval(q: Quantity) -> tuple[float, float]:
     qual = (q.qualifier or "").lower().strip()
     low = q.low
     high = q.high
+    if low is not None and high is not None and low == high == v and not qual:
+        low = high = None
     if low is not None and high is not None and (low != high or not qual):
         if low == high:
             return low * (1 - EXACT_TOLERANCE), high * (1 + EXACT_TOLERANCE)
@@ -225,6 +292,12 @@ def _interval(q: Quantity) -> tuple[float, float]:
         return (low if low is not None else v * (1 - APPROX_TOLERANCE)), (
             high if high is not None else v * (1 + APPROX_TOLERANCE)
         )
+    if low is None and high is None and v >= 1000 and float(v).is_integer():
+        # A round figure may be rounded or truncated: "$43 million" for $43,885,310.
+        zeros = len(str(int(v))) - len(str(int(v)).rstrip("0"))
+        if zeros:
+            tol = min(10.0**zeros, ROUND_TOLERANCE * v)
+            return v - tol / 2, v + tol
     return (low if low is not None else v * (1 - EXACT_TOLERANCE)), (
         high if high is not None else v * (1 + EXACT_TOLERANCE)
     )
@@ -255,9 +328,24 @@ def _sentence_quantities(table: ClaimTable, ref: ClaimRef) -> list[Quantity]:
     ]
 
 
-def _check_numbers(a: ClaimRef, b: ClaimRef, table: ClaimTable | None = None) -> list[_Found]:
+def _comparable(table: ClaimTable | None, ref: ClaimRef, q: Quantity) -> bool:
+    """Whether a quantity is a reported amount, not a rank, odds or someone's words."""
+    if table is None:
+        return True
+    doc = table.articles[ref.doc]
+    if _RANK.search(doc.text, max(0, q.start - 5), q.start):
+        return False  # "the No. 2 job"
+    if _ODDS.match(doc.text, q.end):
+        return False  # "a two-in-three chance", "1 in 3"
+    return not _in_quote(doc.quotes, q.start, q.end)
+
+
+def _check_numbers(
+    a: ClaimRef, b: ClaimRef, table: ClaimTable | None = None, in_fact: bool = False
+) -> list[_Found]:
     found: list[_Found] = []
-    qa_by, qb_by = _by_unit(a.quantities), _by_unit(b.quantities)
+    qa_by = _by_unit(q for q in a.quantities if _comparable(table, a, q))
+    qb_by = _by_unit(q for q in b.quantities if _comparable(table, b, q))
     # Amounts of one kind elsewhere in the same sentence ("Ruiz leads with 21 percent,
     # Brel has 14 percent") may be the one the other outlet's number matches.
     sa_by = _by_unit(_sentence_quantities(table, a)) if table is not None else qa_by
@@ -268,6 +356,10 @@ def _check_numbers(a: ClaimRef, b: ClaimRef, table: ClaimTable | None = None) ->
         if len(sa_by.get(key, ())) > 1 or len(sb_by.get(key, ())) > 1:
             continue
         qa, qb = qa_by[key][0], qb_by[key][0]
+        if table is not None and not _roles_match(
+            _context(a, qa.start, qa.end), _context(b, qb.start, qb.end), in_fact
+        ):
+            continue  # "$43 million in federal taxes" / "$139 million in income"
         a_lo, a_hi = _interval(qa)
         b_lo, b_hi = _interval(qb)
         if a_hi < b_lo or b_hi < a_lo:
@@ -311,22 +403,43 @@ def _plain_duration(t: TimeExpression) -> bool:
     )
 
 
+def _core(text: str) -> tuple[str, ...]:
+    """The naming words of a date: "Wednesday afternoon" and "on Wednesday" -> wednesday."""
+    toks = norm_words(text)
+    core = tuple(w for w in toks if w in _CORE_DATE_WORDS or w.isdigit())
+    return core or tuple(toks)
+
+
 def _in_quote(quotes: Sequence[Quote], start: int, end: int | None = None) -> bool:
     stop = start + 1 if end is None else end
     return any(q.start <= start and stop <= q.end for q in quotes)
 
 
-def _date_context(ref: ClaimRef, t: TimeExpression) -> frozenset[str]:
-    """Content stems within :data:`DATE_CONTEXT` words either side of a date in its claim."""
+def _context(ref: ClaimRef, start: int, end: int) -> frozenset[str]:
+    """Stems of the common words within :data:`CONTEXT_WORDS` words either side of a span.
+
+    Names (capitalised words), numbers, dates and stopwords are left out: what
+    remains says what the number or date is about ("paid ... in federal taxes").
+    """
     text = ref.claim.text
-    rel_start, rel_end = t.start - ref.claim.start, t.end - ref.claim.start
-    before = norm_words(text[: max(0, rel_start)])[-DATE_CONTEXT:]
-    after = norm_words(text[max(0, rel_end) :])[:DATE_CONTEXT]
-    return frozenset(
-        stem(w)
-        for w in (*before, *after)
-        if w not in STOPWORDS and w not in NEGATIONS and w not in _DATE_WORDS and not w.isdigit()
-    )
+    rel_start, rel_end = start - ref.claim.start, end - ref.claim.start
+    head = re.split(r"[,;:\u2014]", text[: max(0, rel_start)])[-1]
+    tail = re.split(r"[,;:\u2014]", text[max(0, rel_end) :])[0]
+    before = _TOKEN.findall(head)[-CONTEXT_WORDS:]
+    after: list[str] = []
+    for tok in _TOKEN.findall(tail)[:CONTEXT_WORDS]:
+        if tok.lower() in _CLAUSE_STARTS:
+            break  # "... Monday that would grant ...": a new clause, about something else
+        after.append(tok)
+    out: set[str] = set()
+    for tok in (*before, *after):
+        w = tok.lower().replace("\u2019", "'")
+        if tok[:1].isupper() or w.isdigit() or w in STOPWORDS or w in NEGATIONS:
+            continue
+        if w in _DATE_WORDS:
+            continue
+        out.add(stem(w))
+    return frozenset(out)
 
 
 def _tense(table: ClaimTable, ref: ClaimRef, t: TimeExpression) -> str | None:
@@ -344,6 +457,15 @@ def _tense(table: ClaimTable, ref: ClaimRef, t: TimeExpression) -> str | None:
     return None
 
 
+def _roles_match(ctx_a: frozenset[str], ctx_b: frozenset[str], in_fact: bool) -> bool:
+    """Whether two numbers or dates are about the same thing, judged by their neighbours.
+
+    Claims of one fact need one shared neighbour word, other claims two.
+    """
+    shared = len(ctx_a & ctx_b)
+    return shared >= 2 or (in_fact and shared >= 1)
+
+
 def _same_role(
     a: ClaimRef,
     ta: TimeExpression,
@@ -351,6 +473,7 @@ def _same_role(
     tb: TimeExpression,
     quotes: Sequence[Sequence[Quote]],
     table: ClaimTable | None = None,
+    in_fact: bool = False,
 ) -> bool:
     """Whether two dates plausibly date the same thing in their claims.
 
@@ -366,7 +489,11 @@ def _same_role(
         sides = {_tense(table, a, ta), _tense(table, b, tb)}
         if sides == {"past", "future"}:
             return False
-    return bool(_date_context(a, ta) & _date_context(b, tb))
+    if _RANGE_AFTER.match(table.articles[a.doc].text if table else "", ta.end) or (
+        table is not None and _RANGE_AFTER.match(table.articles[b.doc].text, tb.end)
+    ):
+        return False  # "from 2007 to 2014": one end of a span
+    return _roles_match(_context(a, ta.start, ta.end), _context(b, tb.start, tb.end), in_fact)
 
 
 def _check_dates(
@@ -374,6 +501,7 @@ def _check_dates(
     b: ClaimRef,
     quotes: Sequence[Sequence[Quote]] | None = None,
     table: ClaimTable | None = None,
+    in_fact: bool = False,
 ) -> list[_Found]:
     found: list[_Found] = []
     da = [t for t in a.times if t.kind == "date" and t.value]
@@ -381,7 +509,7 @@ def _check_dates(
     if len(da) == 1 and len(db) == 1:
         ta, tb = da[0], db[0]
         pa, pb = _date_part(ta.value or ""), _date_part(tb.value or "")
-        same_words = norm_words(ta.text) == norm_words(tb.text)
+        same_words = _core(ta.text) == _core(tb.text)
         # Only dates of the same precision (day/day, month/month, year/year) and
         # the same role are compared: "November" vs "two years ago" is no conflict.
         if (
@@ -389,7 +517,7 @@ def _check_dates(
             and pb
             and not same_words
             and len(pa) == len(pb)
-            and (quotes is None or _same_role(a, ta, b, tb, quotes, table))
+            and (quotes is None or _same_role(a, ta, b, tb, quotes, table, in_fact))
         ) and pa != pb:
             found.append(
                 _Found(
@@ -405,7 +533,13 @@ def _check_dates(
             )
     ua = [t for t in a.times if t.kind == "duration"]
     ub = [t for t in b.times if t.kind == "duration"]
-    if len(ua) == 1 and len(ub) == 1 and _plain_duration(ua[0]) and _plain_duration(ub[0]):
+    if (
+        len(ua) == 1
+        and len(ub) == 1
+        and _plain_duration(ua[0])
+        and _plain_duration(ub[0])
+        and (quotes is None or _same_role(a, ua[0], b, ub[0], quotes, table, in_fact))
+    ):
         ta, tb = ua[0], ub[0]
         sa, sb = _seconds(ta.value or ""), _seconds(tb.value or "")
         if sa is not None and sb is not None and sa > 0 and sb > 0 and sa != sb:
@@ -428,6 +562,8 @@ def _negation_scope(text: str) -> tuple[str, frozenset[str]] | None:
     """Stem of the word the first negation governs, and the content stems after it."""
     toks = norm_words(text)
     for i, w in enumerate(toks):
+        if w == "not" and toks[i + 1 : i + 2] == ["only"]:
+            continue  # "not only ... but also" affirms
         if w in NEGATIONS or w.endswith("n't"):
             rest = [
                 stem(t)
@@ -469,7 +605,8 @@ def _check_polarity(
     # Both claims must say nearly the same thing apart from the negation: a longer
     # version of a quote whose extra clause holds a "not" is no contradiction.
     shared = len(neg.terms & pos.terms)
-    if min(shared / max(1, len(neg.terms)), shared / max(1, len(pos.terms))) < POLARITY_COVERAGE:
+    cover = sorted((shared / max(1, len(neg.terms)), shared / max(1, len(pos.terms))))
+    if cover[0] < POLARITY_COVERAGE or cover[1] < POLARITY_MAX_COVERAGE:
         return []
     # A negation inside a quotation is what someone said, not what the outlet
     # reports; differing quotes are the business of quote variants.
@@ -533,9 +670,9 @@ def find_contradictions(
         cos, jac = float(table.cosine[i, j]), float(table.jaccard[i, j])
         found: list[_Found] = []
         if in_fact or cos >= NUMBER_COSINE:
-            found += _check_numbers(a, b, table)
+            found += _check_numbers(a, b, table, in_fact)
         if in_fact or (cos >= DATE_COSINE and jac >= DATE_JACCARD):
-            found += _check_dates(a, b, quotes, table)
+            found += _check_dates(a, b, quotes, table, in_fact)
         polar_ok = jac >= POLARITY_JACCARD and (in_fact or cos >= POLARITY_COSINE)
         if polar_ok:
             found += _check_polarity(a, b, quotes)

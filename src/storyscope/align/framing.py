@@ -168,10 +168,36 @@ def _edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+_SUFFIXES = frozenset(
+    [
+        "s",
+        "es",
+        "ic",
+        "ics",
+        "ical",
+        "ian",
+        "ians",
+        "an",
+        "ans",
+        "ism",
+        "isms",
+        "ist",
+        "ists",
+        "ed",
+        "ing",
+        "al",
+        "ally",
+        "ly",
+        "n",
+    ]
+) | {""}
+
+
 def _same_root(x: str, y: str) -> bool:
     """Whether two words are forms of one word ("Democrat"/"Democratic"/"Democrats")."""
-    prefix = len(os.path.commonprefix([x.lower(), y.lower()]))
-    return prefix >= 5 and prefix >= min(len(x), len(y)) - 2
+    lx, ly = x.lower(), y.lower()
+    prefix = len(os.path.commonprefix([lx, ly]))
+    return prefix >= 5 and lx[prefix:] in _SUFFIXES and ly[prefix:] in _SUFFIXES
 
 
 def _spelling_variant(a: str, b: str) -> bool:
@@ -319,6 +345,10 @@ def _cue_citations(articles: Sequence[AnalyzedArticle], kind: str) -> tuple[Cita
             if doc.text[cue.start : cue.end] != cue.text:
                 logger.warning("cue %r in %s does not match its span; skipped", cue.text, doc.id)
                 continue
+            if kind == "hedge" and any(
+                q.start <= cue.start and cue.end <= q.end for q in doc.quotes
+            ):
+                continue  # "It seems to me ...": the speaker hedges, not the outlet
             out.append(Citation(article=doc.id, start=cue.start, end=cue.end, text=cue.text))
     return tuple(out)
 

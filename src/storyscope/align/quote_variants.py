@@ -59,6 +59,9 @@ def _similar(a: _Q, b: _Q) -> float:
 #: Attribution conflicts need near-identical wording: partial overlaps are often one
 #: speaker quoting another, or an outlet quoting a longer passage.
 ATTRIBUTION_RATIO = 0.8
+#: Most words between a speaker's name and the speech verb ("Ruiz, the mayor, said").
+MAX_CUE_GAP = 6
+_PREPOSITIONS = frozenset({"to", "on", "in", "at", "with", "via", "from", "for", "into", "by"})
 
 
 def _named_person(doc: AnalyzedArticle, speaker: str) -> bool:
@@ -77,17 +80,33 @@ def _named_person(doc: AnalyzedArticle, speaker: str) -> bool:
     return False
 
 
-def _named_in(q: _Q, speaker: str, other: str) -> bool:
-    """Whether the quote's sentence names ``speaker`` and not ``other``.
+def _named_in(q: _Q, speaker: str, other: str, text: str) -> bool:
+    """Whether the quote's sentence plainly names ``speaker`` as the one speaking.
 
     A speaker resolved from "he said" or from an earlier paragraph is too weak to
-    accuse an outlet of misattribution, and a sentence naming both people may
-    simply quote one quoting the other.
+    accuse an outlet of misattribution; so is "according to" (a relay: "the
+    speaker said, according to reporter X"), a mention cut off from its speech
+    verb ("he posted to Twitter"), and a sentence naming both people (one may
+    quote the other).
     """
     sentence = {w.lower() for w in words(q.sentence.text)}
     own = [w.lower() for w in words(speaker)]
     theirs = [w.lower() for w in words(other)]
-    return bool(own) and own[-1] in sentence and not (theirs and theirs[-1] in sentence)
+    if not own or own[-1] not in sentence or (theirs and theirs[-1] in sentence):
+        return False
+    quote = q.quote
+    if quote.cue and "according" in quote.cue.lower():
+        return False
+    mention, cue = quote.speaker_mention, quote.cue_span
+    if mention is None:
+        return False
+    if own[-1] not in {w.lower() for w in words(text[mention.start : mention.end])}:
+        return False
+    if cue is None:
+        return True
+    gap = text[min(mention.end, cue.end) : max(mention.start, cue.start)]
+    gap_words = {w.lower() for w in words(gap)}
+    return len(gap_words) <= MAX_CUE_GAP and not gap_words & _PREPOSITIONS
 
 
 def same_speaker(a: str, b: str) -> bool:
@@ -232,7 +251,10 @@ def find_quote_variants(
                     continue
                 if _similar(qa, qb) < ATTRIBUTION_RATIO:
                     continue
-                if not (_named_in(qa, sa, sb) and _named_in(qb, sb, sa)):
+                if not (
+                    _named_in(qa, sa, sb, articles[qa.doc].text)
+                    and _named_in(qb, sb, sa, articles[qb.doc].text)
+                ):
                     continue
                 key = frozenset({f"{qa.outlet}\x00{sa}", f"{qb.outlet}\x00{sb}"})
                 if key in seen:

@@ -354,18 +354,37 @@ def resolve_time(
     return "date", None
 
 
-_FUTURE = re.compile(
-    r"\b(?:will|(?:is|are)\s+(?:expected|scheduled|set|due|slated|poised)\s+to|plans?\s+to"
-    r"|(?:is|are)\s+going\s+to|upcoming)\b|\w+'ll\b",
-    re.IGNORECASE,
-)
+_FUTURE_AUX = frozenset({"will", "'ll", "\u2019ll", "shall", "wo"})
+_FUTURE_HEADS = frozenset({"expect", "schedule", "set", "plan", "due", "go", "slate", "poise"})
 
 
-def _speaks_of_future(text: str, lookup: SentenceLookup, start: int) -> bool:
-    """Whether the words before ``start`` in its sentence speak of something to come."""
-    index = lookup.index_at(start)
-    begin = lookup.sentence(index).start if index >= 0 else 0
-    return _FUTURE.search(text, min(begin, start), start) is not None
+def _speaks_of_future(doc: Doc, start: int, end: int) -> bool:
+    """Whether the verb that governs the expression at ``start:end`` is in the future.
+
+    "will vote on Tuesday", "is expected to resign Monday" are; "said on Tuesday
+    that it will strike" and "will become law after voting to override Wednesday"
+    are not: only the nearest governing verb counts.
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    verb = span.root
+    for _ in range(8):
+        if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+            break
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in verb.children):
+        return True
+    to_infinitive = any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children)
+    head = verb.head
+    return (
+        to_infinitive
+        and head is not verb
+        and head.lemma_.lower() in _FUTURE_HEADS
+        and not any(c.lower_ in ("was", "were") for c in head.children)
+    )
 
 
 def find_times(
@@ -404,7 +423,7 @@ def find_times(
         if hint == "dur" and re.match(r"[\s-]+(?:old|-old)\b", text[end : end + 6]):
             continue
         start, end = strip_span(text, start, end)
-        future = hint == "weekday" and _speaks_of_future(text, lookup, start)
+        future = hint == "weekday" and _speaks_of_future(doc, start, end)
         kind, value = resolve_time(hint, text[start:end], pub, future=future)
         found.append(
             TimeExpression(
