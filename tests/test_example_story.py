@@ -389,6 +389,14 @@ def test_funding_figure_conflict_is_a_number_contradiction(
                 found.append(c)
     assert found, [c["explanation"] for c in report["contradictions"]]
     assert all("52" in c["explanation"] and "40" in c["explanation"] for c in found)
+    # The Ledger and the Wire both print $40 million in the same lead-sentence fact.
+    against_post = {
+        outlet_of[side["article"]]
+        for c in found
+        for side in _sides(c)
+        if outlet_of[side["article"]] != POST
+    }
+    assert {LEDGER, WIRE} <= against_post, against_post
 
 
 def test_every_number_contradiction_is_about_the_52_million(

@@ -122,6 +122,9 @@ _PERIOD_SECONDS = {
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 #: Words either side of a date or number that show what it is about (see :func:`_context`).
 CONTEXT_WORDS = 5
+#: A wider window for claims already grouped into one fact ("council voted on Tuesday
+#: to release $40 million" / "council threw $52 million").
+FACT_CONTEXT_WORDS = 8
 _FUTURE = frozenset({"will", "expected", "scheduled", "plans", "set", "due", "upcoming"})
 _CLAUSE_STARTS = frozenset(
     [
@@ -356,8 +359,9 @@ def _check_numbers(
         if len(sa_by.get(key, ())) > 1 or len(sb_by.get(key, ())) > 1:
             continue
         qa, qb = qa_by[key][0], qb_by[key][0]
+        width = FACT_CONTEXT_WORDS if in_fact else CONTEXT_WORDS
         if table is not None and not _roles_match(
-            _context(a, qa.start, qa.end), _context(b, qb.start, qb.end), in_fact
+            _context(a, qa.start, qa.end, width), _context(b, qb.start, qb.end, width), in_fact
         ):
             continue  # "$43 million in federal taxes" / "$139 million in income"
         a_lo, a_hi = _interval(qa)
@@ -415,7 +419,7 @@ def _in_quote(quotes: Sequence[Quote], start: int, end: int | None = None) -> bo
     return any(q.start <= start and stop <= q.end for q in quotes)
 
 
-def _context(ref: ClaimRef, start: int, end: int) -> frozenset[str]:
+def _context(ref: ClaimRef, start: int, end: int, words: int = CONTEXT_WORDS) -> frozenset[str]:
     """Stems of the common words within :data:`CONTEXT_WORDS` words either side of a span.
 
     Names (capitalised words), numbers, dates and stopwords are left out: what
@@ -425,9 +429,9 @@ def _context(ref: ClaimRef, start: int, end: int) -> frozenset[str]:
     rel_start, rel_end = start - ref.claim.start, end - ref.claim.start
     head = re.split(r"[,;:\u2014]", text[: max(0, rel_start)])[-1]
     tail = re.split(r"[,;:\u2014]", text[max(0, rel_end) :])[0]
-    before = _TOKEN.findall(head)[-CONTEXT_WORDS:]
+    before = _TOKEN.findall(head)[-words:]
     after: list[str] = []
-    for tok in _TOKEN.findall(tail)[:CONTEXT_WORDS]:
+    for tok in _TOKEN.findall(tail)[:words]:
         if tok.lower() in _CLAUSE_STARTS:
             break  # "... Monday that would grant ...": a new clause, about something else
         after.append(tok)
