@@ -207,3 +207,16 @@ def test_pronoun_speaker_is_never_final(parse) -> None:
     text = '"We are ready," she said. "The roads are open," they added.'
     for q in _quotes(parse, text):
         assert q.speaker not in {"she", "they", "he", "who", "Monday"}
+
+
+def test_surname_resolves_to_a_full_name_the_ner_mislabelled() -> None:
+    from storyscope.analyze._speakers import canonical_names
+    from storyscope.model import Entity
+
+    entities = [
+        Entity(start=0, end=10, text="Petra Vosk", label="ORG", sentence=0),
+        Entity(start=20, end=33, text="Harbour Watch", label="ORG", sentence=0),
+    ]
+    names = canonical_names(entities)
+    assert names["vosk"] == "Petra Vosk"
+    assert "watch" not in names  # a body, not a person

@@ -140,7 +140,74 @@ def canonical_names(entities: Sequence[Entity]) -> dict[str, str]:
             cur = best.get(key)
             if cur is None or len(name) > len(cur):
                 best[key] = name
+    # Second pass: a two-word "First Last" mention the NER labelled ORG/GPE ("Petra Vosk")
+    # names the surname only when no PERSON mention does.
+    for ent in entities:
+        parts = ent.text.split()
+        if (
+            ent.label in ("ORG", "GPE", "NORP", "LOC")
+            and len(parts) == 2
+            and all(p[:1].isupper() and p[1:].islower() and p.isalpha() for p in parts)
+            and not {p.lower() for p in parts} & _BODY_WORDS
+        ):
+            best.setdefault(parts[-1].lower(), ent.text)
     return best
+
+
+#: Words that make a two-word capitalised name a body or place, not a person.
+_BODY_WORDS = frozenset(
+    [
+        "agency",
+        "army",
+        "association",
+        "authority",
+        "bank",
+        "board",
+        "bureau",
+        "city",
+        "club",
+        "college",
+        "committee",
+        "company",
+        "council",
+        "county",
+        "court",
+        "department",
+        "district",
+        "fund",
+        "group",
+        "guard",
+        "hall",
+        "harbour",
+        "harbor",
+        "hospital",
+        "house",
+        "institute",
+        "league",
+        "logistics",
+        "ministry",
+        "museum",
+        "navy",
+        "office",
+        "party",
+        "police",
+        "port",
+        "press",
+        "school",
+        "senate",
+        "service",
+        "society",
+        "station",
+        "street",
+        "times",
+        "tribune",
+        "union",
+        "university",
+        "valley",
+        "watch",
+        "wire",
+    ]
+)
 
 
 class SpeakerContext:
