@@ -141,3 +141,10 @@ def test_paragraphs_in_article_text(page: str) -> None:
     body = page.split('<div class="body">', 1)[1].split("</div>", 1)[0]
     assert body.count("<p>") == 3
     assert re.search(r"</p>\n\n<p>", body)
+
+
+def test_article_highlights_are_coloured_by_fact_status(story: Story, page: str) -> None:
+    statuses = {f.status for f in story.facts}
+    for status in statuses:
+        assert f"hl-fact-{status}" in page.split('id="articles"', 1)[1], status
+    assert "hl-fact " not in page and 'hl-fact"' not in page  # no status-less fact marks

@@ -86,7 +86,8 @@ def _context(report: dict[str, Any]) -> dict[str, Any]:
         for s in report["summary"]
     ]
     facts = [
-        {**f, "links": [linker.cite(c, "fact") for c in f["support"]]} for f in report["facts"]
+        {**f, "links": [linker.cite(c, f"fact-{f['status']}") for c in f["support"]]}
+        for f in report["facts"]
     ]
     contradictions = [
         {
