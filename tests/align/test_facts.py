@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 from _align_articles import make_article
 
 from storyscope.align import align
+from storyscope.align._claims import build_table
+from storyscope.align.facts import affinity
 
 
 def test_paraphrases_from_three_outlets_form_one_consensus_fact() -> None:
@@ -119,3 +122,83 @@ def test_syndicated_copy_with_identical_text_is_compared_once() -> None:
     story = align([a, b])
     assert len(story.articles) == 1
     assert any("exactly the same text" in w for w in story.warnings)
+
+
+_FILL_A = [
+    "Mayor Ines Dravik will present the harbour budget to councillors on Thursday.",
+    "Dock workers staged a two-hour walkout over unpaid overtime.",
+]
+_FILL_B = [
+    "The ferry timetable will change in the spring.",
+    "A new fish market is planned near the lighthouse beside the old customs house.",
+]
+
+
+def _consensus_pair(first: str, second: str) -> bool:
+    a = make_article("Harbor Courier", [first, *_FILL_A])
+    b = make_article("Daily Lantern", [second, *_FILL_B])
+    story = align([a, b])
+    return any(
+        f.status == "consensus" and {c.text for c in f.support} == {first, second}
+        for f in story.facts
+    )
+
+
+def test_loose_paraphrases_that_are_mutual_best_matches_and_share_rare_words_merge() -> None:
+    # Both pairs score under LINK_THRESHOLD; they are each other's best match
+    # and share the rare words ("140", "cannery", "Feld", "tunnel").
+    assert _consensus_pair(
+        "The Brisco cannery will shed 140 jobs when its second line closes in March.",
+        "Some 140 cannery workers at Brisco are set to lose their posts as a production "
+        "line shuts in March.",
+    )
+    assert _consensus_pair(
+        "Councillor Ada Feld accused the mayor of hiding the cost overruns on the Quay "
+        "Street tunnel.",
+        "Ada Feld said the mayor kept the tunnel's soaring costs from councillors.",
+    )
+
+
+def test_mutual_bonus_needs_shared_rare_words() -> None:
+    a = make_article(
+        "Harbor Courier",
+        [
+            "The Brisco cannery will shed 140 jobs when its second line closes in March.",
+            "The Brisco cannery was founded by a family of Velmora fishermen.",
+        ],
+    )
+    b = make_article(
+        "Daily Lantern",
+        [
+            "Brisco cannery managers met union leaders on Monday evening.",
+            "Brisco cannery tins are sold in every Velmora grocery.",
+        ],
+    )
+    table = build_table([a, b])
+    bonus = affinity(table) - table.score
+    # Only "Brisco"/"cannery" are shared, and they are in every claim: no bonus.
+    assert float(bonus.max()) == 0.0
+    assert all(len(f.outlets) == 1 for f in align([a, b]).facts)
+
+
+def test_weighted_jaccard_counts_rare_words_more_than_ubiquitous_ones() -> None:
+    a = make_article(
+        "Harbor Courier",
+        [
+            "Velmora police closed the Quay Street tunnel.",
+            "Velmora police arrested a smuggler.",
+        ],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["The Quay Street tunnel was shut.", "Velmora police praised the harbour crews."],
+    )
+    table = build_table([a, b])
+    rows = {r.claim.text: r.row for r in table.refs}
+    tunnel = rows["Velmora police closed the Quay Street tunnel."]
+    shut = rows["The Quay Street tunnel was shut."]
+    praised = rows["Velmora police praised the harbour crews."]
+    wj = table.weighted_jaccard
+    assert wj[tunnel, shut] > wj[tunnel, praised]
+    assert wj[tunnel, praised] < table.jaccard[tunnel, praised]
+    assert np.allclose(wj, wj.T)

