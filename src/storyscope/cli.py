@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from storyscope._version import __version__
-from storyscope.errors import StoryscopeError
+from storyscope.errors import StoryscopeError, displayable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -115,9 +115,11 @@ def compare(
     """Compare articles about one event from SOURCE files, directories or globs.
 
     Sources may be plain text (optionally with a front-matter block), HTML,
-    JSON or JSONL. Exit code 0 when every source was read and at least two
-    articles were compared; 1 when some source failed or there was nothing to
-    compare (the report is still written); 2 on usage errors.
+    JSON or JSONL. Exit code 0 when every source was read and articles from at
+    least two outlets were compared; 1 when some source failed (the report on
+    the others is still written), when only one outlet's articles were read
+    (report written), or when no article could be read (no report); 2 on usage
+    errors.
     """
     from storyscope.api import StageTimes
     from storyscope.api import compare as run_compare
@@ -133,9 +135,11 @@ def compare(
         click.echo(text, nl=not text.endswith("\n"))
     else:
         try:
-            output.write_text(text, encoding="utf-8")
+            output.write_text(text, encoding="utf-8", errors="backslashreplace")
         except OSError as exc:
-            raise click.ClickException(f"{output}: cannot write report: {exc.strerror}") from None
+            raise click.ClickException(
+                f"{displayable(str(output))}: cannot write report: {exc.strerror}"
+            ) from None
 
     err = functools.partial(click.echo, err=True)
     for failure in story.failures:
@@ -151,10 +155,16 @@ def compare(
         err(json.dumps({k: round(v, 3) for k, v in stage_times.as_dict().items()}))
     if not quiet:
         err(_summary_line(story, output))
-    if story.failures or len(story.articles) < 2:
-        if len(story.articles) < 2:
-            only = story.articles[0].article.source if story.articles else "(none)"
-            err(f"error: only one article ({only}): nothing to compare")
+    distinct = {a.article.outlet for a in story.articles}
+    if len(story.articles) < 2:
+        only = story.articles[0].article.source if story.articles else "(none)"
+        err(f"error: only one article ({only}): nothing to compare")
+    elif len(distinct) < 2:
+        err(
+            f"error: all {len(story.articles)} articles are from one outlet ({next(iter(distinct))}): "
+            "name each source's outlet with --outlet FILE=OUTLET or an 'outlet' field"
+        )
+    if story.failures or len(distinct) < 2:
         sys.exit(1)
 
 
@@ -172,7 +182,7 @@ def _summary_line(story: Any, output: Path | None) -> str:
     statuses = Counter(f.status for f in story.facts)
     outlets = {a.article.outlet for a in story.articles}
     quotes = sum(len(a.quotes) for a in story.articles)
-    where = f"Wrote {os.path.abspath(output)}" if output is not None else "Report"
+    where = f"Wrote {displayable(os.path.abspath(output))}" if output is not None else "Report"
     return (
         f"{where}: {len(story.articles)} articles from {len(outlets)} outlets; "
         f"{len(story.facts)} facts ({statuses.get('consensus', 0)} agreed, "

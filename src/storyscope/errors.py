@@ -22,7 +22,25 @@ __all__ = [
     "IngestError",
     "ReportError",
     "StoryscopeError",
+    "displayable",
 ]
+
+
+def displayable(path: str) -> str:
+    """``path`` as printable UTF-8 text: undecodable bytes in a file name become ``\\xNN``.
+
+    File names that are not valid UTF-8 reach Python as lone surrogates, which
+    cannot be printed or written to a report; this escapes them visibly.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = path.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # surrogates that are not escaped bytes
+            return path.encode("utf-8", "backslashreplace").decode("utf-8")
+        return raw.decode("utf-8", "backslashreplace")
+    return path
 
 
 class StoryscopeError(Exception):
@@ -36,6 +54,7 @@ class IngestError(StoryscopeError):
     """
 
     def __init__(self, source: str, problem: str) -> None:
+        source = displayable(source)
         self.source = source
         self.problem = problem
         super().__init__(f"{source}: {problem}")

@@ -41,6 +41,7 @@ __all__ = [
 
 FactStatus = Literal["consensus", "single_source", "contested"]
 ContradictionKind = Literal["number", "date", "polarity", "entity", "attribution", "status"]
+"""Kinds of :class:`Contradiction`; ``entity`` and ``status`` are reserved (not produced yet)."""
 
 
 def article_id(text: str) -> str:

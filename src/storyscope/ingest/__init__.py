@@ -15,11 +15,12 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from storyscope.errors import IngestError
-from storyscope.ingest._decode import check_size
+from storyscope.errors import IngestError, displayable
+from storyscope.ingest._decode import MAX_BYTES, check_size
 from storyscope.ingest._meta import lookup_outlet
 from storyscope.ingest.boilerplate import clean_text
 from storyscope.ingest.html import build_html_article, read_html
@@ -116,6 +117,13 @@ def read(
             except IngestError as exc:
                 fail(exc)
                 continue
+            except MemoryError:
+                fail(IngestError(displayable(path), "out of memory while reading"))
+                continue
+            except Exception as exc:  # a reader bug must not cost the rest of the batch
+                logger.debug("unexpected error reading %s", path, exc_info=True)
+                fail(IngestError(displayable(path), f"could not be read ({type(exc).__name__}: {exc})"))
+                continue
             warnings.extend(notes)
             for error in errors:
                 fail(error)
@@ -146,7 +154,7 @@ def read_path(path: str | os.PathLike[str], *, outlet: str | None = None) -> lis
             (JSON/JSONL) any record is bad.
     """
     source = os.fspath(path)
-    if not os.path.isfile(source):
+    if not os.path.exists(source):
         raise IngestError(source, "file not found")
     articles, errors, warnings = _read_file(source, outlet=outlet, outlets=None)
     for warning in warnings:
@@ -160,8 +168,8 @@ def read_path(path: str | os.PathLike[str], *, outlet: str | None = None) -> lis
 
 def _expand(given: str) -> Iterator[str]:
     """Files named by one source: a file, a directory (recursive) or a glob."""
-    if os.path.isfile(given):
-        yield given
+    if os.path.exists(given) and not os.path.isdir(given):
+        yield given  # _read_file rejects what is not a regular file
         return
     if os.path.isdir(given):
         found = _walk(given)
@@ -173,9 +181,9 @@ def _expand(given: str) -> Iterator[str]:
             elif os.path.isfile(match):
                 found.append(match)
     else:
-        raise IngestError(given, "file not found")
+        raise IngestError(displayable(given), "file not found")
     if not found:
-        raise IngestError(given, "no articles found")
+        raise IngestError(displayable(given), "no articles found")
     yield from found
 
 
@@ -193,29 +201,36 @@ def _read_file(
     path: str, *, outlet: str | None, outlets: Mapping[str, str] | None
 ) -> tuple[list[Article], list[IngestError], list[str]]:
     """Read one file; whole-file problems raise, per-record ones are returned."""
+    source = displayable(path)
     try:
-        check_size(os.path.getsize(path), path)
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise IngestError(source, "is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise IngestError(source, "not a regular file")
+        check_size(info.st_size, source)
         with open(path, "rb") as handle:
-            raw = handle.read()
+            raw = handle.read(MAX_BYTES + 1)  # the file may grow after stat
+        check_size(len(raw), source)
     except FileNotFoundError as exc:
-        raise IngestError(path, "file not found") from exc
+        raise IngestError(source, "file not found") from exc
     except IsADirectoryError as exc:
-        raise IngestError(path, "is a directory") from exc
+        raise IngestError(source, "is a directory") from exc
     except OSError as exc:
-        raise IngestError(path, f"cannot read file ({exc.strerror or exc})") from exc
+        raise IngestError(source, f"cannot read file ({exc.strerror or exc})") from exc
     suffix = os.path.splitext(path)[1].lower()
     if suffix in _JSON_SUFFIXES:
         result = read_records(
-            raw, source=path, outlet=outlet, jsonl=True if suffix != ".json" else None
+            raw, source=source, outlet=outlet, jsonl=True if suffix != ".json" else None
         )
         articles = result.articles
         if outlets and outlet is None:
             articles = [_with_mapped_outlet(a, outlets) for a in articles]
         return articles, result.errors, result.warnings
     if suffix in _HTML_SUFFIXES or (suffix not in ARTICLE_SUFFIXES and _sniff_html(raw)):
-        article, warnings = build_html_article(raw, source=path, outlet=outlet)
+        article, warnings = build_html_article(raw, source=source, outlet=outlet)
     else:
-        article, warnings = build_text_article(raw, source=path, outlet=outlet)
+        article, warnings = build_text_article(raw, source=source, outlet=outlet)
     return [article], [], warnings
 
 

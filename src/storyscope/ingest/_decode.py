@@ -11,6 +11,9 @@ from storyscope.errors import IngestError
 MAX_BYTES = 20_000_000
 """Largest single source accepted (20 MB)."""
 
+MAX_CHARS = 1_000_000
+"""Longest cleaned article text accepted (the NLP model's document limit)."""
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),

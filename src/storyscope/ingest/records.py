@@ -10,6 +10,7 @@ optional ``title``, ``outlet``/``source``/``site_name``, ``url``,
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +70,7 @@ def read_records(
     where_error: dict[str, str] = {}  # JSONL errors name file:line
     if jsonl is not True:
         try:
-            items = _document_items(json.loads(text), source)
+            items = _document_items(_loads(text, source), source)
         except json.JSONDecodeError as exc:
             if jsonl is False or not _maybe_jsonl(text):
                 raise IngestError(source, f"invalid JSON (line {exc.lineno}: {exc.msg})") from exc
@@ -82,7 +83,7 @@ def read_records(
                 continue
             where = f"{source}#L{lineno}"
             try:
-                items.append((where, json.loads(line)))
+                items.append((where, _loads(line, f"{source}:{lineno}")))
                 where_error[where] = f"{source}:{lineno}"
             except json.JSONDecodeError as exc:
                 result.errors.append(
@@ -90,6 +91,8 @@ def read_records(
                         f"{source}:{lineno}", f"invalid JSON ({exc.msg}, column {exc.colno})"
                     )
                 )
+            except IngestError as exc:
+                result.errors.append(exc)
     for where, item in items:
         try:
             article, warnings = _record_article(item, source=where, outlet=outlet)
@@ -103,6 +106,22 @@ def read_records(
     if not result.articles and not result.errors:
         raise IngestError(source, "no articles found")
     return result
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+"""JSON may escape half a surrogate pair ("\\ud800"); such text cannot be encoded, so it is replaced."""
+
+
+def _loads(text: str, where: str) -> Any:
+    """``json.loads`` whose only other failure is a one-line :class:`IngestError`."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise IngestError(where, "JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. integers too long to convert
+        raise IngestError(where, f"invalid JSON ({exc})") from None
 
 
 def _maybe_jsonl(text: str) -> bool:
@@ -134,6 +153,8 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
             value = ", ".join(str(v) for v in value if isinstance(v, str | int | float))
         if isinstance(value, dict):
             value = value.get("name")
+        if isinstance(value, str):
+            value = _LONE_SURROGATE.sub("\ufffd", value)
         if value not in (None, ""):
             return value
     return None
@@ -144,7 +165,8 @@ def _record_article(record: Any, *, source: str, outlet: str | None) -> tuple[Ar
         raise IngestError(source, f"record is a JSON {type(record).__name__}, not an object")
     meta = {name: _first(record, keys) for name, keys in _FIELDS.items()}
     meta = {k: (v if k == "published" else str(v)) for k, v in meta.items() if v is not None}
-    record_outlet = outlet or meta.pop("outlet", None)
+    own_outlet = meta.pop("outlet", None)
+    record_outlet = outlet or own_outlet
     html = _first(record, _HTML_KEYS)
     if isinstance(html, str) and html.strip():
         return build_html_article(html, source=source, outlet=record_outlet, meta=meta)

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from storyscope.errors import IngestError
-from storyscope.ingest._decode import decode
+from storyscope.ingest._decode import MAX_CHARS, decode
 from storyscope.ingest._meta import (
     detect_language,
     outlet_from_source,
@@ -113,6 +113,11 @@ def make_article(
         if removed:
             problem += " (only boilerplate)"
         raise IngestError(source, problem)
+    if len(cleaned) > MAX_CHARS:
+        raise IngestError(
+            source,
+            f"article too long ({len(cleaned):,} characters after cleaning; the limit is {MAX_CHARS:,})",
+        )
     date = published if isinstance(published, dt.datetime) else parse_date(published)
     return Article.create(
         text=cleaned,

@@ -1,0 +1,140 @@
+"""Hostile sources: special files, deep JSON, lone surrogates, odd file names, huge texts.
+
+Each must end as one recorded failure (or a clean article) while the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from storyscope.errors import IngestError, displayable
+from storyscope.ingest import read, read_path
+from storyscope.ingest._decode import MAX_CHARS
+
+GOOD = (
+    "Dockworkers in Port Aster voted on Wednesday to end their strike, the union said.\n\n"
+    "Work resumes on Thursday, according to the harbor authority."
+)
+
+
+@pytest.fixture()
+def good(tmp_path: Path) -> Path:
+    path = tmp_path / "good.txt"
+    path.write_text(GOOD, encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_is_refused_not_read(tmp_path: Path, good: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    result = read([fifo, good])  # would block forever if the FIFO were opened
+    assert [a.source for a in result.articles] == [str(good)]
+    assert [f.error for f in result.failures] == [f"{fifo}: not a regular file"]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_character_device_is_refused(good: Path) -> None:
+    result = read(["/dev/zero", good])
+    assert len(result.articles) == 1
+    assert result.failures[0].error == "/dev/zero: not a regular file"
+    with pytest.raises(IngestError, match="not a regular file"):
+        read_path("/dev/zero")
+
+
+def test_deeply_nested_json_is_one_failure(tmp_path: Path, good: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    result = read([deep, good])
+    assert len(result.articles) == 1
+    assert len(result.failures) == 1
+    assert result.failures[0].source == str(deep)
+
+
+def test_deeply_nested_jsonl_line_is_one_failure(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    record = {"outlet": "Aster Wire", "text": GOOD}
+    path.write_text(
+        json.dumps(record) + "\n" + "[" * 200_000 + "]" * 200_000 + "\n", encoding="utf-8"
+    )
+    result = read([path])
+    assert len(result.articles) == 1
+    assert [f.source for f in result.failures] == [f"{path}:2"]
+
+
+def test_huge_integer_in_json_is_one_failure(tmp_path: Path, good: Path) -> None:
+    path = tmp_path / "big.json"
+    path.write_text('{"text": "x", "n": ' + "9" * 5000 + "}", encoding="utf-8")
+    result = read([path, good])
+    assert len(result.articles) == 1
+    assert "invalid JSON" in result.failures[0].error
+
+
+def test_lone_surrogates_in_json_are_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(
+        json.dumps({"outlet": "Aster Wire", "title": "Strike \ud800ends", "text": GOOD + " \udfff"}),
+        encoding="utf-8",
+    )
+    (article,) = read_path(path)
+    assert "\ufffd" in article.text
+    assert article.title == "Strike \ufffdends"
+    article.text.encode("utf-8")  # must not raise
+
+
+def test_outlet_flag_with_records_that_name_their_outlet(tmp_path: Path) -> None:
+    path = tmp_path / "feed.json"
+    path.write_text(
+        json.dumps([{"source": "Aster Wire", "text": GOOD}, {"publisher": "Bay Post", "text": GOOD + " More."}]),
+        encoding="utf-8",
+    )
+    result = read([path], outlets={"feed.json": "Mapped Outlet"})
+    assert not result.failures
+    assert {a.outlet for a in result.articles} == {"Mapped Outlet"}
+    # without the mapping each record keeps its own outlet
+    assert {a.outlet for a in read([path]).articles} == {"Aster Wire", "Bay Post"}
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS refuses non-UTF-8 file names")
+def test_non_utf8_file_name_is_shown_escaped(tmp_path: Path) -> None:
+    raw = os.fsencode(tmp_path) + b"/caf\xe9.txt"
+    with open(raw, "wb") as handle:
+        handle.write(GOOD.encode("utf-8"))
+    (article,) = read([os.fsdecode(raw)]).articles
+    assert article.source.endswith("caf\\xe9.txt")
+    article.source.encode("utf-8")
+    assert displayable(os.fsdecode(raw)) == article.source
+
+
+def test_text_longer_than_the_model_limit_is_refused(tmp_path: Path, good: Path) -> None:
+    long = tmp_path / "long.txt"
+    sentence = "The harbor authority said work would resume on Thursday. "
+    long.write_text(sentence * (MAX_CHARS // len(sentence) + 10), encoding="utf-8")
+    result = read([long, good])
+    assert len(result.articles) == 1
+    (failure,) = result.failures
+    assert "article too long" in failure.error and "1,000,000" in failure.error
+    assert "\n" not in failure.error
+
+
+def test_a_reader_bug_is_contained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, good: Path) -> None:
+    import storyscope.ingest as ingest_pkg
+
+    bad = tmp_path / "bad.txt"
+    bad.write_text(GOOD + " Different.", encoding="utf-8")
+    real = ingest_pkg.build_text_article
+
+    def flaky(raw: bytes, **kwargs: object):  # type: ignore[no-untyped-def]
+        if str(kwargs.get("source", "")).endswith("bad.txt"):
+            raise KeyError("boom")
+        return real(raw, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest_pkg, "build_text_article", flaky)
+    result = read([bad, good])
+    assert len(result.articles) == 1
+    assert "could not be read (KeyError" in result.failures[0].error
