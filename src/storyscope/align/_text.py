@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+from storyscope._words import NEGATIONS
+
 __all__ = [
     "NEGATIONS",
+    "WORD_RE",
     "STOPWORDS",
     "content_terms",
     "is_dateline_or_caption",
@@ -17,7 +20,8 @@ __all__ = [
     "words",
 ]
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
+WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
+"""A word token: letters/digits with an apostrophe clitic kept attached."""
 
 #: Function words ignored when comparing content (lower-case).
 _STOPWORDS_TEXT = """
@@ -32,22 +36,19 @@ _STOPWORDS_TEXT = """
 """
 STOPWORDS: frozenset[str] = frozenset(_STOPWORDS_TEXT.split())
 
-#: Words that flip the polarity of a clause.
-NEGATIONS: frozenset[str] = frozenset(
-    {"not", "no", "never", "n't", "nt", "neither", "nor", "none", "nobody", "nothing", "cannot"}
-)
+
 
 _ALLCAPS_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[A-Za-z. ]+)?\s*[\u2014\u2013-]\s*$")
 
 
 def words(text: str) -> list[str]:
     """Word tokens of ``text``, original case, apostrophe clitics kept attached."""
-    return _WORD.findall(text)
+    return WORD_RE.findall(text)
 
 
 def norm_words(text: str) -> list[str]:
     """Lower-cased word tokens with curly apostrophes straightened."""
-    return [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]
+    return [w.lower().replace("\u2019", "'") for w in WORD_RE.findall(text)]
 
 
 def stem(word: str) -> str:

@@ -27,8 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storyscope._words import DAY_WORDS, MONTHS, WEEKDAYS
 from storyscope.align._claims import ClaimRef, ClaimTable
-from storyscope.align._text import NEGATIONS, STOPWORDS, norm_words, shorten, stem
+from storyscope.align._text import NEGATIONS, STOPWORDS, WORD_RE, norm_words, shorten, stem, words
 from storyscope.model import Contradiction, Quantity, Quote, TimeExpression
 
 __all__ = [
@@ -149,104 +150,9 @@ _RANGE_AFTER = re.compile(r"\s*(?:to|through|until|and|-|\u2013)\s*(?:\d|[A-Z][a
 _RANK = re.compile(r"(?:\bNo\.?|#)\s*$")
 _ODDS = re.compile(r"[\s-]*(?:in|out\s+of)[\s-]+(?:\d|one|two|three|four|five|ten)\b", re.I)
 _OPEN_QUESTION = frozenset({"whether", "if", "might", "may", "could", "considering"})
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
-_CORE_DATE_WORDS = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "today",
-        "yesterday",
-        "tomorrow",
-        "tonight",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
-)
-_DATE_WORDS = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "today",
-        "yesterday",
-        "tomorrow",
-        "tonight",
-        "morning",
-        "afternoon",
-        "evening",
-        "night",
-        "week",
-        "weeks",
-        "month",
-        "months",
-        "year",
-        "years",
-        "day",
-        "days",
-        "ago",
-        "last",
-        "next",
-        "earlier",
-        "later",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "early",
-        "late",
-        "mid",
-    ]
+_CORE_DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS) | DAY_WORDS
+_DATE_WORDS = _CORE_DATE_WORDS | frozenset(
+    ["morning", "afternoon", "evening", "night", "week", "weeks", "month", "months", "year", "years", "day", "days", "ago", "last", "next", "earlier", "later", "early", "late", "mid"]
 )
 
 
@@ -419,7 +325,7 @@ def _in_quote(quotes: Sequence[Quote], start: int, end: int | None = None) -> bo
     return any(q.start <= start and stop <= q.end for q in quotes)
 
 
-def _context(ref: ClaimRef, start: int, end: int, words: int = CONTEXT_WORDS) -> frozenset[str]:
+def _context(ref: ClaimRef, start: int, end: int, width: int = CONTEXT_WORDS) -> frozenset[str]:
     """Stems of the common words within :data:`CONTEXT_WORDS` words either side of a span.
 
     Names (capitalised words), numbers, dates and stopwords are left out: what
@@ -429,9 +335,9 @@ def _context(ref: ClaimRef, start: int, end: int, words: int = CONTEXT_WORDS) ->
     rel_start, rel_end = start - ref.claim.start, end - ref.claim.start
     head = re.split(r"[,;:\u2014]", text[: max(0, rel_start)])[-1]
     tail = re.split(r"[,;:\u2014]", text[max(0, rel_end) :])[0]
-    before = _TOKEN.findall(head)[-words:]
+    before = words(head)[-width:]
     after: list[str] = []
-    for tok in _TOKEN.findall(tail)[:words]:
+    for tok in words(tail)[:width]:
         if tok.lower() in _CLAUSE_STARTS:
             break  # "... Monday that would grant ...": a new clause, about something else
         after.append(tok)
@@ -585,7 +491,7 @@ def _bare(text: str) -> str:
 
 
 def _negation_offset(text: str) -> int | None:
-    for m in _TOKEN.finditer(text):
+    for m in WORD_RE.finditer(text):
         w = m.group().lower().replace("\u2019", "'")
         if w in NEGATIONS or w.endswith("n't"):
             return m.start()

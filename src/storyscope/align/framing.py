@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from storyscope._words import DAY_WORDS, MONTHS, WEEKDAYS
 from storyscope.align._claims import ClaimTable
 from storyscope.align._text import NEGATIONS, STOPWORDS, norm_words, stem
 from storyscope.errors import ConfigError
@@ -40,12 +41,12 @@ SUBSTITUTION_RATIO = 0.6
 #: Matching words needed on each side of a single-word substitution.
 SUBSTITUTION_CONTEXT = 2
 
-_CALENDAR_TEXT = (
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
-    "june july august september october november december today yesterday tomorrow morning "
-    "evening night afternoon week month year"
+_CALENDAR = (
+    frozenset(MONTHS)
+    | frozenset(WEEKDAYS)
+    | DAY_WORDS
+    | frozenset(["morning", "evening", "night", "afternoon", "week", "month", "year"])
 )
-_CALENDAR = frozenset(_CALENDAR_TEXT.split())
 _NUMBER_WORDS_TEXT = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
@@ -53,6 +54,8 @@ _NUMBER_WORDS_TEXT = (
     "first second third fourth fifth sixth seventh eighth ninth tenth half quarter"
 )
 _NUMBER_WORDS = frozenset(_NUMBER_WORDS_TEXT.split())
+# Surface forms (not lemmas, unlike analyze._speakers.SPEECH_VERBS) of the reporting verbs whose
+# swap is a matter of attribution, reported by the hedge/cue measures, not a label for the same thing.
 _SPEECH_TEXT = (
     "said says told added stated announced explained noted claimed insisted argued warned "
     "confirmed reported wrote asked replied"

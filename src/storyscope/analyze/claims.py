@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from storyscope._words import NEGATIONS
 from storyscope.analyze._speakers import (
     SpeakerContext,
     according_to,
@@ -26,9 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["ClaimSplitter", "find_claims"]
 
-_NEGATORS = frozenset(
-    {"no", "never", "nobody", "none", "nothing", "neither", "nor", "not", "n't", "cannot"}
-)
 _NEGATING_VERBS = frozenset({"deny", "decline", "refuse"})
 _EMBEDDED = frozenset({"relcl", "advcl", "acl", "pcomp", "csubj", "prep", "pobj", "npadvmod"})
 _TRAILING = ",;:\u2014- "
@@ -68,7 +66,7 @@ def _negated(tokens: Sequence[Token], start: int, end: int) -> bool:
             continue
         if not (
             tok.dep_ == "neg"
-            or tok.lower_ in _NEGATORS
+            or tok.lower_ in NEGATIONS
             or (tok.lemma_.lower() in _NEGATING_VERBS and tok.pos_ == "VERB")
         ):
             continue
