@@ -25,6 +25,7 @@ from storyscope.ingest._meta import lookup_outlet
 from storyscope.ingest.boilerplate import clean_text
 from storyscope.ingest.html import build_html_article, read_html
 from storyscope.ingest.records import read_records
+from storyscope.ingest.stream import iter_sources
 from storyscope.ingest.text import build_text_article, read_text
 from storyscope.model import Article, Failure
 
@@ -32,6 +33,7 @@ __all__ = [
     "ARTICLE_SUFFIXES",
     "ReadResult",
     "clean_text",
+    "iter_sources",
     "read",
     "read_html",
     "read_path",

@@ -1,0 +1,373 @@
+"""Streaming ingest over any mix of sources: :func:`iter_sources`.
+
+Where :func:`~storyscope.ingest.read` collects everything into one result,
+:func:`iter_sources` yields each :class:`~storyscope.model.Article` (or
+:class:`~storyscope.model.Failure`) as soon as it is read, so memory stays flat
+however large the input: directories are walked lazily, JSONL is read line by
+line, WARC archives record by record, feeds entry by entry. Sources are
+dispatched by what they are:
+
+==========================================  ==========================================
+``http://`` / ``https://`` URL              fetched politely; a feed or OPML is read as
+                                            one, anything else as an HTML page
+``*.warc``, ``*.warc.gz``, ``*.arc(.gz)``   :func:`~storyscope.ingest.warc.iter_warc`
+``*.rss``, ``*.atom``, ``*.opml``, ``*.xml``  :func:`~storyscope.ingest.feeds.iter_feed`
+``*.jsonl``, ``*.ndjson``                   one record per line, streamed
+``*.json``                                  a record or an array of records
+``*.html``, ``*.htm``, ``*.xhtml``          an HTML page
+anything else                               plain text (HTML when it sniffs as HTML)
+a directory                                 every file above, recursively, sorted
+a glob pattern (``**`` allowed)             every match
+==========================================  ==========================================
+
+Every article's language is identified (:mod:`py3langid`, offline) and stored in
+``Article.language``: a confident detection beats declared metadata, otherwise
+the declared value (normalised to its primary subtag) is kept. With
+``languages=`` set, articles in other languages become failures that name the
+language, so they are flagged and skipped.
+
+Identical articles are not removed here: ids are content hashes, so the store's
+upsert makes re-ingesting idempotent.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+from storyscope.errors import IngestError
+from storyscope.ingest._decode import MAX_BYTES, check_size
+from storyscope.ingest._language import MIN_CONFIDENCE, identify_language, normalise_language
+from storyscope.ingest._meta import lookup_outlet
+from storyscope.ingest.feeds import FEED_SUFFIXES, is_feed, is_opml, iter_feed
+from storyscope.ingest.fetch import Fetcher
+from storyscope.ingest.html import build_html_article
+from storyscope.ingest.records import read_records
+from storyscope.ingest.text import build_text_article
+from storyscope.ingest.warc import WARC_SUFFIXES, iter_warc
+from storyscope.model import Article, Failure
+
+__all__ = ["STREAM_SUFFIXES", "iter_sources", "with_language"]
+
+logger = logging.getLogger(__name__)
+
+_TEXT_SUFFIXES = (".txt", ".md", ".text")
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+_JSONL_SUFFIXES = (".jsonl", ".ndjson")
+_JSON_SUFFIXES = (".json",)
+_DIR_FEED_SUFFIXES = (".rss", ".atom", ".opml")
+
+STREAM_SUFFIXES = (
+    *_TEXT_SUFFIXES,
+    *_HTML_SUFFIXES,
+    *_JSONL_SUFFIXES,
+    *_JSON_SUFFIXES,
+    *WARC_SUFFIXES,
+    *_DIR_FEED_SUFFIXES,
+)
+"""File name endings picked up when a directory is walked (``.xml`` only by name)."""
+
+
+def iter_sources(
+    sources: Iterable[str | os.PathLike[str]],
+    *,
+    outlets: Mapping[str, str] | None = None,
+    fetcher: Fetcher | None = None,
+    fetch_pages: bool = True,
+    detect_languages: bool = True,
+    languages: Collection[str] | None = None,
+    fail_fast: bool = False,
+) -> Iterator[Article | Failure]:
+    """Stream articles from files, directories, globs, JSONL, WARC, feeds and URLs.
+
+    Args:
+        sources: Paths, directories, glob patterns and ``http(s)`` URLs, in any mix;
+            may itself be a lazy iterable (e.g. lines of a file).
+        outlets: Outlet names by source path as given, file name or stem.
+        fetcher: The fetcher for URLs, feeds and linked pages (default: one polite
+            :class:`~storyscope.ingest.fetch.Fetcher`, created on first use and
+            closed when the stream ends).
+        fetch_pages: Fetch the linked page of feed entries that carry only a summary.
+        detect_languages: Identify each article's language into ``Article.language``.
+        languages: When given (ISO 639-1 codes, e.g. ``{"en"}``), an article in
+            another language is yielded as a :class:`Failure` naming its language.
+            Articles whose language cannot be told are kept.
+        fail_fast: Raise on the first problem instead of yielding a failure.
+
+    Yields:
+        Articles in source order, and one :class:`Failure` per source, record,
+        entry or line that gave no article (with the reason).
+
+    Raises:
+        IngestError: only with ``fail_fast``, for the first problem.
+    """
+    wanted = frozenset(normalise_language(code) or code for code in languages or ())
+    seen_paths: set[str] = set()
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()  # creates its HTTP client only when first used
+    try:
+        for item in sources:
+            given = os.fspath(item)
+            for found in _iter_source(given, outlets, fetcher, fetch_pages, seen_paths):
+                if isinstance(found, Article):
+                    if detect_languages:
+                        found = with_language(found)
+                    if wanted and found.language is not None and found.language not in wanted:
+                        found = Failure(
+                            stage="ingest",
+                            source=found.source,
+                            error=str(
+                                IngestError(
+                                    found.source,
+                                    f"language '{found.language}', not "
+                                    + ", ".join(sorted(wanted)),
+                                )
+                            ),
+                        )
+                if isinstance(found, Failure):
+                    if fail_fast:
+                        problem = found.error.removeprefix(f"{found.source}: ")
+                        raise IngestError(found.source, problem)
+                    logger.info("%s", found.error)
+                yield found
+    finally:
+        if own:
+            fetcher.close()
+
+
+def with_language(article: Article) -> Article:
+    """The article with ``language`` set from its text (declared value kept when unsure).
+
+    Args:
+        article: Any article.
+
+    Returns:
+        The same article, or a copy with ``language`` changed.
+    """
+    code, probability = identify_language(article.text)
+    declared = normalise_language(article.language)
+    language = code if code is not None and probability >= MIN_CONFIDENCE else declared
+    if language == article.language:
+        return article
+    return replace(article, language=language)
+
+
+# -- dispatch ------------------------------------------------------------------------
+
+
+def _iter_source(
+    given: str,
+    outlets: Mapping[str, str] | None,
+    fetcher: Fetcher,
+    fetch_pages: bool,
+    seen_paths: set[str],
+) -> Iterator[Article | Failure]:
+    if urlsplit(given).scheme.lower() in ("http", "https"):
+        yield from _iter_url(given, outlets, fetcher, fetch_pages)
+        return
+    found_any = False
+    for path in _expand(given):
+        found_any = True
+        key = os.path.realpath(path)
+        if key in seen_paths:
+            continue
+        seen_paths.add(key)
+        outlet = lookup_outlet(outlets, path, given) if path != given else None
+        if outlet is None:
+            outlet = lookup_outlet(outlets, path)
+        try:
+            yield from _iter_file(
+                path,
+                outlet=outlet,
+                outlets=outlets,
+                fetcher=fetcher,
+                fetch_pages=fetch_pages,
+            )
+        except IngestError as exc:
+            yield _failure(exc)
+    if not found_any:
+        exists = os.path.isdir(given) or glob.has_magic(given)
+        yield _failure(IngestError(given, "no articles found" if exists else "file not found"))
+
+
+def _iter_url(
+    url: str,
+    outlets: Mapping[str, str] | None,
+    fetcher: Fetcher,
+    fetch_pages: bool,
+) -> Iterator[Article | Failure]:
+    try:
+        page = fetcher.fetch(url)
+    except IngestError as exc:
+        yield _failure(exc)
+        return
+    outlet = lookup_outlet(outlets, url)
+    content = page.content
+    kind = page.content_type
+    if is_opml(content) or is_feed(content) or kind.endswith(("rss+xml", "atom+xml")):
+        yield from iter_feed(
+            url, raw=content, outlet=outlet, fetcher=fetcher, fetch_pages=fetch_pages
+        )
+        return
+    try:
+        body: str | bytes = content
+        if page.charset:
+            try:
+                body = content.decode(page.charset)
+            except (LookupError, UnicodeDecodeError):
+                body = content
+        if kind in ("text/plain",):
+            article, warnings = build_text_article(
+                body, source=url, outlet=outlet, meta={"url": page.final_url}
+            )
+        else:
+            article, warnings = build_html_article(
+                body, source=url, outlet=outlet, url=page.final_url
+            )
+    except IngestError as exc:
+        yield _failure(exc)
+        return
+    for warning in warnings:
+        logger.info("%s", warning)
+    yield article
+
+
+def _iter_file(
+    path: str,
+    *,
+    outlet: str | None,
+    outlets: Mapping[str, str] | None,
+    fetcher: Fetcher,
+    fetch_pages: bool,
+) -> Iterator[Article | Failure]:
+    name = path.lower()
+    if name.endswith(WARC_SUFFIXES):
+        yield from iter_warc(path, outlet=outlet)
+        return
+    if name.endswith(FEED_SUFFIXES):
+        yield from iter_feed(path, outlet=outlet, fetcher=fetcher, fetch_pages=fetch_pages)
+        return
+    if name.endswith(_JSONL_SUFFIXES):
+        yield from _iter_jsonl(path, outlet=outlet, outlets=outlets)
+        return
+    raw = _read_bytes(path)
+    if name.endswith(_JSON_SUFFIXES):
+        result = read_records(raw, source=path, outlet=outlet, jsonl=None)
+        for warning in result.warnings:
+            logger.info("%s", warning)
+        for article in result.articles:
+            yield _mapped(article, outlet, outlets)
+        for error in result.errors:
+            yield _failure(error)
+        return
+    if name.endswith(_HTML_SUFFIXES) or (not name.endswith(_TEXT_SUFFIXES) and _sniff_html(raw)):
+        article, warnings = build_html_article(raw, source=path, outlet=outlet)
+    else:
+        article, warnings = build_text_article(raw, source=path, outlet=outlet)
+    for warning in warnings:
+        logger.info("%s", warning)
+    yield article
+
+
+def _iter_jsonl(
+    path: str, *, outlet: str | None, outlets: Mapping[str, str] | None
+) -> Iterator[Article | Failure]:
+    """One record per line, never holding more than one line in memory."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+    except FileNotFoundError as exc:
+        raise IngestError(path, "file not found") from exc
+    except OSError as exc:
+        raise IngestError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    try:
+        lineno = 0
+        any_line = False
+        while True:
+            line = handle.readline(MAX_BYTES + 1)
+            if not line:
+                break
+            lineno += 1
+            if len(line) > MAX_BYTES and not line.endswith(b"\n"):
+                while line and not line.endswith(b"\n"):  # drop the rest of the line
+                    line = handle.readline(1 << 20)
+                yield _failure(
+                    IngestError(f"{path}:{lineno}", f"line too long (over {MAX_BYTES} bytes)")
+                )
+                continue
+            if not line.strip():
+                continue
+            any_line = True
+            where = f"{path}#L{lineno}"
+            try:
+                result = read_records(line, source=where, outlet=outlet, jsonl=False)
+            except IngestError as exc:
+                problem = exc.problem.replace("invalid JSON (line 1: ", "invalid JSON (")
+                yield _failure(IngestError(f"{path}:{lineno}", problem))
+                continue
+            for warning in result.warnings:
+                logger.info("%s", warning)
+            for article in result.articles:
+                yield _mapped(article, outlet, outlets)
+            for error in result.errors:
+                source = f"{path}:{lineno}" if error.source == where else error.source
+                yield _failure(IngestError(source, error.problem))
+        if not any_line:
+            yield _failure(IngestError(path, "empty file"))
+    finally:
+        handle.close()
+
+
+def _mapped(article: Article, outlet: str | None, outlets: Mapping[str, str] | None) -> Article:
+    if outlet is not None or not outlets:
+        return article
+    mapped = lookup_outlet(outlets, article.source)
+    return replace(article, outlet=mapped) if mapped and mapped != article.outlet else article
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        check_size(os.path.getsize(path), path)
+        with open(path, "rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except FileNotFoundError as exc:
+        raise IngestError(path, "file not found") from exc
+    except IsADirectoryError as exc:
+        raise IngestError(path, "is a directory") from exc
+    except OSError as exc:
+        raise IngestError(path, f"cannot read file ({exc.strerror or exc})") from exc
+
+
+def _expand(given: str) -> Iterator[str]:
+    """Files named by one source, lazily: a file, a directory (recursive) or a glob."""
+    if os.path.isfile(given):
+        yield given
+    elif os.path.isdir(given):
+        yield from _walk(given)
+    elif glob.has_magic(given):
+        for match in glob.iglob(given, recursive=True):
+            if os.path.isdir(match):
+                yield from _walk(match)
+            elif os.path.isfile(match):
+                yield match
+
+
+def _walk(directory: str) -> Iterator[str]:
+    """Files under a directory with a known suffix, sorted per folder, hidden ones skipped."""
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(STREAM_SUFFIXES):
+                yield os.path.join(root, name)
+
+
+def _sniff_html(raw: bytes) -> bool:
+    head = raw[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
+
+
+def _failure(exc: IngestError) -> Failure:
+    return Failure(stage="ingest", source=exc.source, error=str(exc))

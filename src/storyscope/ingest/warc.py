@@ -1,0 +1,289 @@
+"""WARC / WARC.GZ web archives -> articles: :func:`iter_warc`.
+
+Each ``response`` (or ``resource``) record whose payload is an HTML page goes
+through the same extraction as :func:`~storyscope.ingest.read_html`, with the
+record's ``WARC-Target-URI`` as the article's ``source`` and ``url`` and the
+URI's host (``www.`` dropped) as its outlet. Records are streamed one at a time
+(warcio), so memory does not grow with the archive.
+
+What cannot become an article is yielded as a :class:`~storyscope.model.Failure`
+with the reason, and the archive goes on: non-HTML payloads, HTTP statuses other
+than 200, payloads over the size cap, pages with too little text to be news, and
+malformed records (the reader skips ahead to the next record that parses).
+``request``, ``metadata``, ``warcinfo`` and ``revisit`` records are not pages and
+are passed over silently.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import zlib
+from collections.abc import Iterator
+from typing import IO, Any
+
+from storyscope.errors import IngestError
+from storyscope.ingest._meta import outlet_from_url
+from storyscope.ingest.html import build_html_article
+from storyscope.model import Article, Failure
+
+__all__ = ["MAX_PAYLOAD_BYTES", "MIN_WORDS", "WARC_SUFFIXES", "iter_warc"]
+
+logger = logging.getLogger(__name__)
+
+MAX_PAYLOAD_BYTES = 5_000_000
+"""Largest HTML payload read from one record (5 MB); bigger ones are skipped."""
+
+MIN_WORDS = 80
+"""Fewest words of cleaned text for a page to count as a news article."""
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+"""File name endings read as web archives."""
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml+html"})
+_PAGE_RECORDS = frozenset({"response", "resource"})
+_SCAN_CHUNK = 1 << 20
+
+
+def iter_warc(
+    path: str | os.PathLike[str],
+    *,
+    outlet: str | None = None,
+    max_payload_bytes: int = MAX_PAYLOAD_BYTES,
+    min_words: int = MIN_WORDS,
+) -> Iterator[Article | Failure]:
+    """Stream articles out of a WARC or WARC.GZ file.
+
+    Args:
+        path: The archive (plain or gzip-compressed, per-record or whole-file).
+        outlet: Outlet name for every article (default: each URI's host).
+        max_payload_bytes: Larger payloads are skipped with a failure.
+        min_words: Pages whose cleaned text is shorter are skipped with a failure.
+
+    Yields:
+        One :class:`Article` per news page, one :class:`Failure` per skipped
+        record (``source`` is the target URI, or ``path@offset``).
+
+    Raises:
+        IngestError: the file is missing or cannot be opened.
+    """
+    source = os.fspath(path)
+    try:
+        handle = open(source, "rb")  # noqa: SIM115 - closed in the finally below
+    except FileNotFoundError as exc:
+        raise IngestError(source, "file not found") from exc
+    except IsADirectoryError as exc:
+        raise IngestError(source, "is a directory") from exc
+    except OSError as exc:
+        raise IngestError(source, f"cannot read file ({exc.strerror or exc})") from exc
+    try:
+        compressed = handle.read(2) == b"\x1f\x8b"
+        if not _starts_like_warc(handle, compressed=compressed):
+            yield Failure(
+                stage="ingest",
+                source=source,
+                error=str(IngestError(source, "not a WARC file (no WARC/1.x header)")),
+            )
+            return
+        offset = 0
+        found_any = False
+        while True:
+            handle.seek(offset)
+            records = _QuietArchiveIterator(handle)
+            try:
+                for record in records:
+                    found_any = True
+                    if record.format != "warc":  # warcio reads stray text as ARC
+                        raise ValueError("not a WARC record")
+                    yield from _record_items(
+                        record,
+                        archive=source,
+                        offset=records.offset,
+                        outlet=outlet,
+                        max_payload_bytes=max_payload_bytes,
+                        min_words=min_words,
+                    )
+            except Exception as exc:  # warcio, zlib and int() raise many types on corrupt data
+                bad = max(records.offset, offset)
+                problem = _printable(str(exc)) or type(exc).__name__
+                if not found_any and bad == 0:
+                    yield Failure(
+                        stage="ingest",
+                        source=source,
+                        error=str(IngestError(source, f"not a WARC file ({problem})")),
+                    )
+                    return
+                yield Failure(
+                    stage="ingest",
+                    source=f"{source}@{bad}",
+                    error=str(IngestError(f"{source}@{bad}", f"malformed WARC record ({problem})")),
+                )
+                resume = _next_record_start(handle, bad + 1, compressed=compressed)
+                if resume is None:
+                    return
+                logger.info("%s: skipped to the next record at byte %d", source, resume)
+                offset = resume
+                continue
+            return
+    finally:
+        handle.close()
+
+
+def _record_items(
+    record: Any,
+    *,
+    archive: str,
+    offset: int,
+    outlet: str | None,
+    max_payload_bytes: int,
+    min_words: int,
+) -> Iterator[Article | Failure]:
+    """The article (or the failure) one record gives; nothing for non-page records."""
+    if record.rec_type not in _PAGE_RECORDS:
+        return
+    uri = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<> ")
+    source = uri or f"{archive}@{offset}"
+
+    def skip(problem: str) -> Failure:
+        logger.debug("%s: %s", source, problem)
+        return Failure(stage="ingest", source=source, error=str(IngestError(source, problem)))
+
+    if record.rec_type == "response":
+        if record.http_headers is None:  # dns:, whois: ... responses carry no HTTP
+            return
+        status = record.http_headers.get_statuscode() or "?"
+        if status != "200":
+            yield skip(f"HTTP {status} response, not a page")
+            return
+        content_type = record.http_headers.get_header("Content-Type") or ""
+    else:
+        content_type = record.rec_headers.get_header("Content-Type") or ""
+    media, charset = _media_type(content_type)
+    if media not in _HTML_TYPES:
+        yield skip(f"not HTML ({media or 'no content type'})")
+        return
+    length = record.length or 0
+    if length > max_payload_bytes + 64_000:  # the HTTP header block is counted too
+        yield skip(f"payload too large ({length} bytes > {max_payload_bytes})")
+        return
+    try:
+        payload = record.content_stream().read(max_payload_bytes + 1)
+    except Exception as exc:  # warcio/zlib/brotli raise many types on a corrupt body
+        yield skip(f"cannot read payload ({type(exc).__name__})")
+        return
+    if len(payload) > max_payload_bytes:
+        yield skip(f"payload too large (over {max_payload_bytes} bytes)")
+        return
+    page: str | bytes = payload
+    if charset:
+        try:
+            page = payload.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            page = payload
+    try:
+        article, warnings = build_html_article(
+            page,
+            source=source,
+            outlet=outlet or outlet_from_url(uri) or None,
+            url=uri or None,
+        )
+    except IngestError as exc:
+        yield Failure(stage="ingest", source=source, error=str(exc))
+        return
+    for warning in warnings:
+        logger.info("%s", warning)
+    words = article.word_count
+    if words < min_words:
+        yield skip(f"too little text for a news article ({words} words < {min_words})")
+        return
+    yield article
+
+
+def _starts_like_warc(handle: IO[bytes], *, compressed: bool) -> bool:
+    handle.seek(0)
+    try:
+        if compressed:
+            with gzip.GzipFile(fileobj=handle) as unzipped:
+                head = unzipped.read(8)
+        else:
+            head = handle.read(8)
+    except (OSError, EOFError, zlib.error):
+        return False
+    return head.startswith(b"WARC/")
+
+
+def _printable(text: str, limit: int = 120) -> str:
+    """One short line of printable ASCII (error messages can quote binary garbage)."""
+    kept = "".join(ch if " " <= ch <= "~" else " " for ch in text)
+    line = " ".join(kept.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def _media_type(value: str) -> tuple[str, str | None]:
+    media, _, params = value.partition(";")
+    charset = None
+    for param in params.split(";"):
+        key, _, val = param.partition("=")
+        if key.strip().lower() == "charset" and val.strip():
+            charset = val.strip().strip("\"'")
+    return media.strip().lower(), charset
+
+
+def _next_record_start(handle: IO[bytes], start: int, *, compressed: bool) -> int | None:
+    """Byte offset of the next plausible record start at or after ``start``."""
+    marker = b"\x1f\x8b\x08" if compressed else b"WARC/1."
+    handle.seek(start)
+    position = start
+    tail = b""
+    while True:
+        chunk = handle.read(_SCAN_CHUNK)
+        if not chunk:
+            return None
+        data = tail + chunk
+        base = position - len(tail)
+        found = data.find(marker)
+        while found != -1:
+            absolute = base + found
+            if compressed or absolute == 0 or data[found - 1 : found] == b"\n":
+                return absolute
+            found = data.find(marker, found + 1)
+        tail = data[-(len(marker) - 1) :]
+        position += len(chunk)
+
+
+def _make_quiet_iterator() -> type:
+    from warcio.archiveiterator import ArchiveIterator
+
+    class QuietArchiveIterator(ArchiveIterator):  # type: ignore[misc]
+        """warcio's iterator, logging (not printing) records with a wrong length."""
+
+        def _consume_blanklines(self) -> tuple[bytes | None, int]:
+            empty_size = 0
+            first_line = True
+            while True:
+                line = self.reader.readline()
+                if len(line) == 0:
+                    return None, empty_size
+                if len(line.rstrip()) == 0 or first_line:
+                    empty_size += len(line)
+                    if len(line.rstrip()) != 0:
+                        logger.info("WARC record with a wrong Content-Length: %r", line[:80])
+                        self.err_count += 1
+                    first_line = False
+                    continue
+                return line, empty_size
+
+    return QuietArchiveIterator
+
+
+class _LazyIterator:
+    cls: type | None = None
+
+    def __call__(self, handle: IO[bytes]) -> Any:
+        if self.cls is None:
+            self.cls = _make_quiet_iterator()
+        return self.cls(handle)
+
+
+_QuietArchiveIterator = _LazyIterator()
