@@ -7,6 +7,7 @@
      ├── AnalysisError      the NLP stage failed (model missing, bad input)
      ├── AlignmentError     articles could not be aligned
      ├── ReportError        a report could not be rendered or failed validation
+     ├── StoreError         the article store could not be opened, migrated, read or written
      └── ConfigError        bad settings or lexicon files
 
 Third-party failures are wrapped once, at the boundary (``raise IngestError(...)
@@ -70,6 +71,14 @@ class AlignmentError(StoryscopeError):
 
 class ReportError(StoryscopeError):
     """A report could not be rendered or does not validate against the schema."""
+
+
+class StoreError(StoryscopeError):
+    """The article store failed: not a database, unreachable server, newer schema, bad data.
+
+    The message names the database (file path or URL without password) and the problem,
+    on one line.
+    """
 
 
 class ConfigError(StoryscopeError):

@@ -1,0 +1,171 @@
+"""Engines, connection settings, migrations and error wrapping for the store."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.pool import NullPool
+
+from storyscope.errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_PG_MIGRATION_LOCK = 0x5709_5C09  # advisory lock id serialising concurrent migrations
+
+
+def default_db_path() -> Path:
+    """``$STORYSCOPE_DB``, else ``storyscope.db`` in the user's data directory."""
+    env = os.environ.get("STORYSCOPE_DB")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "storyscope" / "storyscope.db"
+
+
+def resolve_url(target: str | os.PathLike[str]) -> URL:
+    """Turn a path, ``sqlite:///...`` or ``postgresql://...`` into a SQLAlchemy URL.
+
+    Raises:
+        StoreError: For an unsupported scheme or an in-memory SQLite URL.
+    """
+    text = os.fspath(target)
+    if "://" not in text:
+        return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser()))
+    try:
+        url = make_url(text)
+    except sa.exc.ArgumentError as exc:
+        raise StoreError(f"{text}: not a database URL") from exc
+    backend = url.get_backend_name()
+    if backend == "postgresql":
+        return url.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise StoreError(f"{text}: in-memory SQLite is not supported; give a file path")
+        return url.set(drivername="sqlite+pysqlite")
+    raise StoreError(f"{text}: unsupported database {backend!r} (use SQLite or PostgreSQL)")
+
+
+def display(url: URL) -> str:
+    """How a database is named in messages: the file path, or the URL without password."""
+    if url.get_backend_name() == "sqlite":
+        return str(url.database)
+    return url.render_as_string(hide_password=True)
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE itself (pysqlite's own
+    # transaction handling would defer it), so writers serialise at the start.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # Readers take a deferred (shared) transaction; writers take the write lock up front.
+    read = connection.get_execution_options().get("storyscope_read", False)
+    connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+
+
+def create_engine(url: URL) -> Engine:
+    """Create the engine for ``url`` with the store's connection settings."""
+    if url.get_backend_name() == "sqlite":
+        path = Path(str(url.database))
+        if path.is_dir():
+            raise StoreError(f"{path}: is a directory, not a database file")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create its folder ({exc.strerror})") from exc
+        engine = sa.create_engine(url, poolclass=NullPool)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return sa.create_engine(
+        url, pool_pre_ping=True, connect_args={"connect_timeout": 10}, pool_size=2, max_overflow=4
+    )
+
+
+def wrap(exc: BaseException, where: str) -> StoreError:
+    """One-line :class:`StoreError` for a driver/SQLAlchemy failure at ``where``."""
+    orig = getattr(exc, "orig", None) or exc
+    message = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    lowered = message.lower()
+    if "file is not a database" in lowered or "not a database" in lowered:
+        return StoreError(f"{where}: not a storyscope database (the file is not SQLite)")
+    if "unable to open database file" in lowered:
+        return StoreError(f"{where}: cannot open the database file")
+    if isinstance(exc, sa.exc.OperationalError) and (
+        "connection" in lowered or "could not" in lowered or "timeout" in lowered
+    ):
+        return StoreError(f"{where}: cannot reach the database server ({message})")
+    return StoreError(f"{where}: {message}")
+
+
+def _alembic_config(connection: Connection) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest schema revision this code knows."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The schema revision of the database behind ``connection`` (None when empty)."""
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: Engine, where: str, target: str = "head") -> None:
+    """Bring the schema to ``target`` (default: the newest revision), in one transaction.
+
+    Raises:
+        StoreError: The database is at a revision this code does not know (newer), or
+            the migration failed.
+    """
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS))
+    known = {rev.revision for rev in script.walk_revisions()}
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_MIGRATION_LOCK})
+        current = current_revision(connection)
+        if current is not None and current not in known:
+            raise StoreError(
+                f"{where}: schema revision {current!r} is newer than this storyscope knows "
+                f"(latest {script.get_current_head()!r}); upgrade storyscope"
+            )
+        wanted = script.get_current_head() if target == "head" else target
+        if current == wanted:
+            return
+        if current is None:
+            tables = set(sa.inspect(connection).get_table_names())
+            if "articles" in tables or "stories" in tables:
+                raise StoreError(f"{where}: has storyscope-like tables but no schema revision")
+        logger.info("%s: migrating schema %s -> %s", where, current, wanted)
+        command.upgrade(_alembic_config(connection), target)

@@ -1,0 +1,135 @@
+"""Fixtures for the store tests: every store test runs on SQLite and on a real PostgreSQL 15.
+
+The PostgreSQL server is a throwaway cluster started once per session from the
+binaries in ``/usr/lib/postgresql/15/bin`` (``STORYSCOPE_PG_BIN`` overrides), owned by
+the ``postgres`` user when the tests run as root. Set ``STORYSCOPE_PG_URL`` to use an
+existing server instead. Each test gets its own fresh database.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from storyscope.store import Store
+
+PG_BIN = Path(os.environ.get("STORYSCOPE_PG_BIN", "/usr/lib/postgresql/15/bin"))
+_counter = itertools.count()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """Base URL of a PostgreSQL server for the session (started here unless given)."""
+    given = os.environ.get("STORYSCOPE_PG_URL")
+    if given:
+        yield given
+        return
+    if not (PG_BIN / "initdb").exists() or not (PG_BIN / "pg_ctl").exists():
+        pytest.skip(f"PostgreSQL binaries not found in {PG_BIN}: install postgresql-15 or set STORYSCOPE_PG_URL")
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        pytest.skip("running as root without runuser: cannot start PostgreSQL (it refuses root)")
+    folder = Path(tempfile.mkdtemp(prefix="storyscope-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    data = folder / "data"
+    port = _free_port()
+    subprocess.run(
+        _as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                      "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
+        check=True, capture_output=True,
+    )
+    subprocess.run(
+        _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(folder / "pg.log"), "-w",
+                      "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+                      "-c full_page_writes=off -c synchronous_commit=off", "start"]),
+        check=True, capture_output=True,
+    )
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
+            capture_output=True,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _database(server: str, template: str = "template0") -> Iterator[str]:
+    name = f"storyscope_test_{os.getpid()}_{next(_counter)}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+    try:
+        yield sa.make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str) -> str:
+    """Name of a database already migrated to the newest revision, to clone per test."""
+    name = f"storyscope_head_{os.getpid()}"
+    admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    Store.open(sa.make_url(pg_server).set(database=name).render_as_string(hide_password=False)).close()
+    return name
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    with _database(pg_server) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_head_url(pg_server: str, pg_template: str) -> Iterator[str]:
+    """URL of a fresh PostgreSQL database already at the newest schema revision."""
+    with _database(pg_server, pg_template) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database URL for each backend (a file path for SQLite)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An open, empty store on each backend."""
+    if request.param == "sqlite":
+        opened = Store.open(tmp_path / "store.db")
+    else:
+        opened = Store.open(request.getfixturevalue("pg_head_url"), index_dir=tmp_path / "index")
+    try:
+        yield opened
+    finally:
+        opened.close()

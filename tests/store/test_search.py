@@ -1,0 +1,125 @@
+"""Full-text search over articles and sentences (both backends) and its pure helpers."""
+
+from __future__ import annotations
+
+import pytest
+from _store_articles import ALL, BRIDGE, HARBOUR, HARBOUR_WIRE, UNDATED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from storyscope.errors import StoreError
+from storyscope.model import Sentence, Span
+from storyscope.store import Store
+from storyscope.store._search import START_MARK, STOP_MARK, fts5_query, match_spans, snippet_span
+
+
+def _ids(hits: list) -> set[str]:  # type: ignore[type-arg]
+    return {h.article_id for h in hits}
+
+
+def test_search_finds_stemmed_words_and_returns_exact_snippet_spans(store: Store) -> None:
+    store.add_articles(ALL)
+    hits = store.search("layoff strike")
+    assert _ids(hits) == {HARBOUR.id, HARBOUR_WIRE.id}
+    texts = {a.id: a.text for a in ALL}
+    for hit in hits:
+        text = texts[hit.article_id]
+        assert hit.snippet == text[hit.start : hit.end]
+        assert hit.matches, hit
+        for span in hit.matches:
+            assert text[span.start : span.end].lower().startswith(("layoff", "strike"))
+
+
+def test_search_phrases_or_and_exclusion(store: Store) -> None:
+    store.add_articles(ALL)
+    assert _ids(store.search('"harbour authority"')) == {HARBOUR.id, HARBOUR_WIRE.id}
+    assert _ids(store.search("footbridge OR walkout")) == {BRIDGE.id, HARBOUR_WIRE.id}
+    assert _ids(store.search("layoffs -Okonde")) == set()
+    assert _ids(store.search("strike -wire -declined")) == {HARBOUR_WIRE.id}
+    assert store.search("") == [] and store.search("   \"\" - OR") == []
+
+
+def test_search_matches_titles_and_ranks_and_limits(store: Store) -> None:
+    store.add_articles(ALL)
+    hits = store.search("footbridge")
+    assert [h.article_id for h in hits] == [BRIDGE.id]
+    assert hits[0].title == "Footbridge approved" and hits[0].outlet == "Arnsby Herald"
+    assert len(store.search("Velmar", limit=1)) == 1
+    assert store.search("Velmar", limit=0) == []
+
+
+def test_search_folds_accents_on_sqlite(store: Store) -> None:
+    if store.dialect != "sqlite":
+        pytest.skip("accent folding needs the unaccent extension on PostgreSQL (not wired in yet)")
+    store.add_articles([UNDATED])
+    assert _ids(store.search("cesse")) == {UNDATED.id}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(max_size=40))
+def test_any_query_string_is_accepted(store: Store, query: str) -> None:
+    if not store.count():
+        store.add_articles(ALL)
+    for hit in store.search(query.replace("\x00", ""), limit=3):
+        assert hit.start <= hit.end
+
+
+def test_sentence_search_returns_stored_spans(store: Store) -> None:
+    store.add_articles(ALL)
+    first_end = HARBOUR.text.index(".") + 1
+    second_start = first_end + 1
+    second_end = HARBOUR.text.index(".", second_start) + 1
+    sentences = [
+        Sentence(index=0, start=0, end=first_end, text=HARBOUR.text[:first_end]),
+        Sentence(index=1, start=second_start, end=second_end, text=HARBOUR.text[second_start:second_end]),
+    ]
+    store.save_sentences(HARBOUR.id, sentences)
+    assert store.load_sentences(HARBOUR.id) == tuple(sentences)
+    hits = store.search_sentences("union leader")
+    assert [(h.article_id, h.index) for h in hits] == [(HARBOUR.id, 1)]
+    assert HARBOUR.text[hits[0].start : hits[0].end] == hits[0].text
+    store.save_sentences(HARBOUR.id, sentences[:1])
+    assert store.search_sentences("union leader") == []
+
+
+def test_save_sentences_rejects_spans_that_do_not_match_the_text(store: Store) -> None:
+    store.add_articles([HARBOUR])
+    with pytest.raises(StoreError, match="does not match"):
+        store.save_sentences(HARBOUR.id, [Sentence(index=0, start=0, end=4, text="Ship")])
+    with pytest.raises(StoreError, match="no stored article"):
+        store.save_sentences("0" * 16, [])
+
+
+def test_fts5_query_quotes_every_term() -> None:
+    assert fts5_query("harbour strike") == '("harbour") AND ("strike")'
+    assert fts5_query('"harbour authority" OR union -sports') == (
+        '(("harbour authority" OR "union")) NOT ("sports")'
+    )
+    assert fts5_query('NEAR( AND * ^col:') == '("NEAR(") AND ("AND") AND ("^col:")'
+    assert fts5_query("-only") is None and fts5_query("OR") is None
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=START_MARK + STOP_MARK))
+
+
+@given(text=_TEXT, cuts=st.lists(st.integers(0, 10_000), max_size=6))
+def test_match_spans_recover_the_marked_offsets(text: str, cuts: list[int]) -> None:
+    points = sorted({c % (len(text) + 1) for c in cuts})
+    pairs = [(points[i], points[i + 1]) for i in range(0, len(points) - 1, 2) if points[i] < points[i + 1]]
+    marked, last = [], 0
+    for start, end in pairs:
+        marked += [text[last:start], START_MARK, text[start:end], STOP_MARK]
+        last = end
+    marked.append(text[last:])
+    assert match_spans("".join(marked), text) == tuple(Span(s, e) for s, e in pairs)
+    assert match_spans("".join(marked) + "x", text) == ()
+
+
+@given(text=_TEXT, anchor=st.integers(0, 10_000), width=st.integers(20, 300))
+def test_snippet_span_is_inside_the_text_and_holds_the_match(text: str, anchor: int, width: int) -> None:
+    start = anchor % (len(text) + 1)
+    match = Span(start, min(len(text), start + 3))
+    window = snippet_span(text, (match,), width)
+    assert 0 <= window.start <= window.end <= len(text)
+    assert window.end - window.start <= max(width, 0) or len(text) <= width
+    assert window.start <= match.start <= match.end <= window.end
