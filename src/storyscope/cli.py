@@ -201,5 +201,14 @@ def schema() -> None:
     click.echo(json.dumps(load_schema(), indent=2, ensure_ascii=False))
 
 
+def _register_subcommands() -> None:
+    from storyscope.web.cli import serve
+
+    cli.add_command(serve)
+
+
+_register_subcommands()
+
+
 def main() -> None:  # pragma: no cover - console entry for `python -m storyscope`
     cli(prog_name="storyscope")

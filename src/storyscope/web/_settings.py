@@ -1,0 +1,40 @@
+"""Settings of the web app, resolved once and passed to :func:`storyscope.web.create_app`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from storyscope.model import Article, Story
+
+__all__ = ["Comparer", "WebSettings"]
+
+Comparer = Callable[[Sequence[Article]], Story]
+"""Analyze and align read articles (default: :func:`storyscope.api.compare_articles`)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebSettings:
+    """Limits and switches of the web app.
+
+    Attributes:
+        max_upload_bytes: Largest request body accepted by the compare endpoints (413 above).
+        max_articles: Most articles one compare request may hold (422 above).
+        min_articles: Fewest articles a compare request needs (422 below).
+        max_article_chars: Longest pasted or uploaded article, in characters (422 above).
+        compare_enabled: Whether the compare page and ``POST /api/compare`` exist.
+        compare_workers: Compare jobs run at once (each in a worker thread); others wait.
+        comparer: Replaces :func:`storyscope.api.compare_articles` (tests pass a cheap one).
+        page_size: Stories per page of the story list.
+        cache_size: Stories whose rendered pages and JSON are kept in memory.
+    """
+
+    max_upload_bytes: int = 2_000_000
+    max_articles: int = 20
+    min_articles: int = 2
+    max_article_chars: int = 200_000
+    compare_enabled: bool = True
+    compare_workers: int = 1
+    comparer: Comparer | None = None
+    page_size: int = 25
+    cache_size: int = 64

@@ -1,0 +1,368 @@
+"""Where the web app gets its stories: the :class:`StorySource` protocol and an in-memory one.
+
+The web layer only ever talks to a :class:`StorySource`. Two implementations are
+meant to exist: :class:`MemorySource` (here; built from :class:`~storyscope.model.Story`
+objects or from a directory of story folders, used by tests and by ``storyscope serve``
+without a database) and a store-backed one (``storyscope.store``), added later.
+
+The protocol is deliberately small. Every method is synchronous (the app calls it
+from a worker thread) and returns ``None`` for an unknown id or name instead of raising.
+Stories returned by :meth:`StorySource.get_story` are analyzed and aligned; a source
+that returns the *same object* for the same id lets the app reuse its cached pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol, runtime_checkable
+
+from storyscope.model import AnalyzedArticle, Story
+
+__all__ = [
+    "SORTS",
+    "ArticleEntry",
+    "MemorySource",
+    "OutletArticle",
+    "OutletSummary",
+    "StoryInfo",
+    "StoryPage",
+    "StorySort",
+    "StorySource",
+    "story_info",
+    "story_key",
+    "story_title",
+]
+
+logger = logging.getLogger(__name__)
+
+StorySort = Literal["recent", "size", "conflicts"]
+SORTS: tuple[StorySort, ...] = ("recent", "size", "conflicts")
+"""Story list orders: newest first, most articles first, most contradictions first."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoryInfo:
+    """One row of the story list.
+
+    Attributes:
+        id: Story id, as used in ``/stories/{id}``.
+        title: Display title (first article title when the story has none).
+        article_count: Member articles.
+        outlets: Distinct outlets, sorted.
+        first_published: Earliest publication time among its articles, if any.
+        last_published: Latest publication time among its articles, if any.
+        fact_count: Facts found, or None when the source does not know without aligning.
+        contradiction_count: Contradictions found, or None when unknown.
+        consensus_count: Facts backed by two or more outlets, or None when unknown.
+    """
+
+    id: str
+    title: str
+    article_count: int
+    outlets: tuple[str, ...] = ()
+    first_published: dt.datetime | None = None
+    last_published: dt.datetime | None = None
+    fact_count: int | None = None
+    contradiction_count: int | None = None
+    consensus_count: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoryPage:
+    """A page of the story list: ``total`` matches in all, ``stories`` from ``offset``."""
+
+    stories: tuple[StoryInfo, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleEntry:
+    """An analyzed article and the story it belongs to (None when it is in none)."""
+
+    article: AnalyzedArticle
+    story_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutletArticle:
+    """One article of an outlet with its sourcing and hedging figures."""
+
+    story_id: str | None
+    story_title: str | None
+    article_id: str
+    title: str | None
+    published: dt.datetime | None
+    words: int
+    quotes: int
+    named_sources: int
+    anonymous_sources: int
+    hedges: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutletSummary:
+    """An outlet over all stories: one row per article, newest first."""
+
+    name: str
+    articles: tuple[OutletArticle, ...]
+
+    @property
+    def words(self) -> int:
+        return sum(a.words for a in self.articles)
+
+    def per_1000_words(self, count: int) -> float:
+        """``count`` per 1000 words of this outlet (0.0 without words)."""
+        return round(count * 1000 / self.words, 2) if self.words else 0.0
+
+
+@runtime_checkable
+class StorySource(Protocol):
+    """What the web app needs from a collection of stories.
+
+    Implementations must be safe to call from several threads at once.
+    """
+
+    def list_stories(
+        self,
+        *,
+        query: str | None = None,
+        outlet: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        sort: StorySort = "recent",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> StoryPage:
+        """Stories matching every given filter, in ``sort`` order.
+
+        Args:
+            query: Full-text query over titles and article text (None: all).
+            outlet: Only stories with an article from this outlet.
+            date_from: Only stories with an article published on or after this day.
+            date_to: Only stories with an article published on or before this day.
+            sort: One of :data:`SORTS`.
+            limit: Page size.
+            offset: Rows to skip.
+        """
+        ...
+
+    def get_story(self, story_id: str) -> Story | None:
+        """The analyzed, aligned story, or None when the id is unknown."""
+        ...
+
+    def get_article(self, article_id: str) -> ArticleEntry | None:
+        """An analyzed article and its story id, or None when the id is unknown."""
+        ...
+
+    def outlet_summary(self, name: str) -> OutletSummary | None:
+        """An outlet's articles over all stories, or None when no article has that outlet."""
+        ...
+
+    def outlets(self) -> list[str]:
+        """Every outlet name, sorted case-insensitively (for filter menus)."""
+        ...
+
+
+def story_key(story: Story) -> str:
+    """A stable id for a story: 12 hex digits of SHA-256 over its sorted article ids."""
+    ids = "\n".join(sorted(a.id for a in story.articles))
+    return hashlib.sha256(ids.encode("utf-8")).hexdigest()[:12]
+
+
+def story_title(story: Story) -> str:
+    """The first article title, else a title built from the first outlet."""
+    for analyzed in story.articles:
+        if analyzed.article.title:
+            return analyzed.article.title
+    if story.articles:
+        return f"Story from {story.articles[0].article.outlet}"
+    return "Empty story"
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _fold(name: str) -> tuple[str, str]:
+    return (name.casefold(), name)
+
+
+_TERM = re.compile(r"\w+", re.UNICODE)
+
+
+def story_info(story_id: str, story: Story) -> StoryInfo:
+    """The list row of a story, with its figures."""
+    dates = sorted(_utc(a.article.published) for a in story.articles if a.article.published)
+    return StoryInfo(
+        id=story_id,
+        title=story_title(story),
+        article_count=len(story.articles),
+        outlets=tuple(sorted({a.article.outlet for a in story.articles}, key=_fold)),
+        first_published=dates[0] if dates else None,
+        last_published=dates[-1] if dates else None,
+        fact_count=len(story.facts),
+        contradiction_count=len(story.contradictions),
+        consensus_count=sum(1 for f in story.facts if f.status == "consensus"),
+    )
+
+
+def _outlet_row(story_id: str, story: Story, analyzed: AnalyzedArticle) -> OutletArticle:
+    article = analyzed.article
+    hedges = {(c.start, c.end) for c in analyzed.cues if c.kind == "hedge"}
+    hedges |= {(c.start, c.end) for c in story.framing.hedges if c.article == article.id}
+    anonymous = {(c.start, c.end) for c in analyzed.cues if c.kind == "anonymous_source"}
+    anonymous |= {
+        (c.start, c.end) for c in story.framing.anonymous_sources if c.article == article.id
+    }
+    named = {q.speaker for q in analyzed.quotes if q.speaker and not q.anonymous}
+    return OutletArticle(
+        story_id=story_id,
+        story_title=story_title(story),
+        article_id=article.id,
+        title=article.title,
+        published=article.published,
+        words=article.word_count,
+        quotes=len(analyzed.quotes),
+        named_sources=len(named),
+        anonymous_sources=len(anonymous),
+        hedges=len(hedges),
+    )
+
+
+class MemorySource:
+    """A :class:`StorySource` over stories held in memory (read-only, thread-safe).
+
+    Args:
+        stories: Stories keyed by id, or an iterable of stories (ids from :func:`story_key`).
+    """
+
+    def __init__(self, stories: Mapping[str, Story] | Iterable[Story]) -> None:
+        if isinstance(stories, Mapping):
+            items = list(stories.items())
+        else:
+            items = [(story_key(s), s) for s in stories]
+        self._stories: dict[str, Story] = dict(items)
+        self._infos = {sid: story_info(sid, story) for sid, story in self._stories.items()}
+        self._articles: dict[str, ArticleEntry] = {}
+        self._search: dict[str, str] = {}
+        for sid, story in self._stories.items():
+            parts = [self._infos[sid].title]
+            for analyzed in story.articles:
+                self._articles.setdefault(analyzed.id, ArticleEntry(article=analyzed, story_id=sid))
+                parts.extend(filter(None, [analyzed.article.title, analyzed.text]))
+            self._search[sid] = " ".join(parts).casefold()
+
+    @classmethod
+    def from_directory(
+        cls, path: str | os.PathLike[str], *, pipeline: object | None = None
+    ) -> MemorySource:
+        """Compare each story folder under ``path`` (or ``path`` itself) and serve the results.
+
+        A folder holding article files directly is one story; otherwise each
+        sub-folder is a story. Story ids are the folder names. This runs the whole
+        pipeline, so it takes seconds per story.
+
+        Args:
+            path: A story folder, or a folder of story folders.
+            pipeline: An analyze pipeline to use (the shared default when None).
+
+        Returns:
+            The source.
+
+        Raises:
+            IngestError: a story folder holds no readable article.
+        """
+        from storyscope.api import compare
+        from storyscope.ingest import ARTICLE_SUFFIXES
+
+        root = Path(path)
+        has_files = root.is_dir() and any(
+            p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
+            for p in root.iterdir()
+        )
+        folders = (
+            [root]
+            if has_files or not root.is_dir()
+            else sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        )
+        stories: dict[str, Story] = {}
+        for folder in folders:
+            logger.info("comparing story folder %s", folder)
+            stories[_slug(folder.name)] = compare([folder], pipeline=pipeline)
+        return cls(stories)
+
+    def list_stories(
+        self,
+        *,
+        query: str | None = None,
+        outlet: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        sort: StorySort = "recent",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> StoryPage:
+        terms = _TERM.findall(query.casefold()) if query else []
+        rows: list[StoryInfo] = []
+        for sid, info in self._infos.items():
+            if terms and not all(term in self._search[sid] for term in terms):
+                continue
+            if outlet and outlet not in info.outlets:
+                continue
+            if date_from or date_to:
+                days = [
+                    _utc(a.article.published).date()
+                    for a in self._stories[sid].articles
+                    if a.article.published
+                ]
+                if date_from and not any(d >= date_from for d in days):
+                    continue
+                if date_to and not any(d <= date_to for d in days):
+                    continue
+            rows.append(info)
+        rows.sort(key=lambda i: (i.title.casefold(), i.id))
+        if sort == "size":
+            rows.sort(key=lambda i: i.article_count, reverse=True)
+        elif sort == "conflicts":
+            rows.sort(key=lambda i: i.contradiction_count or 0, reverse=True)
+        else:
+            floor = dt.datetime.min.replace(tzinfo=dt.UTC)
+            rows.sort(key=lambda i: i.last_published or floor, reverse=True)
+        return StoryPage(stories=tuple(rows[offset : offset + limit]), total=len(rows))
+
+    def get_story(self, story_id: str) -> Story | None:
+        return self._stories.get(story_id)
+
+    def get_article(self, article_id: str) -> ArticleEntry | None:
+        return self._articles.get(article_id)
+
+    def outlet_summary(self, name: str) -> OutletSummary | None:
+        rows = [
+            _outlet_row(sid, story, analyzed)
+            for sid, story in self._stories.items()
+            for analyzed in story.articles
+            if analyzed.article.outlet == name
+        ]
+        if not rows:
+            return None
+        floor = dt.datetime.min.replace(tzinfo=dt.UTC)
+        rows.sort(key=lambda r: _utc(r.published) if r.published else floor, reverse=True)
+        return OutletSummary(name=name, articles=tuple(rows))
+
+    def outlets(self) -> list[str]:
+        names = {o for info in self._infos.values() for o in info.outlets}
+        return sorted(names, key=_fold)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def _slug(name: str) -> str:
+    return _UNSAFE.sub("-", name).strip("-") or "story"

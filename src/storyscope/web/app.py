@@ -1,0 +1,219 @@
+"""The ASGI application: :func:`create_app` wires a :class:`StorySource` to pages and the API.
+
+Pages are server-rendered Jinja2 (autoescaping on) and read without JavaScript;
+htmx (vendored under ``static/``) and a small ``static/app.js`` add filtering
+without reloads and click-to-highlight. The REST API lives under ``/api/`` with
+its OpenAPI document at ``/api/openapi.json``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from storyscope.model import Story
+from storyscope.report import to_dict
+from storyscope.web._errors import WebError, error_body
+from storyscope.web._security import SECURITY_HEADERS, SecurityMiddleware
+from storyscope.web._settings import WebSettings
+from storyscope.web._source import StorySource
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger(__name__)
+
+_MESSAGES = {404: "not found", 405: "method not allowed"}
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("storyscope.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["day"] = _day
+    env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False)
+    return env
+
+
+def _day(value: Any) -> str:
+    if value is None:
+        return "date unknown"
+    if hasattr(value, "date"):
+        return str(value.date().isoformat())
+    return str(value)[:10]
+
+
+@dataclass(slots=True)
+class _Entry:
+    story: Story
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class StoryCache:
+    """Per-story memo of derived values (report dict, page HTML, JSON bytes), LRU-bounded.
+
+    A value is reused only while the source keeps returning the *same* Story object
+    for the id, so a source that rebuilds a story gets fresh pages automatically.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, story_id: str, story: Story, key: str, make: Callable[[], Any]) -> Any:
+        """The value ``key`` of this story, computed with ``make`` on a miss."""
+        if self.size <= 0:
+            return make()
+        with self._lock:
+            entry = self._entries.get(story_id)
+            if entry is not None and entry.story is story and key in entry.values:
+                self._entries.move_to_end(story_id)
+                return entry.values[key]
+        value = make()
+        with self._lock:
+            entry = self._entries.get(story_id)
+            if entry is None or entry.story is not story:
+                entry = _Entry(story=story)
+                self._entries[story_id] = entry
+            entry.values[key] = value
+            self._entries.move_to_end(story_id)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+
+@dataclass(slots=True)
+class WebState:
+    """What every route reads from ``request.app.state.web``."""
+
+    source: StorySource
+    settings: WebSettings
+    cache: StoryCache
+    env: jinja2.Environment
+    limiter: Any = None  # anyio.CapacityLimiter, made on first compare (needs an event loop)
+
+    def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        """Render a template to an HTML response."""
+        html = self.env.get_template(template).render(settings=self.settings, **context)
+        return HTMLResponse(html, status_code=status_code)
+
+    def report(self, story_id: str, story: Story) -> dict[str, Any]:
+        """The JSON report of a story (cached)."""
+        value: dict[str, Any] = self.cache.get(story_id, story, "report", lambda: to_dict(story))
+        return value
+
+
+def state(request: Request) -> WebState:
+    """The app's :class:`WebState`."""
+    value: WebState = request.app.state.web
+    return value
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def _error_response(
+    request: Request, status: int, message: str, errors: list[dict[str, Any]] | None = None
+) -> Response:
+    if _wants_json(request):
+        return JSONResponse(
+            error_body(status, message, errors), status_code=status, headers=SECURITY_HEADERS
+        )
+    web: WebState = request.app.state.web
+    response = web.render(
+        "error.html.j2", status_code=status, status=status, message=message, errors=errors or []
+    )
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {"loc": [str(part) for part in err.get("loc", ())], "message": str(err.get("msg", ""))}
+        for err in exc.errors()
+    ]
+
+
+def create_app(source: StorySource, *, settings: WebSettings | None = None) -> FastAPI:
+    """Build the web application over a story source.
+
+    Args:
+        source: Where stories come from (:class:`~storyscope.web.MemorySource` or a store).
+        settings: Limits and switches; defaults when None.
+
+    Returns:
+        A FastAPI (ASGI) app: pages at ``/``, ``/stories/{id}``, ``/articles/{id}``,
+        ``/outlets/{name}``, ``/compare``; the API under ``/api/``; static files
+        under ``/static/``.
+    """
+    from storyscope.web.pages import router as pages_router
+    from storyscope.web.rest import router as rest_router
+
+    settings = settings or WebSettings()
+    app = FastAPI(
+        title="storyscope",
+        summary="Compare news articles about one event: facts, contradictions, quotes, framing.",
+        version=_version(),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.web = WebState(
+        source=source, settings=settings, cache=StoryCache(settings.cache_size), env=_environment()
+    )
+
+    @app.exception_handler(WebError)
+    async def _web_error(request: Request, exc: WebError) -> Response:
+        return _error_response(request, exc.status, exc.message, exc.errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = (
+            exc.detail if isinstance(exc.detail, str) else _MESSAGES.get(exc.status_code, "error")
+        )
+        return _error_response(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = _field_errors(exc)
+        first = errors[0] if errors else {"loc": [], "message": "invalid request"}
+        message = f"invalid {'.'.join(first['loc'][1:]) or 'request'}: {first['message']}"
+        return _error_response(request, 422, message, errors)
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error_response(request, 500, "internal error; see the server log")
+
+    app.include_router(rest_router)
+    app.include_router(pages_router)
+    static = resources.files("storyscope.web") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.add_middleware(SecurityMiddleware, max_body=settings.max_upload_bytes)
+    return app
+
+
+def _version() -> str:
+    from storyscope import _version as version_module
+
+    return str(getattr(version_module, "__version__", "0.1.0"))

@@ -1,0 +1,116 @@
+"""``storyscope serve``: run the web UI and API with uvicorn (loopback by default).
+
+Register it in ``storyscope/cli.py`` with ``cli.add_command(serve)`` after
+``from storyscope.web.cli import serve``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from pathlib import Path
+
+import click
+
+from storyscope.errors import StoryscopeError
+
+__all__ = ["serve"]
+
+logger = logging.getLogger(__name__)
+
+_EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "port-aster"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command("serve")
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Article store to serve (needs the store-backed source; not available yet).",
+)
+@click.option(
+    "--stories",
+    "stories_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A story folder, or a folder of story folders, compared at start-up.",
+)
+@click.option(
+    "--example", is_flag=True, help="Serve the bundled example story (examples/port-aster)."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port."
+)
+@click.option(
+    "--max-articles",
+    default=20,
+    show_default=True,
+    type=click.IntRange(2, 200),
+    help="Most articles per compare request.",
+)
+@click.option(
+    "--max-upload-mb",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(0.01, 100),
+    help="Largest compare request body, in MB.",
+)
+@click.option("--no-compare", is_flag=True, help="Disable the compare page and POST /api/compare.")
+def serve(
+    db: Path | None,
+    stories_dir: Path | None,
+    example: bool,
+    host: str,
+    port: int,
+    max_articles: int,
+    max_upload_mb: float,
+    no_compare: bool,
+) -> None:
+    """Serve the web UI and REST API (http://127.0.0.1:8000 by default).
+
+    Without --db or --stories, serves the example story. Pages read without
+    JavaScript; the API is under /api/ (OpenAPI document at /api/openapi.json).
+    """
+    try:
+        import uvicorn
+
+        from storyscope.web import MemorySource, WebSettings, create_app
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise click.ClickException(f"the web extra is not installed ({exc.name})") from exc
+    if db is not None:
+        raise click.UsageError(
+            "--db needs the store-backed story source, which is not available yet"
+        )
+    if not _is_loopback(host):
+        click.echo(
+            f"warning: binding {host}; anyone who can reach it can read and compare", err=True
+        )
+    folder = stories_dir
+    if folder is None or example:
+        folder = _EXAMPLE
+        if not folder.is_dir():
+            raise click.ClickException(f"{folder}: example stories not found; pass --stories DIR")
+    click.echo(f"comparing stories in {folder} ...", err=True)
+    try:
+        source = MemorySource.from_directory(folder)
+    except StoryscopeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    settings = WebSettings(
+        max_articles=max_articles,
+        max_upload_bytes=int(max_upload_mb * 1_000_000),
+        compare_enabled=not no_compare,
+    )
+    app = create_app(source, settings=settings)
+    click.echo(f"serving on http://{host}:{port}/", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

@@ -1,0 +1,236 @@
+"""Server-rendered HTML pages: story list, story, article, outlet, compare.
+
+Every page works without JavaScript. With htmx, the story list filters in place
+(``HX-Request`` gets only the result block) and the compare form posts in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import Counter
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from storyscope.model import Story
+from storyscope.web._compare import Pasted, build_articles, run_compare
+from storyscope.web._errors import WebError
+from storyscope.web._source import SORTS, StorySort
+from storyscope.web._views import article_context, story_context
+from storyscope.web.app import WebState, state
+from storyscope.web.charts import Bar, bar_chart
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+_PASTE_SLOTS = 3
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise WebError(422, f"{name} must be a date like 2026-03-14, got {value[:40]!r}") from None
+
+
+def _int(value: str | None, name: str, default: int) -> int:
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise WebError(422, f"{name} must be a whole number, got {value[:40]!r}") from None
+    if number < 1:
+        raise WebError(422, f"{name} must be 1 or more")
+    return number
+
+
+@router.get("/", response_class=HTMLResponse)
+@router.get("/stories", response_class=HTMLResponse)
+def story_list(request: Request) -> Response:
+    """The story list with search, outlet and date filters, and sort."""
+    web = state(request)
+    params = request.query_params
+    sort_value = params.get("sort") or "recent"
+    if sort_value not in SORTS:
+        raise WebError(422, f"sort must be one of {', '.join(SORTS)}")
+    sort: StorySort = sort_value
+    q = (params.get("q") or "").strip()[:500]
+    outlet = (params.get("outlet") or "").strip()[:200]
+    date_from = _date(params.get("from"), "from")
+    date_to = _date(params.get("to"), "to")
+    page = _int(params.get("page"), "page", 1)
+    size = web.settings.page_size
+    result = web.source.list_stories(
+        query=q or None,
+        outlet=outlet or None,
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+        limit=size,
+        offset=(page - 1) * size,
+    )
+    bars = [
+        Bar(
+            label=i.title,
+            value=i.contradiction_count or 0,
+            kind="contested",
+            href=f"/stories/{i.id}",
+        )
+        for i in result.stories
+        if i.contradiction_count is not None
+    ]
+    filters = {
+        "q": q,
+        "outlet": outlet,
+        "from": date_from.isoformat() if date_from else "",
+        "to": date_to.isoformat() if date_to else "",
+        "sort": sort,
+    }
+    context: dict[str, Any] = {
+        "result": result,
+        "filters": filters,
+        "page": page,
+        "pages": max(1, -(-result.total // size)),
+        "sorts": SORTS,
+        "outlets": web.source.outlets(),
+        "conflicts_chart": bar_chart(bars, title="Conflicts per story", unit="contradictions"),
+        "query_string": _query_string(filters),
+    }
+    if request.headers.get("HX-Request") == "true":
+        return web.render("_story_list.html.j2", **context)
+    return web.render("stories.html.j2", **context)
+
+
+def _query_string(filters: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in filters.items() if v})
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str) -> Response:
+    """A story: summary, contradictions, facts, quotes, framing; articles side by side."""
+    web = state(request)
+    story = web.source.get_story(story_id)
+    if story is None:
+        raise WebError(404, f"no story with id {story_id!r}")
+    html: str = web.cache.get(story_id, story, "page", lambda: _story_html(web, story_id, story))
+    return HTMLResponse(html)
+
+
+def _story_html(web: WebState, story_id: str, story: Story) -> str:
+    context = story_context(story, story_id=story_id)
+    return web.env.get_template("story.html.j2").render(settings=web.settings, **context)
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: str) -> Response:
+    """One article with its highlighted spans and the facts, contradictions and quotes citing it."""
+    web = state(request)
+    entry = web.source.get_article(article_id)
+    if entry is None:
+        raise WebError(404, f"no article with id {article_id!r}")
+    story = web.source.get_story(entry.story_id) if entry.story_id else None
+    context = article_context(story, article_id, Story(articles=(entry.article,)))
+    return web.render("article.html.j2", story_id=entry.story_id, **context)
+
+
+@router.get("/outlets/{name}", response_class=HTMLResponse)
+def outlet_page(request: Request, name: str) -> Response:
+    """An outlet over all stories: its articles, sourcing and hedging, coverage over time."""
+    web = state(request)
+    summary = web.source.outlet_summary(name)
+    if summary is None:
+        raise WebError(404, f"no outlet named {name!r}")
+    months: Counter[str] = Counter(
+        a.published.strftime("%Y-%m") for a in summary.articles if a.published is not None
+    )
+    bars = [Bar(label=m, value=n, kind="coverage") for m, n in sorted(months.items())]
+    totals = {
+        key: sum(getattr(a, key) for a in summary.articles)
+        for key in ("words", "quotes", "named_sources", "anonymous_sources", "hedges")
+    }
+    return web.render(
+        "outlet.html.j2",
+        outlet=summary,
+        totals=totals,
+        coverage_chart=bar_chart(bars, title=f"Articles per month by {name}", unit="articles"),
+    )
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_form(request: Request) -> Response:
+    """The compare form: paste texts or upload files."""
+    web = state(request)
+    if not web.settings.compare_enabled:
+        raise WebError(404, "compare is disabled on this server")
+    return web.render("compare.html.j2", slots=_PASTE_SLOTS, values=[], result=None, error=None)
+
+
+@router.get("/compare/")
+def compare_slash() -> Response:
+    return RedirectResponse("/compare", status_code=308)
+
+
+@router.post("/compare", response_class=HTMLResponse)
+async def compare_submit(request: Request) -> Response:
+    """Run a comparison of the pasted texts and uploaded files; show the report."""
+    web = state(request)
+    settings = web.settings
+    if not settings.compare_enabled:
+        raise WebError(404, "compare is disabled on this server")
+    limit = settings.max_articles + _PASTE_SLOTS + 1
+    items: list[Pasted] = []
+    async with request.form(
+        max_files=limit, max_fields=4 * limit, max_part_size=settings.max_upload_bytes
+    ) as form:
+        texts = [str(v) for v in form.getlist("text")]
+        outlets = [str(v) for v in form.getlist("outlet")]
+        for i, text in enumerate(texts, start=1):
+            if text.strip():
+                outlet = outlets[i - 1].strip() if i - 1 < len(outlets) else ""
+                items.append(
+                    Pasted(raw=text, source=f"pasted-{i}", outlet=outlet or f"Pasted text {i}")
+                )
+        for upload in form.getlist("files"):
+            if isinstance(upload, UploadFile) and upload.filename:
+                raw = await upload.read(settings.max_upload_bytes + 1)
+                if raw.strip():
+                    items.append(Pasted(raw=raw, source=_safe_name(upload.filename)))
+    values = [(outlets[i] if i < len(outlets) else "", t) for i, t in enumerate(texts)]
+    partial = request.headers.get("HX-Request") == "true"
+    try:
+        articles = build_articles(items, settings)
+        if web.limiter is None:
+            web.limiter = anyio.CapacityLimiter(settings.compare_workers)
+        story = await run_compare(articles, settings, web.limiter)
+    except WebError as exc:
+        if partial:
+            return web.render("_compare_error.html.j2", status_code=exc.status, error=exc.message)
+        return web.render(
+            "compare.html.j2",
+            status_code=exc.status,
+            slots=_PASTE_SLOTS,
+            values=values,
+            result=None,
+            error=exc.message,
+        )
+    result = await anyio.to_thread.run_sync(functools.partial(story_context, story, story_id=None))
+    if partial:
+        return web.render("_compare_result.html.j2", result=result)
+    return web.render(
+        "compare.html.j2", slots=_PASTE_SLOTS, values=values, result=result, error=None
+    )
+
+
+def _safe_name(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable())[:200] or "upload"

@@ -1,0 +1,239 @@
+"""The JSON API under ``/api/``: stories, their facts, contradictions and quotes, articles, compare.
+
+Story data uses the records of the public JSON report (``docs/report.md``). Errors
+use one shape everywhere (see :mod:`storyscope.web._errors`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from storyscope.model import Story
+from storyscope.report import to_dict
+from storyscope.web._compare import CompareIn, Pasted, build_articles, run_compare
+from storyscope.web._errors import WebError
+from storyscope.web._source import SORTS, OutletSummary, StoryInfo, StorySort, story_info
+from storyscope.web.app import WebState, state
+
+__all__ = ["info_dict", "outlet_dict", "router"]
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["ok", "status", "code", "error", "errors"],
+    "properties": {
+        "ok": {"const": False},
+        "status": {"type": "integer"},
+        "code": {"type": "string"},
+        "error": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+
+def _error_doc(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
+
+
+_READ_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: _error_doc("Unknown id"),
+    422: _error_doc("Invalid parameter"),
+}
+
+router = APIRouter(prefix="/api", tags=["api"], responses={500: _error_doc("Server error")})
+
+
+def _json(value: Any, status_code: int = 200) -> Response:
+    return Response(
+        json.dumps(value, ensure_ascii=False, allow_nan=False, default=_default).encode("utf-8"),
+        status_code=status_code,
+        media_type="application/json",
+    )
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def info_dict(info: StoryInfo) -> dict[str, Any]:
+    """A story list row as JSON data."""
+    row = dataclasses.asdict(info)
+    row["outlets"] = list(info.outlets)
+    for key in ("first_published", "last_published"):
+        row[key] = row[key].isoformat() if row[key] is not None else None
+    row["url"] = f"/api/stories/{info.id}"
+    return row
+
+
+def _story(web: WebState, story_id: str) -> Story:
+    story = web.source.get_story(story_id)
+    if story is None:
+        raise WebError(404, f"no story with id {story_id!r}")
+    return story
+
+
+def _cached_json(web: WebState, story_id: str, key: str, build: Any) -> Response:
+    story = _story(web, story_id)
+    body: bytes = web.cache.get(story_id, story, f"json:{key}", lambda: _json(build(story)).body)
+    return Response(body, media_type="application/json")
+
+
+@router.get("/stories", responses=_READ_ERRORS, summary="List stories")
+def list_stories(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=500, description="Full-text query")] = None,
+    outlet: Annotated[str | None, Query(max_length=200)] = None,
+    date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+    sort: StorySort = "recent",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """Stories matching the filters: ``{"stories": [{"id", "title", ...}], "total", ...}``."""
+    web = state(request)
+    page = web.source.list_stories(
+        query=q or None,
+        outlet=outlet or None,
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+    return _json(
+        {
+            "stories": [info_dict(i) for i in page.stories],
+            "total": page.total,
+            "limit": limit,
+            "offset": offset,
+            "sorts": list(SORTS),
+        }
+    )
+
+
+@router.get("/stories/{story_id}", responses=_READ_ERRORS, summary="One story and its report")
+def get_story(request: Request, story_id: str) -> Response:
+    """``{"story": {id, title, ...}, "report": <JSON report>}``."""
+    web = state(request)
+    return _cached_json(
+        web,
+        story_id,
+        "story",
+        lambda s: {"story": info_dict(story_info(story_id, s)), "report": web.report(story_id, s)},
+    )
+
+
+@router.get("/stories/{story_id}/facts", responses=_READ_ERRORS, summary="Facts of a story")
+def get_facts(request: Request, story_id: str) -> Response:
+    """``{"story": id, "facts": [...]}`` with status, support count and cited spans."""
+    web = state(request)
+    return _cached_json(
+        web,
+        story_id,
+        "facts",
+        lambda s: {"story": story_id, "facts": web.report(story_id, s)["facts"]},
+    )
+
+
+@router.get(
+    "/stories/{story_id}/contradictions",
+    responses=_READ_ERRORS,
+    summary="Contradictions of a story",
+)
+def get_contradictions(request: Request, story_id: str) -> Response:
+    """``{"story": id, "contradictions": [...]}``, each with both cited sentences."""
+    web = state(request)
+    return _cached_json(
+        web,
+        story_id,
+        "contradictions",
+        lambda s: {"story": story_id, "contradictions": web.report(story_id, s)["contradictions"]},
+    )
+
+
+@router.get("/stories/{story_id}/quotes", responses=_READ_ERRORS, summary="Quotes of a story")
+def get_quotes(request: Request, story_id: str) -> Response:
+    """``{"story": id, "quotes": [...], "quote_variants": [...]}``."""
+    web = state(request)
+
+    def build(s: Story) -> dict[str, Any]:
+        report = web.report(story_id, s)
+        return {
+            "story": story_id,
+            "quotes": report["quotes"],
+            "quote_variants": report["quote_variants"],
+        }
+
+    return _cached_json(web, story_id, "quotes", build)
+
+
+@router.get("/articles/{article_id}", responses=_READ_ERRORS, summary="One analyzed article")
+def get_article(request: Request, article_id: str) -> Response:
+    """``{"story": id or null, "article": <report article record>}``."""
+    web = state(request)
+    entry = web.source.get_article(article_id)
+    if entry is None:
+        raise WebError(404, f"no article with id {article_id!r}")
+    record = to_dict(Story(articles=(entry.article,)))["articles"][0]
+    return _json({"story": entry.story_id, "article": record})
+
+
+def outlet_dict(summary: OutletSummary) -> dict[str, Any]:
+    """An outlet summary as JSON data, with totals."""
+    rows = [dataclasses.asdict(a) for a in summary.articles]
+    totals = {
+        key: sum(getattr(a, key) for a in summary.articles)
+        for key in ("words", "quotes", "named_sources", "anonymous_sources", "hedges")
+    }
+    totals["hedges_per_1000_words"] = summary.per_1000_words(totals["hedges"])
+    totals["anonymous_sources_per_1000_words"] = summary.per_1000_words(totals["anonymous_sources"])
+    return {"outlet": summary.name, "totals": totals, "articles": rows}
+
+
+@router.get("/outlets/{name}", responses=_READ_ERRORS, summary="One outlet over all stories")
+def get_outlet(request: Request, name: str) -> Response:
+    """``{"outlet", "totals": {...}, "articles": [...]}``: sourcing and hedging per article."""
+    summary = state(request).source.outlet_summary(name)
+    if summary is None:
+        raise WebError(404, f"no outlet named {name!r}")
+    return _json(outlet_dict(summary))
+
+
+@router.post(
+    "/compare",
+    summary="Compare pasted articles",
+    responses={413: _error_doc("Body too large"), 422: _error_doc("Invalid input")},
+)
+async def compare(request: Request, body: CompareIn) -> Response:
+    """Analyze and align 2..N articles given in the body; returns ``{"report": <JSON report>}``.
+
+    Nothing is fetched: a ``url`` is stored as metadata only.
+    """
+    web = state(request)
+    if not web.settings.compare_enabled:
+        raise WebError(404, "compare is disabled on this server")
+    items = [
+        Pasted(
+            raw=a.text,
+            source=f"article-{i}",
+            outlet=a.outlet or f"Outlet {i}",
+            title=a.title,
+            published=a.published,
+            url=a.url,
+            html=a.format == "html",
+        )
+        for i, a in enumerate(body.articles, start=1)
+    ]
+    articles = build_articles(items, web.settings)
+    if web.limiter is None:
+        web.limiter = anyio.CapacityLimiter(web.settings.compare_workers)
+    story = await run_compare(articles, web.settings, web.limiter)
+    return _json({"report": to_dict(story)})

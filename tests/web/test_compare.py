@@ -1,0 +1,145 @@
+"""Compare: paste texts, upload files, the JSON endpoint, and the limits."""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storyscope.report import validate
+
+ONE = "Rain flooded the Marlow underpass on Friday. Nine cars were stuck.\n\nCrews pumped water all night."
+TWO = "The Marlow underpass flooded on Friday. Seven cars were stuck.\n\nThe council blamed blocked drains."
+
+
+def test_paste_form_renders_a_report(client: TestClient) -> None:
+    r = client.post(
+        "/compare",
+        data={"outlet": ["Marlow Echo", "Fenwick Times", ""], "text": [ONE, TWO, ""]},
+    )
+    assert r.status_code == 200, r.text
+    assert "Report:" in r.text
+    assert "the first sentences disagree" in r.text
+    assert "Marlow Echo" in r.text and "Fenwick Times" in r.text
+    assert 'class="hl hl-conflict"' in r.text
+
+
+def test_paste_form_htmx_gets_only_the_result(client: TestClient) -> None:
+    r = client.post(
+        "/compare", data={"outlet": ["A", "B"], "text": [ONE, TWO]}, headers={"HX-Request": "true"}
+    )
+    assert r.status_code == 200
+    assert "<html" not in r.text and "Report:" in r.text
+
+
+def test_upload_files_are_compared(client: TestClient) -> None:
+    page = (
+        "<!DOCTYPE html><html><head><title>Underpass</title></head><body><article><p>"
+        + TWO.replace("\n\n", "</p><p>")
+        + "</p></article></body></html>"
+    )
+    r = client.post(
+        "/compare",
+        data={"text": [ONE], "outlet": ["Marlow Echo"]},
+        files=[("files", ("fenwick.html", page.encode(), "text/html"))],
+    )
+    assert r.status_code == 200, r.text
+    assert "Report:" in r.text
+
+
+def test_too_few_articles_is_a_422_with_the_form_kept(client: TestClient) -> None:
+    r = client.post("/compare", data={"outlet": ["Solo"], "text": [ONE]})
+    assert r.status_code == 422
+    assert "need at least 2" in r.text
+    assert "Rain flooded the Marlow underpass" in r.text  # the pasted text is kept
+
+
+def test_api_compare_returns_a_report(client: TestClient) -> None:
+    r = client.post(
+        "/api/compare",
+        json={
+            "articles": [
+                {"text": ONE, "outlet": "Marlow Echo"},
+                {"text": TWO, "outlet": "Fenwick Times", "url": "http://127.0.0.1/x"},
+            ]
+        },
+    )
+    assert r.status_code == 200, r.text
+    report = r.json()["report"]
+    assert report["stats"]["articles"] == 2
+    assert report["contradictions"][0]["explanation"] == "the first sentences disagree"
+
+
+def test_api_compare_caps_article_count(client: TestClient) -> None:
+    body = {"articles": [{"text": f"{ONE} Item {i}.", "outlet": f"O{i}"} for i in range(5)]}
+    r = client.post("/api/compare", json=body)
+    assert r.status_code == 422
+    assert r.json()["code"] == "invalid_input" and "too many articles" in r.json()["error"]
+
+
+def test_api_compare_validates_the_body(client: TestClient) -> None:
+    r = client.post("/api/compare", json={"articles": [{"txt": ONE}]})
+    assert r.status_code == 422
+    assert r.json()["errors"]
+    r = client.post(
+        "/api/compare", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 422
+
+
+def test_api_compare_refuses_large_bodies_with_413(client: TestClient) -> None:
+    body = json.dumps({"articles": [{"text": "x" * 60_000}, {"text": "y"}]})
+    r = client.post("/api/compare", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    assert r.json()["code"] == "payload_too_large"
+    assert r.headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_streamed_body_over_the_cap_is_refused(client: TestClient) -> None:
+    def chunks():  # no Content-Length: the cap is enforced while reading
+        for _ in range(100):
+            yield b"x" * 1000
+
+    r = client.post("/api/compare", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_large_upload_page_gets_413(client: TestClient) -> None:
+    r = client.post("/compare", files=[("files", ("big.txt", b"word " * 20_000, "text/plain"))])
+    assert r.status_code == 413
+    assert "text/html" in r.headers["content-type"]
+
+
+@pytest.mark.slow
+def test_api_compare_runs_the_real_pipeline() -> None:
+    from storyscope.analyze import Pipeline
+    from storyscope.api import compare_articles
+    from storyscope.testing import FakeEmbedder
+    from storyscope.web import MemorySource, WebSettings, create_app
+
+    pipeline = Pipeline(embedder=FakeEmbedder())
+    settings = WebSettings(comparer=functools.partial(compare_articles, pipeline=pipeline))
+    with TestClient(create_app(MemorySource({}), settings=settings)) as c:
+        r = c.post(
+            "/api/compare",
+            json={
+                "articles": [
+                    {
+                        "text": "A bridge in Tollmere closed on Monday after inspectors found 12 cracks.",
+                        "outlet": "Tollmere Times",
+                    },
+                    {
+                        "text": "Inspectors found 9 cracks in the Tollmere bridge, which closed on Monday.",
+                        "outlet": "Valley Wire",
+                    },
+                ]
+            },
+        )
+    assert r.status_code == 200, r.text
+    report = r.json()["report"]
+    validate(report)
+    for article in report["articles"]:
+        for s in article["sentences"]:
+            assert 0 <= s["start"] < s["end"] <= len(article["text"])
