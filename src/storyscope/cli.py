@@ -50,7 +50,25 @@ def _one_line_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose heavier commands (the web server) are imported only when used."""
+
+    lazy: dict[str, str] = {"serve": "storyscope.web.cli:serve"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            import importlib
+
+            module, _, attr = self.lazy[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module), attr)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="storyscope")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
 def cli(debug: bool) -> None:
@@ -192,6 +210,311 @@ def _summary_line(story: Any, output: Path | None) -> str:
     )
 
 
+_DB_OPTION = click.option(
+    "--db",
+    "db",
+    metavar="PATH|URL",
+    envvar="STORYSCOPE_DB",
+    default=None,
+    help="Store: a SQLite file, sqlite:///PATH or postgresql://... "
+    "(default: $STORYSCOPE_DB, else storyscope.db in the user data directory).",
+)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@_DB_OPTION
+@click.option(
+    "--outlet",
+    "outlet_pairs",
+    multiple=True,
+    metavar="FILE=OUTLET",
+    help="Name the outlet of a source (repeatable).",
+)
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    metavar="CODE",
+    help="Keep only articles in this language (ISO 639-1, repeatable); others are recorded as failures.",
+)
+@click.option("--run-id", default=None, help="Resume the run with this id (printed by every run).")
+@click.option(
+    "--no-fetch",
+    is_flag=True,
+    help="Do not fetch the pages of feed entries that carry only a summary.",
+)
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=64, show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+@_one_line_errors
+def ingest(
+    sources: tuple[str, ...],
+    db: str | None,
+    outlet_pairs: tuple[str, ...],
+    languages: tuple[str, ...],
+    run_id: str | None,
+    no_fetch: bool,
+    batch_size: int,
+    quiet: bool,
+) -> None:
+    """Store articles from SOURCE files, directories, globs, JSONL, WARC, feeds or URLs.
+
+    Each new article is stored once (keyed by its content hash), linked to the
+    article it copies when it is a near-duplicate, and placed in a story.
+    Failures are recorded in the store and the run goes on. An interrupted run
+    resumes with --run-id; nothing committed is lost. Exit code 1 when some
+    source or record failed.
+    """
+    from storyscope.corpus import ingest_corpus
+    from storyscope.store import Store
+
+    outlets = _parse_outlets(outlet_pairs)
+    with Store.open(db) as store:
+        if quiet:
+            summary = ingest_corpus(
+                sources,
+                store,
+                run_id=run_id,
+                outlets=outlets,
+                languages=languages or None,
+                fetch_pages=not no_fetch,
+                batch_size=batch_size,
+            )
+        else:
+            summary = _ingest_with_progress(
+                sources,
+                store,
+                run_id=run_id,
+                outlets=outlets,
+                languages=languages or None,
+                fetch_pages=not no_fetch,
+                batch_size=batch_size,
+            )
+        name = store.name
+    err = functools.partial(click.echo, err=True)
+    if not quiet:
+        for failure in summary.failures[:20]:
+            err(
+                f"error: {failure.source}: {failure.error}"
+                if failure.source not in failure.error
+                else f"error: {failure.error}"
+            )
+        if summary.failed > 20:
+            err(f"... and {summary.failed - 20} more failures (stored in the database)")
+        err(
+            f"Run {summary.run_id} into {name}: {summary.read} articles read, {summary.added} new, "
+            f"{summary.already_stored} already stored, {summary.duplicates} near-duplicates linked, "
+            f"{summary.failed} failed; {summary.stories_created} stories opened, "
+            f"{summary.stories_merged} merged; {summary.rate:.1f} articles/s."
+        )
+    if summary.failed:
+        sys.exit(1)
+
+
+def _open_existing(db: str | None) -> Any:
+    """Open a store that must already exist (read commands never create one)."""
+    from storyscope.store import Store
+    from storyscope.store._engine import default_db_path
+
+    target = db or str(default_db_path())
+    if "://" not in target and not os.path.exists(target):
+        raise click.ClickException(
+            f"{displayable(target)}: no store there (create one with `storyscope ingest SOURCE... --db PATH`)"
+        )
+    return Store.open(target)
+
+
+def _ingest_with_progress(sources: tuple[str, ...], store: Any, **options: Any) -> Any:
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from storyscope.corpus import ingest_corpus
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=None),
+        TextColumn(
+            "{task.fields[read]} read, {task.fields[added]} new, {task.fields[failed]} failed"
+        ),
+        TextColumn("{task.fields[rate]:.1f}/s"),
+        TimeElapsedColumn(),
+        console=_stderr_console(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("ingesting", total=None, read=0, added=0, failed=0, rate=0.0)
+
+        def update(summary: Any) -> None:
+            bar.update(
+                task,
+                read=summary.read,
+                added=summary.added,
+                failed=summary.failed,
+                rate=summary.rate,
+            )
+
+        return ingest_corpus(sources, store, progress=update, **options)
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@cli.command()
+@_DB_OPTION
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "json")),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--limit", type=click.IntRange(1), default=None, help="Show at most this many stories."
+)
+@click.option(
+    "--sort",
+    type=click.Choice(("size", "recent")),
+    default="size",
+    show_default=True,
+    help="Largest stories first, or most recently published first.",
+)
+@_one_line_errors
+def stories(db: str | None, fmt: str, limit: int | None, sort: str) -> None:
+    """List the stories in the store, with their articles.
+
+    JSON: {"stories": [{"id", "title", "article_count", "duplicate_count",
+    "outlets", "first_published", "last_published", "articles": [{"id",
+    "source", "outlet", "title", "published", "url", "duplicate_of"}]}]}.
+    """
+    with _open_existing(db) as store:
+        listed = store.list_stories()
+        if sort == "size":
+            listed.sort(key=lambda s: (-s.article_count, s.id))
+        else:
+            listed.sort(
+                key=lambda s: (
+                    s.last_published is None,
+                    -(s.last_published.timestamp() if s.last_published else 0),
+                    s.id,
+                )
+            )
+        if limit is not None:
+            listed = listed[:limit]
+        if fmt == "json":
+            out = []
+            for story in listed:
+                members = []
+                for article in store.story_articles(story.id):
+                    info = store.article_info(article.id)
+                    members.append(
+                        {
+                            "id": article.id,
+                            "source": article.source,
+                            "outlet": article.outlet,
+                            "title": article.title,
+                            "published": article.published.isoformat()
+                            if article.published
+                            else None,
+                            "url": article.url,
+                            "duplicate_of": info.duplicate_of if info else None,
+                        }
+                    )
+                out.append(
+                    {
+                        "id": story.id,
+                        "title": story.title,
+                        "article_count": story.article_count,
+                        "duplicate_count": story.duplicate_count,
+                        "outlets": list(story.outlets),
+                        "first_published": story.first_published.isoformat()
+                        if story.first_published
+                        else None,
+                        "last_published": story.last_published.isoformat()
+                        if story.last_published
+                        else None,
+                        "articles": members,
+                    }
+                )
+            click.echo(json.dumps({"stories": out}, indent=2, ensure_ascii=False))
+            return
+    _print_story_table(listed)
+
+
+def _print_story_table(listed: list[Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(listed)} stories", show_lines=False)
+    table.add_column("id", justify="right")
+    table.add_column("title", overflow="fold")
+    table.add_column("articles", justify="right")
+    table.add_column("dupes", justify="right")
+    table.add_column("outlets", overflow="fold")
+    table.add_column("published")
+    for story in listed:
+        first = story.first_published.date().isoformat() if story.first_published else ""
+        last = story.last_published.date().isoformat() if story.last_published else ""
+        span = first if first == last else f"{first}..{last}"
+        table.add_row(
+            str(story.id),
+            story.title or "(untitled)",
+            str(story.article_count),
+            str(story.duplicate_count),
+            ", ".join(story.outlets),
+            span,
+        )
+    Console(width=max(100, Console().width)).print(table)
+
+
+@cli.command()
+@click.argument("story_id", metavar="STORY", type=int)
+@_DB_OPTION
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Report format (default: from the -o suffix, else json).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
+@_one_line_errors
+def report(story_id: int, db: str | None, fmt: str | None, output: Path | None) -> None:
+    """Render the comparison report of stored story STORY (an id from `storyscope stories`).
+
+    Near-duplicate copies are left out of the comparison (and named in the
+    report's warnings). The JSON report is cached in the store until the
+    story's articles change.
+    """
+    from storyscope.corpus import story_report
+    from storyscope.report import render
+
+    if fmt is None:
+        fmt = _format_from_suffix(output)
+    with _open_existing(db) as store:
+        story, _ = story_report(store, story_id)
+    text = render(story, fmt)
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        try:
+            output.write_text(text, encoding="utf-8", errors="backslashreplace")
+        except OSError as exc:
+            raise click.ClickException(
+                f"{displayable(str(output))}: cannot write report: {exc.strerror}"
+            ) from None
+        click.echo(f"Wrote {displayable(os.path.abspath(output))}", err=True)
+
+
 @cli.command()
 @_one_line_errors
 def schema() -> None:
@@ -199,15 +522,6 @@ def schema() -> None:
     from storyscope.report import load_schema
 
     click.echo(json.dumps(load_schema(), indent=2, ensure_ascii=False))
-
-
-def _register_subcommands() -> None:
-    from storyscope.web.cli import serve
-
-    cli.add_command(serve)
-
-
-_register_subcommands()
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m storyscope`

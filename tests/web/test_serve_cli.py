@@ -34,7 +34,27 @@ def test_serve_warns_on_public_bind(
     assert "warning: binding 0.0.0.0" in result.output
 
 
-def test_serve_db_is_a_usage_error_until_the_store_source_exists(tmp_path: Path) -> None:
+def test_serve_db_refuses_a_missing_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(serve, ["--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 1
+    assert "no store there" in result.output
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_serve_db_with_stories_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(serve, ["--db", str(tmp_path / "x.db"), "--example"])
     assert result.exit_code == 2
-    assert "store-backed" in result.output
+
+
+def test_serve_db_serves_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyscope.store import Store
+    from storyscope.web._store_source import StoreSource
+
+    path = tmp_path / "s.db"
+    Store.open(path).close()
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.append({"app": app, **kw}))
+    result = CliRunner().invoke(serve, ["--db", str(path)])
+    assert result.exit_code == 0, result.output
+    assert calls
+    assert isinstance(calls[0]["app"].state.web.source, StoreSource)

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from storyscope.errors import StoryscopeError
+from storyscope.web._source import StorySource
 
 __all__ = ["serve"]
 
@@ -30,13 +31,28 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _store_source(db: str) -> StorySource:
+    import os
+
+    from storyscope.store import Store
+    from storyscope.web._store_source import StoreSource
+
+    if "://" not in db and not os.path.exists(db):
+        raise click.ClickException(f"{db}: no store there (create one with `storyscope ingest`)")
+    try:
+        return StoreSource(Store.open(db))
+    except StoryscopeError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @click.command("serve")
 @click.option(
     "--db",
     "db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PATH|URL",
+    envvar="STORYSCOPE_DB",
     default=None,
-    help="Article store to serve (needs the store-backed source; not available yet).",
+    help="Serve the stories of this store (see `storyscope ingest`); stories are analyzed on first view.",
 )
 @click.option(
     "--stories",
@@ -68,7 +84,7 @@ def _is_loopback(host: str) -> bool:
 )
 @click.option("--no-compare", is_flag=True, help="Disable the compare page and POST /api/compare.")
 def serve(
-    db: Path | None,
+    db: str | None,
     stories_dir: Path | None,
     example: bool,
     host: str,
@@ -88,24 +104,28 @@ def serve(
         from storyscope.web import MemorySource, WebSettings, create_app
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise click.ClickException(f"the web extra is not installed ({exc.name})") from exc
-    if db is not None:
-        raise click.UsageError(
-            "--db needs the store-backed story source, which is not available yet"
-        )
+    if db is not None and (stories_dir is not None or example):
+        raise click.UsageError("give --db, or --stories/--example, not both")
     if not _is_loopback(host):
         click.echo(
             f"warning: binding {host}; anyone who can reach it can read and compare", err=True
         )
-    folder = stories_dir
-    if folder is None or example:
-        folder = _EXAMPLE
-        if not folder.is_dir():
-            raise click.ClickException(f"{folder}: example stories not found; pass --stories DIR")
-    click.echo(f"comparing stories in {folder} ...", err=True)
-    try:
-        source = MemorySource.from_directory(folder)
-    except StoryscopeError as exc:
-        raise click.ClickException(str(exc)) from exc
+    source: StorySource
+    if db is not None:
+        source = _store_source(db)
+    else:
+        folder = stories_dir
+        if folder is None or example:
+            folder = _EXAMPLE
+            if not folder.is_dir():
+                raise click.ClickException(
+                    f"{folder}: example stories not found; pass --stories DIR"
+                )
+        click.echo(f"comparing stories in {folder} ...", err=True)
+        try:
+            source = MemorySource.from_directory(folder)
+        except StoryscopeError as exc:
+            raise click.ClickException(str(exc)) from exc
     settings = WebSettings(
         max_articles=max_articles,
         max_upload_bytes=int(max_upload_mb * 1_000_000),

@@ -1,0 +1,418 @@
+"""Corpus mode: a stream of articles -> a store with near-duplicates linked and stories found.
+
+:func:`ingest_corpus` streams sources (files, directories, globs, JSONL, WARC,
+feeds, URLs) through :func:`~storyscope.ingest.iter_sources`, stores each new
+article (keyed by content hash, so re-ingesting is idempotent), links
+syndicated copies to the article they copy (:class:`~storyscope.cluster.DuplicateIndex`)
+and places every other article in a story (:class:`~storyscope.cluster.StoryClusterer`,
+one embedding per article from its title and lead). Only what clustering needs
+runs at ingest; the full per-sentence analysis runs when a story's report is
+first asked for (:func:`story_report`) and is then cached in the store.
+
+Crash safety: articles are committed in batches together with the run's
+progress; story assignments follow in their own transaction; the clusterer's
+state is saved every few batches with the sequence number of the last article
+it holds. After a crash, stored articles the saved state does not cover are
+replayed into it, so nothing committed is lost and no article is left without a
+story. Re-running the same command (same ``run_id``) skips the sources it
+finished and the articles it already stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from storyscope.errors import StoreError, StoryscopeError
+from storyscope.model import Article, Failure
+
+if TYPE_CHECKING:  # pragma: no cover
+    from storyscope.analyze.embeddings import Embedder
+    from storyscope.cluster import DuplicateIndex, StoryClusterer
+    from storyscope.ingest.fetch import Fetcher
+    from storyscope.model import Story
+    from storyscope.store import Store
+
+__all__ = ["IngestSummary", "ingest_corpus", "story_report", "story_articles_for_report"]
+
+logger = logging.getLogger(__name__)
+
+STATE_KIND = "corpus"
+STATE_KEY = "cluster-state"
+STATE_VERSION = "1"
+REPORT_KIND = "report"
+#: Batches between two saves of the clusterer state (and story consolidations).
+SAVE_EVERY = 20
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """What one :func:`ingest_corpus` call did.
+
+    Attributes:
+        run_id: The run's id (pass it again to resume).
+        read: Articles read from the sources.
+        added: Articles newly stored.
+        already_stored: Articles skipped because the store had them.
+        duplicates: New articles linked to an earlier original.
+        failed: Sources, records or entries that gave no article.
+        stories_created: Stories opened.
+        stories_merged: Stories absorbed into another.
+        sources_skipped: Sources skipped because this run had finished them.
+        seconds: Wall-clock time.
+        failures: The first failures (at most 100), for display.
+    """
+
+    run_id: str
+    read: int = 0
+    added: int = 0
+    already_stored: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    stories_created: int = 0
+    stories_merged: int = 0
+    sources_skipped: int = 0
+    seconds: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        """Articles read per second."""
+        return self.read / self.seconds if self.seconds > 0 else 0.0
+
+
+ProgressCallback = Callable[[IngestSummary], None]
+
+
+def ingest_corpus(
+    sources: Iterable[str],
+    store: Store,
+    *,
+    run_id: str | None = None,
+    outlets: Mapping[str, str] | None = None,
+    languages: Iterable[str] | None = None,
+    embedder: Embedder | None = None,
+    fetcher: Fetcher | None = None,
+    fetch_pages: bool = True,
+    batch_size: int = 64,
+    progress: ProgressCallback | None = None,
+) -> IngestSummary:
+    """Stream sources into ``store``: store, deduplicate and cluster into stories.
+
+    Args:
+        sources: Paths, directories, globs, JSONL/WARC files, feeds and URLs.
+        store: The store (see :meth:`storyscope.store.Store.open`).
+        run_id: Id of this run; pass the id of an interrupted run to resume it.
+        outlets: Outlet names by source path, file name or stem.
+        languages: Keep only articles in these ISO 639-1 languages (others are
+            recorded as failures naming their language).
+        embedder: Sentence embedder (default: the bundled MiniLM model).
+        fetcher: HTTP fetcher for URLs and feeds (default: a polite one).
+        fetch_pages: Fetch the pages of feed entries that carry only a summary.
+        batch_size: Articles per transaction.
+        progress: Called after each batch with the running summary.
+
+    Returns:
+        What was done.
+
+    Raises:
+        StoreError: The store failed (what was committed before stays).
+    """
+    from storyscope.ingest import iter_sources
+    from storyscope.store.records import RunProgress
+
+    run_id = run_id or uuid.uuid4().hex[:12]
+    summary = IngestSummary(run_id=run_id)
+    started = time.perf_counter()
+    state = _CorpusState.load(store, embedder)
+    state.replay_uncovered(store, summary)
+    wanted = list(languages) if languages else None
+    batches = 0
+
+    def flush(source: str, batch: list[Article], counts: dict[str, int], status: str) -> None:
+        nonlocal batches
+        flags = store.add_articles(
+            batch,
+            progress=RunProgress(
+                run_id=run_id,
+                source=source,
+                position=str(counts["position"]),
+                status=status,
+                added=counts["added"],
+                skipped=counts["skipped"],
+                failed=counts["failed"],
+            ),
+        )
+        new = [a for a, is_new in zip(batch, flags, strict=True) if is_new]
+        summary.added += len(new)
+        summary.already_stored += len(batch) - len(new)
+        counts["added"] += len(new)
+        counts["skipped"] += len(batch) - len(new)
+        state.place(store, new, summary)
+        batch.clear()
+        batches += 1
+        if batches % SAVE_EVERY == 0:
+            state.consolidate(store, summary)
+            state.save(store)
+        if progress is not None:
+            summary.seconds = time.perf_counter() - started
+            progress(summary)
+
+    for source in sources:
+        done = store.get_progress(run_id, source)
+        if done is not None and done.status == "done":
+            summary.sources_skipped += 1
+            continue
+        counts = {"position": 0, "added": 0, "skipped": 0, "failed": 0}
+        batch: list[Article] = []
+        for item in iter_sources(
+            [source],
+            outlets=outlets,
+            fetcher=fetcher,
+            fetch_pages=fetch_pages,
+            languages=wanted,
+        ):
+            counts["position"] += 1
+            if isinstance(item, Failure):
+                summary.failed += 1
+                counts["failed"] += 1
+                store.record_failure(item, run_id=run_id)
+                if len(summary.failures) < 100:
+                    summary.failures.append(item)
+                continue
+            summary.read += 1
+            if any(a.id == item.id for a in batch):
+                summary.already_stored += 1
+                continue
+            batch.append(item)
+            if len(batch) >= batch_size:
+                flush(source, batch, counts, "running")
+        flush(source, batch, counts, "done")
+    state.consolidate(store, summary)
+    state.save(store)
+    summary.seconds = time.perf_counter() - started
+    if progress is not None:
+        progress(summary)
+    return summary
+
+
+class _CorpusState:
+    """The duplicate index, the clusterer and the clusterer-story -> stored-story map."""
+
+    def __init__(
+        self,
+        duplicates: DuplicateIndex,
+        clusterer: StoryClusterer,
+        story_ids: dict[str, int],
+        last_seq: int,
+        embedder: Embedder | None,
+    ) -> None:
+        self.duplicates = duplicates
+        self.clusterer = clusterer
+        self.story_ids = story_ids
+        self.last_seq = last_seq
+        self.embedder = embedder
+        self._last_id: str | None = None
+
+    @classmethod
+    def load(cls, store: Store, embedder: Embedder | None) -> _CorpusState:
+        from storyscope.cluster import DuplicateIndex, StoryClusterer
+
+        saved = store.cache_get(STATE_KIND, STATE_KEY, version=STATE_VERSION)
+        if saved is None:
+            return cls(DuplicateIndex(), StoryClusterer(), {}, 0, embedder)
+        try:
+            duplicates = DuplicateIndex.from_state(_decode(saved["duplicates"]))
+            clusterer = StoryClusterer.from_state(_decode(saved["clusterer"]))
+            story_ids = {str(k): int(v) for k, v in saved["story_ids"].items()}
+            last_seq = int(saved["last_seq"])
+        except (KeyError, TypeError, ValueError, StoryscopeError) as exc:
+            raise StoreError(
+                f"{store.name}: saved clustering state is unreadable ({exc}); "
+                "delete it with `storyscope stories --rebuild`"
+            ) from exc
+        return cls(duplicates, clusterer, story_ids, last_seq, embedder)
+
+    def save(self, store: Store) -> None:
+        if self._last_id is not None:
+            info = store.article_info(self._last_id)
+            if info is not None:
+                self.last_seq = max(self.last_seq, info.seq)
+        store.cache_put(
+            STATE_KIND,
+            STATE_KEY,
+            {
+                "duplicates": _encode(self.duplicates.to_state()),
+                "clusterer": _encode(self.clusterer.to_state()),
+                "story_ids": self.story_ids,
+                "last_seq": self.last_seq,
+            },
+            version=STATE_VERSION,
+        )
+
+    def replay_uncovered(self, store: Store, summary: IngestSummary) -> None:
+        """Place stored articles the saved state does not hold (after a crash)."""
+        pending: list[Article] = []
+        for article in store.iter_articles(after=self.last_seq, include_duplicates=True):
+            if article.id in self.duplicates or self.clusterer.story_of(article.id) is not None:
+                continue
+            pending.append(article)
+            if len(pending) >= 256:
+                self.place(store, pending, summary)
+                pending = []
+        if pending:
+            self.place(store, pending, summary)
+
+    def place(self, store: Store, articles: Sequence[Article], summary: IngestSummary) -> None:
+        """Link duplicates and cluster the rest of ``articles`` (already stored)."""
+        if not articles:
+            return
+        from storyscope.cluster import embed_leads
+
+        originals: dict[str, str] = {}
+        fresh: list[Article] = []
+        for article in articles:
+            if article.id in self.duplicates:
+                continue
+            original = self.duplicates.add(article)
+            if original is not None and original != article.id:
+                originals[article.id] = original
+            else:
+                fresh.append(article)
+        for copy, original in originals.items():
+            store.mark_duplicate(copy, original)
+        summary.duplicates += len(originals)
+        assignments: dict[str, int | None] = {}
+        if fresh:
+            known = {a.id: store.get_embedding(a.id) for a in fresh}
+            missing = [a for a in fresh if known[a.id] is None]
+            if missing:
+                vectors = embed_leads(missing, self.embedder)
+                new = dict(zip((a.id for a in missing), vectors, strict=True))
+                store.put_embeddings(new, model=_model_name(self.embedder))
+                known.update(new)
+            for article in fresh:
+                vector = known[article.id]
+                if vector is None or self.clusterer.story_of(article.id) is not None:
+                    continue
+                placed = self.clusterer.add(article, vector)
+                if placed.created:
+                    self.story_ids[placed.story] = store.create_story(article.title)
+                    summary.stories_created += 1
+                for gone in placed.merged:
+                    self._merge(store, placed.story, gone, summary)
+                assignments[article.id] = self.story_ids[placed.story]
+        for copy, original in originals.items():
+            story = self.clusterer.story_of(original)
+            if story is not None and story in self.story_ids:
+                assignments[copy] = self.story_ids[story]
+        store.assign_many(assignments)
+        self._last_id = articles[-1].id
+
+    def consolidate(self, store: Store, summary: IngestSummary) -> None:
+        for kept, gone in self.clusterer.consolidate():
+            self._merge(store, kept, gone, summary)
+
+    def _merge(self, store: Store, kept: str, gone: str, summary: IngestSummary) -> None:
+        keep_id = self.story_ids.get(kept)
+        gone_id = self.story_ids.pop(gone, None)
+        if keep_id is None or gone_id is None or keep_id == gone_id:
+            return
+        store.merge_stories(keep_id, gone_id)
+        summary.stories_merged += 1
+
+
+def story_articles_for_report(store: Store, story_id: int) -> tuple[list[Article], list[str]]:
+    """A stored story's articles for comparison: near-duplicate copies left out.
+
+    Returns:
+        The articles and one warning per copy left out.
+
+    Raises:
+        StoreError: No such story.
+    """
+    if store.get_story(story_id) is None:
+        raise StoreError(f"{store.name}: no story {story_id}")
+    articles: list[Article] = []
+    warnings: list[str] = []
+    for article in store.story_articles(story_id):
+        info = store.article_info(article.id)
+        if info is not None and info.duplicate_of:
+            warnings.append(
+                f"{article.source}: near-duplicate of article {info.duplicate_of}, "
+                "not counted as independent support"
+            )
+            continue
+        articles.append(article)
+    return articles, warnings
+
+
+def story_report(
+    store: Store, story_id: int, *, pipeline: object | None = None, use_cache: bool = True
+) -> tuple[Story, dict[str, Any]]:
+    """Compare a stored story's articles and return the story and its JSON report.
+
+    The JSON report is cached in the store under the story's current version
+    (a hash of its members), so it is recomputed only when articles arrive.
+
+    Raises:
+        StoreError: No such story.
+    """
+    from dataclasses import replace
+
+    from storyscope.api import compare_articles
+    from storyscope.report import to_dict
+
+    articles, warnings = story_articles_for_report(store, story_id)
+    version = store.story_version(story_id)
+    key = f"story:{story_id}"
+    story = compare_articles(articles, pipeline=pipeline)
+    story = replace(story, warnings=(*warnings, *story.warnings))
+    report = to_dict(story)
+    if use_cache:
+        store.cache_put(REPORT_KIND, key, report, version=version)
+    return story, report
+
+
+def cached_report(store: Store, story_id: int) -> dict[str, Any] | None:
+    """The cached JSON report of a story, if it is current."""
+    value = store.cache_get(REPORT_KIND, f"story:{story_id}", version=store.story_version(story_id))
+    return value if isinstance(value, dict) else None
+
+
+def _model_name(embedder: Embedder | None) -> str:
+    return type(embedder).__name__ if embedder is not None else "minilm-l6-v2-int8"
+
+
+def _encode(value: Any) -> Any:
+    """JSON-safe form of a state made of dicts, lists, scalars and numpy arrays."""
+    if isinstance(value, np.ndarray):
+        buffer = io.BytesIO()
+        np.save(buffer, value, allow_pickle=False)
+        return {"__ndarray__": base64.b64encode(buffer.getvalue()).decode("ascii")}
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"__ndarray__"}:
+            raw = base64.b64decode(value["__ndarray__"])
+            return np.load(io.BytesIO(raw), allow_pickle=False)
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value

@@ -1,0 +1,191 @@
+"""A :class:`~storyscope.web._source.StorySource` over a corpus store (``storyscope serve --db``).
+
+Story lists come straight from the store (full-text search through its FTS
+index). A story is analyzed and aligned the first time its page is asked for
+(:func:`storyscope.corpus.story_report`, which also caches the JSON report in
+the store) and kept in memory until its members change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+from storyscope.web._source import (
+    ArticleEntry,
+    OutletSummary,
+    StoryInfo,
+    StoryPage,
+    StorySort,
+    _fold,
+    _outlet_row,
+    _utc,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from storyscope.model import Story
+    from storyscope.store import Store
+    from storyscope.store.records import StoredStory
+
+__all__ = ["StoreSource"]
+
+logger = logging.getLogger(__name__)
+
+
+class StoreSource:
+    """Serve the stories of a :class:`~storyscope.store.Store`.
+
+    Args:
+        store: An open store (kept open for the app's lifetime).
+        pipeline: Analyze pipeline for story reports (the shared default when None).
+        cache_size: Analyzed stories kept in memory.
+    """
+
+    def __init__(self, store: Store, *, pipeline: object | None = None, cache_size: int = 32) -> None:
+        self.store = store
+        self.pipeline = pipeline
+        self.cache_size = cache_size
+        self._stories: OrderedDict[str, tuple[str, Story]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._analyze_lock = threading.Lock()
+
+    # -- list ----------------------------------------------------------------------------
+
+    def list_stories(
+        self,
+        *,
+        query: str | None = None,
+        outlet: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        sort: StorySort = "recent",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> StoryPage:
+        stored = self.store.list_stories()
+        if query and query.strip():
+            wanted: set[int] = set()
+            for hit in self.store.search(query, limit=1000):
+                info = self.store.article_info(hit.article_id)
+                if info is not None and info.story_id is not None:
+                    wanted.add(info.story_id)
+            stored = [s for s in stored if s.id in wanted]
+        rows = []
+        for story in stored:
+            if story.article_count == 0:
+                continue
+            if outlet and outlet not in story.outlets:
+                continue
+            first = story.first_published.date() if story.first_published else None
+            last = story.last_published.date() if story.last_published else None
+            if date_from and (last is None or last < date_from):
+                continue
+            if date_to and (first is None or first > date_to):
+                continue
+            rows.append(self._info(story))
+        rows.sort(key=lambda i: (i.title.casefold(), i.id))
+        if sort == "size":
+            rows.sort(key=lambda i: i.article_count, reverse=True)
+        elif sort == "conflicts":
+            rows.sort(key=lambda i: i.contradiction_count or 0, reverse=True)
+        else:
+            floor = dt.datetime.min.replace(tzinfo=dt.UTC)
+            rows.sort(key=lambda i: i.last_published or floor, reverse=True)
+        return StoryPage(stories=tuple(rows[offset : offset + limit]), total=len(rows))
+
+    def _info(self, stored: StoredStory) -> StoryInfo:
+        sid = str(stored.id)
+        analyzed = self._cached(sid)
+        return StoryInfo(
+            id=sid,
+            title=stored.title or f"Story {sid}",
+            article_count=stored.article_count,
+            outlets=tuple(sorted(stored.outlets, key=_fold)),
+            first_published=_utc(stored.first_published) if stored.first_published else None,
+            last_published=_utc(stored.last_published) if stored.last_published else None,
+            fact_count=len(analyzed.facts) if analyzed else None,
+            contradiction_count=len(analyzed.contradictions) if analyzed else None,
+            consensus_count=sum(1 for f in analyzed.facts if f.status == "consensus")
+            if analyzed
+            else None,
+        )
+
+    # -- one story -------------------------------------------------------------------------
+
+    def _cached(self, sid: str) -> Story | None:
+        with self._lock:
+            entry = self._stories.get(sid)
+        if entry is None:
+            return None
+        version, story = entry
+        try:
+            current = self.store.story_version(int(sid))
+        except Exception:  # a merged/deleted story
+            return None
+        return story if version == current else None
+
+    def get_story(self, story_id: str) -> Story | None:
+        if not story_id.isdigit():
+            return None
+        cached = self._cached(story_id)
+        if cached is not None:
+            with self._lock:
+                self._stories.move_to_end(story_id)
+            return cached
+        number = int(story_id)
+        if self.store.get_story(number) is None:
+            return None
+        from storyscope.corpus import story_report
+
+        with self._analyze_lock:  # one analysis at a time: it is CPU-bound
+            cached = self._cached(story_id)
+            if cached is not None:
+                return cached
+            version = self.store.story_version(number)
+            story, _ = story_report(self.store, number, pipeline=self.pipeline)
+        with self._lock:
+            self._stories[story_id] = (version, story)
+            self._stories.move_to_end(story_id)
+            while len(self._stories) > self.cache_size:
+                self._stories.popitem(last=False)
+        return story
+
+    def get_article(self, article_id: str) -> ArticleEntry | None:
+        info = self.store.article_info(article_id)
+        if info is None or info.story_id is None:
+            return None
+        story = self.get_story(str(info.story_id))
+        if story is None:
+            return None
+        for analyzed in story.articles:
+            if analyzed.id == article_id:
+                return ArticleEntry(article=analyzed, story_id=str(info.story_id))
+        original = info.duplicate_of
+        if original:  # a near-duplicate copy is left out of its story's comparison
+            for analyzed in story.articles:
+                if analyzed.id == original:
+                    return ArticleEntry(article=analyzed, story_id=str(info.story_id))
+        return None
+
+    def outlet_summary(self, name: str) -> OutletSummary | None:
+        """Rows for the outlet's articles in stories analyzed so far (analysis is lazy)."""
+        with self._lock:
+            entries = [(sid, story) for sid, (_, story) in self._stories.items()]
+        rows = [
+            _outlet_row(sid, story, analyzed)
+            for sid, story in entries
+            for analyzed in story.articles
+            if analyzed.article.outlet == name
+        ]
+        if not rows:
+            return None
+        floor = dt.datetime.min.replace(tzinfo=dt.UTC)
+        rows.sort(key=lambda r: _utc(r.published) if r.published else floor, reverse=True)
+        return OutletSummary(name=name, articles=tuple(rows))
+
+    def outlets(self) -> list[str]:
+        names = {o for s in self.store.list_stories() for o in s.outlets}
+        return sorted(names, key=_fold)
