@@ -66,3 +66,26 @@ def test_storyscope_quotes_meet_the_floors() -> None:
     assert result.exact_f1 >= floors["exact_f1"], result
     assert result.overlap_f1 >= floors["overlap_f1"], result
     assert result.speaker_acc >= floors["speaker_accuracy"], result
+
+
+def test_mixed_quotation_matches_its_quoted_core() -> None:
+    text = "Ann Roe said the plan was \u201ca grave step backwards\u201d for the port."
+    content = (text.index("the plan"), text.index(" for the port"))
+    gold = polnear.Relation(content=(content,), source=((0, 7),))
+    doc = polnear.Doc("toy", text, (gold,))
+    a = text.index("a grave")
+    pred = polnear.Pred(((a, a + len("a grave step backwards")),), "Ann Roe")
+    result = polnear.score([doc], [[pred]])
+    assert result.overlap_f1 == 1.0 and result.exact_f1 == 1.0 and result.speaker_acc == 1.0
+    outside = text.index("Ann Roe said")
+    stray = polnear.Pred(((outside, outside + 12),), "Ann Roe")
+    assert polnear.score([doc], [[stray]]).overlap_f1 == 0.0
+
+
+def test_role_source_and_missing_source() -> None:
+    text = "Mayor Bo Lee spoke. The mayor said it was over."
+    s = text.index("The mayor")
+    role = polnear.Relation(content=((s + 15, s + 26),), source=((s, s + 9),))
+    assert polnear.speaker_correct(text, "Bo Lee", role)
+    assert polnear.speaker_correct(text, "the mayor", role)
+    assert not polnear.speaker_correct(text, "Ann Roe", role)

@@ -141,3 +141,54 @@ def test_surname_only_is_the_same_speaker() -> None:
     story = align([a, b])  # type: ignore[list-item]
     assert len(story.articles) == 2
     assert story.contradictions == ()
+
+
+def test_heavy_rewording_is_flagged_as_a_possible_paraphrase() -> None:
+    a = _quote_article(
+        "Harbor Courier",
+        "We will rebuild the old bridge stone by stone, whatever the final bill.",
+        "Ana Ruiz",
+        "said Ana Ruiz.",
+    )
+    b = _quote_article(
+        "Daily Lantern",
+        "We will restore the old bridge piece by piece, whatever the cost.",
+        "Ana Ruiz",
+        "said Ana Ruiz.",
+    )
+    story = align([a, b])  # type: ignore[list-item]
+    (variant,) = story.quote_variants
+    assert any("paraphrase" in d for d in variant.differences)
+    assert any("'rebuild' -> 'restore'" in d for d in variant.differences)
+
+
+def test_pipeline_groups_one_utterance_and_flags_a_misattribution() -> None:
+    from storyscope.analyze import Pipeline
+    from storyscope.model import Article
+    from storyscope.testing import FakeEmbedder
+
+    courier = (
+        "The Tarn Street bridge will close for repairs next month, the city said.\n"
+        "Councillor Peter Quill spoke after the council meeting on Tuesday.\n"
+        '"The inspection found cracks in two of the main piers," Quill said.\n'
+        'Critics mocked the "temporary" detour.'
+    )
+    lantern = (
+        "The Tarn Street bridge will close next month for repairs.\n"
+        "Councillor Tomas Brel spoke after the council meeting on Tuesday.\n"
+        '"The inspection found cracks in two main piers," Brel said.\n'
+        'Brel said the "temporary" detour would last a year.'
+    )
+    articles = [
+        Article.create(text=courier, source="courier.txt", outlet="Harbor Courier"),
+        Article.create(text=lantern, source="lantern.txt", outlet="Daily Lantern"),
+    ]
+    docs = Pipeline(embedder=FakeEmbedder()).analyze_many(articles)
+    story = align(docs)
+    (variant,) = story.quote_variants
+    assert len(variant.members) == 2
+    assert "Daily Lantern drops 'of the'" in variant.differences
+    attributions = [c for c in story.contradictions if c.kind == "attribution"]
+    assert len(attributions) == 1
+    assert "Peter Quill" in attributions[0].explanation
+    assert "Tomas Brel" in attributions[0].explanation

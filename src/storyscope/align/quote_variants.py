@@ -4,7 +4,9 @@ Quotes of different articles are the same utterance when their normalised word
 sequences match closely (difflib ratio at least :data:`SAME_QUOTE_RATIO`) or the
 shorter one is almost entirely contained in the longer one. Each group is
 compared word by word against its most central member; groups whose members
-differ only in case and punctuation are not variants. Members attributed to
+differ only in case and punctuation are not variants. A version with at least
+:data:`PARAPHRASE_SHARE` of its words replaced by others is also flagged as a possible
+paraphrase printed as a quote. Scare quotes and indirect speech are never grouped. Members attributed to
 different speakers also yield an ``attribution`` contradiction.
 """
 
@@ -26,6 +28,8 @@ SAME_QUOTE_RATIO = 0.6
 CONTAINMENT = 0.8
 #: Quotes shorter than this are too generic to match ("reckless", "a disgrace").
 MIN_QUOTE_WORDS = 4
+#: Share of words changed from which a version is flagged as a possible paraphrase.
+PARAPHRASE_SHARE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +143,12 @@ def _describe(ref: _Q, mem: _Q) -> list[str]:
             notes.append(f"{who} prints a shorter version (starts at '{head}\u2026')")
         return notes
     out: list[str] = []
+    changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag == "replace")
+    if changed / max(len(ref.norm), len(mem.norm), 1) >= PARAPHRASE_SHARE:
+        out.append(
+            f"{who} rewords it ({changed} of {max(len(ref.norm), len(mem.norm))} words differ):"
+            " a paraphrase printed as a quote?"
+        )
     for tag, i1, i2, j1, j2 in ops:
         old = " ".join(ref.orig[i1:i2])
         new = " ".join(mem.orig[j1:j2])
@@ -166,7 +176,7 @@ def find_quote_variants(
     items: list[_Q] = []
     for d, doc in enumerate(articles):
         for q in doc.quotes:
-            if q.kind == "indirect" or doc.text[q.start : q.end] != q.text:
+            if q.kind in ("indirect", "scare") or doc.text[q.start : q.end] != q.text:
                 continue
             norm = tuple(norm_words(q.text))
             if len(norm) < MIN_QUOTE_WORDS:

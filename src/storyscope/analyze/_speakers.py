@@ -85,6 +85,26 @@ SPEECH_VERBS = frozenset(
         "suggest",
         "charge",
         "scoff",
+        "demand",
+        "yell",
+        "scream",
+        "chant",
+        "dismiss",
+        "scold",
+        "accuse",
+        "denounce",
+        "praise",
+        "laud",
+        "brand",
+        "dub",
+        "label",
+        "retort",
+        "plead",
+        "reiterate",
+        "whisper",
+        "mutter",
+        "muse",
+        "concede",
     ]
 )
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -109,6 +129,12 @@ _ANONYMOUS = re.compile(
     r"did\s+not\s+want\s+to\s+be\s+named",
     re.IGNORECASE,
 )
+#: Titles that give a person's gender: "Mr. Clarke", "Congresswoman Ida Voss".
+_GENDERED_TITLE = re.compile(
+    r"\b(?:(Mr|Sir|Lord|Father|Brother|Congressman|Councilman|Spokesman|Chairman|King|Prince)"
+    r"|(Mrs|Ms|Miss|Dame|Lady|Sister|Congresswoman|Councilwoman|Spokeswoman|Chairwoman|"
+    r"Queen|Princess))\.?\s+(?:[A-Z][\w.'\u2019-]*\s+){0,2}([A-Z][\w'\u2019-]+)"
+)
 _INDEFINITE = frozenset({"a", "an", "one", "some", "two", "three", "several", "another"})
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _MAX_SPEAKER_TOKENS = 12
@@ -117,6 +143,14 @@ _SUBJECT_WINDOW = 600
 
 def _strip_honorific(name: str) -> str:
     return _HONORIFICS.sub("", name).strip()
+
+
+def _genders(text: str) -> dict[str, str]:
+    """Surname (lower-cased) -> "m" / "f" where a gendered title names the person."""
+    found: dict[str, set[str]] = {}
+    for match in _GENDERED_TITLE.finditer(text):
+        found.setdefault(match.group(3).lower(), set()).add("m" if match.group(1) else "f")
+    return {name: next(iter(g)) for name, g in found.items() if len(g) == 1}
 
 
 def canonical_names(entities: Sequence[Entity]) -> dict[str, str]:
@@ -154,6 +188,51 @@ def canonical_names(entities: Sequence[Entity]) -> dict[str, str]:
     return best
 
 
+#: Capitalised words that open a title, never a first name ("Harbour master Lise Varn").
+_ROLE_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "former",
+        "acting",
+        "deputy",
+        "finance",
+        "foreign",
+        "prime",
+        "vice",
+        "opposition",
+        "harbour",
+        "harbor",
+        "port",
+        "city",
+        "state",
+        "police",
+        "fire",
+        "health",
+        "interior",
+        "defence",
+        "defense",
+        "justice",
+        "party",
+        "union",
+        "council",
+        "when",
+        "but",
+        "and",
+        "after",
+        "as",
+        "in",
+        "on",
+        "at",
+        "said",
+        "says",
+        "told",
+        "then",
+        "while",
+        "if",
+    ]
+)
 #: Words that make a two-word capitalised name a body or place, not a person.
 _BODY_WORDS = frozenset(
     [
@@ -231,6 +310,144 @@ class SpeakerContext:
         self.token_starts = [t.idx for t in doc]
         self.regions = regions
         self.region_starts = [r.open for r in regions]
+        self.gender = _genders(text)
+        self._descriptions: dict[str, tuple[int, str]] | None = None
+        self._titles: dict[str, str] = {}
+
+    def full_name(self, surname: str) -> str | None:
+        """The longest "First [Middle] Surname" the text writes for a name the NER missed.
+
+        Titles are dropped ("Mayor Ana Ruiz" -> "Ana Ruiz"); None when the text
+        never writes the surname after a capitalised first name.
+        """
+        if surname.lower() in _BODY_WORDS:
+            return None
+        pattern = re.compile(r"\b((?:[A-Z][\w.'\u2019-]*\s){1,3})" + re.escape(surname) + r"\b")
+        best: str | None = None
+        for match in pattern.finditer(self.text):
+            if self.in_quote(match.start()):
+                continue
+            raw = match.group(0).split()
+            words = _strip_honorific(match.group(0)).split()
+            while words and words[0].lower() in _ROLE_WORDS:
+                words = words[1:]
+            if len(words) < 2 or any(w.lower() in _BODY_WORDS for w in words):
+                continue
+            name = " ".join(words)
+            title = " ".join(raw[: len(raw) - len(words)])
+            if title and title.lower() not in _ROLE_WORDS:
+                self._titles.setdefault(name, title)
+            if best is None or len(name) > len(best):
+                best = name
+        return best
+
+    def description_at(self, ent: Entity) -> str | None:
+        """The title or role the text gives a person at one mention.
+
+        Words before the name that modify it ("Finance Minister", "port authority
+        spokesperson") or an apposition after it ("Okafor, the finance minister").
+        """
+        i = bisect.bisect_left(self.token_starts, ent.start)
+        k = bisect.bisect_right(self.token_starts, ent.end - 1) - 1
+        if not 0 <= i <= k < len(self.doc):
+            return None
+        root = self.doc[k]
+        for tok in self.doc[i : k + 1]:
+            if tok.head.i > k or tok.head.i < i:
+                root = tok
+                break
+        lo = i
+        while lo > 0:
+            prev = self.doc[lo - 1]
+            if (
+                prev.dep_ in ("compound", "amod", "nmod")
+                and prev.head.i >= lo - 1
+                and prev.head.i <= k
+            ):
+                lo -= 1
+            elif prev.text in (".",) or prev.dep_ == "punct":
+                break
+            else:
+                break
+        if lo < i:
+            start, end = self.doc[lo].idx, self.doc[i].idx
+            prefix = self.text[start:end].strip()
+            if prefix and not self.in_quote(start):
+                return prefix
+        for child in root.children:
+            if child.dep_ == "appos" and child.i > k and child.pos_ in ("NOUN", "PROPN"):
+                left = child.left_edge
+                right = child.right_edge
+                if right.i - left.i > _MAX_SPEAKER_TOKENS or child.ent_type_ == "PERSON":
+                    continue
+                phrase = self.text[left.idx : right.idx + len(right)].strip(" ,")
+                if phrase:
+                    return phrase
+        return None
+
+    def descriptions(self) -> dict[str, tuple[int, str]]:
+        """Canonical person -> (offset, description) of the first described mention."""
+        if self._descriptions is None:
+            found: dict[str, tuple[int, str]] = {}
+            for ent in self.entities:
+                if ent.label != "PERSON" or self.in_quote(ent.start):
+                    continue
+                name = self.canonical(ent.text, "PERSON")
+                if name in found:
+                    continue
+                desc = self.description_at(ent)
+                if desc:
+                    found[name] = (ent.start, desc)
+            self._descriptions = found
+        return self._descriptions
+
+    def description_of(self, name: str | None) -> str | None:
+        """The first description the article gives a canonical person, if any."""
+        if name is None:
+            return None
+        got = self.descriptions().get(name)
+        return got[1] if got else self._titles.get(name)
+
+    def role_holder(self, role: str, pos: int) -> str | None:
+        """The person or body a definite role ("the minister", "the authority") names.
+
+        The person described with that word most recently before ``pos``, else the
+        most recent organisation whose name holds the word ("the authority" ->
+        "Harbor Authority").
+        """
+        role = role.lower()
+        best: tuple[int, str] | None = None
+        for name, (at, desc) in self.descriptions().items():
+            words = {w.lower() for w in re.findall(r"[\w-]+", desc)}
+            if at < pos and role in words and (best is None or at > best[0]):
+                best = (at, name)
+        if best is not None:
+            return best[1]
+        i = bisect.bisect_left(self.ent_starts, pos) - 1
+        while i >= 0:
+            ent = self.entities[i]
+            if ent.label == "ORG" and role in {w.lower() for w in ent.text.split()}:
+                return self.canonical(ent.text, ent.label)
+            i -= 1
+        return None
+
+    def unnamed_source(self, role: str, pos: int) -> str | None:
+        """The unnamed source a definite role points back to: "the official" -> "A senior
+        port official" (the last "a/an ... official" before ``pos``)."""
+        pattern = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+){0,3}" + re.escape(role) + r"\b")
+        found = [m for m in pattern.finditer(self.text, 0, pos) if not self.in_quote(m.start())]
+        return found[-1].group(0) if found else None
+
+    def _agrees(self, ent: Entity, pronoun: str | None) -> bool:
+        return self.agrees_name(ent.text, pronoun)
+
+    def agrees_name(self, name: str, pronoun: str | None) -> bool:
+        """Whether a person's known gender (from titles) allows ``pronoun``."""
+        if pronoun not in ("he", "him", "she", "her"):
+            return True
+        parts = _strip_honorific(name).split()
+        known = self.gender.get(parts[-1].lower()) if parts else None
+        return known is None or known == ("m" if pronoun in ("he", "him") else "f")
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
         lo = bisect.bisect_left(self.token_starts, start)
@@ -258,19 +475,25 @@ class SpeakerContext:
         ent = self.entities[i]
         return ent.start <= tok.idx < ent.end and ent.label in NOT_SPEAKER_LABELS
 
-    def last_person_before(self, pos: int) -> Entity | None:
+    def last_person_before(self, pos: int, pronoun: str | None = None) -> Entity | None:
         """The person a pronoun at ``pos`` most likely names.
 
         The most recent person mentioned as a subject within the last
-        :data:`_SUBJECT_WINDOW` characters, else the most recent person.
+        :data:`_SUBJECT_WINDOW` characters, else the most recent person; a person
+        whose title gives the other gender ("Ms. Lynch" for "he") is skipped.
         """
         i = bisect.bisect_left(self.ent_starts, pos) - 1
         while i >= 0 and self.entities[i].start >= pos - _SUBJECT_WINDOW:
             ent = self.entities[i]
-            if ent.label == "PERSON" and not self.in_quote(ent.start) and self._is_subject(ent):
+            if (
+                ent.label == "PERSON"
+                and not self.in_quote(ent.start)
+                and self._is_subject(ent)
+                and self._agrees(ent, pronoun)
+            ):
                 return ent
             i -= 1
-        return self._last_person_before(pos)
+        return self._last_person_before(pos, pronoun)
 
     def _is_subject(self, ent: Entity) -> bool:
         k = bisect.bisect_right(self.token_starts, ent.end - 1) - 1
@@ -278,11 +501,15 @@ class SpeakerContext:
             return False
         return self.doc[k].dep_ in ("nsubj", "nsubjpass")
 
-    def _last_person_before(self, pos: int) -> Entity | None:
+    def _last_person_before(self, pos: int, pronoun: str | None = None) -> Entity | None:
         i = bisect.bisect_left(self.ent_starts, pos) - 1
         while i >= 0:
             ent = self.entities[i]
-            if ent.label == "PERSON" and not self.in_quote(ent.start):
+            if (
+                ent.label == "PERSON"
+                and not self.in_quote(ent.start)
+                and self._agrees(ent, pronoun)
+            ):
                 return ent
             i -= 1
         return None
@@ -365,7 +592,7 @@ def speaker_from_token(
     if ent is not None:
         return ctx.canonical(ent.text, ent.label), Span(ent.start, ent.end), False
     if head.lower_ in _PRONOUNS:
-        person = ctx.last_person_before(head.idx)
+        person = ctx.last_person_before(head.idx, head.lower_)
         mention = Span(head.idx, head.idx + len(head))
         if person is not None:
             return ctx.canonical(person.text, "PERSON"), mention, False
@@ -374,6 +601,12 @@ def speaker_from_token(
         return None, Span(head.idx, head.idx + len(head)), False
     if head.text[:1].isupper() and head.lower_ in ctx.names:
         return ctx.names[head.lower_], Span(head.idx, head.idx + len(head)), False
+    if head.pos_ == "PROPN" and head.text[:1].isupper() and head.text.isalpha():
+        full = ctx.full_name(head.text)
+        if full is not None:
+            left = head.left_edge
+            start = left.idx if left.i >= head.i - 3 and left.idx >= limit[0] else head.idx
+            return full, Span(start, head.idx + len(head)), False
     # A common-noun phrase: determiners/adjectives/compounds up to the head noun.
     left = head.left_edge
     if head.i - left.i > _MAX_SPEAKER_TOKENS:
@@ -400,4 +633,11 @@ def speaker_from_token(
         or first in _INDEFINITE
         or (head.tag_ in ("NNS",) and first not in ("the", "his", "her", "their", "its"))
     )
+    if not anonymous and first == "the" and head.tag_ == "NN":
+        holder = ctx.role_holder(head.lower_, start)
+        if holder is not None:
+            return holder, Span(start, end), False
+        unnamed = ctx.unnamed_source(head.lower_, start)
+        if unnamed is not None:
+            return unnamed, Span(start, end), True
     return phrase, Span(start, end), anonymous

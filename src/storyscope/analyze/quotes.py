@@ -14,9 +14,22 @@ Speakers come from the subject of the nearest speech verb outside the quotation
 to the most recent person named as a subject before them; surnames and titled
 names resolve to the longest full name the article uses ("Okafor", "Dr. Okafor" -> "Ada Okafor"). A quotation with no
 attribution of its own inherits the speaker of a quotation within the two
-sentences before it. Short quoted terms (1-3 words) with no speech verb in their
-sentence are scare quotes and are not reported. ``Quote.text`` is the content
-inside the marks, without a trailing comma.
+sentences before it, else the speaker of a sentence right before it whose main
+verb reports speech ("... Schiff said. "The other factor ...""). An attribution
+in a short sentence of its own after a "?" or "!" ("Graham asked.") counts.
+
+Short quoted terms (1-3 words) with no speech verb in their sentence, terms that
+modify the noun after them ('the "temporary" tariffs', 'so-called "reforms"') and
+quoted titles ("Morning at the Harbour") are kept with kind ``"scare"`` and no
+speaker; a short quotation that ends a sentence, follows a quotation of the same
+paragraph, or characterises someone ('as a "con artist"') is a quotation.
+Reported speech ("Okafor said the port would reopen") is kind ``"indirect"``
+(:func:`find_indirect`). ``speaker_description`` keeps the title or role the
+article gives the speaker (see ``SpeakerContext.description_at``); "the minister"
+or "the authority" resolve to the person described so or the body so named, and
+"the official" to an earlier unnamed "senior port official" (anonymous).
+``Quote.text`` is the content inside the marks, without a trailing comma; a
+quotation never runs past its line or :data:`~storyscope.analyze._text.MAX_QUOTE_CHARS`.
 """
 
 from __future__ import annotations
@@ -36,13 +49,19 @@ from storyscope.analyze._speakers import (
     speaker_from_token,
     subject_of,
 )
-from storyscope.analyze._text import QuoteRegion, find_quote_regions, strip_span
+from storyscope.analyze._text import (
+    ALL_MARKS,
+    MAX_QUOTE_CHARS,
+    QuoteRegion,
+    find_quote_regions,
+    strip_span,
+)
 from storyscope.model import Entity, Quote, Sentence, Span
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
 
-__all__ = ["SPEECH_VERBS", "QuoteFinder", "canonical_names", "find_quotes"]
+__all__ = ["SPEECH_VERBS", "QuoteFinder", "canonical_names", "find_indirect", "find_quotes"]
 
 _SCARE_MAX_WORDS = 3
 _INHERIT_SENTENCES = 2
@@ -81,17 +100,8 @@ def _attribution(
             if governing:
                 tok = governing[-1]
         subj = subject_of(tok, ctx)
-        if subj is None:
-            # Inverted order without a parse subject: "said Okafor, ..."
-            for cand in tokens:
-                if (
-                    cand.i > tok.i
-                    and cand.pos_ in ("PROPN", "NOUN", "PRON")
-                    and cand.dep_ not in _OBJECT_DEPS
-                    and not ctx.not_speaker(cand)
-                ):
-                    subj = cand
-                    break
+        if subj is None or ctx.not_speaker(subj):
+            subj = _fallback_subject(tok, tokens, ctx, after_side)
         if subj is not None and not sent.start <= subj.idx < sent.end:
             subj = None
         window = (sent.start, sent.end)
@@ -101,6 +111,50 @@ def _attribution(
         _, _, tok, subj, window = min(found, key=lambda f: (f[0], f[1]))
         return tok, subj, window
     return None, None, (sent.start, sent.end)
+
+
+#: Tokens skipped between an inverted speech verb and its speaker ("said the city's ...").
+_SKIP_POS = frozenset({"DET", "ADJ", "PUNCT", "ADV", "NUM", "PART", "SPACE"})
+
+
+def _fallback_subject(
+    verb: Token, tokens: Sequence[Token], ctx: SpeakerContext, after_side: bool
+) -> Token | None:
+    """A speaker for a speech verb the parse gave no usable subject.
+
+    After a quotation, the name right before the verb (a misparsed
+    ``"...," Tulsa police Chief Chuck Jordan said``); else, inverted order, the
+    first noun right after the verb (``said Okafor``, ``said the official``), never
+    one behind a preposition ("said in a letter", "said on Thursday").
+    """
+    if after_side:
+        names = [
+            t
+            for t in tokens
+            if t.i < verb.i
+            and t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+            and not ctx.not_speaker(t)
+        ]
+        people = [t for t in names if t.ent_type_ == "PERSON"]
+        if people or names:
+            return (people or names)[0]
+    doc = verb.doc
+    for k in range(verb.i + 1, min(verb.i + 8, len(doc))):
+        cand = doc[k]
+        if cand.idx not in {t.idx for t in tokens}:
+            return None
+        if cand.pos_ in _SKIP_POS or cand.dep_ in ("compound", "amod", "det", "poss", "case"):
+            continue
+        if (
+            cand.pos_ in ("PROPN", "NOUN", "PRON")
+            and cand.dep_ not in _OBJECT_DEPS
+            and not ctx.not_speaker(cand)
+        ):
+            return cand
+        if cand.ent_type_ in ("PERSON", "ORG") and not ctx.not_speaker(cand):
+            return cand
+        return None
+    return None
 
 
 def _right_end(tok: Token) -> int:
@@ -142,6 +196,52 @@ def _colon_intro(
     return None, None, None, False
 
 
+#: Most tokens in a sentence that only attributes the quotation before it ("Graham asked.").
+_ATTRIBUTION_SENTENCE_TOKENS = 16
+
+
+def _attribution_end(
+    region: QuoteRegion, close_sent: Sentence, ctx: SpeakerContext, next_open: int
+) -> int:
+    """End of the text that may attribute a quotation, past its closing sentence.
+
+    A quotation ending in "?" or "!" closes its sentence, and the splitter puts the
+    attribution ("Graham asked.") in a sentence of its own; that short sentence is
+    included when it follows right after the mark and quotes nothing itself.
+    """
+    text = ctx.text
+    if text[region.close + 1 : close_sent.end].strip():
+        return close_sent.end
+    k = close_sent.index + 1
+    if k >= len(ctx.sentences):
+        return close_sent.end
+    nxt = ctx.sentences[k]
+    gap = text[region.close + 1 : nxt.start]
+    if "\n" in gap or gap.strip() or nxt.end > next_open:
+        return close_sent.end
+    tokens = ctx.tokens_in(nxt.start, nxt.end)
+    if len(tokens) > _ATTRIBUTION_SENTENCE_TOKENS or not nxt.text[:1].isupper():
+        return close_sent.end
+    if not any(is_speech_verb(t) or t.lower_ == "according" for t in tokens):
+        return close_sent.end
+    return nxt.end
+
+
+def _speech_before(
+    prev: Sentence, ctx: SpeakerContext
+) -> tuple[Token | None, str | None, Span | None, bool]:
+    """Speaker of a sentence whose main verb reports speech: ``Schiff said.``."""
+    tokens = [t for t in ctx.tokens_in(prev.start, prev.end) if not ctx.in_quote(t.idx)]
+    for verb in tokens:
+        if verb.dep_ == "ROOT" and is_speech_verb(verb):
+            subj = subject_of(verb, ctx)
+            if subj is None:
+                subj = _fallback_subject(verb, tokens, ctx, after_side=False)
+            if subj is not None and prev.start <= subj.idx < prev.end:
+                return (verb, *speaker_from_token(subj, ctx, (prev.start, prev.end)))
+    return None, None, None, False
+
+
 def _sentence_has_speech(sent: Sentence, ctx: SpeakerContext) -> bool:
     return any(
         (is_speech_verb(t) or t.lower_ == "according") and not ctx.in_quote(t.idx)
@@ -166,6 +266,7 @@ def find_quotes(
     regions = find_quote_regions(text)
     ctx = SpeakerContext(text, doc, sentences, entities, regions)
     out: list[Quote] = []
+    scare: list[Quote] = []
     origins: list[QuoteRegion] = []
     for k, region in enumerate(regions):
         start, end = strip_span(text, region.inner_start, region.inner_end)
@@ -183,11 +284,12 @@ def find_quotes(
         close_sent = sentences[ctx.lookup.index_at(region.close)]
         prev_close = regions[k - 1].close if k > 0 else -1
         next_open = regions[k + 1].open if k + 1 < len(regions) else len(text)
+        window_end = _attribution_end(region, close_sent, ctx, next_open)
         window_sent = Sentence(
             index=sent.index,
             start=sent.start,
-            end=close_sent.end,
-            text=text[sent.start : close_sent.end],
+            end=window_end,
+            text=text[sent.start : window_end],
         )
         cue_tok, subj, window = _attribution(region, ctx, window_sent, prev_close, next_open)
         words = content.split()
@@ -195,7 +297,25 @@ def find_quotes(
         partial = before_char.isalnum() or (
             content[0].islower() and before_char not in (",", ":", ";")
         )
-        if len(words) <= _SCARE_MAX_WORDS and not _sentence_has_speech(window_sent, ctx):
+        if (
+            (
+                len(words) <= _SCARE_MAX_WORDS
+                and not _sentence_has_speech(window_sent, ctx)
+                and not _statement_like(content, text, region, out, sent_index)
+            )
+            or _is_title(content, text, region)
+            or _is_modifier(region, words, ctx)
+        ):
+            scare.append(
+                Quote(
+                    start=start,
+                    end=end,
+                    text=content,
+                    speaker=None,
+                    kind="scare",
+                    sentence=sent_index,
+                )
+            )
             continue
         speaker: str | None = None
         mention: Span | None = None
@@ -229,6 +349,9 @@ def find_quotes(
             near = sent_index - prev.sentence <= _INHERIT_SENTENCES
             if prev.speaker is not None and (near or continued):
                 speaker, mention, anonymous = prev.speaker, prev.speaker_mention, prev.anonymous
+        if cue_tok is None and speaker is None and sent_index > 0 and region.open <= sent.start + 2:
+            # '... Schiff said. "The other factor ..."': the sentence before reports speech.
+            _, speaker, mention, anonymous = _speech_before(sentences[sent_index - 1], ctx)
         if speaker is not None and continued:
             # A multi-paragraph quotation attributed only at its end: fill in back.
             k_back = len(out) - 1
@@ -254,6 +377,182 @@ def find_quotes(
                 sentence=sent_index,
             )
         )
+    out = [_described(q, ctx) for q in out]
+    indirect = find_indirect(ctx, out)
+    return sorted(out + scare + indirect, key=lambda q: (q.start, q.end))
+
+
+def _described(quote: Quote, ctx: SpeakerContext) -> Quote:
+    """The quote with its speaker's title or role, from the mention or the article."""
+    if quote.speaker is None or quote.anonymous:
+        return quote
+    desc: str | None = None
+    mention = quote.speaker_mention
+    if mention is not None:
+        ent = ctx.entity_at(mention.start, mention.end)
+        if ent is not None and ent.label == "PERSON":
+            desc = ctx.description_at(ent)
+        elif ctx.text[mention.start : mention.end].lower() != quote.speaker.lower():
+            # A role resolved to a person: "the minister" -> "Ada Okafor".
+            phrase = ctx.text[mention.start : mention.end]
+            if phrase[:1].islower() or phrase.lower().startswith("the "):
+                desc = ctx.description_of(quote.speaker)
+                own = {w.lower() for w in quote.speaker.split()}
+                words = {w.lower() for w in phrase.split()} - {"the"}
+                if desc is None and words and not words & own and phrase.lower() not in _PRON:
+                    desc = phrase
+    desc = desc or ctx.description_of(quote.speaker)
+    if desc is None:
+        return quote
+    return dataclasses.replace(quote, speaker_description=desc)
+
+
+#: Words right before a short quotation that make it someone's characterisation
+#: ("admires him as a "strong leader"", "blasted them for being "dishonest"").
+_CHARACTERISING = re.compile(
+    r"\b(?:as(?:\s+an?)?|being|called|dubbed|named|nicknamed|labell?ed|branded|likened\s+\w+\s+to)"
+    r"\s*$",
+    re.IGNORECASE,
+)
+
+
+def _statement_like(
+    content: str, text: str, region: QuoteRegion, out: Sequence[Quote], sent_index: int
+) -> bool:
+    """Whether a short quotation is someone's words rather than a scare quote.
+
+    It ends a sentence of its own ("Neither do I."), follows a quotation of the
+    same paragraph that has a speaker (the second half of ""I would," Melanie
+    said. "I would, Donald.""), or characterises someone ("as a "con artist"").
+    """
+    if content.rstrip()[-1:] in ".!?" and content[:1].isupper():
+        return True
+    before = text[max(0, region.open - 40) : region.open]
+    if _CHARACTERISING.search(before):
+        return True
+    if out:
+        prev = out[-1]
+        if (
+            prev.speaker is not None
+            and sent_index - prev.sentence <= 1
+            and "\n" not in text[prev.end : region.open]
+            and content[:1].isupper()
+        ):
+            return True
+    return False
+
+
+def _is_modifier(region: QuoteRegion, words: Sequence[str], ctx: SpeakerContext) -> bool:
+    """Whether short quoted words modify the noun after them: the "temporary" tariffs.
+
+    Such a term, or one after "so-called", is the writer's distance from a word,
+    not anyone's statement, even in a sentence with a speech verb.
+    """
+    if len(words) > _SCARE_MAX_WORDS:
+        return False
+    if re.search(r"so-called\s*$", ctx.text[max(0, region.open - 12) : region.open], re.I):
+        return True
+    inner = [t for t in ctx.tokens_in(region.open + 1, region.close) if not t.is_punct]
+    if not inner:
+        return False
+    after = region.close + 1
+    return all(
+        t.dep_ in ("amod", "compound", "nmod") and t.head.idx >= after and t.head.pos_ == "NOUN"
+        for t in inner[-1:]
+    )
+
+
+_PRON = frozenset({"he", "she", "they", "it", "we", "i"})
+#: Most words in a quoted title ("Fox and Friends", "The Art of the Deal").
+_TITLE_MAX_WORDS = 6
+_TITLE_SMALL = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "at"})
+
+
+def _is_title(content: str, text: str, region: QuoteRegion) -> bool:
+    """Whether quoted words are a title or name (a show, a book), not a statement."""
+    words = content.rstrip(".,;:").split()
+    if not words or len(words) > _TITLE_MAX_WORDS or content.rstrip()[-1:] in "?!":
+        return False
+    before = text[: region.open].rstrip()[-1:]
+    if before in (":", ",", "") or before in "\n":
+        return False
+    if not all(w[:1].isupper() or w.lower() in _TITLE_SMALL for w in words):
+        return False
+    return words[0][:1].isupper() and len(words) >= 2
+
+
+#: Shortest reported clause kept as indirect speech (words).
+_INDIRECT_MIN_WORDS = 3
+
+
+def find_indirect(ctx: SpeakerContext, quotes: Sequence[Quote] = ()) -> list[Quote]:
+    """Reported speech: ``Okafor said (that) the port would reopen``.
+
+    One record of kind ``"indirect"`` per speech verb outside quotation marks whose
+    clausal complement is not itself a direct quotation; the span is the reported
+    clause without "that", the speaker comes from the verb's subject (rules in
+    ``_speakers.py``) and the cue is the verb. A negated verb ("did not say that")
+    reports nothing and is skipped.
+
+    Args:
+        ctx: The article's speaker context.
+        quotes: The article's direct and partial quotes (a clause that is one of
+            them is not repeated).
+
+    Returns:
+        Indirect quotes in text order.
+    """
+    text = ctx.text
+    out: list[Quote] = []
+    for sent in ctx.sentences:
+        for verb in ctx.tokens_in(sent.start, sent.end):
+            if not is_speech_verb(verb) or ctx.in_quote(verb.idx):
+                continue
+            if any(c.dep_ == "neg" for c in verb.children):
+                continue
+            comp = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i), None)
+            if comp is None:
+                continue
+            toks = [t for t in comp.subtree if t.dep_ != "mark" or t.head is not comp]
+            if not toks:
+                continue
+            lo = toks[0] if toks[0].lower_ != "that" else comp.doc[toks[0].i + 1]
+            hi = toks[-1]
+            if lo.idx < verb.idx + len(verb) or lo.idx >= sent.end:
+                continue
+            stop = min(hi.idx + len(hi), sent.end, lo.idx + MAX_QUOTE_CHARS)
+            line_end = text.find("\n", lo.idx, stop)
+            start, end = strip_span(text, lo.idx, stop if line_end < 0 else line_end)
+            while end > start and text[end - 1] in ".,;:":
+                end -= 1
+            start, end = strip_span(text, start, end)
+            if start >= end or len(text[start:end].split()) < _INDIRECT_MIN_WORDS:
+                continue
+            if ctx.in_quote(start) or text[start - 1 : start] in ALL_MARKS:
+                continue  # a direct quotation, already a record
+            if any(q.start <= start and end <= q.end for q in quotes):
+                continue
+            subj = subject_of(verb, ctx)
+            if subj is None:
+                subj = _fallback_subject(verb, [], ctx, after_side=False)
+            speaker: str | None = None
+            mention: Span | None = None
+            anonymous = False
+            if subj is not None and sent.start <= subj.idx < sent.end:
+                speaker, mention, anonymous = speaker_from_token(subj, ctx, (sent.start, sent.end))
+            quote = Quote(
+                start=start,
+                end=end,
+                text=text[start:end],
+                speaker=speaker,
+                speaker_mention=mention,
+                cue=verb.text,
+                cue_span=Span(verb.idx, verb.idx + len(verb)),
+                kind="indirect",
+                anonymous=anonymous,
+                sentence=sent.index,
+            )
+            out.append(_described(quote, ctx))
     return out
 
 
