@@ -25,13 +25,18 @@ __all__ = [
     "Fact",
     "Failure",
     "Framing",
+    "HedgedClaim",
     "Label",
+    "LabelUse",
+    "LoadedTerm",
     "Omission",
+    "OutletProfile",
     "Quantity",
     "Quote",
     "QuoteVariant",
     "Removed",
     "Sentence",
+    "Source",
     "Span",
     "Story",
     "SummarySentence",
@@ -158,7 +163,14 @@ class Quote:
 
     ``speaker`` is the canonical name of who said it (resolved from pronouns and
     roles where possible); ``speaker_mention`` is the span of the words naming the
-    speaker in or near the quote's sentence.
+    speaker in or near the quote's sentence; ``speaker_description`` is the title
+    or role the article gives the speaker ("Finance Minister", "the port
+    director").
+
+    ``kind`` is ``"direct"`` (a quotation in marks), ``"partial"`` (quoted words
+    inside the writer's sentence), ``"indirect"`` (reported speech, "X said that
+    ..."; the span is the reported clause) or ``"scare"`` (a quoted term that is
+    not a statement: 'the "temporary" tariffs'; no speaker).
     """
 
     start: int
@@ -168,9 +180,10 @@ class Quote:
     speaker_mention: Span | None = None
     cue: str | None = None  # the speech verb/phrase: "said", "told reporters", "according to"
     cue_span: Span | None = None
-    kind: str = "direct"  # "direct" | "partial" | "indirect"
+    kind: str = "direct"  # "direct" | "partial" | "indirect" | "scare"
     anonymous: bool = False
     sentence: int = -1
+    speaker_description: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -300,6 +313,79 @@ class Failure:
     error: str
 
 
+SourceKind = Literal["official", "ngo", "expert", "adversary", "ordinary", "media", "other"]
+"""Kinds of :class:`Source`: who an article relies on."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HedgedClaim:
+    """A hedge (or scare quote) and the claim it hedges, both as exact spans."""
+
+    hedge: Citation
+    claim: Citation
+    kind: str = "hedge"  # "hedge" | "scare_quote"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    """One source an article relies on: a named speaker, or an unnamed one.
+
+    ``kind`` is one of :data:`SourceKind`, decided by rules over the words the
+    article uses to describe the source (``evidence``) and entity labels.
+    ``quotes`` cite the words the article quotes from this source, and
+    ``quoted_chars`` is their total length.
+    """
+
+    article: str
+    name: str | None  # canonical speaker name; None for an unnamed source
+    anonymous: bool
+    kind: str  # one of SourceKind
+    evidence: Citation | None = None  # the describing words: "Mayor", "a senior port official"
+    quotes: tuple[Citation, ...] = ()
+    quoted_chars: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadedTerm:
+    """An emotive or evaluative term, or an intensifier, from the loaded-language lexicon."""
+
+    citation: Citation
+    category: str  # "emotive" | "evaluative" | "intensifier" (lexicon tables)
+    target: str | None = None  # the nearest named entity in the sentence, if any
+    quoted: bool = False  # inside a quotation: the speaker's word, not the outlet's
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LabelUse:
+    """An article's term for a concept named differently across the story (first use)."""
+
+    concept: str
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutletProfile:
+    """How one outlet tells the story, summed over its articles, with evidence spans.
+
+    Every measure keeps its evidence as :class:`Citation` spans naming the
+    article, so per-article figures can be read off by filtering on it.
+    """
+
+    outlet: str
+    articles: tuple[str, ...]
+    words: int
+    hedges: tuple[HedgedClaim, ...] = ()
+    anonymous_sources: tuple[Citation, ...] = ()
+    sources: tuple[Source, ...] = ()
+    media: tuple[Citation, ...] = ()  # reliance on other media: "according to a wire agency"
+    loaded: tuple[LoadedTerm, ...] = ()
+    labels: tuple[LabelUse, ...] = ()
+
+    def per_1000_words(self, count: int) -> float:
+        """``count`` per 1,000 words, rounded to 2 decimals; 0.0 when there are no words."""
+        return round(count * 1000 / self.words, 2) if self.words else 0.0
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Story:
     """The result of aligning several analyzed articles about one event."""
@@ -313,3 +399,4 @@ class Story:
     summary: tuple[SummarySentence, ...] = ()
     failures: tuple[Failure, ...] = ()
     warnings: tuple[str, ...] = ()
+    outlets: tuple[OutletProfile, ...] = ()  # per-outlet framing and sourcing

@@ -17,7 +17,7 @@ import numpy as np
 from storyscope.align._claims import ClaimTable, build_table
 from storyscope.align.contradictions import find_contradictions
 from storyscope.align.facts import build_facts, covered_elsewhere, fact_id, group_claims
-from storyscope.align.framing import find_framing
+from storyscope.align.framing import find_framing, find_outlet_profiles
 from storyscope.align.omissions import find_omissions
 from storyscope.align.quote_variants import find_quote_variants
 from storyscope.align.summary import build_summary
@@ -95,7 +95,8 @@ def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = No
 
     Raises:
         AlignmentError: No articles, or embeddings missing/malformed.
-        ConfigError: The variant-name lexicon cannot be loaded.
+        ConfigError: A packaged lexicon (variant names, loaded language, source
+            rules) cannot be loaded.
     """
     if not articles:
         raise AlignmentError("no articles to align")
@@ -170,4 +171,5 @@ def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = No
         framing=framing,
         summary=summary,
         warnings=tuple(warnings),
+        outlets=find_outlet_profiles(docs, framing),
     )

@@ -4,8 +4,16 @@
 * ``labels`` list one thing named differently across articles, from three
   sources: the editable lexicon ``storyscope/data/variants.toml`` (Burma /
   Myanmar, militants / fighters, ...); near-identical spellings of named
-  entities ("Velmora" / "Velmorra"); and single-word substitutions between the
-  aligned sentences of one fact ("strikers" / "protesters").
+  entities ("Velmora" / "Velmorra"); and substitutions of up to
+  :data:`MAX_PHRASE` words between the aligned sentences of one fact
+  ("strikers" / "protesters", "strikers" / "striking dock workers"); the
+  sentences are aligned by their embeddings, so these are names the story's
+  outlets use in the same place for the same thing.
+* :func:`find_outlet_profiles` measures each outlet with evidence spans: hedges
+  attached to the claim they hedge (and scare quotes), named and unnamed sources
+  by kind with the share of text their quotes take (:mod:`.sourcing`), reliance
+  on other media, loaded language (:mod:`.loaded_language`) and the outlet's
+  terms for the story's labels.
 """
 
 from __future__ import annotations
@@ -25,10 +33,22 @@ from pathlib import Path
 from storyscope._words import DAY_WORDS, MONTHS, WEEKDAYS
 from storyscope.align._claims import ClaimTable
 from storyscope.align._text import NEGATIONS, STOPWORDS, norm_words, stem
+from storyscope.align.loaded_language import LoadedLexicon, find_loaded_language
+from storyscope.align.sourcing import SourceRules, find_media_reliance, find_sources
 from storyscope.errors import ConfigError
-from storyscope.model import AnalyzedArticle, Citation, Framing, Label
+from storyscope.model import (
+    AnalyzedArticle,
+    Citation,
+    Framing,
+    HedgedClaim,
+    Label,
+    LabelUse,
+    LoadedTerm,
+    OutletProfile,
+    Source,
+)
 
-__all__ = ["VariantGroup", "find_framing", "load_variants"]
+__all__ = ["VariantGroup", "find_framing", "find_outlet_profiles", "load_variants"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +58,10 @@ SPELLING_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVEN
 MIN_SPELLING_LEN = 5
 #: difflib ratio two aligned claims need before their word substitutions count.
 SUBSTITUTION_RATIO = 0.6
-#: Matching words needed on each side of a single-word substitution.
+#: Matching words needed on each side of a substitution.
 SUBSTITUTION_CONTEXT = 2
+#: Longest phrase (in words) on either side of a substitution ("striking dock workers").
+MAX_PHRASE = 3
 
 _CALENDAR = (
     frozenset(MONTHS)
@@ -290,6 +312,29 @@ def _nounish(word: str) -> bool:
     return not word.endswith(("ed", "ing", "ly", "est", "er"))
 
 
+def _phrase_swap(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether two short phrases swapped between aligned claims name one thing differently.
+
+    ("striking dock workers" / "strikers", "tax relief" / "tax cuts" is a
+    one-word swap). Both need a content word; no word, stem or root may be
+    shared across the two (that is an added modifier or an inflection, not a
+    new name), and none may be a number, date, negation or speech verb.
+    """
+    if not a or not b or not all(w.isalpha() for w in (*a, *b)):
+        return False
+    bad = _CALENDAR | _NUMBER_WORDS | NEGATIONS | _SPEECH
+    if any(w in bad for w in (*a, *b)):
+        return False
+    if not any(_substitutable(w) for w in a) or not any(_substitutable(w) for w in b):
+        return False
+    for x in a:
+        for y in b:
+            if x == y or stem(x) == stem(y) or _same_root(x, y):
+                return False
+    # The swapped phrases end on their head noun: "workers", not "the".
+    return _substitutable(a[-1]) and _substitutable(b[-1])
+
+
 def _substitution_labels(table: ClaimTable, groups: Sequence[Sequence[int]]) -> list[Label]:
     found: dict[frozenset[str], list[tuple[str, str]]] = {}
     pair_count: Counter[frozenset[str]] = Counter()
@@ -305,7 +350,7 @@ def _substitution_labels(table: ClaimTable, groups: Sequence[Sequence[int]]) -> 
                     continue
                 ops = sm.get_opcodes()
                 for k, (tag, i1, i2, j1, j2) in enumerate(ops):
-                    if tag != "replace" or i2 - i1 != 1 or j2 - j1 != 1:
+                    if tag != "replace" or i2 - i1 > MAX_PHRASE or j2 - j1 > MAX_PHRASE:
                         continue
                     # A real swap sits between matching words on both sides.
                     before = ops[k - 1] if k > 0 else None
@@ -319,12 +364,17 @@ def _substitution_labels(table: ClaimTable, groups: Sequence[Sequence[int]]) -> 
                         and after[2] - after[1] >= SUBSTITUTION_CONTEXT
                     ):
                         continue
-                    u, v = wa[i1], wb[j1]
-                    if (
-                        not (_substitutable(u) and _substitutable(v))
-                        or stem(u) == stem(v)
-                        or _same_root(u, v)
-                    ):
+                    if i2 - i1 == 1 and j2 - j1 == 1:
+                        u, v = wa[i1], wb[j1]
+                        if (
+                            not (_substitutable(u) and _substitutable(v))
+                            or stem(u) == stem(v)
+                            or _same_root(u, v)
+                        ):
+                            continue
+                    elif _phrase_swap(wa[i1:i2], wb[j1:j2]):
+                        u, v = " ".join(wa[i1:i2]), " ".join(wb[j1:j2])
+                    else:
                         continue
                     key = frozenset({u, v})
                     pair_count[key] += 1
@@ -334,7 +384,7 @@ def _substitution_labels(table: ClaimTable, groups: Sequence[Sequence[int]]) -> 
                             bucket.append(item)
     labels: list[Label] = []
     for key, variants in found.items():
-        if pair_count[key] >= 2 or all(_nounish(w) for w in key):
+        if pair_count[key] >= 2 or all(_nounish(w.split()[-1]) for w in key):
             labels.append(Label(concept=_majority_concept(variants), variants=tuple(variants)))
     return labels
 
@@ -396,3 +446,104 @@ def find_framing(
         hedges=_cue_citations(articles, "hedge"),
         anonymous_sources=_cue_citations(articles, "anonymous_source"),
     )
+
+
+def _hedged_claims(doc: AnalyzedArticle, hedges: Sequence[Citation]) -> list[HedgedClaim]:
+    """Each hedge with the claim (else the sentence) it sits in; scare quotes too."""
+    text = doc.text
+
+    def claim_of(start: int, end: int) -> Citation:
+        spans = [(c.start, c.end) for c in doc.claims if c.start <= start and end <= c.end]
+        spans += [(s.start, s.end) for s in doc.sentences if s.start <= start and end <= s.end]
+        lo, hi = min(spans, key=lambda sp: sp[1] - sp[0]) if spans else (start, end)
+        return Citation(article=doc.id, start=lo, end=hi, text=text[lo:hi])
+
+    out = [HedgedClaim(hedge=h, claim=claim_of(h.start, h.end)) for h in hedges]
+    for q in doc.quotes:
+        if q.kind != "scare" or text[q.start : q.end] != q.text:
+            continue
+        # Cite the marks too when they are there: 'the "temporary" tariffs'.
+        lo = q.start - 1 if q.start > 0 and text[q.start - 1] in "\"“‘'" else q.start
+        hi = q.end + 1 if q.end < len(text) and text[q.end] in "\"”’'" else q.end
+        out.append(
+            HedgedClaim(
+                hedge=Citation(article=doc.id, start=lo, end=hi, text=text[lo:hi]),
+                claim=claim_of(lo, hi),
+                kind="scare_quote",
+            )
+        )
+    out.sort(key=lambda h: (h.hedge.start, h.hedge.end))
+    return out
+
+
+def _label_uses(doc: AnalyzedArticle, labels: Sequence[Label]) -> list[LabelUse]:
+    uses: list[LabelUse] = []
+    for label in labels:
+        for article, term in label.variants:
+            if article != doc.id:
+                continue
+            words = r"\s+".join(re.escape(w) for w in term.split())
+            m = re.search(rf"(?<![\w-]){words}(?![\w-])", doc.text, re.IGNORECASE)
+            if m is None:
+                logger.debug("label term %r not found in %s", term, doc.id)
+                continue
+            cite = Citation(article=doc.id, start=m.start(), end=m.end(), text=m.group(0))
+            uses.append(LabelUse(concept=label.concept, citation=cite))
+    return uses
+
+
+def find_outlet_profiles(
+    articles: Sequence[AnalyzedArticle],
+    framing: Framing,
+    *,
+    loaded: LoadedLexicon | None = None,
+    rules: SourceRules | None = None,
+) -> tuple[OutletProfile, ...]:
+    """Measure how each outlet tells the story, every figure backed by spans.
+
+    Works for any number of articles, one included; an outlet with several
+    articles gets their measures summed.
+
+    Args:
+        articles: Analyzed articles of the story.
+        framing: The story's framing (its hedges, anonymous sources and labels are reused).
+        loaded: Loaded-language lexicon; the packaged default when None.
+        rules: Source-type rules; the packaged default when None.
+
+    Returns:
+        One profile per outlet, in order of first appearance.
+
+    Raises:
+        ConfigError: A default lexicon cannot be loaded.
+    """
+    outlets = list(dict.fromkeys(doc.article.outlet for doc in articles))
+    profiles: list[OutletProfile] = []
+    for outlet in outlets:
+        members = [doc for doc in articles if doc.article.outlet == outlet]
+        ids = {doc.id for doc in members}
+        hedges: list[HedgedClaim] = []
+        sources: list[Source] = []
+        media: list[Citation] = []
+        terms: list[LoadedTerm] = []
+        labels: list[LabelUse] = []
+        for doc in members:
+            mine = [h for h in framing.hedges if h.article == doc.id]
+            hedges.extend(_hedged_claims(doc, mine))
+            sources.extend(find_sources(doc, rules))
+            media.extend(find_media_reliance(doc, rules, outlets=outlets))
+            terms.extend(find_loaded_language(doc, loaded))
+            labels.extend(_label_uses(doc, framing.labels))
+        profiles.append(
+            OutletProfile(
+                outlet=outlet,
+                articles=tuple(doc.id for doc in members),
+                words=sum(doc.article.word_count for doc in members),
+                hedges=tuple(hedges),
+                anonymous_sources=tuple(c for c in framing.anonymous_sources if c.article in ids),
+                sources=tuple(sources),
+                media=tuple(media),
+                loaded=tuple(terms),
+                labels=tuple(labels),
+            )
+        )
+    return tuple(profiles)

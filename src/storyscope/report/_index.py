@@ -105,3 +105,18 @@ class StoryIndex:
             yield "hedge", citation
         for citation in self.story.framing.anonymous_sources:
             yield "anonymous_source", citation
+        for profile in self.story.outlets:
+            for hedged in profile.hedges:
+                yield "outlet hedge", hedged.hedge
+                yield "outlet hedged claim", hedged.claim
+            for source in profile.sources:
+                if source.evidence is not None:
+                    yield "outlet source", source.evidence
+                for citation in source.quotes:
+                    yield "outlet source quote", citation
+            for citation in profile.media:
+                yield "outlet media", citation
+            for term in profile.loaded:
+                yield "outlet loaded term", term.citation
+            for use in profile.labels:
+                yield "outlet label", use.citation

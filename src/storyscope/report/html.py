@@ -123,6 +123,7 @@ def _context(report: dict[str, Any]) -> dict[str, Any]:
     framing = report["framing"]
     hedges = [linker.cite(c, "hedge") for c in framing["hedges"]]
     anonymous = [linker.cite(c, "anonymous") for c in framing["anonymous_sources"]]
+    outlet_table = _outlet_table(framing["outlets"], linker)
     articles = [
         {**a, "body": highlight(a["text"], linker.spans[a["id"]], article=a["id"])}
         for a in report["articles"]
@@ -143,8 +144,119 @@ def _context(report: dict[str, Any]) -> dict[str, Any]:
         "variants": variants,
         "hedges": hedges,
         "anonymous": anonymous,
+        "outlet_table": outlet_table,
         "articles": articles,
     }
+
+
+_KIND_TITLES = (
+    ("official", "Officials"),
+    ("ngo", "NGOs, unions, charities"),
+    ("expert", "Experts"),
+    ("adversary", "Adversaries"),
+    ("ordinary", "Ordinary people"),
+    ("media", "Other media quoted"),
+    ("other", "Other sources"),
+)
+
+
+def _outlet_table(rows: dict[str, Any], linker: _Linker) -> dict[str, Any]:
+    """The outlet comparison: one column per outlet, one row per measure.
+
+    Each cell holds a value and links to the spans behind it (registered for
+    highlighting, so every link lands on a marked span in the article).
+    """
+    outlets = list(rows)
+
+    def cell(value: str, records: list[Any], kind: str) -> dict[str, Any]:
+        links = []
+        for record in records:
+            record, shown = record if isinstance(record, tuple) else (record, None)
+            link = linker.cite(record, kind)
+            link["shown"] = shown or f"“{record['text']}”"
+            links.append(link)
+        return {"value": value, "links": links}
+
+    def source_links(row: dict[str, Any], keep: Any) -> list[tuple[dict[str, Any], str]]:
+        """Each source as (its describing word, else its first quote; a readable name)."""
+        out = []
+        for s in row["sources"]:
+            record = s["evidence"] or (s["quotes"][0] if s["quotes"] else None)
+            if keep(s) and record is not None:
+                word = s["evidence"]["text"] if s["evidence"] else s["kind"]
+                out.append((record, f"{s['name']} ({word})" if s["name"] else word))
+        return out
+
+    measures: list[tuple[str, list[dict[str, Any]]]] = []
+
+    def add(title: str, make: Any) -> None:
+        measures.append((title, [make(rows[o]) for o in outlets]))
+
+    add("Words", lambda r: cell(str(r["words"]), [], "source"))
+    add(
+        "Named sources",
+        lambda r: cell(str(r["named_sources"]), source_links(r, lambda s: s["name"]), "source"),
+    )
+    add(
+        "Unnamed sources",
+        lambda r: cell(
+            f"{r['unnamed_sources']} ({r['anonymous_sources']} anonymous-source phrases)",
+            source_links(r, lambda s: not s["name"]),
+            "anonymous",
+        ),
+    )
+    for kind, title in _KIND_TITLES:
+        add(
+            title,
+            lambda r, k=kind: cell(
+                f"{r['source_kinds'][k]} · {r['quoted_share_by_kind'][k]:.1%} of text quoted",
+                source_links(r, lambda s: s["kind"] == k),
+                "source",
+            ),
+        )
+    add("Text in quotes", lambda r: cell(f"{r['quoted_share']:.1%}", [], "quote"))
+    add(
+        "Hedges",
+        lambda r: cell(
+            f"{r['hedges']} · {r['hedges_per_1000_words']:.2f} per 1000 words",
+            [h["hedge"] for h in r["hedged_claims"] if h["kind"] == "hedge"],
+            "hedge",
+        ),
+    )
+    add(
+        "Scare quotes",
+        lambda r: cell(
+            str(r["scare_quotes"]),
+            [h["hedge"] for h in r["hedged_claims"] if h["kind"] == "scare_quote"],
+            "hedge",
+        ),
+    )
+    add("Reliance on other media", lambda r: cell(str(r["media_reliance"]), r["media"], "media"))
+    add(
+        "Loaded language (own voice)",
+        lambda r: cell(
+            f"{r['loaded_terms']} · {r['loaded_terms_per_1000_words']:.2f} per 1000 words",
+            [t["span"] for t in r["loaded"] if not t["quoted"]],
+            "loaded",
+        ),
+    )
+    add(
+        "Loaded language in quotes",
+        lambda r: cell(
+            str(sum(1 for t in r["loaded"] if t["quoted"])),
+            [t["span"] for t in r["loaded"] if t["quoted"]],
+            "loaded",
+        ),
+    )
+    add(
+        "Labels used",
+        lambda r: cell(
+            ", ".join(f"{u['concept']}: {u['span']['text']}" for u in r["labels"]) or "—",
+            [u["span"] for u in r["labels"]],
+            "label",
+        ),
+    )
+    return {"outlets": outlets, "measures": measures}
 
 
 def render_html(story: Story) -> str:

@@ -11,10 +11,10 @@ import json
 import logging
 import math
 from collections import Counter
-from typing import Any
+from typing import Any, get_args
 
 from storyscope.errors import ReportError
-from storyscope.model import AnalyzedArticle, Citation, Cue, Story
+from storyscope.model import AnalyzedArticle, Citation, Cue, OutletProfile, SourceKind, Story
 from storyscope.report._index import StoryIndex
 
 __all__ = ["SCHEMA_VERSION", "render_json", "to_dict"]
@@ -25,6 +25,8 @@ SCHEMA_VERSION = "1.0.0"
 """Version of the JSON report contract (semver: additive = minor, breaking = major)."""
 
 _STATUSES = ("consensus", "single_source", "contested")
+#: Kinds of source in ``framing.outlets.*.source_kinds``.
+_SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
 
 
 def _generator_version() -> str:
@@ -138,6 +140,7 @@ def _quotes(story: Story) -> list[dict[str, Any]]:
                     "end": quote.end,
                     "speaker_start": mention.start if mention is not None else None,
                     "speaker_end": mention.end if mention is not None else None,
+                    "speaker_description": quote.speaker_description,
                 }
             )
     return rows
@@ -159,8 +162,98 @@ def _cue_spans(
     return spans
 
 
+def _share(part: int, whole: int) -> float:
+    """``part / whole`` rounded to 3 decimals; 0.0 when ``whole`` is 0."""
+    return round(part / whole, 3) if whole > 0 else 0.0
+
+
+def _profile_fields(
+    index: StoryIndex, profile: OutletProfile | None, chars: int, words: int
+) -> dict[str, Any]:
+    """The sourcing, loaded-language, media and label measures of one outlet."""
+    kinds = {kind: 0 for kind in _SOURCE_KINDS}
+    quoted_by_kind = {kind: 0 for kind in _SOURCE_KINDS}
+    if profile is None:
+        return {
+            "unnamed_sources": 0,
+            "source_kinds": kinds,
+            "quoted_share": 0.0,
+            "quoted_share_by_kind": {kind: 0.0 for kind in _SOURCE_KINDS},
+            "sources": [],
+            "scare_quotes": 0,
+            "hedged_claims": [],
+            "media_reliance": 0,
+            "media": [],
+            "loaded_terms": 0,
+            "loaded_terms_per_1000_words": 0.0,
+            "loaded": [],
+            "labels": [],
+        }
+    sources = []
+    for source in profile.sources:
+        kind = source.kind if source.kind in kinds else "other"
+        kinds[kind] += 1
+        quoted_by_kind[kind] += source.quoted_chars
+        sources.append(
+            {
+                "article": source.article,
+                "name": source.name,
+                "anonymous": source.anonymous,
+                "kind": kind,
+                "evidence": _citation(index, source.evidence) if source.evidence else None,
+                "quotes": [_citation(index, c) for c in source.quotes],
+                "quoted_chars": source.quoted_chars,
+                "share": _share(source.quoted_chars, chars),
+            }
+        )
+    own_voice = [t for t in profile.loaded if not t.quoted]
+    return {
+        "unnamed_sources": sum(1 for s in profile.sources if s.name is None),
+        "source_kinds": kinds,
+        "quoted_share": _share(sum(s.quoted_chars for s in profile.sources), chars),
+        "quoted_share_by_kind": {k: _share(v, chars) for k, v in quoted_by_kind.items()},
+        "sources": sources,
+        "scare_quotes": sum(1 for h in profile.hedges if h.kind == "scare_quote"),
+        "hedged_claims": [
+            {
+                "kind": h.kind,
+                "hedge": _citation(index, h.hedge),
+                "claim": _citation(index, h.claim),
+            }
+            for h in sorted(profile.hedges, key=lambda h: _citation_key(index, h.hedge))
+        ],
+        "media_reliance": len(profile.media),
+        "media": [
+            _citation(index, c)
+            for c in sorted(profile.media, key=lambda c: _citation_key(index, c))
+        ],
+        "loaded_terms": len(own_voice),
+        "loaded_terms_per_1000_words": (round(len(own_voice) * 1000 / words, 2) if words else 0.0),
+        "loaded": [
+            {
+                "category": t.category,
+                "target": t.target,
+                "quoted": t.quoted,
+                "span": _citation(index, t.citation),
+            }
+            for t in sorted(profile.loaded, key=lambda t: _citation_key(index, t.citation))
+        ],
+        "labels": [
+            {"concept": u.concept, "span": _citation(index, u.citation)}
+            for u in sorted(
+                profile.labels, key=lambda u: (u.concept, _citation_key(index, u.citation))
+            )
+        ],
+    }
+
+
 def outlet_table(story: Story, index: StoryIndex) -> dict[str, dict[str, Any]]:
     """Per-outlet framing figures, aggregated over that outlet's articles.
+
+    The counts of quotes, hedges and anonymous sources come from the articles
+    and framing; sourcing, loaded language, media reliance and labels come from
+    ``story.outlets`` (zeros and empty lists for a story built without them).
+    Nothing divides by zero: rates and shares of an empty outlet are 0.
 
     Args:
         story: The story.
@@ -171,14 +264,22 @@ def outlet_table(story: Story, index: StoryIndex) -> dict[str, dict[str, Any]]:
     """
     hedges = _cue_spans(story, "hedge", story.framing.hedges)
     anonymous = _cue_spans(story, "anonymous_source", story.framing.anonymous_sources)
+    profiles = {profile.outlet: profile for profile in story.outlets}
     table: dict[str, dict[str, Any]] = {}
     for outlet in index.outlets():
         members = [a for a in story.articles if a.article.outlet == outlet]
         ids = [a.id for a in members]
         words = sum(a.article.word_count for a in members)
+        chars = sum(len(a.text) for a in members)
         n_hedges = sum(len(hedges[i]) for i in ids)
         n_anonymous = sum(len(anonymous[i]) for i in ids)
-        speakers = {q.speaker for a in members for q in a.quotes if q.speaker and not q.anonymous}
+        profile = profiles.get(outlet)
+        if profile is not None:  # names only: "the official" is an unnamed source
+            speakers = {s.name for s in profile.sources if s.name}
+        else:
+            speakers = {
+                q.speaker for a in members for q in a.quotes if q.speaker and not q.anonymous
+            }
         table[outlet] = {
             "article": ids[0],
             "articles": ids,
@@ -191,6 +292,7 @@ def outlet_table(story: Story, index: StoryIndex) -> dict[str, dict[str, Any]]:
             "anonymous_sources_per_1000_words": (
                 round(n_anonymous * 1000 / words, 2) if words else 0.0
             ),
+            **_profile_fields(index, profile, chars, words),
         }
     return table
 

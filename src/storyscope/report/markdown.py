@@ -288,6 +288,13 @@ def _framing(report: dict[str, Any], paragraphs: dict[str, list[int]]) -> list[s
             "Anonymous sources",
             "Hedges",
             "Hedges / 1000 words",
+            "Unnamed sources",
+            "Source kinds",
+            "Quoted share",
+            "Scare quotes",
+            "Other media",
+            "Loaded terms",
+            "Loaded / 1000 words",
         ],
         [
             [
@@ -298,8 +305,61 @@ def _framing(report: dict[str, Any], paragraphs: dict[str, list[int]]) -> list[s
                 str(row["anonymous_sources"]),
                 str(row["hedges"]),
                 f"{row['hedges_per_1000_words']:.2f}",
+                str(row["unnamed_sources"]),
+                _kinds(row["source_kinds"]),
+                f"{row['quoted_share']:.0%}",
+                str(row["scare_quotes"]),
+                str(row["media_reliance"]),
+                str(row["loaded_terms"]),
+                f"{row['loaded_terms_per_1000_words']:.2f}",
             ]
             for outlet, row in framing["outlets"].items()
         ],
     )
+    for outlet, row in framing["outlets"].items():
+        out += _outlet_evidence(outlet, row, paragraphs)
     return out
+
+
+def _kinds(counts: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {n}" for kind, n in counts.items() if n) or "—"
+
+
+def _outlet_evidence(
+    outlet: str, row: dict[str, Any], paragraphs: dict[str, list[int]]
+) -> list[str]:
+    """Evidence behind one outlet's figures: every span, with paragraph and offsets."""
+    lines: list[str] = []
+    for h in row["hedged_claims"]:
+        what = "scare quote" if h["kind"] == "scare_quote" else "hedge"
+        lines.append(
+            f"- {what} “{escape_markdown(h['hedge']['text'])}” in: {_cited(h['claim'], paragraphs)}"
+        )
+    for source in row["sources"]:
+        name = source["name"] or "unnamed source"
+        because = (
+            f" (“{escape_markdown(source['evidence']['text'])}”, "
+            f"{_where(source['evidence'], paragraphs)}, chars "
+            f"{source['evidence']['start']}–{source['evidence']['end']})"
+            if source["evidence"]
+            else ""
+        )
+        lines.append(
+            f"- source: {escape_markdown(name)}, {source['kind']}{because}; "
+            f"{len(source['quotes'])} quotes, {source['share']:.1%} of the text"
+        )
+    lines += [f"- other media: {_cited(c, paragraphs)}" for c in row["media"]]
+    for term in row["loaded"]:
+        notes = [term["category"]]
+        if term["target"]:
+            notes.append(f"near {escape_markdown(term['target'])}")
+        if term["quoted"]:
+            notes.append("in a quote")
+        lines.append(f"- loaded ({', '.join(notes)}): {_cited(term['span'], paragraphs)}")
+    lines += [
+        f"- label for {escape_markdown(u['concept'])}: {_cited(u['span'], paragraphs)}"
+        for u in row["labels"]
+    ]
+    if not lines:
+        return []
+    return ["", f"#### Evidence: {escape_markdown(outlet)}", "", *lines]
