@@ -55,6 +55,3 @@ def test_lexical_bias_precision(result: basil_bias.Result) -> None:
     assert result.second.precision >= floors["precision_2015_2019"], basil_bias.report(result)
     assert result.all.precision_any >= floors["precision_any_span"], basil_bias.report(result)
 
-
-def test_detectors_are_fast(result: basil_bias.Result) -> None:
-    assert result.seconds <= _floors()["seconds_max"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -239,7 +238,11 @@ def test_every_citation_in_a_story_points_at_exact_text(docs: list[list[str]]) -
     assert len({f.id for f in story.facts}) == len(story.facts)
 
 
-def test_five_long_articles_align_fast() -> None:
+def test_five_long_articles_align_sentence_by_sentence() -> None:
+    """Five 40-sentence articles that differ in one verb: 40 facts, each backed by all five.
+
+    (How fast this runs is measured in bench/bench_align.py, not asserted here.)
+    """
     base = [
         f"Sentence {i} about the Velmora cannery fire mentions crew {i % 7} and shift {i % 5}."
         for i in range(40)
@@ -254,7 +257,7 @@ def test_five_long_articles_align_fast() -> None:
         )
         for k in range(5)
     ]
-    align(arts)  # warm caches (lexicon)
-    t0 = time.perf_counter()
-    align(arts)
-    assert time.perf_counter() - t0 < 0.5
+    story = align(arts)
+    assert len(story.facts) == 40
+    assert all(len(f.outlets) == 5 and f.status == "consensus" for f in story.facts)
+    assert not story.contradictions
