@@ -46,7 +46,7 @@ __all__ = [
 
 FactStatus = Literal["consensus", "single_source", "contested"]
 ContradictionKind = Literal["number", "date", "polarity", "entity", "attribution", "status"]
-"""Kinds of :class:`Contradiction`; ``entity`` and ``status`` are reserved (not produced yet)."""
+"""Kinds of :class:`Contradiction`."""
 
 
 def article_id(text: str) -> str:
@@ -256,6 +256,10 @@ class Fact:
     support: tuple[Citation, ...]
     outlets: tuple[str, ...]
     claims: tuple[str, ...] = ()  # claim ids
+    # Independent lines of evidence: outlets that only relay the same source count once (None: not computed).
+    independent_support: int | None = None
+    # (source, outlets relying on it for this fact), e.g. ("a wire agency", ("Post", "Times")).
+    shared_sources: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -16,7 +16,15 @@ import numpy as np
 
 from storyscope.align._claims import ClaimTable, build_table
 from storyscope.align.contradictions import find_contradictions
-from storyscope.align.facts import build_facts, covered_elsewhere, fact_id, group_claims
+from storyscope.align.facts import (
+    build_facts,
+    covered_elsewhere,
+    fact_id,
+    group_claims,
+    independent_support,
+    shared_sources,
+    support_notes,
+)
 from storyscope.align.framing import find_framing, find_outlet_profiles
 from storyscope.align.omissions import find_omissions
 from storyscope.align.quote_variants import find_quote_variants
@@ -162,7 +170,7 @@ def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = No
         article_lengths={d.id: len(d.text) for d in docs},
         include_consensus=not low_overlap,
     )
-    return Story(
+    story = Story(
         articles=docs,
         facts=facts,
         contradictions=contradictions,
@@ -173,3 +181,22 @@ def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = No
         warnings=tuple(warnings),
         outlets=find_outlet_profiles(docs, framing),
     )
+    return _with_independent_support(story)
+
+
+def _with_independent_support(story: Story) -> Story:
+    """Count each fact's independent lines of evidence and note facts that rest on one relayed source."""
+    from dataclasses import replace
+
+    facts = tuple(
+        replace(
+            fact,
+            independent_support=independent_support(fact, story),
+            shared_sources=tuple(sorted(shared_sources(fact, story).items())),
+        )
+        if len(fact.outlets) > 1
+        else replace(fact, independent_support=len(fact.outlets))
+        for fact in story.facts
+    )
+    notes = support_notes(story)
+    return replace(story, facts=facts, warnings=(*story.warnings, *notes))

@@ -13,13 +13,28 @@ as much trust as a miss:
   the values are not compatible (a month contains its days; a duration with a
   range or limit word such as "within" or "between" is never compared).
 * ``polarity``: near-identical claims where exactly one is negated and the word
-  the negation governs appears, un-negated, in the other claim.
+  the negation governs appears, un-negated, in the other claim (not an answer
+  "No, ...", a purpose clause "so he won't", a condition "unless", or a verb
+  that relates to something else: "spread to" / "spread through").
+* ``entity``: the same statement about a different place, person or body:
+  each claim keeps exactly one name of the kind that the other article never
+  mentions, the names are not spellings of one name, neither is a speaker, and
+  the rest of the claims match (:func:`_check_entities`).
+* ``status``: one outlet says a thing was requested, proposed, started or
+  charged, the other that it was obtained, approved, finished or convicted
+  (or approved vs rejected), each without the other's word, the rest of the
+  claims matching; an earlier stage published before a later one is no
+  conflict (:data:`STATUS_WORDS`, :data:`STATUS_CONFLICTS`).
 
-Attribution contradictions come from :mod:`storyscope.align.quote_variants`.
+Amounts, dates and status words inside quotation marks are what someone said,
+not what the outlet reports, and are not compared; indirect speech ("said
+that ...") is. Attribution contradictions come from
+:mod:`storyscope.align.quote_variants`.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -29,12 +44,30 @@ import numpy as np
 
 from storyscope._words import DAY_WORDS, MONTHS, WEEKDAYS
 from storyscope.align._claims import ClaimRef, ClaimTable
-from storyscope.align._text import NEGATIONS, STOPWORDS, WORD_RE, norm_words, shorten, stem, words
-from storyscope.model import Contradiction, Quantity, Quote, TimeExpression
+from storyscope.align._text import (
+    NEGATIONS,
+    STOPWORDS,
+    WORD_RE,
+    negated,
+    norm_words,
+    quoted_share,
+    shorten,
+    stem,
+    words,
+)
+from storyscope.model import (
+    Contradiction,
+    Entity,
+    Quantity,
+    Quote,
+    TimeExpression,
+)
 
 __all__ = [
     "LOOSE_COSINE",
     "POLARITY_JACCARD",
+    "STATUS_CONFLICTS",
+    "STATUS_WORDS",
     "find_contradictions",
     "format_quantity",
 ]
@@ -56,6 +89,10 @@ NUMBER_COSINE = 0.6
 #: Cosine and Jaccard two claims of different facts need before their dates are compared.
 DATE_COSINE = 0.6
 DATE_JACCARD = 0.25
+#: Cosine and Jaccard two claims of different facts need before their names or
+#: status words are compared.
+ROLE_COSINE = 0.6
+ROLE_JACCARD = 0.3
 #: Relative tolerance for exact numbers (rounding: "$40 million" vs "$40.1 million").
 EXACT_TOLERANCE = 0.005
 #: Most relative slack a round figure gets ("$43 million" covers up to $44 million).
@@ -149,10 +186,32 @@ _CLAUSE_STARTS = frozenset(
 _RANGE_AFTER = re.compile(r"\s*(?:to|through|until|and|-|\u2013)\s*(?:\d|[A-Z][a-z]+\.? \d)")
 _RANK = re.compile(r"(?:\bNo\.?|#)\s*$")
 _ODDS = re.compile(r"[\s-]*(?:in|out\s+of)[\s-]+(?:\d|one|two|three|four|five|ten)\b", re.I)
+_CONDITIONS = frozenset({"unless", "until", "if", "provided"})
 _OPEN_QUESTION = frozenset({"whether", "if", "might", "may", "could", "considering"})
 _CORE_DATE_WORDS = frozenset(MONTHS) | frozenset(WEEKDAYS) | DAY_WORDS
 _DATE_WORDS = _CORE_DATE_WORDS | frozenset(
-    ["morning", "afternoon", "evening", "night", "week", "weeks", "month", "months", "year", "years", "day", "days", "ago", "last", "next", "earlier", "later", "early", "late", "mid"]
+    [
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "day",
+        "days",
+        "ago",
+        "last",
+        "next",
+        "earlier",
+        "later",
+        "early",
+        "late",
+        "mid",
+    ]
 )
 
 
@@ -246,7 +305,7 @@ def _comparable(table: ClaimTable | None, ref: ClaimRef, q: Quantity) -> bool:
         return False  # "the No. 2 job"
     if _ODDS.match(doc.text, q.end):
         return False  # "a two-in-three chance", "1 in 3"
-    return not _in_quote(doc.quotes, q.start, q.end)
+    return not _in_quote(_marked(doc.quotes), q.start, q.end)
 
 
 def _check_numbers(
@@ -266,8 +325,13 @@ def _check_numbers(
             continue
         qa, qb = qa_by[key][0], qb_by[key][0]
         width = FACT_CONTEXT_WORDS if in_fact else CONTEXT_WORDS
+        # The unit noun ("212 passengers" / "400 passengers") says what is counted,
+        # not what the count is about: it never makes two numbers comparable.
+        unit_stems = {stem(w) for w in norm_words(f"{qa.unit} {qb.unit}")}
         if table is not None and not _roles_match(
-            _context(a, qa.start, qa.end, width), _context(b, qb.start, qb.end, width), in_fact
+            _context(a, qa.start, qa.end, width) - unit_stems,
+            _context(b, qb.start, qb.end, width) - unit_stems,
+            in_fact,
         ):
             continue  # "$43 million in federal taxes" / "$139 million in income"
         a_lo, a_hi = _interval(qa)
@@ -318,6 +382,11 @@ def _core(text: str) -> tuple[str, ...]:
     toks = norm_words(text)
     core = tuple(w for w in toks if w in _CORE_DATE_WORDS or w.isdigit())
     return core or tuple(toks)
+
+
+def _marked(quotes: Sequence[Quote]) -> tuple[Quote, ...]:
+    """Quotations in quotation marks; indirect speech ("said that ...") is the outlet's report."""
+    return tuple(q for q in quotes if q.kind != "indirect")
 
 
 def _in_quote(quotes: Sequence[Quote], start: int, end: int | None = None) -> bool:
@@ -468,12 +537,19 @@ def _check_dates(
     return found
 
 
+_ANSWER_NO = re.compile(r"\s*No\s*[,:;\u2014-]")
+
+
 def _negation_scope(text: str) -> tuple[str, frozenset[str]] | None:
     """Stem of the word the first negation governs, and the content stems after it."""
     toks = norm_words(text)
+    if _ANSWER_NO.match(text):
+        toks = toks[1:]  # "No, the port has not closed": the answer word negates nothing
     for i, w in enumerate(toks):
         if w == "not" and toks[i + 1 : i + 2] == ["only"]:
             continue  # "not only ... but also" affirms
+        if "so" in toks[max(0, i - 3) : i] or "lest" in toks[max(0, i - 3) : i]:
+            continue  # "adopted him so he won't turn into ...": a purpose, not a denial
         if w in NEGATIONS or w.endswith("n't"):
             rest = [
                 stem(t)
@@ -491,10 +567,48 @@ def _bare(text: str) -> str:
 
 
 def _negation_offset(text: str) -> int | None:
-    for m in WORD_RE.finditer(text):
+    answer = _ANSWER_NO.match(text)
+    for m in WORD_RE.finditer(text, answer.end() if answer else 0):
         w = m.group().lower().replace("\u2019", "'")
         if w in NEGATIONS or w.endswith("n't"):
             return m.start()
+    return None
+
+
+_PREPOSITIONS = frozenset(
+    [
+        "to",
+        "through",
+        "into",
+        "onto",
+        "from",
+        "at",
+        "in",
+        "on",
+        "over",
+        "across",
+        "past",
+        "beyond",
+        "toward",
+        "towards",
+        "near",
+        "by",
+        "with",
+    ]
+)
+
+
+def _preposition_after(text: str, head: str) -> str | None:
+    """The preposition right after the first word stemming to ``head`` (adverbs skipped)."""
+    toks = norm_words(text)
+    for i, w in enumerate(toks):
+        if stem(w) != head:
+            continue
+        for nxt in toks[i + 1 : i + 3]:
+            if nxt.endswith("ly"):
+                continue
+            return nxt if nxt in _PREPOSITIONS else None
+        return None
     return None
 
 
@@ -507,10 +621,25 @@ def _check_polarity(
     scope = _negation_scope(neg.claim.text)
     # The negated word itself and something it governs must recur, un-negated,
     # in the other claim: "did not approve ... hazard pay" / "approved hazard pay".
-    if scope is None or scope[0] not in pos.terms or not (scope[1] & pos.terms):
+    # A verb with nothing after it ("has not ended") needs the same words on both sides.
+    if scope is None or scope[0] not in pos.terms:
         return []
-    # "announces whether he will step down or seek a second term" affirms nothing.
-    if set(norm_words(pos.claim.text)) & _OPEN_QUESTION:
+    if not (scope[1] & pos.terms) and (scope[1] or neg.terms != pos.terms):
+        return []
+    # "did not spread to the neighbouring warehouses" / "spread through the
+    # warehouse": the verb relates to something else on each side.
+    prep_neg, prep_pos = (
+        _preposition_after(neg.claim.text, scope[0]),
+        _preposition_after(pos.claim.text, scope[0]),
+    )
+    if prep_neg and prep_pos and prep_neg != prep_pos:
+        return []
+    # "announces whether he will step down or seek a second term" affirms nothing;
+    # "would not accept the offer unless wages rose" denies only on a condition.
+    if (
+        set(norm_words(pos.claim.text)) & _OPEN_QUESTION
+        or set(norm_words(neg.claim.text)) & _CONDITIONS
+    ):
         return []
     # Both claims must say nearly the same thing apart from the negation: a longer
     # version of a quote whose extra clause holds a "not" is no contradiction.
@@ -538,12 +667,342 @@ def _check_polarity(
     ]
 
 
+# --- entities ---------------------------------------------------------------------------
+
+#: Entity labels compared by :func:`_check_entities`, grouped by what they name.
+_ENTITY_GROUPS = {
+    "PERSON": "person",
+    "ORG": "body",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+}
+#: Content words (other than the two names) the two claims must share, as Jaccard.
+ENTITY_JACCARD = 0.6
+#: Names this similar (difflib ratio) are spellings of one name ("Kelsund"/"Kelsond").
+SPELLING_RATIO = 0.75
+_SPEECH_AFTER = frozenset(
+    [
+        "said",
+        "says",
+        "told",
+        "added",
+        "tweeted",
+        "wrote",
+        "stated",
+        "argued",
+        "claimed",
+        "announced",
+        "insisted",
+        "warned",
+        "according",
+    ]
+)
+
+
+#: Words that say what kind of thing a name names, not which one ("Harrow General
+#: Hospital" and "St Brenna Hospital" share only "hospital").
+_GENERIC_NAME_WORDS = frozenset(
+    [
+        "hospital",
+        "general",
+        "university",
+        "college",
+        "school",
+        "street",
+        "road",
+        "avenue",
+        "bridge",
+        "river",
+        "lake",
+        "port",
+        "city",
+        "town",
+        "county",
+        "district",
+        "province",
+        "state",
+        "council",
+        "ministry",
+        "department",
+        "court",
+        "party",
+        "company",
+        "group",
+        "bank",
+        "national",
+        "international",
+        "coast",
+        "guard",
+        "navy",
+        "army",
+        "police",
+        "airport",
+        "station",
+        "harbour",
+        "harbor",
+        "st",
+        "saint",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "new",
+        "upper",
+        "lower",
+        "central",
+        "united",
+    ]
+)
+
+
+def _name_tokens(text: str) -> set[str]:
+    """Distinctive words of a name: no stopwords, no generic kind words."""
+    return {
+        w
+        for w in norm_words(text)
+        if w not in STOPWORDS and w not in _GENERIC_NAME_WORDS and len(w) > 1
+    }
+
+
+def _spoken_by(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` is who speaks: "Reyl said", "said Reyl", "according to Reyl"."""
+    nxt = norm_words(text[end : end + 30])[:1]
+    if nxt and nxt[0] in _SPEECH_AFTER:
+        return True
+    before = norm_words(text[max(0, start - 40) : start])[-3:]
+    return bool(set(before) & _SPEECH_AFTER)
+
+
+class _Lookup:
+    """Per-story caches for the entity and status checks (each claim and article once)."""
+
+    def __init__(self, table: ClaimTable) -> None:
+        self.table = table
+        self._words: dict[int, frozenset[str]] = {}
+        self._names: dict[int, tuple[Entity, ...]] = {}
+        self._stages: dict[int, dict[str, str]] = {}
+        self._plain: dict[int, bool] = {}
+
+    def words(self, doc: int) -> frozenset[str]:
+        """Every lower-cased word of article ``doc``."""
+        if doc not in self._words:
+            self._words[doc] = frozenset(norm_words(self.table.articles[doc].text))
+        return self._words[doc]
+
+    def names(self, ref: ClaimRef) -> tuple[Entity, ...]:
+        """Names in a claim that are compared: not in quotes, not a speaker."""
+        if ref.row not in self._names:
+            doc = self.table.articles[ref.doc]
+            self._names[ref.row] = tuple(
+                e
+                for e in doc.entities
+                if e.label in _ENTITY_GROUPS
+                and ref.claim.start <= e.start
+                and e.end <= ref.claim.end
+                and not _spoken_by(doc.text, e.start, e.end)
+                and not _in_quote(_marked(doc.quotes), e.start, e.end)
+            )
+        return self._names[ref.row]
+
+    def unquoted(self, ref: ClaimRef) -> bool:
+        """Whether the claim holds no quotation marks at all."""
+        if ref.row not in self._plain:
+            self._plain[ref.row] = quoted_share(ref.claim.text) == 0
+        return self._plain[ref.row]
+
+    def stages(self, ref: ClaimRef) -> dict[str, str]:
+        """See :func:`_stages`."""
+        if ref.row not in self._stages:
+            self._stages[ref.row] = _stages(ref, _marked(self.table.articles[ref.doc].quotes))
+        return self._stages[ref.row]
+
+
+def _check_entities(a: ClaimRef, b: ClaimRef, look: _Lookup, in_fact: bool) -> list[_Found]:
+    """Two claims saying the same thing of a different place, person or body.
+
+    Conservative: each claim keeps exactly one name of a kind that the other
+    article never mentions (not even one word of it), the two names are not
+    spellings of one name, neither names the speaker of a quote or statement,
+    and apart from the names the claims share most of their content words and
+    the words around the names.
+    """
+    if a.negated != b.negated:
+        return []
+    ents_a, ents_b = look.names(a), look.names(b)
+    if not ents_a or not ents_b or not look.unquoted(a) or not look.unquoted(b):
+        return []
+    words_a, words_b = look.words(a.doc), look.words(b.doc)
+    found: list[_Found] = []
+    for group in sorted(set(_ENTITY_GROUPS.values())):
+        own_a = [
+            e
+            for e in ents_a
+            if _ENTITY_GROUPS[e.label] == group and not (_name_tokens(e.text) & words_b)
+        ]
+        own_b = [
+            e
+            for e in ents_b
+            if _ENTITY_GROUPS[e.label] == group and not (_name_tokens(e.text) & words_a)
+        ]
+        if len(own_a) != 1 or len(own_b) != 1:
+            continue
+        ea, eb = own_a[0], own_b[0]
+        if not _name_tokens(ea.text) or not _name_tokens(eb.text):
+            continue
+        core_a = " ".join(w for w in norm_words(ea.text) if w not in STOPWORDS)
+        core_b = " ".join(w for w in norm_words(eb.text) if w not in STOPWORDS)
+        if difflib.SequenceMatcher(None, core_a, core_b).ratio() >= SPELLING_RATIO:
+            continue
+        # Other names of the same kind in either claim: cannot tell which is which.
+        if any(_ENTITY_GROUPS[e.label] == group and e is not ea for e in ents_a) or any(
+            _ENTITY_GROUPS[e.label] == group and e is not eb for e in ents_b
+        ):
+            continue
+        rest_a = a.terms - {stem(w) for w in norm_words(ea.text)}
+        rest_b = b.terms - {stem(w) for w in norm_words(eb.text)}
+        union = rest_a | rest_b
+        if not union or len(rest_a & rest_b) / len(union) < ENTITY_JACCARD:
+            continue
+        if not _roles_match(
+            _context(a, ea.start, ea.end, FACT_CONTEXT_WORDS),
+            _context(b, eb.start, eb.end, FACT_CONTEXT_WORDS),
+            in_fact,
+        ):
+            continue
+        found.append(
+            _Found(
+                kind="entity",
+                a=a,
+                b=b,
+                explanation=(
+                    f"{a.outlet} names {ea.text} and {b.outlet} names {eb.text} as the {group} "
+                    f"in the same statement (\u201c{_bare(a.claim.text)}\u201d / "
+                    f"\u201c{_bare(b.claim.text)}\u201d); neither article mentions the other's."
+                ),
+                values=frozenset({ea.text, eb.text}),
+            )
+        )
+    return found
+
+
+# --- status words -----------------------------------------------------------------------
+
+#: Stage -> phrases that put a thing in that stage (lower case, whole words).
+STATUS_WORDS: dict[str, tuple[str, ...]] = {
+    "requested": ("requested", "asked for", "has asked", "sought", "applied for", "petitioned for"),
+    "obtained": ("obtained", "secured", "was granted", "were granted", "has been granted", "won"),
+    "proposed": (
+        "proposed",
+        "planned",
+        "plans to",
+        "is planning",
+        "intends to",
+        "is considering",
+        "are considering",
+        "will consider",
+    ),
+    "approved": ("approved", "adopted", "accepted", "signed", "granted", "enacted", "ratified"),
+    "rejected": ("rejected", "denied", "refused", "turned down", "vetoed"),
+    "started": ("started", "began", "begun", "launched"),
+    "finished": ("finished", "completed", "concluded"),
+    "charged": ("charged", "indicted"),
+    "convicted": ("convicted", "found guilty", "sentenced"),
+}
+#: Pairs of stages that cannot both hold at one time; the first comes earlier
+#: in time when the pair is ordered (``None``: never both).
+STATUS_CONFLICTS: dict[frozenset[str], str | None] = {
+    frozenset({"requested", "obtained"}): "requested",
+    frozenset({"requested", "approved"}): "requested",
+    frozenset({"proposed", "approved"}): "proposed",
+    frozenset({"proposed", "finished"}): "proposed",
+    frozenset({"proposed", "started"}): "proposed",
+    frozenset({"started", "finished"}): "started",
+    frozenset({"charged", "convicted"}): "charged",
+    frozenset({"approved", "rejected"}): None,
+    frozenset({"obtained", "rejected"}): None,
+}
+#: Content words (status words left out) two claims must share, as Jaccard.
+STATUS_JACCARD = 0.5
+_STATUS_RE = {
+    stage: re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.I)
+    for stage, phrases in STATUS_WORDS.items()
+}
+_STATUS_STEMS = frozenset(
+    stem(w) for phrases in STATUS_WORDS.values() for p in phrases for w in norm_words(p)
+) | frozenset({"plan", "consider", "sign", "grant"})
+
+
+def _stages(ref: ClaimRef, quotes: Sequence[Quote]) -> dict[str, str]:
+    """Stage -> the words that state it in the claim (quoted words left out)."""
+    out: dict[str, str] = {}
+    for stage, rx in _STATUS_RE.items():
+        for m in rx.finditer(ref.claim.text):
+            if not _in_quote(quotes, ref.claim.start + m.start(), ref.claim.start + m.end()):
+                out.setdefault(stage, m.group())
+    return out
+
+
+def _check_status(a: ClaimRef, b: ClaimRef, look: _Lookup) -> list[_Found]:
+    """One outlet says a thing was requested, planned or charged; the other, obtained, done or convicted.
+
+    Each claim must state its stage without the other's (so "approved the wall
+    the mayor proposed" conflicts with nothing), neither is negated or a
+    question, and apart from the status words the claims share most of their
+    content words. A stage that comes first in time ("plans to sign") is no
+    conflict with a later one ("signed") reported by an article published later.
+    """
+    sa, sb = look.stages(a), look.stages(b)
+    if not sa or not sb:
+        return []
+    # Lexical negation only: the analyzer also counts "denied" as negated.
+    if negated(a.claim.text) or negated(b.claim.text):
+        return []
+    if (set(norm_words(a.claim.text)) | set(norm_words(b.claim.text))) & _OPEN_QUESTION:
+        return []
+    table = look.table
+    rest_a, rest_b = a.terms - _STATUS_STEMS, b.terms - _STATUS_STEMS
+    union = rest_a | rest_b
+    if not union or len(rest_a & rest_b) / len(union) < STATUS_JACCARD:
+        return []
+    pub_a = table.articles[a.doc].article.published
+    pub_b = table.articles[b.doc].article.published
+    for stage_a, words_a in sa.items():
+        for stage_b, words_b in sb.items():
+            pair = frozenset({stage_a, stage_b})
+            if pair not in STATUS_CONFLICTS or stage_a in sb or stage_b in sa:
+                continue
+            first = STATUS_CONFLICTS[pair]
+            if first is not None and pub_a is not None and pub_b is not None:
+                earlier, later = (pub_a, pub_b) if first == stage_a else (pub_b, pub_a)
+                if earlier.date() < later.date():
+                    continue  # planned then, done since: no conflict
+            return [
+                _Found(
+                    kind="status",
+                    a=a,
+                    b=b,
+                    explanation=(
+                        f"{a.outlet} says it was {stage_a} (\u201c{words_a}\u201d: "
+                        f"\u201c{_bare(a.claim.text)}\u201d); {b.outlet} says it was {stage_b} "
+                        f"(\u201c{words_b}\u201d: \u201c{_bare(b.claim.text)}\u201d)."
+                    ),
+                    values=frozenset({f"{a.outlet}:{stage_a}", f"{b.outlet}:{stage_b}"}),
+                )
+            ]
+    return []
+
+
 def find_contradictions(
     table: ClaimTable,
     fact_of: Mapping[int, str | None],
     fact_size: Mapping[str, int],
 ) -> tuple[tuple[Contradiction, ...], set[str]]:
-    """Find number, date and polarity contradictions between claims.
+    """Find number, date, polarity, entity and status contradictions between claims.
 
     Args:
         table: The story's claim table.
@@ -567,11 +1026,12 @@ def find_contradictions(
     cand = (same_fact | loose) & (table.score > -1.0)
     ii, jj = np.nonzero(np.triu(cand, k=1))
 
-    quotes = [doc.quotes for doc in table.articles]
+    quotes = [_marked(doc.quotes) for doc in table.articles]
+    look = _Lookup(table)
     seen: set[tuple[object, ...]] = set()
     out: list[tuple[tuple[int, int, int, int], Contradiction]] = []
     contested: set[str] = set()
-    priority = {"number": 0, "date": 1, "polarity": 2}
+    priority = {"number": 0, "date": 1, "polarity": 2, "entity": 3, "status": 4}
     for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
         a, b = table.refs[i], table.refs[j]
         if a.outlet == b.outlet:
@@ -579,13 +1039,16 @@ def find_contradictions(
         in_fact = bool(same_fact[i, j])
         cos, jac = float(table.cosine[i, j]), float(table.jaccard[i, j])
         found: list[_Found] = []
-        if in_fact or cos >= NUMBER_COSINE:
+        if a.quantities and b.quantities and (in_fact or cos >= NUMBER_COSINE):
             found += _check_numbers(a, b, table, in_fact)
-        if in_fact or (cos >= DATE_COSINE and jac >= DATE_JACCARD):
+        if a.times and b.times and (in_fact or (cos >= DATE_COSINE and jac >= DATE_JACCARD)):
             found += _check_dates(a, b, quotes, table, in_fact)
         polar_ok = jac >= POLARITY_JACCARD and (in_fact or cos >= POLARITY_COSINE)
-        if polar_ok:
+        if polar_ok and a.negated != b.negated:
             found += _check_polarity(a, b, quotes)
+        if in_fact or (cos >= ROLE_COSINE and jac >= ROLE_JACCARD):
+            found += _check_entities(a, b, look, in_fact)
+            found += _check_status(a, b, look)
         if not found:
             continue
         fa, fb = fact_of.get(i), fact_of.get(j)

@@ -13,13 +13,14 @@ article.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from storyscope.align._claims import ClaimTable, stable_id
-from storyscope.model import Citation, Fact
+from storyscope.model import AnalyzedArticle, Citation, Fact, Story
 
 __all__ = [
     "AVERAGE_THRESHOLD",
@@ -33,6 +34,9 @@ __all__ = [
     "covered_elsewhere",
     "fact_id",
     "group_claims",
+    "independent_support",
+    "shared_sources",
+    "support_notes",
 ]
 
 #: Pair score from which two claims of different articles may state the same thing.
@@ -224,3 +228,164 @@ def covered_elsewhere(table: ClaimTable, groups: Sequence[Sequence[int]]) -> set
             if float(mean[docs == d].max()) >= COVER_THRESHOLD:
                 out.add((table.articles[d].id, fid))
     return out
+
+
+# --- independent support ----------------------------------------------------------------
+
+#: Words of a reliance phrase that are not the name of the source relied on.
+_RELIANCE_WORDS = frozenset(
+    [
+        "according",
+        "to",
+        "reported",
+        "by",
+        "first",
+        "as",
+        "told",
+        "speaking",
+        "in",
+        "an",
+        "interview",
+        "with",
+        "quoted",
+        "cited",
+        "citing",
+        "reports",
+        "report",
+        "reported",
+        "revealed",
+        "reveals",
+        "said",
+        "says",
+        "wrote",
+        "writes",
+        "obtained",
+        "has",
+        "learned",
+        "the",
+        "a",
+        "an",
+    ]
+)
+_WORD = re.compile(r"[\w'\u2019-]+")
+
+
+def _source_key(phrase: str) -> str:
+    return " ".join(w for w in _WORD.findall(phrase.casefold()) if w not in _RELIANCE_WORDS)
+
+
+def _outlet_key(outlet: str) -> str:
+    return " ".join(w for w in _WORD.findall(outlet.casefold()) if w not in {"the"})
+
+
+def _relied_on(fact: Fact, story: Story) -> dict[str, str]:
+    """Outlet -> the news organisation its supporting sentences cite for the fact.
+
+    Only outlets whose every supporting sentence cites one and the same
+    organisation ("according to a wire agency", "Reuters reported") appear.
+    """
+    from storyscope.align.sourcing import find_media_reliance
+
+    docs: dict[str, AnalyzedArticle] = {d.id: d for d in story.articles}
+    outlets = tuple(dict.fromkeys(d.article.outlet for d in story.articles))
+    own_keys = {_outlet_key(o): o for o in outlets}
+    phrases: dict[str, tuple[Citation, ...]] = {}
+    out: dict[str, str] = {}
+    per_outlet: dict[str, set[str | None]] = {}
+    for cite in fact.support:
+        doc = docs.get(cite.article)
+        if doc is None:
+            continue
+        if doc.id not in phrases:
+            phrases[doc.id] = find_media_reliance(doc, outlets=outlets)
+        keys: set[str | None] = {
+            _source_key(p.text)
+            for p in phrases[doc.id]
+            if cite.start <= p.start and p.end <= cite.end
+        }
+        keys.discard("")
+        per_outlet.setdefault(doc.article.outlet, set()).update(keys or {None})
+    for outlet, keys in per_outlet.items():
+        if len(keys) == 1 and None not in keys:
+            key = next(iter(keys))
+            assert key is not None
+            # "according to Coastline Wire": the wire's own report, if it is in the story.
+            out[outlet] = own_keys.get(key, key)
+    return out
+
+
+def shared_sources(fact: Fact, story: Story) -> dict[str, tuple[str, ...]]:
+    """News organisations that two or more of a fact's outlets rely on for it.
+
+    Args:
+        fact: A fact of ``story``.
+        story: The story.
+
+    Returns:
+        Source (an outlet of the story, or the organisation's name as cited,
+        lower case) -> the outlets that only repeat it (and the source itself
+        when it is one of the fact's outlets), for sources with two or more.
+
+    Raises:
+        ConfigError: The packaged source rules cannot be loaded.
+    """
+    relied = _relied_on(fact, story)
+    lines: dict[str, list[str]] = {}
+    for outlet in fact.outlets:
+        key = relied.get(outlet, outlet)
+        lines.setdefault(key, []).append(outlet)
+    return {k: tuple(v) for k, v in lines.items() if len(v) >= 2}
+
+
+def independent_support(fact: Fact, story: Story) -> int:
+    """Independent lines of evidence for a fact: outlets, with those citing one source counted once.
+
+    Two outlets that both say "according to a wire agency" (or "Reuters
+    reported") for the fact are one line of evidence; so are a wire in the
+    story and the outlets that cite it.
+
+    Args:
+        fact: A fact of ``story``.
+        story: The story.
+
+    Returns:
+        Between 1 and ``len(fact.outlets)`` (0 for a fact without outlets).
+
+    Raises:
+        ConfigError: The packaged source rules cannot be loaded.
+    """
+    relied = _relied_on(fact, story)
+    return len({relied.get(o, o) for o in fact.outlets})
+
+
+def support_notes(story: Story) -> tuple[str, ...]:
+    """One line per fact whose outlets are fewer independent sources than they look.
+
+    Args:
+        story: The story.
+
+    Returns:
+        Notes such as ``'2 outlets but 1 independent source for "..." (Harbor
+        Courier and Daily Lantern both cite a wire agency)'``, in fact order.
+
+    Raises:
+        ConfigError: The packaged source rules cannot be loaded.
+    """
+    notes: list[str] = []
+    for fact in story.facts:
+        if len(fact.outlets) < 2:
+            continue
+        shared = shared_sources(fact, story)
+        if not shared:
+            continue
+        n = independent_support(fact, story)
+        parts = [
+            f"{' and '.join(outs)} {'both ' if len(outs) == 2 else 'all '}rely on {src}"
+            for src, outs in shared.items()
+        ]
+        statement = fact.statement if len(fact.statement) <= 80 else fact.statement[:79] + "\u2026"
+        notes.append(
+            f"{len(fact.outlets)} outlets but {n} independent "
+            f"{'source' if n == 1 else 'sources'} for \u201c{statement}\u201d ({'; '.join(parts)})"
+        )
+    return tuple(notes)

@@ -399,7 +399,8 @@ def _cue_citations(articles: Sequence[AnalyzedArticle], kind: str) -> tuple[Cita
                 logger.warning("cue %r in %s does not match its span; skipped", cue.text, doc.id)
                 continue
             if kind == "hedge" and any(
-                q.start <= cue.start and cue.end <= q.end for q in doc.quotes
+                q.kind in ("direct", "partial") and q.start <= cue.start and cue.end <= q.end
+                for q in doc.quotes
             ):
                 continue  # "It seems to me ...": the speaker hedges, not the outlet
             out.append(Citation(article=doc.id, start=cue.start, end=cue.end, text=cue.text))

@@ -21,7 +21,7 @@ __all__ = ["SCHEMA_VERSION", "render_json", "to_dict"]
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 """Version of the JSON report contract (semver: additive = minor, breaking = major)."""
 
 _STATUSES = ("consensus", "single_source", "contested")
@@ -346,6 +346,13 @@ def to_dict(story: Story) -> dict[str, Any]:
                     for c in sorted(fact.support, key=lambda c: _citation_key(index, c))
                 ],
                 "claims": sorted(fact.claims),
+                "independent_sources": len(outlets)
+                if fact.independent_support is None
+                else min(fact.independent_support, len(outlets)),
+                "shared_sources": [
+                    {"source": source, "outlets": sorted(names, key=lambda n: (n.casefold(), n))}
+                    for source, names in fact.shared_sources
+                ],
             }
         )
 
