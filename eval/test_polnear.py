@@ -89,3 +89,12 @@ def test_role_source_and_missing_source() -> None:
     assert polnear.speaker_correct(text, "Bo Lee", role)
     assert polnear.speaker_correct(text, "the mayor", role)
     assert not polnear.speaker_correct(text, "Ann Roe", role)
+
+
+def test_merge_joins_an_interrupted_quote_but_not_the_next_paragraph() -> None:
+    text = '"We will win," Roe said, "and soon"\n"Next paragraph," Roe said.'
+    a, b = text.index("We"), text.index(',"')
+    c, d = text.index("and"), text.index("soon") + 4
+    e, f = text.index("Next"), text.index('," Roe said.')
+    merged = polnear.merge_quotes(text, [((a, b), "Roe"), ((c, d), "Roe"), ((e, f), "Roe")])
+    assert [p.content for p in merged] == [((a, b), (c, d)), ((e, f),)]

@@ -105,11 +105,165 @@ SPEECH_VERBS = frozenset(
         "mutter",
         "muse",
         "concede",
+        "report",
+        "read",
     ]
 )
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
 _PLURAL_PRONOUNS = frozenset({"they", "we", "i", "it", "you", "them", "us", "me"})
+#: Pronouns that may stand for a body, a group or a document ("it said", "they wrote").
+_BODY_PRONOUNS = frozenset({"it", "they"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
+#: Nouns naming people who may be quoted (lemmas): "analysts described it as ...".
+PERSON_NOUNS = frozenset(
+    [
+        "official",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "aide",
+        "adviser",
+        "advisor",
+        "analyst",
+        "critic",
+        "lawmaker",
+        "legislator",
+        "protester",
+        "protestor",
+        "demonstrator",
+        "doctor",
+        "expert",
+        "source",
+        "leader",
+        "member",
+        "voter",
+        "resident",
+        "officer",
+        "president",
+        "senator",
+        "governor",
+        "minister",
+        "nominee",
+        "candidate",
+        "director",
+        "chief",
+        "lawyer",
+        "attorney",
+        "judge",
+        "mayor",
+        "secretary",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "manager",
+        "executive",
+        "supporter",
+        "opponent",
+        "activist",
+        "economist",
+        "researcher",
+        "scientist",
+        "professor",
+        "people",
+        "man",
+        "woman",
+        "father",
+        "mother",
+        "son",
+        "daughter",
+        "wife",
+        "husband",
+        "student",
+        "teacher",
+        "worker",
+        "owner",
+        "witness",
+        "victim",
+        "parent",
+        "police",
+        "prosecutor",
+        "investigator",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "strategist",
+        "pollster",
+        "commentator",
+        "columnist",
+        "editor",
+        "reporter",
+        "journalist",
+        "host",
+        "moderator",
+        "author",
+        "writer",
+        "observer",
+        "diplomat",
+        "ambassador",
+        "general",
+        "commander",
+        "soldier",
+        "veteran",
+        "employee",
+        "staffer",
+        "operative",
+        "insider",
+    ]
+)
+#: Nouns naming a text or a body that can "say" something: "the letter reads", "it added".
+SOURCE_NOUNS = frozenset(
+    [
+        "article",
+        "editorial",
+        "letter",
+        "memo",
+        "statement",
+        "report",
+        "study",
+        "survey",
+        "poll",
+        "piece",
+        "column",
+        "complaint",
+        "lawsuit",
+        "suit",
+        "filing",
+        "brief",
+        "ruling",
+        "order",
+        "document",
+        "email",
+        "post",
+        "tweet",
+        "ad",
+        "advertisement",
+        "video",
+        "release",
+        "announcement",
+        "paper",
+        "newspaper",
+        "magazine",
+        "website",
+        "site",
+        "network",
+        "campaign",
+        "administration",
+        "government",
+        "agency",
+        "committee",
+        "council",
+        "court",
+        "department",
+        "ministry",
+        "company",
+        "firm",
+        "group",
+        "organization",
+        "organisation",
+        "party",
+        "union",
+    ]
+)
 _POSSESSIVE = frozenset({"his", "her", "its", "their", "our", "my", "your"})
 #: Entity labels that can never name a speaker.
 NOT_SPEAKER_LABELS = frozenset(
@@ -135,6 +289,8 @@ _GENDERED_TITLE = re.compile(
     r"|(Mrs|Ms|Miss|Dame|Lady|Sister|Congresswoman|Councilwoman|Spokeswoman|Chairwoman|"
     r"Queen|Princess))\.?\s+(?:[A-Z][\w.'\u2019-]*\s+){0,2}([A-Z][\w'\u2019-]+)"
 )
+#: Dashes, quote marks and other punctuation the NER may glue to a name ("― Ada Okafor").
+_EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w.]+$")
 _INDEFINITE = frozenset({"a", "an", "one", "some", "two", "three", "several", "another"})
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _MAX_SPEAKER_TOKENS = 12
@@ -166,7 +322,7 @@ def canonical_names(entities: Sequence[Entity]) -> dict[str, str]:
     for ent in entities:
         if ent.label != "PERSON":
             continue
-        name = _strip_honorific(ent.text)
+        name = _strip_honorific(_EDGE_PUNCT.sub("", ent.text))
         parts = name.split()
         if not parts:
             continue
@@ -312,6 +468,9 @@ class SpeakerContext:
         self.region_starts = [r.open for r in regions]
         self.gender = _genders(text)
         self._descriptions: dict[str, tuple[int, str]] | None = None
+        #: (start, speaker) of the last direct quotation attributed so far, set by
+        #: the quote finder: "he" after '"...," Okafor said.' prefers Okafor.
+        self.last_quote: tuple[int, str] | None = None
         self._titles: dict[str, str] = {}
 
     def full_name(self, surname: str) -> str | None:
@@ -495,6 +654,66 @@ class SpeakerContext:
             i -= 1
         return self._last_person_before(pos, pronoun)
 
+    def last_body_before(self, pos: int, *, plural: bool) -> Token | None:
+        """The subject an "it" or "they" at ``pos`` most likely stands for.
+
+        The most recent subject outside quotation marks within
+        :data:`_SUBJECT_WINDOW` characters that is an organisation, or (for "it") a
+        singular noun naming a text or body ("the letter", "the campaign"), or (for
+        "they") a plural noun or a coordinated pair of names ("Obama and Clinton").
+        """
+        k = bisect.bisect_left(self.token_starts, pos) - 1
+        while k >= 0 and self.doc[k].idx >= pos - _SUBJECT_WINDOW:
+            tok = self.doc[k]
+            k -= 1
+            if tok.dep_ not in ("nsubj", "nsubjpass") or self.in_quote(tok.idx):
+                continue
+            if tok.pos_ == "PRON" or tok.lower_ in _RELATIVE:
+                continue
+            i = bisect.bisect_right(self.ent_starts, tok.idx) - 1
+            ent = self.entities[i] if i >= 0 else None
+            label = ent.label if ent is not None and ent.start <= tok.idx < ent.end else ""
+            if label in ("ORG", "NORP"):
+                return tok
+            if plural:
+                if tok.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in tok.children):
+                    return tok
+            elif tok.tag_ in ("NN", "NNP") and tok.lemma_.lower() in SOURCE_NOUNS:
+                return tok
+        return None
+
+    def recent_speaker(self, pos: int, pronoun: str) -> tuple[int, str] | None:
+        """(start, name) of the last quotation's speaker when a pronoun at ``pos`` may
+        continue it: a named person of the right gender, quoted in the same or the
+        previous paragraph (news convention: '"...," Okafor said. "...," she added.')."""
+        if self.last_quote is None:
+            return None
+        start, name = self.last_quote
+        between = self.text[start:pos]
+        if start >= pos or len(between) > _SUBJECT_WINDOW:
+            return None
+        if sum(1 for line in between.split("\n")[1:-1] if line.strip()) > 0:
+            return None  # a whole paragraph in between
+        if name.lower() not in self._person_names():
+            return None
+        return (start, name) if self.agrees_name(name, pronoun) else None
+
+    def _person_names(self) -> set[str]:
+        return {v.lower() for v in self.names.values()}
+
+    def may_speak(self, tok: Token) -> bool:
+        """Whether a subject can be someone who speaks: a name, a personal pronoun,
+        a person noun ("analysts", "the official") or a text or body ("the letter")."""
+        i = bisect.bisect_right(self.ent_starts, tok.idx) - 1
+        if i >= 0 and self.entities[i].start <= tok.idx < self.entities[i].end:
+            return self.entities[i].label in _NAME_LABELS
+        if tok.pos_ == "PRON":
+            return tok.lower_ in _PRONOUNS or tok.lower_ in ("they", "we", "i")
+        if tok.pos_ == "PROPN":
+            return True
+        lemma = tok.lemma_.lower()
+        return lemma in SOURCE_NOUNS or lemma in PERSON_NOUNS
+
     def _is_subject(self, ent: Entity) -> bool:
         k = bisect.bisect_right(self.token_starts, ent.end - 1) - 1
         if k < 0:
@@ -594,8 +813,18 @@ def speaker_from_token(
     if head.lower_ in _PRONOUNS:
         person = ctx.last_person_before(head.idx, head.lower_)
         mention = Span(head.idx, head.idx + len(head))
+        recent = ctx.recent_speaker(head.idx, head.lower_)
+        if recent is not None and (person is None or person.start < recent[0]):
+            return recent[1], mention, False
         if person is not None:
             return ctx.canonical(person.text, "PERSON"), mention, False
+        return None, mention, False
+    if head.lower_ in _BODY_PRONOUNS:
+        mention = Span(head.idx, head.idx + len(head))
+        body = ctx.last_body_before(head.idx, plural=head.lower_ != "it")
+        if body is not None:
+            name, _, anonymous = speaker_from_token(body, ctx, (body.idx, body.idx + len(body)))
+            return name, mention, anonymous
         return None, mention, False
     if head.lower_ in _PLURAL_PRONOUNS:
         return None, Span(head.idx, head.idx + len(head)), False

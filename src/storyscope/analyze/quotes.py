@@ -157,6 +157,41 @@ def _fallback_subject(
     return None
 
 
+def _governing_subject(
+    region: QuoteRegion, ctx: SpeakerContext, sent: Sentence
+) -> tuple[Token, Token] | None:
+    """(verb, subject) of the clause a quotation is embedded in, outside the marks.
+
+    Walks up the parse from where the quotation attaches to the sentence
+    ('Clinton criticized the act as a "crazy system"', 'Trump tells his supporters
+    to "go vote"'); the lowest speech verb with a subject wins, else the lowest
+    verb with one. None for a quotation that is a sentence of its own.
+    """
+    inner = ctx.tokens_in(region.open + 1, region.close)
+    attach = [t.head for t in inner if not region.open <= t.head.idx <= region.close]
+    if not attach:
+        return None
+    chain: list[Token] = []
+    tok = attach[0]
+    seen: set[int] = set()
+    while tok.i not in seen and sent.start <= tok.idx < sent.end:
+        seen.add(tok.i)
+        if not ctx.in_quote(tok.idx):
+            chain.append(tok)
+        if tok.head is tok:
+            break
+        tok = tok.head
+    verbs = [t for t in chain if t.pos_ in ("VERB", "AUX")]
+    speech = [v for v in verbs if is_speech_verb(v)]
+    for verb in speech + verbs:
+        subj = subject_of(verb, ctx)
+        if subj is None or not sent.start <= subj.idx < sent.end or ctx.not_speaker(subj):
+            continue
+        if verb in speech or ctx.may_speak(subj):
+            return verb, subj
+    return None
+
+
 def _right_end(tok: Token) -> int:
     right = tok.right_edge
     return right.idx + len(right)
@@ -167,15 +202,33 @@ def _continues(text: str, prev: QuoteRegion, region: QuoteRegion) -> bool:
     return not prev.closed and not text[prev.close : region.open].strip()
 
 
-def _dash_speaker(region: QuoteRegion, ctx: SpeakerContext) -> Entity | None:
-    """The person named right after a quotation by a dash: ``"..." -- Ada Okafor``."""
+#: A name written after a dash, when the NER misses it: "-- Christina N Luis Olidem".
+_DASH_NAME = re.compile(
+    r"[A-Z][\w'\u2019-]*\.?(?: [A-Z][\w'\u2019-]*\.?){1,4}(?=[ \t]*(?:\n|$|[.|]))"
+)
+
+
+def _dash_speaker(region: QuoteRegion, ctx: SpeakerContext) -> tuple[str, Span] | None:
+    """The person named right after a quotation by a dash: ``"..." -- Ada Okafor``.
+
+    The entity there (even one the NER glued to the dash), else a run of two to five
+    capitalised words that ends its line.
+    """
     match = _DASH_ATTRIBUTION.match(ctx.text, region.close + 1)
     if match is None:
         return None
     ent = ctx.entity_at(match.end(), match.end() + 1)
-    if ent is None or ent.start != match.end():
+    if ent is not None and ent.start <= match.end() < ent.end:
+        start = max(ent.start, match.end())
+        name = ctx.text[start : ent.end]
+        return ctx.canonical(name, ent.label), Span(start, ent.end)
+    found = _DASH_NAME.match(ctx.text, match.end())
+    if found is None:
         return None
-    return ent
+    name = found.group(0)
+    if name.endswith(".") and len(name.rsplit(" ", 1)[-1]) > 2:
+        name = name[:-1]  # the full stop of the line, not an initial
+    return name, Span(found.start(), found.start() + len(name))
 
 
 def _colon_intro(
@@ -193,6 +246,13 @@ def _colon_intro(
         subj = subject_of(verb, ctx)
         if subj is not None:
             return (verb, *speaker_from_token(subj, ctx, (prev.start, prev.end)))
+    # "Sanders made the following comment:" -- the introducing sentence's subject.
+    for root in (t for t in tokens if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")):
+        subj = subject_of(root, ctx)
+        if subj is not None and ctx.may_speak(subj):
+            speaker, mention, anonymous = speaker_from_token(subj, ctx, (prev.start, prev.end))
+            if speaker is not None:
+                return None, speaker, mention, anonymous  # no speech verb: no cue
     return None, None, None, False
 
 
@@ -337,12 +397,20 @@ def find_quotes(
         if cue_tok is None:
             dash = _dash_speaker(region, ctx)
             if dash is not None:
-                speaker, mention = ctx.canonical(dash.text, dash.label), Span(dash.start, dash.end)
+                speaker, mention = dash
         if cue_tok is None and speaker is None and sent_index > 0:
             cue_tok, speaker, mention, anonymous = _colon_intro(sentences[sent_index - 1], ctx)
             if cue_tok is not None:
                 cue_span = Span(cue_tok.idx, cue_tok.idx + len(cue_tok))
                 cue = text[cue_span.start : cue_span.end]
+        if speaker is None:
+            governed = _governing_subject(region, ctx, window_sent)
+            if governed is not None:
+                verb, head = governed
+                speaker, mention, anonymous = speaker_from_token(head, ctx, window)
+                if speaker is not None and cue_tok is None and is_speech_verb(verb):
+                    cue_tok, cue_span = verb, Span(verb.idx, verb.idx + len(verb))
+                    cue = verb.text
         continued = bool(out) and _continues(text, origins[-1], region)
         if cue_tok is None and speaker is None and out:
             prev = out[-1]
@@ -362,6 +430,8 @@ def find_quotes(
                 if k_back == 0 or not _continues(text, origins[k_back - 1], origins[k_back]):
                     break
                 k_back -= 1
+        if speaker is not None and mention is not None:
+            ctx.last_quote = (start, speaker)
         origins.append(region)
         out.append(
             Quote(
@@ -378,6 +448,7 @@ def find_quotes(
             )
         )
     out = [_described(q, ctx) for q in out]
+    ctx.last_quote = None
     indirect = find_indirect(ctx, out)
     return sorted(out + scare + indirect, key=lambda q: (q.start, q.end))
 
