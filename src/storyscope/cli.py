@@ -245,6 +245,27 @@ _DB_OPTION = click.option(
     help="Do not fetch the pages of feed entries that carry only a summary.",
 )
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=64, show_default=True)
+@click.option(
+    "--engine",
+    type=click.Choice(("local", "ray")),
+    default="local",
+    show_default=True,
+    help="ray: also run the full analysis on Ray (local, or the cluster in $RAY_ADDRESS) "
+    "and write it as Parquet; needs `pip install 'ray[data]'`.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=None,
+    help="Ray workers (one model copy each); default: every CPU.",
+)
+@click.option(
+    "--parquet",
+    "parquet_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Ray: folder for the Parquet tables (default: next to a SQLite store).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @_one_line_errors
 def ingest(
@@ -255,6 +276,9 @@ def ingest(
     run_id: str | None,
     no_fetch: bool,
     batch_size: int,
+    engine: str,
+    workers: int | None,
+    parquet_dir: str | None,
     quiet: bool,
 ) -> None:
     """Store articles from SOURCE files, directories, globs, JSONL, WARC, feeds or URLs.
@@ -269,6 +293,11 @@ def ingest(
     from storyscope.store import Store
 
     outlets = _parse_outlets(outlet_pairs)
+    if engine == "local" and (workers is not None or parquet_dir is not None):
+        raise click.UsageError("--workers and --parquet need --engine ray")
+    extra: dict[str, Any] = {}
+    if engine == "ray":
+        extra = {"engine": "ray", "engine_options": {"workers": workers, "parquet_dir": parquet_dir}}
     with Store.open(db) as store:
         if quiet:
             summary = ingest_corpus(
@@ -279,6 +308,7 @@ def ingest(
                 languages=languages or None,
                 fetch_pages=not no_fetch,
                 batch_size=batch_size,
+                **extra,
             )
         else:
             summary = _ingest_with_progress(
@@ -289,6 +319,7 @@ def ingest(
                 languages=languages or None,
                 fetch_pages=not no_fetch,
                 batch_size=batch_size,
+                **extra,
             )
         name = store.name
     err = functools.partial(click.echo, err=True)
@@ -390,7 +421,7 @@ def stories(db: str | None, fmt: str, limit: int | None, sort: str) -> None:
     "source", "outlet", "title", "published", "url", "duplicate_of"}]}]}.
     """
     with _open_existing(db) as store:
-        listed = store.list_stories()
+        listed = [s for s in store.list_stories() if s.article_count > 0]
         if sort == "size":
             listed.sort(key=lambda s: (-s.article_count, s.id))
         else:

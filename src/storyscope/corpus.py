@@ -21,17 +21,18 @@ finished and the articles it already stored.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from storyscope.errors import StoreError, StoryscopeError
+from storyscope.errors import ConfigError, StoreError, StoryscopeError
 from storyscope.model import Article, Failure
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,10 +48,13 @@ logger = logging.getLogger(__name__)
 
 STATE_KIND = "corpus"
 STATE_KEY = "cluster-state"
-STATE_VERSION = "1"
+STATE_VERSION = "2"  # 2: TF-IDF keyword columns in the clusterer state
 REPORT_KIND = "report"
 #: Batches between two saves of the clusterer state (and story consolidations).
 SAVE_EVERY = 20
+#: Advisory-lock key of ingest runs on PostgreSQL (any constant; "stsc" in ASCII).
+_LOCK_KEY = 0x73747363
+_RAY_OPTIONS = frozenset({"parquet_dir", "workers", "pipeline_factory", "analyze_batch"})
 
 
 @dataclass(slots=True)
@@ -104,6 +108,8 @@ def ingest_corpus(
     fetch_pages: bool = True,
     batch_size: int = 64,
     progress: ProgressCallback | None = None,
+    engine: str = "local",
+    engine_options: Mapping[str, Any] | None = None,
 ) -> IngestSummary:
     """Stream sources into ``store``: store, deduplicate and cluster into stories.
 
@@ -119,13 +125,82 @@ def ingest_corpus(
         fetch_pages: Fetch the pages of feed entries that carry only a summary.
         batch_size: Articles per transaction.
         progress: Called after each batch with the running summary.
+        engine: ``"local"`` (this process) or ``"ray"``: the same stores and
+            stories, plus the full analysis run on Ray and written as Parquet
+            (see :func:`storyscope.engines.ray.ingest_corpus_ray`).
+        engine_options: Keyword arguments for the engine (Ray: ``parquet_dir``,
+            ``workers``, ``pipeline_factory``, ``analyze_batch``).
 
     Returns:
         What was done.
 
     Raises:
         StoreError: The store failed (what was committed before stays).
+        ConfigError: Unknown engine or options, or Ray is not installed.
     """
+    if engine != "local" or engine_options:
+        if engine != "ray":
+            raise ConfigError(f"unknown engine {engine!r} (choose local or ray)")
+        options = dict(engine_options or {})
+        unknown = sorted(set(options) - _RAY_OPTIONS)
+        if unknown:
+            raise ConfigError(f"unknown option {unknown[0]!r} for the ray engine")
+        from storyscope.engines.ray import ingest_corpus_ray
+
+        with writer_lock(store):
+            return ingest_corpus_ray(
+                sources, store, run_id=run_id, outlets=outlets, languages=languages,
+                embedder=embedder, fetcher=fetcher, fetch_pages=fetch_pages,
+                batch_size=batch_size, progress=progress, **options,
+            )
+    with writer_lock(store):
+        return _ingest_local(
+            sources, store, run_id=run_id, outlets=outlets, languages=languages,
+            embedder=embedder, fetcher=fetcher, fetch_pages=fetch_pages,
+            batch_size=batch_size, progress=progress,
+        )
+
+
+@contextlib.contextmanager
+def writer_lock(store: Store) -> Iterator[None]:
+    """Hold the store's ingest lock: one ingest run at a time per PostgreSQL database.
+
+    Each run keeps its clustering state in memory and saves it to the store;
+    two runs at once would each merge and create stories the other does not
+    know about. On PostgreSQL a second run waits here (a session-level advisory
+    lock, released when the run ends or its connection drops); SQLite needs no
+    lock for the shared-server case and gets none.
+    """
+    engine = getattr(store, "_engine", None)
+    if engine is None or getattr(store, "dialect", "") != "postgresql":
+        yield
+        return
+    import sqlalchemy as sa
+
+    with engine.connect() as conn:
+        logger.debug("%s: waiting for the ingest lock", store.name)
+        conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _LOCK_KEY})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _LOCK_KEY})
+            conn.commit()
+
+
+def _ingest_local(
+    sources: Iterable[str],
+    store: Store,
+    *,
+    run_id: str | None,
+    outlets: Mapping[str, str] | None,
+    languages: Iterable[str] | None,
+    embedder: Embedder | None,
+    fetcher: Fetcher | None,
+    fetch_pages: bool,
+    batch_size: int,
+    progress: ProgressCallback | None,
+) -> IngestSummary:
     from storyscope.ingest import iter_sources
     from storyscope.store.records import RunProgress
 
@@ -235,10 +310,12 @@ class _CorpusState:
             story_ids = {str(k): int(v) for k, v in saved["story_ids"].items()}
             last_seq = int(saved["last_seq"])
         except (KeyError, TypeError, ValueError, StoryscopeError) as exc:
-            raise StoreError(
-                f"{store.name}: saved clustering state is unreadable ({exc}); "
-                "delete it with `storyscope stories --rebuild`"
-            ) from exc
+            logger.warning(
+                "%s: saved clustering state is unreadable (%s); re-clustering every stored article",
+                store.name,
+                exc,
+            )
+            return cls(DuplicateIndex(), StoryClusterer(), {}, 0, embedder)
         return cls(duplicates, clusterer, story_ids, last_seq, embedder)
 
     def save(self, store: Store) -> None:
@@ -310,6 +387,11 @@ class _CorpusState:
                 for gone in placed.merged:
                     self._merge(store, placed.story, gone, summary)
                 assignments[article.id] = self.story_ids[placed.story]
+            # a later article of this batch may have merged an earlier one's story away
+            for article_id in assignments:
+                story = self.clusterer.story_of(article_id)
+                if story is not None and story in self.story_ids:
+                    assignments[article_id] = self.story_ids[story]
         for copy, original in originals.items():
             story = self.clusterer.story_of(original)
             if story is not None and story in self.story_ids:
@@ -389,7 +471,10 @@ def cached_report(store: Store, story_id: int) -> dict[str, Any] | None:
 
 
 def _model_name(embedder: Embedder | None) -> str:
-    return type(embedder).__name__ if embedder is not None else "minilm-l6-v2-int8"
+    if embedder is None:
+        return "minilm-l6-v2-int8"
+    label = getattr(embedder, "model_label", None)  # set by wrappers such as the Ray engine's
+    return label if isinstance(label, str) else type(embedder).__name__
 
 
 def _encode(value: Any) -> Any:

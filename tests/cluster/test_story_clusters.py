@@ -8,6 +8,8 @@ import zlib
 import numpy as np
 import numpy.typing as npt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyscope.cluster import StoryClusterer, StoryInfo
 from storyscope.cluster._text import lead_text, words
@@ -105,7 +107,7 @@ def test_timezone_aware_dates_are_compared_in_utc() -> None:
 
 
 def test_split_story_merges_when_evidence_grows() -> None:
-    c = StoryClusterer(threshold=0.95, merge_threshold=0.4)
+    c = StoryClusterer(threshold=0.95, merge_threshold=0.4, time_bonus=0.0)
     a = _add(c, _article(FERRY_WIRE, "wire", DAY))
     b = _add(c, _article(FERRY_OTHER, "lantern", DAY))
     _add(c, _article(MAYOR, "gazette", DAY))
@@ -119,7 +121,7 @@ def test_split_story_merges_when_evidence_grows() -> None:
 
 
 def test_an_article_bridging_two_stories_merges_them() -> None:
-    c = StoryClusterer(threshold=0.75, merge_threshold=0.7)
+    c = StoryClusterer(threshold=0.75, merge_threshold=0.7, time_bonus=0.0)
     a = _add(c, _article(FERRY_WIRE, "wire", DAY))
     b = _add(c, _article(FERRY_OTHER, "lantern", DAY))
     assert a != b
@@ -158,3 +160,107 @@ def test_bad_input_raises_storyscope_errors() -> None:
         c.add(_article(MAYOR, "gazette", DAY), np.ones(3))
     with pytest.raises(StoryscopeError, match="unreadable"):
         StoryClusterer.from_state({"params": {}})
+
+
+def test_a_single_article_story_joins_its_best_match_on_consolidate() -> None:
+    # Opened alone (threshold too high when it arrived); consolidate lets a
+    # one-article story merge at ``threshold``, as the article could have joined.
+    c = StoryClusterer(threshold=0.3, merge_threshold=0.99)
+    a = _add(c, _article(FERRY_WIRE, "wire", DAY))
+    c.threshold = 0.99
+    b = _add(c, _article(FERRY_OTHER, "lantern", DAY))
+    _add(c, _article(MAYOR, "gazette", DAY))
+    assert a != b
+    c.threshold = 0.3
+    merges = c.consolidate()
+    assert [set(m) for m in merges] == [{a, b}]
+    assert len(c) == 2
+
+
+def test_consolidate_only_rescores_stories_that_changed() -> None:
+    c = StoryClusterer()
+    _add(c, _article(FERRY_WIRE, "wire", DAY))
+    _add(c, _article(MAYOR, "gazette", DAY))
+    assert c.consolidate() == []
+    assert not c._dirty.any()  # nothing changed: the next call has nothing to do
+    assert c.consolidate() == []
+
+
+def test_being_published_together_raises_the_score() -> None:
+    near, far = StoryClusterer(), StoryClusterer()
+    for c in (near, far):
+        _add(c, _article(FERRY_WIRE, "wire", DAY))
+    same_day = near.add(_article(FERRY_OTHER, "lantern", DAY), _embed(None, FERRY_OTHER))
+    weeks = far.add(
+        _article(FERRY_OTHER, "lantern", DAY + dt.timedelta(days=20)), _embed(None, FERRY_OTHER)
+    )
+    assert not same_day.created and not weeks.created
+    assert same_day.score == pytest.approx(weeks.score * (1 + near.time_bonus), abs=1e-6)
+
+
+def test_being_published_together_is_not_enough_on_its_own() -> None:
+    c = StoryClusterer()
+    ferry = _add(c, _article(FERRY_WIRE, "wire", DAY))
+    assert _add(c, _article(MAYOR, "gazette", DAY)) != ferry
+
+
+def test_state_round_trip_keeps_scores() -> None:
+    c = StoryClusterer(kw_dim=256)
+    _add(c, _article(FERRY_WIRE, "wire", DAY))
+    _add(c, _article(MAYOR, "gazette", DAY))
+    restored = StoryClusterer.from_state(c.to_state())
+    probe = _article(FERRY_OTHER, "lantern", DAY)
+    assert restored.add(probe, _embed(None, probe.text)).score == pytest.approx(
+        c.add(probe, _embed(None, probe.text)).score
+    )
+
+
+def test_bad_settings_and_states_are_refused() -> None:
+    with pytest.raises(StoryscopeError, match="kw_dim"):
+        StoryClusterer(kw_dim=1000)
+    with pytest.raises(StoryscopeError, match="retire_after"):
+        StoryClusterer(window=dt.timedelta(days=5), retire_after=dt.timedelta(days=1))
+    c = StoryClusterer(kw_dim=64)
+    _add(c, _article(FERRY_WIRE, "wire", DAY))
+    state = c.to_state()
+    state["kw_keys"] = state["kw_keys"] + 64
+    with pytest.raises(StoryscopeError, match="wrong shape"):
+        StoryClusterer.from_state(state)
+
+
+_VOCAB = ["ferry", "harbour", "council", "audit", "mayor", "storm", "Voss", "Marrow", "Kestrel",
+          "refund", "tugboat", "paving", "contract", "fog", "sandbar", "Lindenfeld"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=12),
+            st.one_of(st.none(), st.integers(min_value=0, max_value=40)),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.integers(min_value=1, max_value=7),
+)
+def test_every_article_is_in_exactly_one_story(
+    docs: list[tuple[list[str], int | None]], consolidate_every: int
+) -> None:
+    c = StoryClusterer(window=dt.timedelta(days=5), kw_dim=64)
+    ids = []
+    for n, (toks, day) in enumerate(docs):
+        when = None if day is None else DAY + dt.timedelta(days=day)
+        art = Article(id=f"a{n}", source="s", outlet="o", text=" ".join(toks) + ".", published=when)
+        result = c.add(art, _embed(None, art.text))
+        ids.append(art.id)
+        assert c.story_of(art.id) == result.story
+        if n % consolidate_every == 0:
+            c.consolidate()
+    c.consolidate()
+    members = [m for s in c.stories() for m in s.articles]
+    assert sorted(members) == sorted(ids)
+    for s in c.stories():
+        assert all(c.story_of(m) == s.id for m in s.articles)
+    restored = StoryClusterer.from_state(c.to_state())
+    assert sorted(m for s in restored.stories() for m in s.articles) == sorted(ids)

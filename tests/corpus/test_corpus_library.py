@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from _corpus_articles import ALL, write_jsonl
 
-from storyscope.corpus import STATE_KEY, STATE_KIND, ingest_corpus
+from storyscope.corpus import STATE_KEY, STATE_KIND, STATE_VERSION, ingest_corpus
 from storyscope.store import Store
 from storyscope.testing import FakeEmbedder
 
@@ -48,7 +48,7 @@ def test_articles_stored_before_a_crash_are_placed_on_the_next_run(
     # no story and the saved state does not know them.
     articles = read([write_jsonl(tmp_path / "feed.jsonl")]).articles
     store.add_articles(articles)
-    assert store.cache_get(STATE_KIND, STATE_KEY, version="1") is None
+    assert store.cache_get(STATE_KIND, STATE_KEY, version=STATE_VERSION) is None
     summary = ingest_corpus([], store, embedder=FakeEmbedder())
     assert summary.duplicates == 1
     assert all(
@@ -78,3 +78,13 @@ def test_store_source_lists_searches_and_renders(store: Store, tmp_path: Path) -
     assert client.get("/stories/999").status_code == 404
     assert client.get("/stories/not-a-number").status_code == 404
     assert {r["outlet"] for r in ALL[3:]} <= set(StoreSource(store).outlets())
+
+
+def test_an_unreadable_saved_state_is_rebuilt(store: Store, tmp_path: Path) -> None:
+    feed = write_jsonl(tmp_path / "feed.jsonl")
+    ingest_corpus([str(feed)], store, embedder=FakeEmbedder())
+    store.cache_put(STATE_KIND, STATE_KEY, {"clusterer": "garbage"}, version=STATE_VERSION)
+    summary = ingest_corpus([], store, embedder=FakeEmbedder())
+    assert summary.stories_created >= 2  # every stored article was placed again
+    live = [s for s in store.list_stories() if s.article_count]
+    assert sum(s.article_count for s in live) == 5

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from storyscope.align._text import content_terms, is_dateline_or_caption, negated, words
+from storyscope.align._text import (
+    content_terms,
+    is_dateline_or_caption,
+    negated,
+    paraphrase_terms,
+    words,
+)
 from storyscope.errors import AlignmentError
 from storyscope.model import (
     AnalyzedArticle,
@@ -60,6 +66,7 @@ class ClaimRef:
     quantities: tuple[Quantity, ...]
     times: tuple[TimeExpression, ...]
     terms: frozenset[str]
+    paraphrase_terms: frozenset[str]  # terms with lexicon paraphrases folded ("~fund")
     keys: frozenset[str]  # numbers and named entities, normalised
     negated: bool
     trivial: bool  # too short to stand alone as a fact
@@ -78,6 +85,9 @@ class ClaimTable:
         weighted_jaccard: ``(n, n)`` the same, each word weighted by its rarity
             among the story's claims (``log(n / df)``, at least :data:`IDF_FLOOR`).
         shared_key: ``(n, n)`` bool, the two claims share a number or named entity.
+        paraphrase_jaccard: ``(n, n)`` the larger of plain and weighted Jaccard
+            over :attr:`ClaimRef.paraphrase_terms` (paraphrases from
+            ``data/paraphrases.toml`` count as shared words).
         score: ``(n, n)`` combined similarity; ``-1`` on the diagonal and for
             claims of the same article (never compared).
         doc_vectors: ``(n_articles, dim)`` normalised mean sentence vector per article.
@@ -91,6 +101,7 @@ class ClaimTable:
     weighted_jaccard: npt.NDArray[np.float32]
     score: npt.NDArray[np.float32]
     doc_vectors: npt.NDArray[np.float32]
+    paraphrase_jaccard: npt.NDArray[np.float32]
 
     def outlet(self, doc: int) -> str:
         """Display name of the outlet of article ``doc``."""
@@ -243,6 +254,7 @@ def build_table(
                     quantities=quantities,
                     times=times,
                     terms=frozenset(content_terms(claim.text)),
+                    paraphrase_terms=paraphrase_terms(claim.text),
                     keys=frozenset(keys),
                     negated=claim.negated or negated(claim.text),
                     trivial=n_words < MIN_FACT_WORDS,
@@ -259,10 +271,12 @@ def build_table(
         cosine = np.zeros((0, 0), dtype=np.float32)
     jaccard = _jaccard([r.terms for r in refs])
     weighted = _weighted_jaccard([r.terms for r in refs])
+    para_sets = [r.paraphrase_terms for r in refs]
+    para = np.maximum(_jaccard(para_sets), _weighted_jaccard(para_sets))
     shared_key = _overlap([r.keys for r in refs]) > 0
     score = (
         COSINE_WEIGHT * cosine
-        + JACCARD_WEIGHT * np.maximum(jaccard, weighted)
+        + JACCARD_WEIGHT * np.maximum(np.maximum(jaccard, weighted), para)
         + KEY_BONUS * shared_key
     )
     score = np.minimum(score, 1.0).astype(np.float32)
@@ -278,6 +292,7 @@ def build_table(
         weighted_jaccard=weighted,
         score=score,
         doc_vectors=doc_vectors,
+        paraphrase_jaccard=para,
     )
 
 

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from storyscope._words import NEGATIONS
 
 __all__ = [
     "NEGATIONS",
     "WORD_RE",
+    "Paraphrases",
+    "load_paraphrases",
+    "paraphrase_terms",
     "STOPWORDS",
     "content_terms",
     "is_dateline_or_caption",
@@ -136,3 +142,134 @@ def shorten(text: str, limit: int = 120) -> str:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(",;:") + "\u2026"
+
+
+
+# --- paraphrase lexicon ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Paraphrases:
+    """Words and phrases that count as one when claims are compared.
+
+    Attributes:
+        phrases: Stemmed word sequences (two or more words) -> group token.
+        words: Stemmed single words -> group token.
+        ignore: Stemmed words left out of the comparison.
+    """
+
+    phrases: dict[tuple[str, ...], str]
+    words: dict[str, str]
+    ignore: frozenset[str]
+
+
+def load_paraphrases(path: str | Path | None = None) -> Paraphrases:
+    """Load a paraphrase lexicon (default: the packaged ``data/paraphrases.toml``).
+
+    Args:
+        path: A TOML file with ``ignore = [...]`` and ``[[group]]`` tables of
+            ``name`` and ``terms`` (at least two).
+
+    Returns:
+        The lexicon.
+
+    Raises:
+        ConfigError: The file cannot be read, is not TOML, or a group is malformed.
+    """
+    if path is None:
+        return _packaged_paraphrases()
+    return _read_paraphrases(Path(path))
+
+
+@lru_cache(maxsize=1)
+def _packaged_paraphrases() -> Paraphrases:
+    from storyscope.align._lexicon import packaged
+
+    return _read_paraphrases(packaged("paraphrases.toml"))
+
+
+def _read_paraphrases(path: Path) -> Paraphrases:
+    from storyscope.align._lexicon import line_of, read_toml
+    from storyscope.errors import ConfigError
+
+    raw, data = read_toml(path, "paraphrase lexicon")
+    ignore = data.get("ignore", [])
+    if not isinstance(ignore, list) or not all(isinstance(w, str) for w in ignore):
+        raise ConfigError(f"{path}: line {line_of(raw, 'ignore')}: ignore must be a list of words")
+    groups = data.get("group", [])
+    if not isinstance(groups, list):
+        raise ConfigError(f"{path}: line {line_of(raw, 'group')}: group must be [[group]] tables")
+    phrases: dict[tuple[str, ...], str] = {}
+    single: dict[str, str] = {}
+    after = 1
+    for number, group in enumerate(groups, start=1):
+        after = line_of(raw, "[[group]]", after + 1 if number > 1 else 1)
+        name = group.get("name") if isinstance(group, dict) else None
+        terms = group.get("terms") if isinstance(group, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{path}: line {after}: group {number} needs a name")
+        if (
+            not isinstance(terms, list)
+            or len(terms) < 2
+            or not all(isinstance(t, str) and norm_words(t) for t in terms)
+        ):
+            raise ConfigError(
+                f"{path}: line {after}: group {name!r} needs terms, a list of two or more words"
+            )
+        token = "~" + "_".join(norm_words(name))
+        for term in terms:
+            key = tuple(stem(w) for w in norm_words(term))
+            if len(key) == 1:
+                single[key[0]] = token
+            else:
+                phrases[key] = token
+    return Paraphrases(
+        phrases=phrases,
+        words=single,
+        ignore=frozenset(stem(w) for w in ignore for w in norm_words(w)),
+    )
+
+
+def paraphrase_terms(text: str, lexicon: Paraphrases | None = None) -> frozenset[str]:
+    """Content terms of ``text`` with paraphrases folded into one token per group.
+
+    Like :func:`content_terms`, but lexicon phrases ("pays for") and words
+    ("funded", "council") become their group's token (``"~fund"``,
+    ``"~city_government"``) and ignored adverbs ("already") are dropped.
+
+    Args:
+        text: A claim.
+        lexicon: The lexicon (default: the packaged one).
+
+    Returns:
+        The folded terms.
+
+    Raises:
+        ConfigError: The packaged lexicon cannot be loaded.
+    """
+    lex = lexicon if lexicon is not None else _packaged_paraphrases()
+    toks = norm_words(text)
+    stems = [stem(w) for w in toks]
+    out: set[str] = set()
+    longest = max((len(k) for k in lex.phrases), default=0)
+    i = 0
+    while i < len(toks):
+        matched = 0
+        for size in range(min(longest, len(toks) - i), 1, -1):
+            token = lex.phrases.get(tuple(stems[i : i + size]))
+            if token is not None:
+                out.add(token)
+                matched = size
+                break
+        if matched:
+            i += matched
+            continue
+        w = toks[i]
+        i += 1
+        if w in STOPWORDS or w in NEGATIONS or w.endswith("n't"):
+            continue
+        st = stems[i - 1]
+        if st in lex.ignore:
+            continue
+        out.add(lex.words.get(st, st))
+    return frozenset(out)

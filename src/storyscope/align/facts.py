@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyscope.align._claims import ClaimTable, stable_id
+from storyscope.align._text import load_paraphrases, stem, words
 from storyscope.model import AnalyzedArticle, Citation, Fact, Story
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "MUTUAL_MIN_OVERLAP",
     "affinity",
     "build_facts",
+    "slot_swap",
     "covered_elsewhere",
     "fact_id",
     "group_claims",
@@ -67,12 +69,58 @@ MUTUAL_MIN_OVERLAP = 0.2
 COVER_THRESHOLD = 0.42
 
 
+#: Words after which a swapped word is taken to head a noun phrase ("the shelter").
+_DETERMINERS = frozenset(["the", "a", "an", "its", "their", "his", "her", "this", "that", "our"])
+
+
+def slot_swap(a: str, b: str) -> tuple[str, str] | None:
+    """The two nouns when ``a`` and ``b`` differ only by one swapped noun, else None.
+
+    "The city funds the shelter on Elm Street." / "The city funds the library
+    on Elm Street." look alike to every similarity measure but state different
+    things. Two claims are a slot swap when their word sequences have the same
+    length and differ at exactly one position, both words there are lower-case
+    (not a name: a different place or person is a contradiction to report),
+    not numbers (a different figure is one too), follow a determiner, and are
+    not the same word or paraphrases of each other (``data/paraphrases.toml``).
+
+    Args:
+        a: One claim's text.
+        b: The other's.
+
+    Returns:
+        The swapped words, as written, or None.
+    """
+    wa, wb = words(a), words(b)
+    if len(wa) != len(wb) or len(wa) < 3:
+        return None
+    diff = [i for i, (x, y) in enumerate(zip(wa, wb, strict=True)) if x.lower() != y.lower()]
+    if len(diff) != 1:
+        return None
+    i = diff[0]
+    x, y = wa[i], wb[i]
+    if i == 0 or wa[i - 1].lower() not in _DETERMINERS:
+        return None
+    if not (x.isalpha() and y.isalpha() and x.islower() and y.islower()):
+        return None
+    sx, sy = stem(x), stem(y)
+    if sx == sy:
+        return None
+    lex = load_paraphrases()
+    if lex.words.get(sx, sx) == lex.words.get(sy, sy):
+        return None
+    return x, y
+
+
 def affinity(table: ClaimTable) -> npt.NDArray[np.float32]:
     """Pair scores used for grouping: :attr:`ClaimTable.score` plus :data:`MUTUAL_BONUS`.
 
     The bonus goes to pairs that are each other's best match in the other's
     article (mutual nearest neighbours), score at least :data:`MUTUAL_FLOOR`
     and share rare words (weighted Jaccard at least :data:`MUTUAL_MIN_OVERLAP`).
+    Pairs that
+    differ only by one swapped noun (:func:`slot_swap`) are held below
+    :data:`MIN_MEMBER_SCORE`, so they never share a fact.
 
     Args:
         table: The story's claim table.
@@ -94,7 +142,12 @@ def affinity(table: ClaimTable) -> npt.NDArray[np.float32]:
     mutual = (
         best & best.T & (score >= MUTUAL_FLOOR) & (table.weighted_jaccard >= MUTUAL_MIN_OVERLAP)
     )
-    return np.where(mutual, score + MUTUAL_BONUS, score).astype(np.float32)
+    out = np.where(mutual, score + MUTUAL_BONUS, score).astype(np.float32)
+    ii, jj = np.nonzero(np.triu(out >= MIN_MEMBER_SCORE, k=1))
+    for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
+        if slot_swap(table.refs[i].claim.text, table.refs[j].claim.text) is not None:
+            out[i, j] = out[j, i] = MIN_MEMBER_SCORE - 0.05
+    return out
 
 
 def group_claims(table: ClaimTable) -> list[list[int]]:

@@ -1,24 +1,33 @@
 """Incremental story clustering: articles join an existing story or open a new one.
 
 Each article is represented by one embedding (MiniLM over its title and lead,
-see :func:`embed_leads`), its keywords (content words, names weighing double,
-see :func:`~storyscope.cluster._text.find_keywords`) and its publication date.
-A story keeps the sum of its members' embeddings, the sum of their keyword
-counts and its first and last date.
+see :func:`embed_leads`), a TF-IDF vector of the keywords of its whole text
+(content words and years, names and the title weighing double, see
+:func:`~storyscope.cluster._text.find_keywords`) and its publication date. IDF
+comes from the document frequencies counted over everything added so far and
+is fixed for an article when it arrives. A story keeps the sum of its members'
+embeddings, the sum of their keyword vectors (hashed into ``kw_dim`` signed
+buckets, one dense column per story) and its first and last date.
 
-For a new article, the active stories whose dates lie within ``window`` of the
-article's date (stories or articles without a date are always in reach) are
-ranked by embedding cosine; the best few are scored by
+A new article is scored against every active story whose dates lie within
+``window`` of its date (stories or articles without a date are always in
+reach), all at once with two matrix products (a flat index over the active
+stories, no per-story Python loop):
 
     ``score = embedding_weight * cos(embedding, centroid)
     + (1 - embedding_weight) * cos(keywords, story keywords)``
 
-with IDF weights kept incrementally over everything added. The article joins the
-best story at or above ``threshold``, else opens a new one. When an article joins
-a story, the story is compared with the other stories the article almost joined;
-two stories that now score at or above ``merge_threshold`` merge (evidence grew:
-an article bridged them). Stories older than ``retire_after`` before the newest
-date seen leave the active set, so memory stays flat on an endless stream.
+multiplied, when both are dated, by ``1 + time_bonus`` on the story's dates,
+falling linearly to 1 ``time_scale`` away from them. The article joins the best story at or
+above ``threshold``, else opens a new one. When an article joins a story, the
+story is compared with the other stories the article almost joined; two stories
+that now score at or above ``merge_threshold`` merge (evidence grew: an article
+bridged them). :meth:`StoryClusterer.consolidate` does the same for every story
+that changed since its last call; a one-article story merges at ``threshold``
+already, as its article could have joined. Stories older than ``retire_after``
+before the newest date seen leave the active set, so memory and time per
+article stay flat on an endless stream (about ``kw_dim * 4`` bytes per active
+story).
 
 The state is plain numpy arrays and lists (:meth:`StoryClusterer.to_state`); it
 can also be rebuilt by adding the stored articles again in their stored order.
@@ -30,7 +39,7 @@ import datetime as dt
 import logging
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -49,6 +58,7 @@ logger = logging.getLogger(__name__)
 
 _DF_BITS = 20
 _DF_MASK = (1 << _DF_BITS) - 1
+_GOLDEN = 0x9E3779B1  # multiplicative hashing: keyword bucket independent of its df counter
 _EPOCH = dt.datetime(1970, 1, 1)
 Vector = npt.NDArray[np.float32]
 
@@ -113,14 +123,6 @@ class _Story:
     members: list[str]
     first: float | None  # days since the epoch
     last: float | None
-    keywords: dict[int, float] = field(default_factory=dict)
-    cache: _KwVec | None = None  # keywords as sorted arrays; None when stale
-    weighed: tuple[npt.NDArray[np.float64], float, int] | None = None  # idf-weighted, norm, docs
-
-    def vector(self) -> _KwVec:
-        if self.cache is None:
-            self.cache = _kw_vector(self.keywords)
-        return self.cache
 
     def info(self) -> StoryInfo:
         return StoryInfo(
@@ -132,14 +134,7 @@ class _Story:
         )
 
 
-_KwVec = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
-
-
-def _kw_vector(kw: Mapping[int, float]) -> _KwVec:
-    keys = np.fromiter(kw.keys(), dtype=np.int64, count=len(kw))
-    weights = np.fromiter(kw.values(), dtype=np.float64, count=len(kw))
-    order = np.argsort(keys)
-    return keys[order], weights[order]
+_KwVec = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]
 
 
 def _days(when: dt.datetime | dt.date | None) -> float | None:
@@ -166,51 +161,65 @@ class StoryClusterer:
         threshold: Score at or above which an article joins a story.
         merge_threshold: Story-to-story score at or above which two stories merge.
         embedding_weight: Weight of the embedding cosine; keywords get the rest.
-        time_bonus: Added to the score of an article and a story that are both
-            dated, in full on the story's dates and falling linearly to zero at
-            ``window`` away from them (being published together is evidence).
-        window: How far an article's date may lie outside a story's date range.
+        time_bonus: The score of an article and a story that are both dated is
+            multiplied by up to ``1 + time_bonus``: in full on the story's dates,
+            falling linearly to none ``time_scale`` away from them (being published
+            together is evidence, but never enough on its own: it scales what
+            the content says).
+        window: How far an article's date may lie outside a story's date range
+            (coverage of one event goes on for weeks: ECB+ articles about one
+            event span a median of 20 days).
+        time_scale: See ``time_bonus``.
         retire_after: Stories whose last date is this much older than the newest
             date seen leave the active set (``None``: never). Must be at least
             ``window``; articles that arrive later than that are not matched
             with retired stories.
         on_retire: Called with each retired story; when omitted, retired stories
             are kept (see :meth:`stories`).
-        candidates: Stories (best by embedding) that are scored in full.
-        max_keywords: Keywords kept per story (the heaviest).
+        candidates: Stories (best by score) an article's story is checked
+            against for a merge, and each story's neighbours in :meth:`consolidate`.
+        kw_dim: Buckets of the hashed keyword vectors (a power of two).
         dim: Embedding size; taken from the first embedding when omitted.
     """
 
     def __init__(
         self,
         *,
-        threshold: float = 0.4,
+        threshold: float = 0.3,
         merge_threshold: float = 0.6,
-        embedding_weight: float = 0.3,
-        time_bonus: float = 0.1,
-        window: dt.timedelta = dt.timedelta(days=4),
+        embedding_weight: float = 0.1,
+        time_bonus: float = 0.5,
+        window: dt.timedelta = dt.timedelta(days=60),
+        time_scale: dt.timedelta = dt.timedelta(days=3),
         retire_after: dt.timedelta | None = None,
         on_retire: Callable[[StoryInfo], None] | None = None,
         candidates: int = 16,
-        max_keywords: int = 200,
+        kw_dim: int = 1 << 12,
         dim: int | None = None,
     ) -> None:
         if retire_after is not None and retire_after < window:
             raise StoryscopeError("StoryClusterer: retire_after must be at least window")
+        if kw_dim < 16 or kw_dim & (kw_dim - 1):
+            raise StoryscopeError("StoryClusterer: kw_dim must be a power of two >= 16")
         self.threshold = threshold
         self.merge_threshold = merge_threshold
         self.embedding_weight = embedding_weight
         self.time_bonus = time_bonus
         self.window = window
+        self.time_scale = time_scale
         self.retire_after = retire_after
         self.on_retire = on_retire
         self.candidates = candidates
-        self.max_keywords = max_keywords
+        self.kw_dim = kw_dim
         self.dim = dim
         self._sums: Vector = np.zeros((0, dim or 0), dtype=np.float32)
+        self._kw: Vector = np.zeros((kw_dim, 0), dtype=np.float32)  # bucket x slot
+        self._kw_norm2 = np.zeros(0, dtype=np.float64)
+        self._sum_norm = np.zeros(0, dtype=np.float32)
         self._first = np.zeros(0, dtype=np.float64)  # nan: undated
         self._last = np.zeros(0, dtype=np.float64)
         self._alive = np.zeros(0, dtype=bool)
+        self._dirty = np.zeros(0, dtype=bool)  # changed since the last consolidate
         self._slots: list[_Story | None] = []
         self._free: list[int] = []
         self._by_id: dict[str, _Story] = {}
@@ -258,51 +267,53 @@ class StoryClusterer:
             key = name.lower().strip()
             if key:
                 kw[key] = kw.get(key, 0.0) + 2.0
-        hashed = self._hash_keywords(kw)
-        self._update_df(hashed)
-        kwvec = _kw_vector(hashed)
+        kwvec = self._keyword_vector(kw)
         day = _days(article.published)
         if day is not None:
             self._newest = day if self._newest is None else max(self._newest, day)
             self._retire_old()
 
-        ranked = self._rank(vec, kwvec, day)
-        if ranked and ranked[0][1] >= self.threshold:
-            story, score = ranked[0]
-            self._join(story, article.id, vec, hashed, day)
-            merged = self._merge_near(story, [s for s, sc in ranked[1:] if sc >= self.threshold * 0.8])
+        slots, scores = self._scores(vec, kwvec, day, day)
+        if scores.size and float(scores.max()) >= self.threshold:
+            best = int(np.argmax(scores))
+            story = self._slots[int(slots[best])]
+            assert story is not None
+            score = float(scores[best])
+            near = self._top(slots, scores, self.threshold * 0.8, exclude=story.slot)
+            self._join(story, article.id, vec, kwvec, day)
+            merged = self._merge_near(story, near)
             return Assignment(
                 article=article.id, story=story.id, created=False, score=score, merged=merged
             )
-        story = self._open(article, vec, hashed, day)
+        story = self._open(article, vec, kwvec, day)
         return Assignment(article=article.id, story=story.id, created=True)
 
     def consolidate(self) -> list[tuple[str, str]]:
         """Merge active stories that belong together now that more evidence is in.
 
-        Greedy agglomeration over the active stories: each story is compared with
-        its ``candidates`` nearest stories by embedding (dates within ``window``);
-        the best-scoring pair merges while its score is at or above
-        ``merge_threshold``, and the merged story is scored again against its
-        neighbours. Call it now and then on a stream (for example after each
-        batch); it costs about ``len(self) * candidates`` keyword comparisons
-        plus one ``len(self) ** 2`` matrix product.
+        Greedy agglomeration: every story that changed since the last call is
+        scored against all active stories in its date range; the best-scoring
+        pair merges while its score is at or above ``merge_threshold``, and the
+        merged story is scored again. Call it now and then on a stream (for
+        example after each batch); it costs about one article's scoring per
+        changed story.
 
         Returns:
             ``(kept story, absorbed story)`` pairs, in merge order.
         """
-        slots = np.flatnonzero(self._alive)
-        if slots.size < 2:
+        dirty = np.flatnonzero(self._alive & self._dirty)
+        self._dirty[:] = False
+        if len(self._by_id) < 2:
             return []
         scores: dict[tuple[str, str], float] = {}
-        for slot in slots.tolist():
+        for slot in dirty.tolist():
             story = self._slots[slot]
             assert story is not None
             self._score_neighbours(story, scores)
         merges: list[tuple[str, str]] = []
         while scores:
-            (ida, idb), score = max(scores.items(), key=lambda kv: kv[1])
-            if score < self.merge_threshold:
+            (ida, idb), margin = max(scores.items(), key=lambda kv: kv[1])
+            if margin < 0.0:
                 break
             a, b = self._by_id[ida], self._by_id[idb]
             keep, gone = (a, b) if len(a.members) >= len(b.members) else (b, a)
@@ -310,28 +321,28 @@ class StoryClusterer:
             merges.append((keep.id, gone.id))
             scores = {k: v for k, v in scores.items() if not {ida, idb} & set(k)}
             self._score_neighbours(keep, scores)
+        self._dirty[:] = False
         if merges:
             logger.debug("consolidate merged %d stories", len(merges))
         return merges
 
     def _score_neighbours(self, story: _Story, scores: dict[tuple[str, str], float]) -> None:
-        mask = self._in_range(story.first, story.last)
-        mask[story.slot] = False
-        slots = np.flatnonzero(mask)
-        if slots.size == 0:
-            return
-        sums = self._sums[slots]
-        cos = (sums @ self._sums[story.slot]) / np.clip(
-            np.linalg.norm(sums, axis=1) * np.linalg.norm(self._sums[story.slot]), 1e-12, None
-        )
-        k = min(self.candidates, int(slots.size))
-        top = np.argpartition(-cos, k - 1)[:k] if k < slots.size else np.arange(slots.size)
-        for t in top.tolist():
-            other = self._slots[int(slots[t])]
-            assert other is not None
-            key = (story.id, other.id) if story.id < other.id else (other.id, story.id)
-            if key not in scores:
-                scores[key] = self._story_score(story, other)
+        slots, sc = self._story_scores(story)
+        floor = min(self.threshold, self.merge_threshold)
+        for t in self._top(slots, sc, floor, exclude=story.slot):
+            key = (story.id, t.id) if story.id < t.id else (t.id, story.id)
+            margin = self._story_score(story, t) - self._needed(story, t)
+            scores[key] = max(scores.get(key, -1.0), margin)
+
+    def _needed(self, a: _Story, b: _Story) -> float:
+        """Score two stories need to merge.
+
+        ``merge_threshold``, or ``threshold`` when that is lower and one of them
+        holds a single article (that article could have joined the other).
+        """
+        if min(len(a.members), len(b.members)) == 1:
+            return min(self.threshold, self.merge_threshold)
+        return self.merge_threshold
 
     def story_of(self, article_id: str) -> str | None:
         """The story an added article belongs to now (``None`` if unknown or retired)."""
@@ -350,7 +361,7 @@ class StoryClusterer:
         vec = np.asarray(embedding, dtype=np.float32).reshape(-1)
         if self.dim is None:
             self.dim = int(vec.size)
-            self._sums = np.zeros((0, self.dim), dtype=np.float32)
+            self._sums = np.zeros((self._sums.shape[0], self.dim), dtype=np.float32)
         if vec.size != self.dim:
             raise StoryscopeError(
                 f"StoryClusterer: embedding of {article_id} has {vec.size} values, expected {self.dim}"
@@ -358,49 +369,36 @@ class StoryClusterer:
         norm = float(np.linalg.norm(vec))
         return vec / norm if norm > 0 else vec
 
-    @staticmethod
-    def _hash_keywords(kw: Mapping[str, float]) -> dict[int, float]:
-        out: dict[int, float] = {}
-        for word, weight in kw.items():
-            if weight > 0:
-                h = hash_token(word) & _DF_MASK
-                out[h] = out.get(h, 0.0) + 1.0 + math.log(weight)
-        return out
+    def _keyword_vector(self, kw: Mapping[str, float]) -> _KwVec:
+        """Count the article's keywords in the document frequencies; return its TF-IDF vector.
 
-    def _update_df(self, hashed: Mapping[int, float]) -> None:
-        if hashed:
-            self._df[np.fromiter(hashed.keys(), dtype=np.int64)] += 1
+        Words are hashed twice: into ``2**20`` document-frequency counters (IDF as
+        of now, so an article's weights are fixed when it arrives) and, with a
+        sign, into ``kw_dim`` buckets (the dense story matrix).
+        """
+        hashes = np.fromiter(
+            (hash_token(w) for w, x in kw.items() if x > 0), dtype=np.int64, count=-1
+        )
+        if hashes.size == 0:
+            self._docs += 1
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        tf = np.fromiter((x for x in kw.values() if x > 0), dtype=np.float64, count=hashes.size)
+        df_keys = hashes & _DF_MASK
+        self._df[df_keys] += 1
         self._docs += 1
-
-    def _weigh(self, v: _KwVec) -> npt.NDArray[np.float64]:
-        keys, weights = v
-        idf = np.log((self._docs + 1) / (1.0 + self._df[keys])) + 1.0
-        out: npt.NDArray[np.float64] = weights * idf
-        return out
-
-    def _weighed(self, story: _Story) -> tuple[_KwVec, npt.NDArray[np.float64], float]:
-        """The story's IDF-weighted keywords, refreshed when IDF drifted by over 10%."""
-        vec = story.vector()
-        cached = story.weighed
-        if cached is None or self._docs > cached[2] * 1.1 + 1:
-            w = self._weigh(vec)
-            cached = (w, math.sqrt(float(w @ w)), self._docs)
-            story.weighed = cached
-        return vec, cached[0], cached[1]
-
-    def _kw_cosine_to(
-        self, keys: npt.NDArray[np.int64], w: npt.NDArray[np.float64], norm: float, story: _Story
-    ) -> float:
-        (skeys, _), sw, snorm = self._weighed(story)
-        if keys.size == 0 or skeys.size == 0 or norm <= 0.0 or snorm <= 0.0:
-            return 0.0
-        pos = np.searchsorted(skeys, keys)
-        pos[pos >= skeys.size] = 0
-        hit = skeys[pos] == keys
-        return float(w[hit] @ sw[pos[hit]]) / (norm * snorm)
-
-    def _in_window(self, day: float | None) -> npt.NDArray[np.bool_]:
-        return self._in_range(day, day)
+        idf = np.log((self._docs + 1) / (1.0 + self._df[df_keys])) + 1.0
+        weights = (1.0 + np.log(tf)) * idf
+        sign = np.where((hashes >> 31) & 1, -1.0, 1.0)
+        shift = 32 - (self.kw_dim.bit_length() - 1)
+        buckets = ((hashes * _GOLDEN) & 0xFFFFFFFF) >> shift
+        order = np.argsort(buckets, kind="stable")
+        buckets, values = buckets[order], (weights * sign)[order]
+        uniq, first = np.unique(buckets, return_index=True)
+        summed = np.add.reduceat(values, first) if values.size else values
+        norm = float(np.sqrt(summed @ summed))
+        if norm > 0:
+            summed = summed / norm
+        return uniq.astype(np.int64), summed.astype(np.float32)
 
     def _in_range(self, first: float | None, last: float | None) -> npt.NDArray[np.bool_]:
         alive = self._alive.copy()
@@ -412,48 +410,66 @@ class StoryClusterer:
             near = (last >= self._first - w) & (first <= self._last + w)
         return alive & (undated | near)
 
-    def _rank(
-        self, vec: Vector, kwvec: _KwVec, day: float | None
-    ) -> list[tuple[_Story, float]]:
+    def _scores(
+        self, vec: Vector, kwvec: _KwVec, first: float | None, last: float | None
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Slots of the stories in reach of (vec, kwvec, dates) and their scores."""
         if not self._by_id:
-            return []
-        mask = self._in_window(day)
-        if not mask.any():
-            return []
-        slots = np.flatnonzero(mask)
-        sums = self._sums[slots]
-        norms = np.linalg.norm(sums, axis=1)
-        cos = (sums @ vec) / np.clip(norms, 1e-12, None)
-        k = min(self.candidates, int(slots.size))
-        top = np.argpartition(-cos, k - 1)[:k] if k < slots.size else np.arange(slots.size)
-        w = self._weigh(kwvec)
-        norm = math.sqrt(float(w @ w))
-        scored = []
-        for t in top.tolist():
-            story = self._slots[int(slots[t])]
-            assert story is not None
-            score = self.embedding_weight * float(cos[t]) + (
-                1.0 - self.embedding_weight
-            ) * self._kw_cosine_to(kwvec[0], w, norm, story)
-            score += self._bonus(day, day, story)
-            scored.append((story, score))
-        scored.sort(key=lambda s: -s[1])
-        return scored
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        slots = np.flatnonzero(self._in_range(first, last))
+        if slots.size == 0:
+            return slots, np.zeros(0)
+        emb = (self._sums @ vec)[slots] / np.clip(self._sum_norm[slots], 1e-12, None)
+        keys, values = kwvec
+        score = self.embedding_weight * emb.astype(np.float64)
+        if keys.size:
+            dots = (values @ self._kw[keys])[slots]
+            score += (1.0 - self.embedding_weight) * (
+                dots / np.clip(np.sqrt(self._kw_norm2[slots]), 1e-12, None)
+            )
+        if self.time_bonus and first is not None and last is not None:
+            sfirst, slast = self._first[slots], self._last[slots]
+            dated = ~np.isnan(sfirst)
+            gap = np.maximum(0.0, np.maximum(sfirst[dated] - last, first - slast[dated]))
+            scale = self.time_scale.total_seconds() / 86400.0
+            if scale > 0:
+                near = np.clip(1.0 - gap / scale, 0.0, 1.0)
+                score[dated] *= 1.0 + self.time_bonus * near
+        return slots, score
+
+    def _story_vector(self, story: _Story) -> tuple[Vector, _KwVec]:
+        col = self._kw[:, story.slot]
+        keys = np.flatnonzero(col)
+        norm = math.sqrt(max(float(self._kw_norm2[story.slot]), 0.0))
+        values = (col[keys] / norm if norm > 0 else col[keys]).astype(np.float32)
+        vec = self._sums[story.slot]
+        size = float(np.linalg.norm(vec))
+        return (vec / size if size > 0 else vec), (keys.astype(np.int64), values)
+
+    def _story_scores(self, story: _Story) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        vec, kwvec = self._story_vector(story)
+        return self._scores(vec, kwvec, story.first, story.last)
 
     def _story_score(self, a: _Story, b: _Story) -> float:
-        va, vb = self._sums[a.slot], self._sums[b.slot]
-        cos = float(va @ vb) / max(math.sqrt(float(va @ va) * float(vb @ vb)), 1e-12)
-        (keys, _), w, norm = self._weighed(a)
-        kw = self._kw_cosine_to(keys, w, norm, b)
-        bonus = self._bonus(a.first, a.last, b)
-        return self.embedding_weight * cos + (1.0 - self.embedding_weight) * kw + bonus
+        slots, scores = self._story_scores(a)
+        hit = np.flatnonzero(slots == b.slot)
+        return float(scores[hit[0]]) if hit.size else -1.0
 
-    def _bonus(self, first: float | None, last: float | None, story: _Story) -> float:
-        if first is None or last is None or story.first is None or story.last is None:
-            return 0.0
-        gap = max(0.0, story.first - last, first - story.last)
-        w = self.window.total_seconds() / 86400.0
-        return self.time_bonus * max(0.0, 1.0 - gap / w) if w > 0 else 0.0
+    def _top(
+        self, slots: npt.NDArray[np.int64], scores: npt.NDArray[np.float64], floor: float,
+        exclude: int,
+    ) -> list[_Story]:
+        """The stories (best first, at most ``candidates``) scoring at or above ``floor``."""
+        good = np.flatnonzero((scores >= floor) & (slots != exclude))
+        if good.size > self.candidates:
+            good = good[np.argpartition(-scores[good], self.candidates - 1)[: self.candidates]]
+        good = good[np.argsort(-scores[good], kind="stable")]
+        out = []
+        for g in good.tolist():
+            story = self._slots[int(slots[g])]
+            assert story is not None
+            out.append(story)
+        return out
 
     # ------------------------------------------------------------------ updates
 
@@ -466,86 +482,87 @@ class StoryClusterer:
             sums = np.zeros((cap, self._sums.shape[1]), dtype=np.float32)
             sums[:n] = self._sums[:n]
             self._sums = sums
+            kw = np.zeros((self.kw_dim, cap), dtype=np.float32)
+            kw[:, :n] = self._kw[:, :n]
+            self._kw = kw
+            self._kw_norm2 = np.concatenate([self._kw_norm2, np.zeros(cap - n)])
+            self._sum_norm = np.concatenate([self._sum_norm, np.zeros(cap - n, dtype=np.float32)])
             self._first = np.concatenate([self._first, np.full(cap - n, np.nan)])
             self._last = np.concatenate([self._last, np.full(cap - n, np.nan)])
             self._alive = np.concatenate([self._alive, np.zeros(cap - n, dtype=bool)])
+            self._dirty = np.concatenate([self._dirty, np.zeros(cap - n, dtype=bool)])
         self._slots.append(None)
         return n
 
-    def _open(
-        self, article: Article, vec: Vector, hashed: dict[int, float], day: float | None
-    ) -> _Story:
+    def _add_keywords(self, slot: int, kwvec: _KwVec) -> None:
+        keys, values = kwvec
+        if keys.size == 0:
+            return
+        old = self._kw[keys, slot]
+        self._kw_norm2[slot] += float(2.0 * (old @ values) + values @ values)
+        self._kw[keys, slot] = old + values
+
+    def _open(self, article: Article, vec: Vector, kwvec: _KwVec, day: float | None) -> _Story:
         slot = self._slot()
         story = _Story(
-            id=f"s{article.id}",
-            slot=slot,
-            title=article.title,
-            members=[article.id],
-            first=day,
-            last=day,
-            keywords=dict(hashed),
+            id=f"s{article.id}", slot=slot, title=article.title, members=[article.id],
+            first=day, last=day,
         )
         self._slots[slot] = story
         self._by_id[story.id] = story
         self._sums[slot] = vec
+        self._sum_norm[slot] = np.linalg.norm(vec)
+        self._kw[:, slot] = 0.0
+        self._kw_norm2[slot] = 0.0
+        self._add_keywords(slot, kwvec)
         self._first[slot] = np.nan if day is None else day
         self._last[slot] = np.nan if day is None else day
         self._alive[slot] = True
+        self._dirty[slot] = True
         self._members[article.id] = story.id
         return story
 
     def _join(
-        self, story: _Story, article_id: str, vec: Vector, hashed: Mapping[int, float],
-        day: float | None,
+        self, story: _Story, article_id: str, vec: Vector, kwvec: _KwVec, day: float | None
     ) -> None:
         story.members.append(article_id)
         self._members[article_id] = story.id
         self._sums[story.slot] += vec
-        for k, w in hashed.items():
-            story.keywords[k] = story.keywords.get(k, 0.0) + w
-        story.cache = story.weighed = None
-        self._trim(story)
+        self._sum_norm[story.slot] = np.linalg.norm(self._sums[story.slot])
+        self._add_keywords(story.slot, kwvec)
+        self._dirty[story.slot] = True
         if day is not None:
             story.first = day if story.first is None else min(story.first, day)
             story.last = day if story.last is None else max(story.last, day)
             self._first[story.slot] = story.first
             self._last[story.slot] = story.last
 
-    def _trim(self, story: _Story) -> None:
-        if len(story.keywords) > self.max_keywords * 2:
-            keep = sorted(story.keywords.items(), key=lambda kv: -kv[1])[: self.max_keywords]
-            story.keywords = dict(keep)
-            story.cache = story.weighed = None
-
     def _merge_near(self, story: _Story, others: Sequence[_Story]) -> tuple[str, ...]:
         merged: list[str] = []
+        if not others:
+            return ()
+        slots, scores = self._story_scores(story)
+        by_slot = dict(zip(slots.tolist(), scores.tolist(), strict=True))
         for other in others:
             if other.id not in self._by_id or other is story:
                 continue
-            if not self._dates_overlap(story, other):
-                continue
-            if self._story_score(story, other) >= self.merge_threshold:
+            if by_slot.get(other.slot, -1.0) >= self.merge_threshold:
                 self._absorb(story, other)
                 merged.append(other.id)
         if merged:
             logger.debug("merged %s into %s", merged, story.id)
         return tuple(merged)
 
-    def _dates_overlap(self, a: _Story, b: _Story) -> bool:
-        if a.first is None or b.first is None or a.last is None or b.last is None:
-            return True
-        w = self.window.total_seconds() / 86400.0
-        return a.first - w <= b.last and b.first - w <= a.last
-
     def _absorb(self, story: _Story, other: _Story) -> None:
         story.members.extend(other.members)
         for m in other.members:
             self._members[m] = story.id
         self._sums[story.slot] += self._sums[other.slot]
-        for k, w in other.keywords.items():
-            story.keywords[k] = story.keywords.get(k, 0.0) + w
-        story.cache = story.weighed = None
-        self._trim(story)
+        self._sum_norm[story.slot] = np.linalg.norm(self._sums[story.slot])
+        col = self._kw[:, story.slot] + self._kw[:, other.slot]
+        self._kw[:, story.slot] = col
+        self._kw_norm2[story.slot] = float(col.astype(np.float64) @ col)
+        self._dirty[story.slot] = True
         days = [d for d in (story.first, other.first, story.last, other.last) if d is not None]
         if days:
             story.first, story.last = min(days), max(days)
@@ -556,7 +573,11 @@ class StoryClusterer:
 
     def _drop(self, story: _Story) -> None:
         self._alive[story.slot] = False
+        self._dirty[story.slot] = False
         self._sums[story.slot] = 0.0
+        self._sum_norm[story.slot] = 0.0
+        self._kw[:, story.slot] = 0.0
+        self._kw_norm2[story.slot] = 0.0
         self._first[story.slot] = np.nan
         self._last[story.slot] = np.nan
         self._slots[story.slot] = None
@@ -588,8 +609,10 @@ class StoryClusterer:
 
         Returns:
             A dict for :meth:`from_state` (``stories`` is JSON-serialisable;
-            ``sums`` and ``df`` are numpy arrays).
+            ``sums``, ``kw_keys``, ``kw_values``, ``kw_counts`` and ``df`` are
+            numpy arrays; the keyword columns are stored sparse).
         """
+        active = list(self._by_id.values())
         stories = [
             {
                 "id": s.id,
@@ -598,9 +621,8 @@ class StoryClusterer:
                 "members": list(s.members),
                 "first": s.first,
                 "last": s.last,
-                "keywords": [[k, w] for k, w in s.keywords.items()],
             }
-            for s in self._by_id.values()
+            for s in active
         ]
         retired = [
             {
@@ -612,26 +634,33 @@ class StoryClusterer:
             }
             for r in self._retired.values()
         ]
+        cols = [np.flatnonzero(self._kw[:, s.slot]) for s in active]
         return {
             "params": {
                 "threshold": self.threshold,
                 "merge_threshold": self.merge_threshold,
                 "embedding_weight": self.embedding_weight,
+                "time_bonus": self.time_bonus,
                 "window_days": self.window.total_seconds() / 86400.0,
                 "retire_after_days": None
                 if self.retire_after is None
                 else self.retire_after.total_seconds() / 86400.0,
                 "candidates": self.candidates,
-                "max_keywords": self.max_keywords,
+                "kw_dim": self.kw_dim,
                 "dim": self.dim,
                 "docs": self._docs,
                 "newest": self._newest,
             },
             "stories": stories,
             "retired": retired,
-            "sums": np.stack([self._sums[s.slot] for s in self._by_id.values()])
-            if self._by_id
+            "sums": np.stack([self._sums[s.slot] for s in active])
+            if active
             else np.zeros((0, self.dim or 0), dtype=np.float32),
+            "kw_counts": np.array([c.size for c in cols], dtype=np.int64),
+            "kw_keys": np.concatenate(cols).astype(np.int32) if cols else np.zeros(0, np.int32),
+            "kw_values": np.concatenate([self._kw[c, s.slot] for c, s in zip(cols, active, strict=True)])
+            if cols
+            else np.zeros(0, np.float32),
             "df": self._df.copy(),
         }
 
@@ -658,25 +687,37 @@ class StoryClusterer:
                 threshold=float(p["threshold"]),
                 merge_threshold=float(p["merge_threshold"]),
                 embedding_weight=float(p["embedding_weight"]),
+                time_bonus=float(p["time_bonus"]),
                 window=dt.timedelta(days=float(p["window_days"])),
                 retire_after=None if retire is None else dt.timedelta(days=float(retire)),
                 on_retire=on_retire,
                 candidates=int(p["candidates"]),
-                max_keywords=int(p["max_keywords"]),
+                kw_dim=int(p["kw_dim"]),
                 dim=None if p["dim"] is None else int(p["dim"]),
             )
             obj._docs = int(p["docs"])
             obj._newest = None if p["newest"] is None else float(p["newest"])
             df = np.asarray(state["df"], dtype=np.int32)
             sums = np.asarray(state["sums"], dtype=np.float32)
+            counts = np.asarray(state["kw_counts"], dtype=np.int64)
+            keys = np.asarray(state["kw_keys"], dtype=np.int64)
+            values = np.asarray(state["kw_values"], dtype=np.float32)
             stories = list(state["stories"])
             retired = list(state["retired"])
         except (KeyError, TypeError, ValueError) as exc:
             raise StoryscopeError(f"StoryClusterer state: unreadable ({exc})") from exc
-        if df.shape != obj._df.shape or sums.shape[0] != len(stories):
+        if (
+            df.shape != obj._df.shape
+            or sums.shape[0] != len(stories)
+            or counts.shape != (len(stories),)
+            or keys.shape != values.shape
+            or int(counts.sum()) != keys.size
+            or (keys.size and (keys.min() < 0 or keys.max() >= obj.kw_dim))
+        ):
             raise StoryscopeError("StoryClusterer state: arrays have the wrong shape")
         obj._df = df.copy()
-        for row, s in zip(sums, stories, strict=True):
+        ends = np.cumsum(counts)
+        for i, (row, s) in enumerate(zip(sums, stories, strict=True)):
             slot = obj._slot()
             story = _Story(
                 id=str(s["id"]),
@@ -685,11 +726,18 @@ class StoryClusterer:
                 members=[str(m) for m in s["members"]],
                 first=None if s["first"] is None else float(s["first"]),
                 last=None if s["last"] is None else float(s["last"]),
-                keywords={int(k): float(w) for k, w in s["keywords"]},
             )
+            if obj.dim is None:
+                obj.dim = int(row.size)
             obj._slots[slot] = story
             obj._by_id[story.id] = story
             obj._sums[slot] = row
+            obj._sum_norm[slot] = np.linalg.norm(row)
+            lo, hi = int(ends[i] - counts[i]), int(ends[i])
+            col = np.zeros(obj.kw_dim, dtype=np.float32)
+            col[keys[lo:hi]] = values[lo:hi]
+            obj._kw[:, slot] = col
+            obj._kw_norm2[slot] = float(col.astype(np.float64) @ col)
             obj._first[slot] = np.nan if story.first is None else story.first
             obj._last[slot] = np.nan if story.last is None else story.last
             obj._alive[slot] = True

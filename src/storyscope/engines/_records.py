@@ -1,0 +1,344 @@
+"""Analyzed articles <-> plain rows and Parquet tables (no Ray needed here).
+
+The Ray engine ships articles to its workers and analyses back as JSON-safe
+rows, and writes five Parquet tables into its output folder:
+
+- ``articles/``: one row per article: ``seq``, ``run_id``, the article's fields
+  (``published`` as ISO 8601 text), ``analysis`` (JSON: removed boilerplate,
+  entities, quantities, times, cues) and ``lead`` (the title-and-lead vector
+  used for clustering, float32 list).
+- ``sentences/``: ``article``, ``index``, ``start``, ``end``, ``text``.
+- ``quotes/``: ``article``, ``position`` and every :class:`~storyscope.model.Quote`
+  field (spans flattened to ``*_start``/``*_end``).
+- ``claims/``: every :class:`~storyscope.model.Claim` field.
+- ``embeddings/``: ``article``, ``sentence``, ``vector`` (float32 list).
+
+Every table is a folder of ``part-<run id>.parquet`` files, so runs into the
+same folder add up; :func:`load_analyzed` reads them back into
+:class:`~storyscope.model.AnalyzedArticle` records equal to the ones written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from storyscope.errors import StoreError
+from storyscope.model import (
+    AnalyzedArticle,
+    Article,
+    Claim,
+    Cue,
+    Entity,
+    Quantity,
+    Quote,
+    Removed,
+    Sentence,
+    Span,
+    TimeExpression,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+TABLES = ("articles", "sentences", "quotes", "claims", "embeddings")
+
+
+def article_to_row(article: Article) -> dict[str, Any]:
+    """A JSON-safe dict of an article (``published`` as ISO 8601 text)."""
+    return {
+        "id": article.id,
+        "source": article.source,
+        "outlet": article.outlet,
+        "text": article.text,
+        "title": article.title,
+        "byline": article.byline,
+        "published": article.published.isoformat() if article.published else None,
+        "language": article.language,
+        "url": article.url,
+        "removed": [[r.text, r.reason] for r in article.removed],
+    }
+
+
+def article_from_row(row: Mapping[str, Any]) -> Article:
+    """The article :func:`article_to_row` was made from."""
+    published = row.get("published")
+    removed = row.get("removed") or []
+    return Article(
+        id=row["id"],
+        source=row["source"],
+        outlet=row["outlet"],
+        text=row["text"],
+        title=row.get("title"),
+        byline=row.get("byline"),
+        published=dt.datetime.fromisoformat(published) if published else None,
+        language=row.get("language"),
+        url=row.get("url"),
+        removed=tuple(Removed(text=t, reason=r) for t, r in removed),
+    )
+
+
+def _dicts(items: Iterable[Any]) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(item) for item in items]
+
+
+def analysis_to_json(item: AnalyzedArticle) -> str:
+    """Everything in ``item`` but the article and the embeddings, as JSON."""
+    return json.dumps(
+        {
+            "sentences": _dicts(item.sentences),
+            "entities": _dicts(item.entities),
+            "quantities": _dicts(item.quantities),
+            "times": _dicts(item.times),
+            "quotes": _dicts(item.quotes),
+            "cues": _dicts(item.cues),
+            "claims": _dicts(item.claims),
+        },
+        ensure_ascii=False,
+    )
+
+
+def _quote(data: Mapping[str, Any]) -> Quote:
+    fields = dict(data)
+    for key in ("speaker_mention", "cue_span"):
+        span = fields.get(key)
+        fields[key] = Span(**span) if span is not None else None
+    return Quote(**fields)
+
+
+def analysis_from_json(
+    article: Article, payload: str, embeddings: npt.NDArray[np.float32] | None
+) -> AnalyzedArticle:
+    """The analyzed article :func:`analysis_to_json` was made from."""
+    data = json.loads(payload)
+    return AnalyzedArticle(
+        article=article,
+        sentences=tuple(Sentence(**d) for d in data["sentences"]),
+        entities=tuple(Entity(**d) for d in data["entities"]),
+        quantities=tuple(Quantity(**d) for d in data["quantities"]),
+        times=tuple(TimeExpression(**d) for d in data["times"]),
+        quotes=tuple(_quote(d) for d in data["quotes"]),
+        cues=tuple(Cue(**d) for d in data["cues"]),
+        claims=tuple(Claim(**d) for d in data["claims"]),
+        embeddings=embeddings,
+    )
+
+
+def vectors_to_bytes(matrix: npt.ArrayLike) -> tuple[bytes, int]:
+    """float32 bytes of a matrix and its row width."""
+    array = np.ascontiguousarray(np.asarray(matrix, dtype=np.float32))
+    width = int(array.shape[1]) if array.ndim == 2 else int(array.shape[0])
+    return array.tobytes(), width
+
+
+def vectors_from_bytes(raw: bytes, width: int) -> npt.NDArray[np.float32]:
+    """The matrix :func:`vectors_to_bytes` was made from."""
+    flat = np.frombuffer(raw, dtype=np.float32).copy()
+    return flat.reshape(-1, width) if width else flat.reshape(0, 0)
+
+
+# -- Parquet ---------------------------------------------------------------------------
+
+
+def _pa() -> tuple[Any, Any]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # pragma: no cover - pyarrow comes with ray[data]
+        raise StoreError("pyarrow is not installed: pip install 'storyscope[ray]'") from exc
+    return pa, pq
+
+
+def _schemas(pa: Any) -> dict[str, pa.Schema]:
+    vec = pa.list_(pa.float32())
+    s, i, b = pa.string(), pa.int64(), pa.bool_()
+    return {
+        "articles": pa.schema(
+            [("seq", i), ("run_id", s), ("id", s), ("source", s), ("outlet", s), ("title", s),
+             ("byline", s), ("published", s), ("language", s), ("url", s), ("text", s),
+             ("analysis", s), ("lead", vec)]
+        ),
+        "sentences": pa.schema([("article", s), ("index", i), ("start", i), ("end", i), ("text", s)]),
+        "quotes": pa.schema(
+            [("article", s), ("position", i), ("start", i), ("end", i), ("text", s), ("speaker", s),
+             ("speaker_mention_start", i), ("speaker_mention_end", i), ("cue", s), ("cue_start", i),
+             ("cue_end", i), ("kind", s), ("anonymous", b), ("sentence", i),
+             ("speaker_description", s)]
+        ),
+        "claims": pa.schema(
+            [("article", s), ("id", s), ("sentence", i), ("start", i), ("end", i), ("text", s),
+             ("speaker", s), ("hedged", b), ("negated", b)]
+        ),
+        "embeddings": pa.schema([("article", s), ("sentence", i), ("vector", vec)]),
+    }
+
+
+class ParquetWriter:
+    """Appends analyzed articles to the five tables of an output folder.
+
+    Args:
+        folder: The output folder (created).
+        run_id: Names the part files (``<table>/part-<run_id>.parquet``).
+    """
+
+    def __init__(self, folder: str | Path, run_id: str) -> None:
+        self._pa, self._pq = _pa()
+        self.folder = Path(folder)
+        self.run_id = run_id
+        self._schemas = _schemas(self._pa)
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self.rows = 0
+
+    def _writer(self, table: str) -> pq.ParquetWriter:
+        writer = self._writers.get(table)
+        if writer is None:
+            path = self.folder / table / f"part-{self.run_id}.parquet"
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                writer = self._pq.ParquetWriter(str(path), self._schemas[table])
+            except OSError as exc:
+                raise StoreError(f"{path}: cannot write Parquet ({exc})") from exc
+            self._writers[table] = writer
+        return writer
+
+    def write(self, items: Iterable[tuple[int, AnalyzedArticle, npt.NDArray[np.float32] | None]]) -> None:
+        """Append ``(seq, analyzed article, lead vector)`` triples."""
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+        for seq, item, lead in items:
+            a = item.article
+            rows["articles"].append(
+                {
+                    "seq": seq, "run_id": self.run_id, "id": a.id, "source": a.source,
+                    "outlet": a.outlet, "title": a.title, "byline": a.byline,
+                    "published": a.published.isoformat() if a.published else None,
+                    "language": a.language, "url": a.url, "text": a.text,
+                    "analysis": json.dumps(
+                        {
+                            "removed": [[r.text, r.reason] for r in a.removed],
+                            "entities": _dicts(item.entities),
+                            "quantities": _dicts(item.quantities),
+                            "times": _dicts(item.times),
+                            "cues": _dicts(item.cues),
+                        },
+                        ensure_ascii=False,
+                    ),
+                    "lead": None if lead is None else np.asarray(lead, dtype=np.float32).tolist(),
+                }
+            )
+            rows["sentences"].extend({"article": a.id, **dataclasses.asdict(s)} for s in item.sentences)
+            for n, q in enumerate(item.quotes):
+                rows["quotes"].append(
+                    {
+                        "article": a.id, "position": n, "start": q.start, "end": q.end,
+                        "text": q.text, "speaker": q.speaker,
+                        "speaker_mention_start": q.speaker_mention.start if q.speaker_mention else None,
+                        "speaker_mention_end": q.speaker_mention.end if q.speaker_mention else None,
+                        "cue": q.cue,
+                        "cue_start": q.cue_span.start if q.cue_span else None,
+                        "cue_end": q.cue_span.end if q.cue_span else None,
+                        "kind": q.kind, "anonymous": q.anonymous, "sentence": q.sentence,
+                        "speaker_description": q.speaker_description,
+                    }
+                )
+            rows["claims"].extend(dataclasses.asdict(c) for c in item.claims)
+            if item.embeddings is not None:
+                matrix = np.asarray(item.embeddings, dtype=np.float32)
+                rows["embeddings"].extend(
+                    {"article": a.id, "sentence": n, "vector": matrix[n].tolist()}
+                    for n in range(matrix.shape[0])
+                )
+        for name in TABLES:
+            if rows[name]:
+                table = self._pa.Table.from_pylist(rows[name], schema=self._schemas[name])
+                self._writer(name).write_table(table)
+        self.rows += len(rows["articles"])
+
+    def close(self) -> None:
+        """Finish every part file (an empty run writes none)."""
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+
+
+def _read(folder: Path, table: str) -> list[dict[str, Any]]:
+    _, pq = _pa()
+    path = folder / table
+    if not path.is_dir() or not any(path.glob("*.parquet")):
+        return []
+    try:
+        return list(pq.read_table(str(path)).to_pylist())
+    except Exception as exc:  # pyarrow raises many types; wrap once
+        raise StoreError(f"{path}: unreadable Parquet ({exc})") from exc
+
+
+def _group(rows: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row.pop("article"), []).append(row)
+    return out
+
+
+def load_analyzed(folder: str | Path) -> dict[str, AnalyzedArticle]:
+    """Read the analyzed articles of an output folder back, by article id.
+
+    Args:
+        folder: A folder written by the Ray engine (``--parquet``).
+
+    Returns:
+        One :class:`AnalyzedArticle` per article id, with its sentence
+        embeddings (the engine writes each article once: when it is first stored).
+
+    Raises:
+        StoreError: A table is unreadable.
+    """
+    root = Path(folder)
+    sentences = _group(_read(root, "sentences"))
+    quotes = _group(_read(root, "quotes"))
+    claims: dict[str, list[dict[str, Any]]] = {}
+    for row in _read(root, "claims"):
+        claims.setdefault(row["article"], []).append(row)
+    vectors = _group(_read(root, "embeddings"))
+    out: dict[str, AnalyzedArticle] = {}
+    for row in _read(root, "articles"):
+        extra = json.loads(row["analysis"])
+        article = article_from_row({**row, "removed": extra["removed"]})
+        own = sorted(sentences.get(article.id, []), key=lambda r: r["index"])
+        rows = sorted(vectors.get(article.id, []), key=lambda r: r["sentence"])
+        matrix = (
+            np.asarray([r["vector"] for r in rows], dtype=np.float32)
+            if rows
+            else np.zeros((0, len(row["lead"] or [])), dtype=np.float32)
+        )
+        out[article.id] = AnalyzedArticle(
+            article=article,
+            sentences=tuple(Sentence(**r) for r in own),
+            entities=tuple(Entity(**d) for d in extra["entities"]),
+            quantities=tuple(Quantity(**d) for d in extra["quantities"]),
+            times=tuple(TimeExpression(**d) for d in extra["times"]),
+            quotes=tuple(_quote_row(r) for r in sorted(quotes.get(article.id, []), key=lambda r: r["position"])),
+            cues=tuple(Cue(**d) for d in extra["cues"]),
+            claims=tuple(Claim(**r) for r in claims.get(article.id, [])),
+            embeddings=matrix,
+        )
+    return out
+
+
+def _quote_row(row: Mapping[str, Any]) -> Quote:
+    def span(start: int | None, end: int | None) -> Span | None:
+        return Span(start, end) if start is not None and end is not None else None
+
+    return Quote(
+        start=row["start"], end=row["end"], text=row["text"], speaker=row["speaker"],
+        speaker_mention=span(row["speaker_mention_start"], row["speaker_mention_end"]),
+        cue=row["cue"], cue_span=span(row["cue_start"], row["cue_end"]), kind=row["kind"],
+        anonymous=row["anonymous"], sentence=row["sentence"],
+        speaker_description=row["speaker_description"],
+    )

@@ -1,0 +1,118 @@
+"""The Ray path gives the local path's stories, analyses, facts and contradictions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from _ray_articles import EVENTS, write_corpus
+
+from storyscope.align import align
+from storyscope.analyze import Pipeline
+from storyscope.corpus import IngestSummary, ingest_corpus, story_articles_for_report
+from storyscope.engines import load_analyzed
+from storyscope.store import Store
+
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore::UserWarning:ray"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning"),
+]
+
+
+def _stories(store: Store) -> list[tuple[int, str | None, list[str]]]:
+    return [
+        (s.id, s.title, sorted(a.id for a in store.story_articles(s.id))) for s in store.list_stories()
+    ]
+
+
+def _counts(summary: IngestSummary) -> tuple[int, ...]:
+    return (summary.read, summary.added, summary.already_stored, summary.duplicates, summary.failed,
+            summary.stories_created, summary.stories_merged)
+
+
+@pytest.fixture(scope="module")
+def both(ray_local: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("equivalence")
+    sources = write_corpus(root / "corpus")
+    local = Store.open(root / "local.db")
+    remote = Store.open(root / "ray.db")
+    local_summary = ingest_corpus(sources, local)
+    ray_summary = ingest_corpus(
+        sources, remote, engine="ray", engine_options={"workers": 2, "parquet_dir": root / "pq", "analyze_batch": 2}
+    )
+    out = {"local": local, "ray": remote, "local_summary": local_summary, "ray_summary": ray_summary,
+           "parquet": root / "pq", "sources": sources}
+    yield out
+    local.close()
+    remote.close()
+
+
+def test_same_stories_and_counts(both: dict[str, Any]) -> None:
+    assert _counts(both["ray_summary"]) == _counts(both["local_summary"])
+    assert both["ray_summary"].read == len(EVENTS)
+    assert both["ray_summary"].duplicates == 1  # the reprint is linked, not counted
+    stories = _stories(both["ray"])
+    assert stories == _stories(both["local"])
+    assert len(stories) == 2
+    for story_id, *_ in stories:
+        ray_articles, ray_warn = story_articles_for_report(both["ray"], story_id)
+        local_articles, local_warn = story_articles_for_report(both["local"], story_id)
+        assert ray_articles == local_articles
+        assert ray_warn == local_warn
+
+
+def test_parquet_analysis_equals_local_analysis(both: dict[str, Any], local_pipeline: Pipeline) -> None:
+    analyzed = load_analyzed(both["parquet"])
+    stored = list(both["ray"].iter_articles(include_duplicates=True))
+    assert sorted(analyzed) == sorted(a.id for a in stored)
+    for article in stored:
+        expected = local_pipeline.analyze_many([article])[0]
+        got = analyzed[article.id]
+        assert got == expected  # every record but the embeddings (compare=False)
+        assert got.embeddings.shape == expected.embeddings.shape
+        np.testing.assert_allclose(got.embeddings, expected.embeddings, atol=1e-5)
+        for record in (*got.sentences, *got.quotes, *got.claims):
+            assert article.text[record.start : record.end] == record.text
+
+
+def test_same_facts_and_contradictions(both: dict[str, Any], local_pipeline: Pipeline) -> None:
+    analyzed = load_analyzed(both["parquet"])
+    contradictions = 0
+    for story_id, *_ in _stories(both["local"]):
+        articles, _ = story_articles_for_report(both["local"], story_id)
+        local_story = align(local_pipeline.analyze_many(articles))
+        ray_story = align([analyzed[a.id] for a in articles])
+        assert ray_story.facts == local_story.facts
+        assert ray_story.contradictions == local_story.contradictions
+        assert ray_story.summary == local_story.summary
+        contradictions += len(local_story.contradictions)
+    assert contradictions >= 1  # the corpus has real disagreements to compare
+
+
+def test_rerun_is_idempotent(both: dict[str, Any], ray_local: Any) -> None:
+    before = _stories(both["ray"])
+    summary = ingest_corpus(
+        both["sources"], both["ray"], engine="ray",
+        engine_options={"workers": 2, "parquet_dir": both["parquet"]},
+    )
+    assert summary.added == 0
+    assert summary.already_stored == len(EVENTS)
+    assert _stories(both["ray"]) == before
+    assert len(load_analyzed(both["parquet"])) == len(before[0][2]) + len(before[1][2])
+
+
+def test_parquet_source_gives_the_same_stories(both: dict[str, Any], ray_local: Any, tmp_path: Path) -> None:
+    sources = write_corpus(tmp_path / "corpus", parquet=True)
+    with Store.open(tmp_path / "pq.db") as store:
+        summary = ingest_corpus(
+            sources, store, engine="ray", engine_options={"workers": 2, "parquet_dir": tmp_path / "out"}
+        )
+        assert summary.failed == 0
+        assert summary.read == len(EVENTS)
+        got = sorted(ids for _, _, ids in _stories(store))
+        sources_seen = {a.source for a in store.iter_articles(include_duplicates=True)}
+    assert got == sorted(ids for _, _, ids in _stories(both["local"]))
+    assert any(s.endswith("more.parquet#R1") for s in sources_seen)
