@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from storyscope.errors import IngestError
@@ -247,6 +247,16 @@ def test_parse_opml_raises_only_ingest_errors(text: str):
     assert urls and all(u.strip() == u and u for u in urls)
 
 
+def _mojibake(text: str) -> bool:
+    """Whether ``text`` reads as UTF-8 bytes decoded as cp1252/latin-1 (feedparser repairs those)."""
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            return text.encode(encoding).decode("utf-8") != text
+        except UnicodeError:
+            continue
+    return False
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     titles=st.lists(
@@ -256,6 +266,10 @@ def test_parse_opml_raises_only_ingest_errors(text: str):
 )
 def test_entry_titles_round_trip_through_xml_escaping(titles: list[str]):
     from xml.sax.saxutils import escape
+
+    # feedparser deliberately repairs UTF-8-read-as-cp1252 mojibake ("Â¡" -> "¡"); such titles are
+    # not expected to round-trip.
+    assume(not any(_mojibake(t) for t in titles))
 
     items = "".join(
         f"<item><title>{escape(t)}</title><link>https://x.test/{n}</link></item>"
