@@ -80,6 +80,36 @@ def cli(debug: bool) -> None:
     """
 
 
+_FORMAT_OPTION = click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Report format (default: from the -o suffix, else json).",
+)
+_OUTPUT_OPTION = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
+
+
+def _write_report(text: str, output: Path | None) -> None:
+    """Print a rendered report, or write it to ``output`` (one-line error if that fails)."""
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        output.write_text(text, encoding="utf-8", errors="backslashreplace")
+    except OSError as exc:
+        raise click.ClickException(
+            f"{displayable(str(output))}: cannot write report: {exc.strerror}"
+        ) from None
+
+
 def _parse_outlets(values: tuple[str, ...]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for value in values:
@@ -95,21 +125,8 @@ def _parse_outlets(values: tuple[str, ...]) -> dict[str, str]:
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="Report format (default: from the -o suffix, else json).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    default=None,
-    help="Write the report to this file instead of standard output.",
-)
+@_FORMAT_OPTION
+@_OUTPUT_OPTION
 @click.option(
     "--outlet",
     "outlet_pairs",
@@ -149,15 +166,7 @@ def compare(
     stage_times = StageTimes()
     story = run_compare(sources, outlets=outlets, fail_fast=fail_fast, timings=stage_times)
     text = render(story, fmt)
-    if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
-    else:
-        try:
-            output.write_text(text, encoding="utf-8", errors="backslashreplace")
-        except OSError as exc:
-            raise click.ClickException(
-                f"{displayable(str(output))}: cannot write report: {exc.strerror}"
-            ) from None
+    _write_report(text, output)
 
     err = functools.partial(click.echo, err=True)
     for failure in story.failures:
@@ -503,21 +512,8 @@ def _print_story_table(listed: list[Any]) -> None:
 @cli.command()
 @click.argument("story_id", metavar="STORY", type=int)
 @_DB_OPTION
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="Report format (default: from the -o suffix, else json).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    default=None,
-    help="Write the report to this file instead of standard output.",
-)
+@_FORMAT_OPTION
+@_OUTPUT_OPTION
 @_one_line_errors
 def report(story_id: int, db: str | None, fmt: str | None, output: Path | None) -> None:
     """Render the comparison report of stored story STORY (an id from `storyscope stories`).
@@ -534,15 +530,8 @@ def report(story_id: int, db: str | None, fmt: str | None, output: Path | None) 
     with _open_existing(db) as store:
         story, _ = story_report(store, story_id)
     text = render(story, fmt)
-    if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
-    else:
-        try:
-            output.write_text(text, encoding="utf-8", errors="backslashreplace")
-        except OSError as exc:
-            raise click.ClickException(
-                f"{displayable(str(output))}: cannot write report: {exc.strerror}"
-            ) from None
+    _write_report(text, output)
+    if output is not None:
         click.echo(f"Wrote {displayable(os.path.abspath(output))}", err=True)
 
 
