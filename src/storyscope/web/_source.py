@@ -236,6 +236,34 @@ def _outlet_row(story_id: str, story: Story, analyzed: AnalyzedArticle) -> Outle
     )
 
 
+def page_of(rows: list[StoryInfo], *, sort: StorySort, limit: int, offset: int) -> StoryPage:
+    """One page of story rows in ``sort`` order (ties broken by title, then id)."""
+    rows = sorted(rows, key=lambda i: (i.title.casefold(), i.id))
+    if sort == "size":
+        rows.sort(key=lambda i: i.article_count, reverse=True)
+    elif sort == "conflicts":
+        rows.sort(key=lambda i: i.contradiction_count or 0, reverse=True)
+    else:
+        floor = dt.datetime.min.replace(tzinfo=dt.UTC)
+        rows.sort(key=lambda i: i.last_published or floor, reverse=True)
+    return StoryPage(stories=tuple(rows[offset : offset + limit]), total=len(rows))
+
+
+def outlet_summary_of(name: str, stories: Iterable[tuple[str, Story]]) -> OutletSummary | None:
+    """An outlet's rows over ``(story id, story)`` pairs, newest first; None when it has none."""
+    rows = [
+        _outlet_row(sid, story, analyzed)
+        for sid, story in stories
+        for analyzed in story.articles
+        if analyzed.article.outlet == name
+    ]
+    if not rows:
+        return None
+    floor = dt.datetime.min.replace(tzinfo=dt.UTC)
+    rows.sort(key=lambda r: _utc(r.published) if r.published else floor, reverse=True)
+    return OutletSummary(name=name, articles=tuple(rows))
+
+
 class MemorySource:
     """A :class:`StorySource` over stories held in memory (read-only, thread-safe).
 
@@ -327,15 +355,7 @@ class MemorySource:
                 if date_to and not any(d <= date_to for d in days):
                     continue
             rows.append(info)
-        rows.sort(key=lambda i: (i.title.casefold(), i.id))
-        if sort == "size":
-            rows.sort(key=lambda i: i.article_count, reverse=True)
-        elif sort == "conflicts":
-            rows.sort(key=lambda i: i.contradiction_count or 0, reverse=True)
-        else:
-            floor = dt.datetime.min.replace(tzinfo=dt.UTC)
-            rows.sort(key=lambda i: i.last_published or floor, reverse=True)
-        return StoryPage(stories=tuple(rows[offset : offset + limit]), total=len(rows))
+        return page_of(rows, sort=sort, limit=limit, offset=offset)
 
     def get_story(self, story_id: str) -> Story | None:
         return self._stories.get(story_id)
@@ -344,17 +364,7 @@ class MemorySource:
         return self._articles.get(article_id)
 
     def outlet_summary(self, name: str) -> OutletSummary | None:
-        rows = [
-            _outlet_row(sid, story, analyzed)
-            for sid, story in self._stories.items()
-            for analyzed in story.articles
-            if analyzed.article.outlet == name
-        ]
-        if not rows:
-            return None
-        floor = dt.datetime.min.replace(tzinfo=dt.UTC)
-        rows.sort(key=lambda r: _utc(r.published) if r.published else floor, reverse=True)
-        return OutletSummary(name=name, articles=tuple(rows))
+        return outlet_summary_of(name, self._stories.items())
 
     def outlets(self) -> list[str]:
         names = {o for info in self._infos.values() for o in info.outlets}

@@ -21,8 +21,9 @@ from storyscope.web._source import (
     StoryPage,
     StorySort,
     _fold,
-    _outlet_row,
     _utc,
+    outlet_summary_of,
+    page_of,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -86,15 +87,7 @@ class StoreSource:
             if date_to and (first is None or first > date_to):
                 continue
             rows.append(self._info(story))
-        rows.sort(key=lambda i: (i.title.casefold(), i.id))
-        if sort == "size":
-            rows.sort(key=lambda i: i.article_count, reverse=True)
-        elif sort == "conflicts":
-            rows.sort(key=lambda i: i.contradiction_count or 0, reverse=True)
-        else:
-            floor = dt.datetime.min.replace(tzinfo=dt.UTC)
-            rows.sort(key=lambda i: i.last_published or floor, reverse=True)
-        return StoryPage(stories=tuple(rows[offset : offset + limit]), total=len(rows))
+        return page_of(rows, sort=sort, limit=limit, offset=offset)
 
     def _info(self, stored: StoredStory) -> StoryInfo:
         sid = str(stored.id)
@@ -174,17 +167,7 @@ class StoreSource:
         """Rows for the outlet's articles in stories analyzed so far (analysis is lazy)."""
         with self._lock:
             entries = [(sid, story) for sid, (_, story) in self._stories.items()]
-        rows = [
-            _outlet_row(sid, story, analyzed)
-            for sid, story in entries
-            for analyzed in story.articles
-            if analyzed.article.outlet == name
-        ]
-        if not rows:
-            return None
-        floor = dt.datetime.min.replace(tzinfo=dt.UTC)
-        rows.sort(key=lambda r: _utc(r.published) if r.published else floor, reverse=True)
-        return OutletSummary(name=name, articles=tuple(rows))
+        return outlet_summary_of(name, entries)
 
     def outlets(self) -> list[str]:
         names = {o for s in self.store.list_stories() for o in s.outlets}
