@@ -5,18 +5,28 @@ protocol without loading any model: it hashes lower-cased word tokens into a
 fixed-size bag-of-words vector and L2-normalises it. Texts that share words get
 a positive cosine; identical texts get cosine 1.0. Deterministic across runs and
 processes (uses BLAKE2, not Python's salted ``hash``).
+
+:func:`throwaway_postgres` starts a disposable PostgreSQL server for store tests
+(:func:`postgres_unavailable` says why it cannot, so a test can skip).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections.abc import Sequence
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FakeEmbedder"]
+__all__ = ["FakeEmbedder", "postgres_unavailable", "throwaway_postgres"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -67,3 +77,62 @@ class FakeEmbedder:
                 out[row, self._bucket(word)] += 1.0
             out[row] /= np.linalg.norm(out[row])
         return out
+
+
+PG_BIN = Path(os.environ.get("STORYSCOPE_PG_BIN", "/usr/lib/postgresql/15/bin"))
+"""PostgreSQL server binaries (``$STORYSCOPE_PG_BIN`` overrides)."""
+
+
+def postgres_unavailable() -> str | None:
+    """Why :func:`throwaway_postgres` cannot start a server here, or None when it can."""
+    if not (PG_BIN / "initdb").exists() or not (PG_BIN / "pg_ctl").exists():
+        return f"PostgreSQL binaries not found in {PG_BIN}: install postgresql-15 or set STORYSCOPE_PG_URL"
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        return "running as root without runuser: cannot start PostgreSQL (it refuses root)"
+    return None
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@contextmanager
+def throwaway_postgres(prefix: str = "storyscope-pg-") -> Iterator[str]:
+    """Start a throwaway PostgreSQL cluster on a free loopback port; yield its SQLAlchemy URL.
+
+    Durability is switched off (it is for tests). The cluster is owned by the
+    ``postgres`` user when running as root, stopped and deleted on exit.
+
+    Raises:
+        RuntimeError: :func:`postgres_unavailable` names a reason.
+        subprocess.CalledProcessError: initdb or pg_ctl failed.
+    """
+    reason = postgres_unavailable()
+    if reason:
+        raise RuntimeError(reason)
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    data = folder / "data"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    try:
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                          "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
+            check=True, capture_output=True,
+        )
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(folder / "pg.log"), "-w",
+                          "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+                          "-c full_page_writes=off -c synchronous_commit=off", "start"]),
+            check=True, capture_output=True,
+        )
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
+            capture_output=True,
+        )
+        shutil.rmtree(folder, ignore_errors=True)

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from storyscope.store import Store
-
-PG_BIN = Path(os.environ.get("STORYSCOPE_PG_BIN", "/usr/lib/postgresql/15/bin"))
+from storyscope.testing import postgres_unavailable, throwaway_postgres
 
 _WRITER = """
 import sys
 from storyscope.corpus import ingest_corpus
 from storyscope.store import Store
+from storyscope.testing import postgres_unavailable, throwaway_postgres
 from storyscope.testing import FakeEmbedder
 
 url, source = sys.argv[1], sys.argv[2]
@@ -48,16 +45,6 @@ def _article(n: int) -> dict[str, str]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _as_postgres(args: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
     """A throwaway PostgreSQL 15 server (or $STORYSCOPE_PG_URL)."""
@@ -65,32 +52,11 @@ def pg_url() -> Iterator[str]:
     if given:
         yield given
         return
-    if not (PG_BIN / "initdb").exists():
-        pytest.skip(f"PostgreSQL binaries not found in {PG_BIN}: install postgresql-15 or set STORYSCOPE_PG_URL")
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
-        pytest.skip("running as root without runuser: cannot start PostgreSQL (it refuses root)")
-    folder = Path(tempfile.mkdtemp(prefix="storyscope-pgteam-"))
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-    data, port = folder / "data", _free_port()
-    subprocess.run(
-        _as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                      "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
-        check=True, capture_output=True,
-    )
-    subprocess.run(
-        _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(folder / "pg.log"), "-w",
-                      "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start"]),
-        check=True, capture_output=True,
-    )
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
-            capture_output=True,
-        )
-        shutil.rmtree(folder, ignore_errors=True)
+    reason = postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    with throwaway_postgres(prefix="storyscope-pgteam-") as url:
+        yield url
 
 
 def _write(path: Path, numbers: range) -> str:
