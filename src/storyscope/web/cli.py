@@ -45,7 +45,7 @@ def _store_source(db: str) -> StorySource:
         raise click.ClickException(str(exc)) from exc
 
 
-@click.command("serve")
+@click.command("serve", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     "db",
