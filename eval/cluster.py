@@ -25,7 +25,8 @@ clusterer sees one article at a time and depends on the order (``--seeds N``
 prints the spread over N stream orders).
 
 What was tuned on what: the clusterer's defaults (threshold, merge threshold,
-embedding weight, window, time bonus, keyword buckets) and the baseline
+embedding weight, name and number channel weights, window, time bonus, keyword
+buckets) and the baseline
 threshold were chosen on ECB+ topics outside the common test split (topics
 36-45), the clusterer's by mean F1 over five stream orders (:func:`tune`,
 ``python eval/cluster.py --tune``). The ECB+ test split and BASIL were not used
@@ -322,23 +323,22 @@ def tune(ecb: Sequence[Doc], emb: npt.NDArray[np.float32], seeds: int = 5) -> No
     gold = [d.gold for d in docs]
     results = []
     grid = [
-        (w, float(t), mt, days)
-        for w in (0.1, 0.25)
+        (w, float(t), names, numbers)
+        for w in (0.1, 0.2)
         for t in (0.3, 0.35, 0.4)
-        for mt in (0.5, 0.6)
-        for days in (30, 60)
+        for names, numbers in ((0.0, 0.0), (0.3, 0.2), (0.35, 0.25), (0.25, 0.3), (0.3, 0.1))
     ]
-    for w, t, mt, days in grid:
+    for w, t, names, numbers in grid:
         make = functools.partial(
-            StoryClusterer, threshold=t, merge_threshold=mt, embedding_weight=w,
-            window=dt.timedelta(days=days),
+            StoryClusterer, threshold=t, embedding_weight=w, name_weight=names,
+            number_weight=numbers,
         )
         f1s = [bcubed(run_clusterer(docs, e, make, seed), gold)[2] for seed in range(seeds)]
-        results.append((float(np.mean(f1s)), min(f1s), w, t, mt, days))
-    for f, low, w, t, mt, days in sorted(results, reverse=True)[:10]:
+        results.append((float(np.mean(f1s)), min(f1s), w, t, names, numbers))
+    for f, low, w, t, names, numbers in sorted(results, reverse=True)[:10]:
         print(
             f"storyscope mean F1 {f:.4f} (min {low:.4f})  embedding_weight={w} threshold={t:.2f} "
-            f"merge={mt} window={days}d"
+            f"name_weight={names} number_weight={numbers}"
         )
     m = tfidf(docs)
     sim = m @ m.T

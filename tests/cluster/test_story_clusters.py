@@ -121,7 +121,9 @@ def test_split_story_merges_when_evidence_grows() -> None:
 
 
 def test_an_article_bridging_two_stories_merges_them() -> None:
-    c = StoryClusterer(threshold=0.75, merge_threshold=0.7, time_bonus=0.0)
+    # two reports sharing every name are one story at the defaults; a strict
+    # threshold keeps them apart until an article bridges them
+    c = StoryClusterer(threshold=0.85, merge_threshold=0.7, time_bonus=0.0)
     a = _add(c, _article(FERRY_WIRE, "wire", DAY))
     b = _add(c, _article(FERRY_OTHER, "lantern", DAY))
     assert a != b
@@ -165,7 +167,7 @@ def test_bad_input_raises_storyscope_errors() -> None:
 def test_a_single_article_story_joins_its_best_match_on_consolidate() -> None:
     # Opened alone (threshold too high when it arrived); consolidate lets a
     # one-article story merge at ``threshold``, as the article could have joined.
-    c = StoryClusterer(threshold=0.3, merge_threshold=0.99)
+    c = StoryClusterer(threshold=0.3, merge_threshold=0.99, time_bonus=0.0)
     a = _add(c, _article(FERRY_WIRE, "wire", DAY))
     c.threshold = 0.99
     b = _add(c, _article(FERRY_OTHER, "lantern", DAY))
@@ -264,3 +266,31 @@ def test_every_article_is_in_exactly_one_story(
         assert all(c.story_of(m) == s.id for m in s.articles)
     restored = StoryClusterer.from_state(c.to_state())
     assert sorted(m for s in restored.stories() for m in s.articles) == sorted(ids)
+
+
+def test_keywords_come_in_content_name_and_number_channels() -> None:
+    from storyscope.cluster._text import NAME_PREFIX, NUMBER_PREFIX, find_keywords
+
+    kw = find_keywords("Ferry aground", "Captain Oren Szabo said 214 people waited until 2031. The tide rose.")
+    assert kw["ferry"] == 2.0 and kw["aground"] == 2.0  # the title counts double
+    assert kw["szabo"] == 2.0 and kw[NAME_PREFIX + "szabo"] == 1.0  # a name: double, and its own channel
+    assert NAME_PREFIX + "the" not in kw and NAME_PREFIX + "tide" not in kw  # sentence openers are not names
+    assert kw[NUMBER_PREFIX + "214"] == 1.0 and kw[NUMBER_PREFIX + "2031"] == 1.0
+    assert "214" not in kw and kw["2031"] == 1.0  # years are content words too, other numbers are not
+
+
+def test_look_alike_events_with_other_names_stay_apart_at_the_defaults() -> None:
+    c = StoryClusterer()
+    ferry = _add(c, _article(FERRY_WIRE, "wire", DAY))
+    assert _add(c, _article(FERRY_OTHER, "lantern", DAY)) == ferry
+    assert _add(c, _article(FERRY_LOOKALIKE, "gazette", DAY + dt.timedelta(days=1))) != ferry
+
+
+def test_name_and_number_channel_weights_are_checked() -> None:
+    with pytest.raises(StoryscopeError, match="name_weight"):
+        StoryClusterer(name_weight=0.7, number_weight=0.5)
+    with pytest.raises(StoryscopeError, match="name_weight"):
+        StoryClusterer(name_weight=-0.1)
+    # channels switched off: names and numbers only count as content words
+    c = StoryClusterer(name_weight=0.0, number_weight=0.0)
+    assert c.add(_article(MAYOR, "gazette", DAY), _embed(None, MAYOR)).created

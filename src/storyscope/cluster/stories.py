@@ -2,8 +2,14 @@
 
 Each article is represented by one embedding (MiniLM over its title and lead,
 see :func:`embed_leads`), a TF-IDF vector of the keywords of its whole text
-(content words and years, names and the title weighing double, see
-:func:`~storyscope.cluster._text.find_keywords`) and its publication date. IDF
+and its publication date. The keywords come in three channels (see
+:func:`~storyscope.cluster._text.find_keywords`): content words (names and the
+title weighing double), names alone, and numbers (years, tolls, scores). Each
+channel's TF-IDF part is scaled to length ``sqrt(weight)`` (``name_weight``,
+``number_weight``, the rest for content words) before the three are joined, so
+the keyword cosine of two articles is about the weighted mean of the three
+channel cosines: look-alike events of one kind share their content words but
+not their names and numbers. IDF
 comes from the document frequencies counted over everything added so far and
 is fixed for an article when it arrives. A story keeps the sum of its members'
 embeddings, the sum of their keyword vectors (hashed into ``kw_dim`` signed
@@ -45,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from storyscope.cluster._text import find_keywords, hash_token, lead_text
+from storyscope.cluster._text import NAME_PREFIX, NUMBER_PREFIX, find_keywords, hash_token, lead_text
 from storyscope.errors import StoryscopeError
 from storyscope.model import Article
 
@@ -161,6 +167,9 @@ class StoryClusterer:
         threshold: Score at or above which an article joins a story.
         merge_threshold: Story-to-story score at or above which two stories merge.
         embedding_weight: Weight of the embedding cosine; keywords get the rest.
+        name_weight: Share of the keyword vector given to the names channel.
+        number_weight: Share of the keyword vector given to the numbers channel
+            (content words get the rest).
         time_bonus: The score of an article and a story that are both dated is
             multiplied by up to ``1 + time_bonus``: in full on the story's dates,
             falling linearly to none ``time_scale`` away from them (being published
@@ -185,9 +194,11 @@ class StoryClusterer:
     def __init__(
         self,
         *,
-        threshold: float = 0.3,
+        threshold: float = 0.4,
         merge_threshold: float = 0.6,
-        embedding_weight: float = 0.1,
+        embedding_weight: float = 0.2,
+        name_weight: float = 0.35,
+        number_weight: float = 0.25,
         time_bonus: float = 0.5,
         window: dt.timedelta = dt.timedelta(days=60),
         time_scale: dt.timedelta = dt.timedelta(days=3),
@@ -201,9 +212,15 @@ class StoryClusterer:
             raise StoryscopeError("StoryClusterer: retire_after must be at least window")
         if kw_dim < 16 or kw_dim & (kw_dim - 1):
             raise StoryscopeError("StoryClusterer: kw_dim must be a power of two >= 16")
+        if min(name_weight, number_weight) < 0 or name_weight + number_weight > 1:
+            raise StoryscopeError(
+                "StoryClusterer: name_weight and number_weight must be >= 0 and add up to at most 1"
+            )
         self.threshold = threshold
         self.merge_threshold = merge_threshold
         self.embedding_weight = embedding_weight
+        self.name_weight = name_weight
+        self.number_weight = number_weight
         self.time_bonus = time_bonus
         self.window = window
         self.time_scale = time_scale
@@ -250,7 +267,7 @@ class StoryClusterer:
             embedding: Its unit-length embedding (see :func:`embed_leads`).
             keywords: Its keywords with weights; computed from the title and text
                 when omitted.
-            entities: Extra names (for example from NER) added as keywords.
+            entities: Extra names (for example from NER) added to the names channel.
 
         Returns:
             Where the article went and which stories merged.
@@ -266,7 +283,7 @@ class StoryClusterer:
         for name in entities:
             key = name.lower().strip()
             if key:
-                kw[key] = kw.get(key, 0.0) + 2.0
+                kw[NAME_PREFIX + key] = kw.get(NAME_PREFIX + key, 0.0) + 2.0
         kwvec = self._keyword_vector(kw)
         day = _days(article.published)
         if day is not None:
@@ -374,20 +391,32 @@ class StoryClusterer:
 
         Words are hashed twice: into ``2**20`` document-frequency counters (IDF as
         of now, so an article's weights are fixed when it arrives) and, with a
-        sign, into ``kw_dim`` buckets (the dense story matrix).
+        sign, into ``kw_dim`` buckets (the dense story matrix). Each channel
+        (content words, ``@`` names, ``#`` numbers) is scaled to length
+        ``sqrt(its weight)`` first.
         """
-        hashes = np.fromiter(
-            (hash_token(w) for w, x in kw.items() if x > 0), dtype=np.int64, count=-1
-        )
-        if hashes.size == 0:
+        items = [(w, x) for w, x in kw.items() if x > 0]
+        if not items:
             self._docs += 1
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        tf = np.fromiter((x for x in kw.values() if x > 0), dtype=np.float64, count=hashes.size)
+        hashes = np.fromiter((hash_token(w) for w, _ in items), dtype=np.int64, count=len(items))
+        tf = np.fromiter((x for _, x in items), dtype=np.float64, count=len(items))
+        channel = np.fromiter(
+            (1 if w[0] == NAME_PREFIX else 2 if w[0] == NUMBER_PREFIX else 0 for w, _ in items),
+            dtype=np.int8,
+            count=len(items),
+        )
         df_keys = hashes & _DF_MASK
         self._df[df_keys] += 1
         self._docs += 1
         idf = np.log((self._docs + 1) / (1.0 + self._df[df_keys])) + 1.0
-        weights = (1.0 + np.log(tf)) * idf
+        weights = np.where(tf >= 1.0, 1.0 + np.log(np.maximum(tf, 1.0)), tf) * idf
+        shares = (1.0 - self.name_weight - self.number_weight, self.name_weight, self.number_weight)
+        for c, share in enumerate(shares):
+            part = channel == c
+            size = float(np.sqrt(weights[part] @ weights[part]))
+            if size > 0:
+                weights[part] *= math.sqrt(share) / size
         sign = np.where((hashes >> 31) & 1, -1.0, 1.0)
         shift = 32 - (self.kw_dim.bit_length() - 1)
         buckets = ((hashes * _GOLDEN) & 0xFFFFFFFF) >> shift
@@ -640,6 +669,8 @@ class StoryClusterer:
                 "threshold": self.threshold,
                 "merge_threshold": self.merge_threshold,
                 "embedding_weight": self.embedding_weight,
+                "name_weight": self.name_weight,
+                "number_weight": self.number_weight,
                 "time_bonus": self.time_bonus,
                 "window_days": self.window.total_seconds() / 86400.0,
                 "retire_after_days": None
@@ -687,6 +718,8 @@ class StoryClusterer:
                 threshold=float(p["threshold"]),
                 merge_threshold=float(p["merge_threshold"]),
                 embedding_weight=float(p["embedding_weight"]),
+                name_weight=float(p["name_weight"]),
+                number_weight=float(p["number_weight"]),
                 time_bonus=float(p["time_bonus"]),
                 window=dt.timedelta(days=float(p["window_days"])),
                 retire_after=None if retire is None else dt.timedelta(days=float(retire)),
