@@ -51,7 +51,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from storyscope.cluster._text import NAME_PREFIX, NUMBER_PREFIX, find_keywords, hash_token, lead_text
+from storyscope.cluster._text import (
+    NAME_PREFIX,
+    NUMBER_PREFIX,
+    find_keywords,
+    hash_token,
+    lead_text,
+)
 from storyscope.errors import StoryscopeError
 from storyscope.model import Article
 
