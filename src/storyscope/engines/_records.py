@@ -86,8 +86,27 @@ def article_from_row(row: Mapping[str, Any]) -> Article:
     )
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` without its deep copies (the records are frozen; the
+    values are str, int, float, None and nested records, lists and tuples)."""
+    cls = type(value)
+    names = _FIELDS.get(cls)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if cls is list or cls is tuple:
+        return cls(_plain(v) for v in value)
+    if cls is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 def _dicts(items: Iterable[Any]) -> list[dict[str, Any]]:
-    return [dataclasses.asdict(item) for item in items]
+    return [_plain(item) for item in items]
 
 
 def analysis_to_json(item: AnalyzedArticle) -> str:
@@ -233,7 +252,7 @@ class ParquetWriter:
                     "lead": None if lead is None else np.asarray(lead, dtype=np.float32).tolist(),
                 }
             )
-            rows["sentences"].extend({"article": a.id, **dataclasses.asdict(s)} for s in item.sentences)
+            rows["sentences"].extend({"article": a.id, **_plain(s)} for s in item.sentences)
             for n, q in enumerate(item.quotes):
                 rows["quotes"].append(
                     {
@@ -248,7 +267,7 @@ class ParquetWriter:
                         "speaker_description": q.speaker_description,
                     }
                 )
-            rows["claims"].extend(dataclasses.asdict(c) for c in item.claims)
+            rows["claims"].extend(_plain(c) for c in item.claims)
             if item.embeddings is not None:
                 matrix = np.asarray(item.embeddings, dtype=np.float32)
                 rows["embeddings"].extend(

@@ -60,7 +60,7 @@ __all__ = ["default_pipeline", "ingest_corpus_ray"]
 logger = logging.getLogger(__name__)
 
 #: Articles per object-store block handed to the workers.
-BLOCK_ROWS = 32
+BLOCK_ROWS = 8
 #: Articles per ``map_batches`` call (one spaCy pass and one embedding call each).
 ANALYZE_BATCH = 8
 
