@@ -234,3 +234,16 @@ def test_each_jsonl_line_gives_one_article_or_one_failure_named_by_its_line(
     for item in found:
         if isinstance(item, Article):
             assert item.text.strip() and item.id
+
+
+def test_lines_of_unicode_whitespace_are_blank_lines(tmp_path: Path) -> None:
+    # found by Hypothesis: b"\x1f".strip() keeps the byte, str.strip() does not
+    path = tmp_path / "blank.jsonl"
+    path.write_text('{"text": "The ferry docked."}\n\x1f\n\u3000 \n', encoding="utf-8")
+    found = list(iter_sources([path], detect_languages=False))
+    assert [type(x).__name__ for x in found] == ["Article"]
+    only_blank = tmp_path / "only-blank.jsonl"
+    only_blank.write_text("\x1f\n\x1c\n", encoding="utf-8")
+    assert [f.error for f in iter_sources([only_blank], detect_languages=False)] == [  # type: ignore[union-attr]
+        f"{only_blank}: empty file"
+    ]

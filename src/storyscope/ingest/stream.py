@@ -298,8 +298,9 @@ def _iter_jsonl(
                     IngestError(f"{path}:{lineno}", f"line too long (over {MAX_BYTES} bytes)")
                 )
                 continue
-            if not line.strip():
-                continue
+            head = line.lstrip()[:1]
+            if not head or (head != b"{" and not line.decode("utf-8", "replace").strip()):
+                continue  # blank, also by Python's wider idea of whitespace (\x1c-\x1f, U+3000...)
             any_line = True
             where = f"{path}#L{lineno}"
             try:
