@@ -92,14 +92,25 @@ def test_same_facts_and_contradictions(both: dict[str, Any], local_pipeline: Pip
     assert contradictions >= 1  # the corpus has real disagreements to compare
 
 
-def test_rerun_is_idempotent(both: dict[str, Any], ray_local: Any) -> None:
+def test_rerun_is_idempotent(both: dict[str, Any], ray_local: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import storyscope.engines.ray as engine
+
+    shipped: list[int] = []
+    real = engine._analyzed_stream
+
+    def counting(ray: Any, refs: list[Any], *args: Any) -> Any:
+        shipped.append(len(refs))
+        return real(ray, refs, *args)
+
+    monkeypatch.setattr(engine, "_analyzed_stream", counting)
     before = _stories(both["ray"])
     summary = ingest_corpus(
         both["sources"], both["ray"], engine="ray",
         engine_options={"workers": 2, "parquet_dir": both["parquet"]},
     )
     assert summary.added == 0
-    assert summary.already_stored == len(EVENTS)
+    assert summary.read == summary.already_stored == len(EVENTS)
+    assert shipped == []  # articles already stored are not sent to the workers again
     assert _stories(both["ray"]) == before
     assert len(load_analyzed(both["parquet"])) == len(before[0][2]) + len(before[1][2])
 

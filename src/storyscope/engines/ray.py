@@ -336,6 +336,10 @@ def ingest_corpus_ray(
                 if len(summary.failures) < 100:
                     summary.failures.append(item)
                 continue
+            if store.article_info(item.id) is not None:  # stored by an earlier run: nothing to analyze
+                summary.read += 1
+                summary.already_stored += 1
+                continue
             planned.positions.append(position)
             read += 1
             pending.append((seq, json.dumps(article_to_row(item), ensure_ascii=False)))
