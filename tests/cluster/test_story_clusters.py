@@ -294,3 +294,18 @@ def test_name_and_number_channel_weights_are_checked() -> None:
     # channels switched off: names and numbers only count as content words
     c = StoryClusterer(name_weight=0.0, number_weight=0.0)
     assert c.add(_article(MAYOR, "gazette", DAY), _embed(None, MAYOR)).created
+
+
+def test_two_article_fragments_merge_halfway_between_the_thresholds() -> None:
+    from storyscope.cluster.stories import _Story
+
+    c = StoryClusterer(threshold=0.4, merge_threshold=0.6, small_story=2)
+
+    def story(n: int) -> _Story:
+        return _Story(id=f"s{n}", slot=n, title=None, members=[f"a{n}{k}" for k in range(n)], first=None, last=None)
+
+    assert c._needed(story(1), story(5)) == 0.4
+    assert abs(c._needed(story(2), story(5)) - 0.5) < 1e-9
+    assert c._needed(story(3), story(5)) == 0.6
+    restored = StoryClusterer.from_state(c.to_state())
+    assert restored.small_story == 2

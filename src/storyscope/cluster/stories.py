@@ -30,7 +30,9 @@ story is compared with the other stories the article almost joined; two stories
 that now score at or above ``merge_threshold`` merge (evidence grew: an article
 bridged them). :meth:`StoryClusterer.consolidate` does the same for every story
 that changed since its last call; a one-article story merges at ``threshold``
-already, as its article could have joined. Stories older than ``retire_after``
+already, as its article could have joined, and a story of up to
+``small_story`` articles (a fragment opened before its event's wording
+settled) halfway between ``threshold`` and ``merge_threshold``. Stories older than ``retire_after``
 before the newest date seen leave the active set, so memory and time per
 article stay flat on an endless stream (about ``kw_dim * 4`` bytes per active
 story).
@@ -191,6 +193,9 @@ class StoryClusterer:
             with retired stories.
         on_retire: Called with each retired story; when omitted, retired stories
             are kept (see :meth:`stories`).
+        small_story: Stories of at most this many articles merge with another
+            at the midpoint of ``threshold`` and ``merge_threshold`` in
+            :meth:`consolidate` (fragments opened by an early article).
         candidates: Stories (best by score) an article's story is checked
             against for a merge, and each story's neighbours in :meth:`consolidate`.
         kw_dim: Buckets of the hashed keyword vectors (a power of two).
@@ -210,6 +215,7 @@ class StoryClusterer:
         time_scale: dt.timedelta = dt.timedelta(days=3),
         retire_after: dt.timedelta | None = None,
         on_retire: Callable[[StoryInfo], None] | None = None,
+        small_story: int = 2,
         candidates: int = 16,
         kw_dim: int = 1 << 12,
         dim: int | None = None,
@@ -232,6 +238,7 @@ class StoryClusterer:
         self.time_scale = time_scale
         self.retire_after = retire_after
         self.on_retire = on_retire
+        self.small_story = small_story
         self.candidates = candidates
         self.kw_dim = kw_dim
         self.dim = dim
@@ -360,11 +367,16 @@ class StoryClusterer:
     def _needed(self, a: _Story, b: _Story) -> float:
         """Score two stories need to merge.
 
-        ``merge_threshold``, or ``threshold`` when that is lower and one of them
-        holds a single article (that article could have joined the other).
+        ``merge_threshold``; ``threshold`` (when lower) if one of them holds a
+        single article (that article could have joined the other); halfway
+        between the two if the smaller holds at most ``small_story`` articles.
         """
-        if min(len(a.members), len(b.members)) == 1:
-            return min(self.threshold, self.merge_threshold)
+        smaller = min(len(a.members), len(b.members))
+        low = min(self.threshold, self.merge_threshold)
+        if smaller == 1:
+            return low
+        if smaller <= self.small_story:
+            return (low + self.merge_threshold) / 2.0
         return self.merge_threshold
 
     def story_of(self, article_id: str) -> str | None:
@@ -683,6 +695,7 @@ class StoryClusterer:
                 if self.retire_after is None
                 else self.retire_after.total_seconds() / 86400.0,
                 "candidates": self.candidates,
+                "small_story": self.small_story,
                 "kw_dim": self.kw_dim,
                 "dim": self.dim,
                 "docs": self._docs,
@@ -730,6 +743,7 @@ class StoryClusterer:
                 window=dt.timedelta(days=float(p["window_days"])),
                 retire_after=None if retire is None else dt.timedelta(days=float(retire)),
                 on_retire=on_retire,
+                small_story=int(p["small_story"]),
                 candidates=int(p["candidates"]),
                 kw_dim=int(p["kw_dim"]),
                 dim=None if p["dim"] is None else int(p["dim"]),
