@@ -247,3 +247,18 @@ def test_lines_of_unicode_whitespace_are_blank_lines(tmp_path: Path) -> None:
     assert [f.error for f in iter_sources([only_blank], detect_languages=False)] == [  # type: ignore[union-attr]
         f"{only_blank}: empty file"
     ]
+
+
+def test_fifos_are_refused_by_name_not_read(tmp_path: Path) -> None:
+    # reading a FIFO waits for a writer forever: found in a folder or named, it is one failure
+    import os
+
+    (tmp_path / "ok.txt").write_text("The ferry docked at Harbour Vale on Tuesday.", encoding="utf-8")
+    for name in ("pipe.txt", "pipe.jsonl", "pipe.html"):
+        os.mkfifo(tmp_path / name)
+    found = list(iter_sources([tmp_path], detect_languages=False))
+    assert [type(x).__name__ for x in found].count("Article") == 1
+    errors = sorted(x.error for x in found if not isinstance(x, Article))  # type: ignore[union-attr]
+    assert errors == sorted(f"{tmp_path / n}: not a regular file" for n in ("pipe.html", "pipe.jsonl", "pipe.txt"))
+    named = list(iter_sources([tmp_path / "pipe.txt"], detect_languages=False))
+    assert [x.error for x in named] == [f"{tmp_path / 'pipe.txt'}: not a regular file"]  # type: ignore[union-attr]

@@ -15,12 +15,11 @@ from __future__ import annotations
 import glob
 import logging
 import os
-import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from storyscope.errors import IngestError, displayable
-from storyscope.ingest._decode import MAX_BYTES, check_size
+from storyscope.ingest._decode import read_regular
 from storyscope.ingest._meta import lookup_outlet
 from storyscope.ingest.boilerplate import clean_text
 from storyscope.ingest.html import build_html_article, read_html
@@ -204,22 +203,7 @@ def _read_file(
 ) -> tuple[list[Article], list[IngestError], list[str]]:
     """Read one file; whole-file problems raise, per-record ones are returned."""
     source = displayable(path)
-    try:
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            raise IngestError(source, "is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise IngestError(source, "not a regular file")
-        check_size(info.st_size, source)
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)  # the file may grow after stat
-        check_size(len(raw), source)
-    except FileNotFoundError as exc:
-        raise IngestError(source, "file not found") from exc
-    except IsADirectoryError as exc:
-        raise IngestError(source, "is a directory") from exc
-    except OSError as exc:
-        raise IngestError(source, f"cannot read file ({exc.strerror or exc})") from exc
+    raw = read_regular(path, source)
     suffix = os.path.splitext(path)[1].lower()
     if suffix in _JSON_SUFFIXES:
         result = read_records(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 import unicodedata
+from typing import BinaryIO
 
 from storyscope.errors import IngestError
 
@@ -39,6 +42,50 @@ def check_size(size: int, source: str) -> None:
         raise IngestError(
             source, f"file too large ({size / 1e6:.1f} MB > {MAX_BYTES // 1_000_000} MB)"
         )
+
+
+def open_regular(path: str, source: str, *, sized: bool = True) -> BinaryIO:
+    """Open a regular file for reading bytes, refusing what would hang or mislead.
+
+    Directories, FIFOs, sockets and devices are refused before they are opened
+    (reading a FIFO waits for a writer forever).
+
+    Args:
+        path: The file.
+        source: How errors name it.
+        sized: Refuse a file over :data:`MAX_BYTES` (``False`` for sources read
+            in a stream, such as JSONL).
+
+    Raises:
+        IngestError: ``file not found``, ``is a directory``, ``not a regular
+            file``, ``file too large (...)`` or ``cannot read file (...)``.
+    """
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise IngestError(source, "is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise IngestError(source, "not a regular file")
+        if sized:
+            check_size(info.st_size, source)
+        return open(path, "rb")  # noqa: SIM115 - the caller closes it
+    except FileNotFoundError as exc:
+        raise IngestError(source, "file not found") from exc
+    except IsADirectoryError as exc:
+        raise IngestError(source, "is a directory") from exc
+    except OSError as exc:
+        raise IngestError(source, f"cannot read file ({exc.strerror or exc})") from exc
+
+
+def read_regular(path: str, source: str) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_BYTES` (see :func:`open_regular`)."""
+    with open_regular(path, source) as handle:
+        try:
+            raw = handle.read(MAX_BYTES + 1)  # the file may grow after stat
+        except OSError as exc:
+            raise IngestError(source, f"cannot read file ({exc.strerror or exc})") from exc
+    check_size(len(raw), source)
+    return raw
 
 
 def normalise_newlines(text: str) -> str:

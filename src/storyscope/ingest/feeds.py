@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from storyscope.errors import IngestError
-from storyscope.ingest._decode import MAX_BYTES, check_size
+from storyscope.ingest._decode import check_size, read_regular
 from storyscope.ingest._meta import outlet_from_url
 from storyscope.ingest.fetch import Fetcher
 from storyscope.ingest.html import build_html_article
@@ -373,16 +373,7 @@ def _load(target: str, state: Fetcher) -> bytes:
     if urlsplit(target).scheme.lower() in ("http", "https"):
         result = state.fetch(target)
         return result.content
-    try:
-        check_size(os.path.getsize(target), target)
-        with open(target, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except FileNotFoundError as exc:
-        raise IngestError(target, "file not found") from exc
-    except IsADirectoryError as exc:
-        raise IngestError(target, "is a directory") from exc
-    except OSError as exc:
-        raise IngestError(target, f"cannot read file ({exc.strerror or exc})") from exc
+    return read_regular(target, target)
 
 
 def _resolve(feed_url: str, opml_source: str) -> str:

@@ -40,7 +40,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from storyscope.errors import IngestError
-from storyscope.ingest._decode import MAX_BYTES, check_size
+from storyscope.ingest._decode import MAX_BYTES, open_regular, read_regular
 from storyscope.ingest._language import MIN_CONFIDENCE, identify_language, normalise_language
 from storyscope.ingest._meta import lookup_outlet
 from storyscope.ingest.feeds import FEED_SUFFIXES, is_feed, is_opml, iter_feed
@@ -254,7 +254,7 @@ def _iter_file(
     if name.endswith(_JSONL_SUFFIXES):
         yield from _iter_jsonl(path, outlet=outlet, outlets=outlets)
         return
-    raw = _read_bytes(path)
+    raw = read_regular(path, path)
     if name.endswith(_JSON_SUFFIXES):
         result = read_records(raw, source=path, outlet=outlet, jsonl=None)
         for warning in result.warnings:
@@ -277,12 +277,7 @@ def _iter_jsonl(
     path: str, *, outlet: str | None, outlets: Mapping[str, str] | None
 ) -> Iterator[Article | Failure]:
     """One record per line, never holding more than one line in memory."""
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
-    except FileNotFoundError as exc:
-        raise IngestError(path, "file not found") from exc
-    except OSError as exc:
-        raise IngestError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    handle = open_regular(path, path, sized=False)  # streamed: no size limit on the file
     try:
         lineno = 0
         any_line = False
@@ -329,25 +324,12 @@ def _mapped(article: Article, outlet: str | None, outlets: Mapping[str, str] | N
     return replace(article, outlet=mapped) if mapped and mapped != article.outlet else article
 
 
-def _read_bytes(path: str) -> bytes:
-    try:
-        check_size(os.path.getsize(path), path)
-        with open(path, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except FileNotFoundError as exc:
-        raise IngestError(path, "file not found") from exc
-    except IsADirectoryError as exc:
-        raise IngestError(path, "is a directory") from exc
-    except OSError as exc:
-        raise IngestError(path, f"cannot read file ({exc.strerror or exc})") from exc
-
-
 def _expand(given: str) -> Iterator[str]:
     """Files named by one source, lazily: a file, a directory (recursive) or a glob."""
-    if os.path.isfile(given):
-        yield given
-    elif os.path.isdir(given):
+    if os.path.isdir(given):
         yield from _walk(given)
+    elif os.path.exists(given):  # a file, or a FIFO or device the reader refuses by name
+        yield given
     elif glob.has_magic(given):
         for match in glob.iglob(given, recursive=True):
             if os.path.isdir(match):
