@@ -9,9 +9,8 @@ channel's TF-IDF part is scaled to length ``sqrt(weight)`` (``name_weight``,
 ``number_weight``, the rest for content words) before the three are joined, so
 the keyword cosine of two articles is about the weighted mean of the three
 channel cosines: look-alike events of one kind share their content words but
-not their names and numbers. IDF
-comes from the document frequencies counted over everything added so far and
-is fixed for an article when it arrives. A story keeps the sum of its members'
+not their names and numbers. IDF comes from the document frequencies counted
+over everything added so far and is fixed for an article when it arrives. A story keeps the sum of its members'
 embeddings, the sum of their keyword vectors (hashed into ``kw_dim`` signed
 buckets, one dense column per story) and its first and last date.
 
@@ -32,10 +31,10 @@ bridged them). :meth:`StoryClusterer.consolidate` does the same for every story
 that changed since its last call; a one-article story merges at ``threshold``
 already, as its article could have joined, and a story of up to
 ``small_story`` articles (a fragment opened before its event's wording
-settled) halfway between ``threshold`` and ``merge_threshold``. Stories older than ``retire_after``
-before the newest date seen leave the active set, so memory and time per
-article stay flat on an endless stream (about ``kw_dim * 4`` bytes per active
-story).
+settled) halfway between ``threshold`` and ``merge_threshold``. Stories older
+than ``retire_after`` before the newest date seen leave the active set, so
+memory and time per article stay flat on an endless stream (about
+``kw_dim * 4`` bytes per active story).
 
 The state is plain numpy arrays and lists (:meth:`StoryClusterer.to_state`); it
 can also be rebuilt by adding the stored articles again in their stored order.
