@@ -13,6 +13,7 @@ processes (uses BLAKE2, not Python's salted ``hash``).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import re
 import shutil
@@ -83,10 +84,29 @@ PG_BIN = Path(os.environ.get("STORYSCOPE_PG_BIN", "/usr/lib/postgresql/15/bin"))
 """PostgreSQL server binaries (``$STORYSCOPE_PG_BIN`` overrides)."""
 
 
-def postgres_unavailable() -> str | None:
+def pgvector_bin() -> Path | None:
+    """Server binaries of a PostgreSQL that ships pgvector, or None.
+
+    ``$STORYSCOPE_PGVECTOR_BIN`` names them; otherwise the PostgreSQL 16 + pgvector
+    build bundled by the ``pgserver`` package (a dev dependency) is used when it is
+    installed. It is found on disk, not imported.
+    """
+    given = os.environ.get("STORYSCOPE_PGVECTOR_BIN")
+    if given:
+        return Path(given)
+    spec = importlib.util.find_spec("pgserver")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(location) / "pginstall" / "bin"
+        if (candidate / "initdb").exists():
+            return candidate
+    return None
+
+
+def postgres_unavailable(bin_dir: Path | None = None) -> str | None:
     """Why :func:`throwaway_postgres` cannot start a server here, or None when it can."""
-    if not (PG_BIN / "initdb").exists() or not (PG_BIN / "pg_ctl").exists():
-        return f"PostgreSQL binaries not found in {PG_BIN}: install postgresql-15 or set STORYSCOPE_PG_URL"
+    bin_dir = bin_dir or PG_BIN
+    if not (bin_dir / "initdb").exists() or not (bin_dir / "pg_ctl").exists():
+        return f"PostgreSQL binaries not found in {bin_dir}: install postgresql-15 or set STORYSCOPE_PG_URL"
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         return "running as root without runuser: cannot start PostgreSQL (it refuses root)"
     return None
@@ -96,18 +116,36 @@ def _as_postgres(args: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
 
 
+def _runnable_bin(bin_dir: Path, folder: Path) -> Path:
+    """``bin_dir``, or a copy of its installation in ``folder`` that user postgres can run."""
+    if os.geteuid() != 0:
+        return bin_dir
+    probe = subprocess.run(_as_postgres(["test", "-x", str(bin_dir / "postgres")]), capture_output=True)
+    if probe.returncode == 0:
+        return bin_dir
+    # e.g. a virtualenv inside a private (0700) temp folder: copy the install tree out.
+    copy = folder / "pginstall"
+    shutil.copytree(bin_dir.parent, copy, symlinks=True)
+    return copy / bin_dir.name
+
+
 @contextmanager
-def throwaway_postgres(prefix: str = "storyscope-pg-") -> Iterator[str]:
+def throwaway_postgres(prefix: str = "storyscope-pg-", *, bin_dir: Path | None = None) -> Iterator[str]:
     """Start a throwaway PostgreSQL cluster on a free loopback port; yield its SQLAlchemy URL.
 
     Durability is switched off (it is for tests). The cluster is owned by the
     ``postgres`` user when running as root, stopped and deleted on exit.
 
+    Args:
+        prefix: Prefix of the temporary folder.
+        bin_dir: Server binaries (default :data:`PG_BIN`; see :func:`pgvector_bin`).
+
     Raises:
         RuntimeError: :func:`postgres_unavailable` names a reason.
         subprocess.CalledProcessError: initdb or pg_ctl failed.
     """
-    reason = postgres_unavailable()
+    bin_dir = bin_dir or PG_BIN
+    reason = postgres_unavailable(bin_dir)
     if reason:
         raise RuntimeError(reason)
     folder = Path(tempfile.mkdtemp(prefix=prefix))
@@ -118,13 +156,14 @@ def throwaway_postgres(prefix: str = "storyscope-pg-") -> Iterator[str]:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     try:
+        bin_dir = _runnable_bin(bin_dir, folder)
         subprocess.run(
-            _as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+            _as_postgres([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
                           "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
             check=True, capture_output=True,
         )
         subprocess.run(
-            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(folder / "pg.log"), "-w",
+            _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "pg.log"), "-w",
                           "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
                           "-c full_page_writes=off -c synchronous_commit=off", "start"]),
             check=True, capture_output=True,
@@ -132,7 +171,7 @@ def throwaway_postgres(prefix: str = "storyscope-pg-") -> Iterator[str]:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
-            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
+            _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
             capture_output=True,
         )
         shutil.rmtree(folder, ignore_errors=True)

@@ -4,6 +4,11 @@ The PostgreSQL server is a throwaway cluster started once per session from the
 binaries in ``/usr/lib/postgresql/15/bin`` (``STORYSCOPE_PG_BIN`` overrides), owned by
 the ``postgres`` user when the tests run as root. Set ``STORYSCOPE_PG_URL`` to use an
 existing server instead. Each test gets its own fresh database.
+
+The vector tests also run on a second throwaway server that has the pgvector
+extension: PostgreSQL 16 + pgvector from the ``pgserver`` package (a dev dependency),
+or the binaries in ``STORYSCOPE_PGVECTOR_BIN``; ``STORYSCOPE_PGVECTOR_URL`` names an
+existing server instead.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import pytest
 import sqlalchemy as sa
 
 from storyscope.store import Store
-from storyscope.testing import postgres_unavailable, throwaway_postgres
+from storyscope.testing import pgvector_bin, postgres_unavailable, throwaway_postgres
 
 _counter = itertools.count()
 
@@ -37,6 +42,30 @@ def pg_server() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def pgvector_server() -> Iterator[str]:
+    """Base URL of a PostgreSQL server with the pgvector extension available."""
+    given = os.environ.get("STORYSCOPE_PGVECTOR_URL")
+    if given:
+        yield given
+        return
+    bin_dir = pgvector_bin()
+    if bin_dir is None:
+        pytest.skip("no PostgreSQL with pgvector: install the dev group (pgserver) or set STORYSCOPE_PGVECTOR_BIN")
+    reason = postgres_unavailable(bin_dir)
+    if reason:
+        pytest.skip(reason)
+    with throwaway_postgres("storyscope-pgvector-", bin_dir=bin_dir) as url:
+        yield url
+
+
+@pytest.fixture
+def pgvector_url(pgvector_server: str) -> Iterator[str]:
+    """URL of a fresh, empty database on the pgvector server, dropped after the test."""
+    with _database(pgvector_server) as url:
+        yield url
+
+
 @contextmanager
 def _database(server: str, template: str = "template0") -> Iterator[str]:
     name = f"storyscope_test_{os.getpid()}_{next(_counter)}"
@@ -51,16 +80,26 @@ def _database(server: str, template: str = "template0") -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def pg_template(pg_server: str) -> str:
-    """Name of a database already migrated to the newest revision, to clone per test."""
+def _template(server: str) -> str:
     name = f"storyscope_head_{os.getpid()}"
-    admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     admin.dispose()
-    Store.open(sa.make_url(pg_server).set(database=name).render_as_string(hide_password=False)).close()
+    Store.open(sa.make_url(server).set(database=name).render_as_string(hide_password=False)).close()
     return name
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str) -> str:
+    """Name of a database already migrated to the newest revision, to clone per test."""
+    return _template(pg_server)
+
+
+@pytest.fixture(scope="session")
+def pgvector_template(pgvector_server: str) -> str:
+    """:func:`pg_template` on the pgvector server (the extension and its column in place)."""
+    return _template(pgvector_server)
 
 
 @pytest.fixture
@@ -85,13 +124,23 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("pg_url"))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql", "pgvector"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """An open, empty store on each backend."""
+    """An open, empty store on each backend: SQLite, PostgreSQL 15, PostgreSQL with pgvector."""
     if request.param == "sqlite":
         opened = Store.open(tmp_path / "store.db")
-    else:
+    elif request.param == "postgresql":
         opened = Store.open(request.getfixturevalue("pg_head_url"), index_dir=tmp_path / "index")
+    else:
+        server = request.getfixturevalue("pgvector_server")
+        template = request.getfixturevalue("pgvector_template")
+        with _database(server, template) as url:
+            opened = Store.open(url, index_dir=tmp_path / "index")
+            try:
+                yield opened
+            finally:
+                opened.close()
+        return
     try:
         yield opened
     finally:

@@ -139,6 +139,12 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+def lock_migrations(connection: Connection) -> None:
+    """On PostgreSQL, wait for (then hold until commit) the lock that serialises schema changes."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_MIGRATION_LOCK})
+
+
 def migrate(engine: Engine, where: str, target: str = "head") -> None:
     """Bring the schema to ``target`` (default: the newest revision), in one transaction.
 
@@ -152,8 +158,7 @@ def migrate(engine: Engine, where: str, target: str = "head") -> None:
     script = ScriptDirectory(str(MIGRATIONS))
     known = {rev.revision for rev in script.walk_revisions()}
     with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_MIGRATION_LOCK})
+        lock_migrations(connection)
         current = current_revision(connection)
         if current is not None and current not in known:
             raise StoreError(

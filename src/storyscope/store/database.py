@@ -29,7 +29,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from storyscope.errors import StoreError
 from storyscope.model import Article, Failure, Removed, Sentence
 
-from . import _engine, _search
+from . import _engine, _pgvector, _search
 from ._schema import articles, cache, embeddings, failures, ingest_progress, sentences, stories
 from .records import ArticleInfo, RunProgress, SearchHit, SentenceHit, StoredFailure, StoredStory
 from .vectors import VectorIndex, load_index, new_index
@@ -156,6 +156,8 @@ class Store:
         self._index_ids: dict[int, str] = {}
         self._index_state: tuple[int, int] | None = None
         self._index_dirty = False
+        self._pgvector = False
+        self._pgvector_dim: int | None = None  # dimension the HNSW index is known to cover
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -174,15 +176,20 @@ class Store:
                 driver is used), or None for :func:`default_db_path`.
             index_dir: Folder for the persisted vector index. Default: next to a SQLite
                 file (``<db>.vectors``); kept in memory only for PostgreSQL.
-            vector_backend: ``"faiss"``, ``"numpy"`` or None (faiss when installed).
+            vector_backend: ``"pgvector"`` (search in PostgreSQL), ``"faiss"``,
+                ``"numpy"``, or None: pgvector on a PostgreSQL server that offers the
+                extension, else faiss when installed, else numpy.
 
         Returns:
             The open store.
 
         Raises:
             StoreError: The file is not a database, the server cannot be reached, the
-                schema is newer than this code, or the migration failed.
+                schema is newer than this code, the migration failed, or
+                ``vector_backend="pgvector"`` on a database that cannot have it.
         """
+        if vector_backend not in (None, "pgvector", "faiss", "numpy"):
+            raise StoreError(f"unknown vector backend {vector_backend!r} (pgvector, faiss or numpy)")
         url = _engine.resolve_url(target if target is not None else _engine.default_db_path())
         name = _engine.display(url)
         engine = _engine.create_engine(url)
@@ -206,7 +213,37 @@ class Store:
             index_path = Path(f"{url.database}.vectors")
         else:
             index_path = None
-        return cls(engine, url, index_path=index_path, vector_backend=vector_backend)
+        store = cls(engine, url, index_path=index_path, vector_backend=vector_backend)
+        if vector_backend in (None, "pgvector"):
+            store._pgvector = store._setup_pgvector(required=vector_backend == "pgvector")
+        return store
+
+    def _setup_pgvector(self, *, required: bool) -> bool:
+        why: str | None = "pgvector needs PostgreSQL"
+        if self.dialect == "postgresql":
+            with self._write() as conn:
+                if _pgvector.enabled(conn):
+                    return True
+                if _pgvector.offered(conn) or required:
+                    _engine.lock_migrations(conn)
+                    why = _pgvector.enable(conn)
+                    if why is None:
+                        logger.info("%s: article vectors are searched with pgvector", self.name)
+                        return True
+                    logger.warning("%s: %s; using the in-process vector index", self.name, why)
+        if required:
+            self._engine.dispose()
+            raise StoreError(f"{self.name}: cannot use pgvector: {why}")
+        return False
+
+    @property
+    def vector_backend(self) -> str:
+        """Where :meth:`nearest` searches: ``"pgvector"``, ``"faiss"`` or ``"numpy"``."""
+        if self._pgvector:
+            return "pgvector"
+        if self._index is not None:
+            return self._index.backend
+        return self._vector_backend or new_index(1).backend
 
     def close(self) -> None:
         """Save the vector index if it changed and release connections."""
@@ -941,6 +978,9 @@ class Store:
                 raise StoreError(f"{self.name}: no stored article {missing[0]}")
             for chunk in _chunks(old):
                 conn.execute(sa.delete(embeddings).where(embeddings.c.id.in_(chunk)))
+            if self._pgvector and self._pgvector_dim != dim:
+                _engine.lock_migrations(conn)
+                _pgvector.ensure_index(conn, dim)
             result = conn.execute(
                 sa.insert(embeddings).returning(embeddings.c.id, embeddings.c.article_id),
                 [
@@ -949,6 +989,11 @@ class Store:
                 ],
             )
             new_ids = {row.article_id: int(row.id) for row in result}
+            if self._pgvector:
+                _pgvector.write(conn, [(new_ids[i], matrix[n]) for n, i in enumerate(ids)])
+        if self._pgvector:
+            self._pgvector_dim = dim
+            return
         if self._index is not None and self._index_state is not None:
             if self._index.dim != dim:
                 self._drop_index()
@@ -989,14 +1034,15 @@ class Store:
         matrix = np.asarray(vectors, dtype=np.float32)
         if matrix.ndim == 1:
             matrix = matrix.reshape(1, -1)
-        index = self._ensure_index()
         skip = set(exclude)
+        if self._pgvector:
+            return self._nearest_pgvector(matrix, k, skip)
+        index = self._ensure_index()
         if index is None or k <= 0:
             return [[] for _ in range(len(matrix))]
         if matrix.shape[1] != index.dim:
             raise StoreError(f"{self.name}: query dimension {matrix.shape[1]} differs from stored {index.dim}")
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        matrix = (matrix / np.where(norms == 0, 1, norms)).astype(np.float32)
+        matrix = _normalised(matrix)
         scores, found = index.search(matrix, k + len(skip))
         result = []
         for row_scores, row_ids in zip(scores, found, strict=True):
@@ -1010,6 +1056,18 @@ class Store:
                     break
             result.append(hits)
         return result
+
+    def _nearest_pgvector(
+        self, matrix: npt.NDArray[np.float32], k: int, skip: set[str]
+    ) -> list[list[tuple[str, float]]]:
+        with self._read() as conn:
+            dim = conn.execute(sa.select(sa.func.max(embeddings.c.dim))).scalar()
+            if dim is None or k <= 0:
+                return [[] for _ in range(len(matrix))]
+            if matrix.shape[1] != dim:
+                raise StoreError(f"{self.name}: query dimension {matrix.shape[1]} differs from stored {dim}")
+            found = _pgvector.nearest(conn, _normalised(matrix), int(dim), k + len(skip))
+        return [[hit for hit in hits if hit[0] not in skip][:k] for hits in found]
 
     def _db_vector_state(self, conn: Connection) -> tuple[int, int, int | None]:
         row = conn.execute(
@@ -1101,6 +1159,11 @@ class Store:
         except OSError as exc:
             raise StoreError(f"{self._index_path}: cannot write the vector index ({exc.strerror})") from exc
         self._index_dirty = False
+
+
+def _normalised(matrix: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
 def open_store(

@@ -1,0 +1,152 @@
+"""pgvector: nearest-neighbour search inside PostgreSQL when the server offers the extension.
+
+Runs against a real PostgreSQL 16 with pgvector (see ``conftest.py``); the generic
+vector tests in ``test_vectors.py`` also run there through the ``store`` fixture.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+from _store_articles import synthetic
+
+from storyscope.errors import StoreError
+from storyscope.store import Store
+
+
+def _vectors(n: int, dim: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    data = rng.normal(size=(n, dim)).astype(np.float32)
+    return data / np.linalg.norm(data, axis=1, keepdims=True)
+
+
+def _exact_top(data: np.ndarray, ids: list[str], query: np.ndarray, k: int) -> list[str]:
+    order = np.argsort(-(data @ query), kind="stable")[:k]
+    return [ids[i] for i in order]
+
+
+def test_search_runs_in_the_server_and_matches_exact_search(pgvector_url: str, tmp_path: Path) -> None:
+    articles = synthetic(300)
+    ids = [a.id for a in articles]
+    data = _vectors(300, 32, seed=11)
+    with Store.open(pgvector_url, index_dir=tmp_path / "index") as store:
+        assert store.vector_backend == "pgvector"
+        store.add_articles(articles)
+        store.put_embeddings(dict(zip(ids, data, strict=True)), model="fake-32")
+        queries = _vectors(20, 32, seed=12)
+        found = store.nearest_many(queries, k=5)
+        for query, hits in zip(queries, found, strict=True):
+            assert [h[0] for h in hits] == _exact_top(data, ids, query, 5)
+            assert [h[1] for h in hits] == pytest.approx(sorted(data @ query, reverse=True)[:5], abs=1e-5)
+        hits = store.nearest(data[7], k=3, exclude=[ids[7]])
+        assert len(hits) == 3 and ids[7] not in [h[0] for h in hits]
+    assert not list((tmp_path / "index").glob("*.vectors*"))  # no in-process index was built or saved
+
+
+def test_the_hnsw_index_serves_the_query(pgvector_url: str) -> None:
+    articles = synthetic(50)
+    data = _vectors(50, 16, seed=3)
+    with Store.open(pgvector_url) as store:
+        store.add_articles(articles)
+        store.put_embeddings({a.id: v for a, v in zip(articles, data, strict=True)})
+    engine = sa.create_engine(pgvector_url)
+    with engine.begin() as conn:
+        indexdef = conn.execute(sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_embeddings_hnsw'")).scalar()
+        assert indexdef is not None and "hnsw" in indexdef and "vector(16)" in indexdef
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = "\n".join(
+            conn.execute(
+                sa.text(
+                    "EXPLAIN SELECT article_id FROM embeddings WHERE embedding IS NOT NULL "
+                    "ORDER BY embedding::vector(16) <#> CAST(:q AS vector(16)) LIMIT 5"
+                ),
+                {"q": "[" + ",".join(["0.25"] * 16) + "]"},
+            ).scalars()
+        )
+    engine.dispose()
+    assert "ix_embeddings_hnsw" in plan
+
+
+def test_a_store_made_without_pgvector_gains_it_on_its_next_open(pgvector_url: str, tmp_path: Path) -> None:
+    articles = synthetic(40)
+    ids = [a.id for a in articles]
+    data = _vectors(40, 8, seed=5)
+    # As if the extension were installed after the store was filled: an in-process index first.
+    with Store.open(pgvector_url, vector_backend="numpy", index_dir=tmp_path / "index") as store:
+        assert store.vector_backend == "numpy"
+        store.add_articles(articles)
+        store.put_embeddings(dict(zip(ids, data, strict=True)))
+        before = store.nearest(data[0], k=4)
+    engine = sa.create_engine(pgvector_url)
+    with engine.connect() as conn:
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("embeddings")}
+    assert "embedding" not in columns
+    with Store.open(pgvector_url) as store:
+        assert store.vector_backend == "pgvector"
+        after = store.nearest(data[0], k=4)
+    with engine.connect() as conn:
+        missing = conn.execute(sa.text("SELECT count(*) FROM embeddings WHERE embedding IS NULL")).scalar()
+    engine.dispose()
+    assert missing == 0
+    assert [h[0] for h in after] == [h[0] for h in before]
+    assert [h[1] for h in after] == pytest.approx([h[1] for h in before], abs=1e-5)
+
+
+def test_replacing_vectors_keeps_the_server_column_in_step(pgvector_url: str) -> None:
+    articles = synthetic(10)
+    data = _vectors(10, 8, seed=9)
+    with Store.open(pgvector_url) as store:
+        store.add_articles(articles)
+        store.put_embeddings({a.id: v for a, v in zip(articles, data, strict=True)})
+        store.put_embedding(articles[3].id, data[8])  # now a twin of article 8
+        top = store.nearest(data[8], k=2)
+        assert {h[0] for h in top} == {articles[3].id, articles[8].id}
+        got = store.get_embedding(articles[3].id)
+        assert got is not None and np.allclose(got, data[8])
+
+
+def test_asking_for_pgvector_where_it_cannot_be_had_is_one_clear_error(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    with pytest.raises(StoreError, match=r"store\.db: cannot use pgvector: pgvector needs PostgreSQL"):
+        Store.open(tmp_path / "store.db", vector_backend="pgvector")
+    with pytest.raises(StoreError, match="unknown vector backend 'annoy'"):
+        Store.open(tmp_path / "store.db", vector_backend="annoy")
+    plain = request.getfixturevalue("pg_url")  # PostgreSQL 15 here has no pgvector
+    with Store.open(plain) as store:
+        if store.vector_backend == "pgvector":
+            pytest.skip("this PostgreSQL server offers pgvector")
+    with pytest.raises(StoreError, match="cannot use pgvector: the server does not offer the 'vector' extension"):
+        Store.open(plain, vector_backend="pgvector")
+
+
+def test_a_user_who_may_not_create_the_extension_keeps_the_file_index(
+    pgvector_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = sa.create_engine(pgvector_server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.exec_driver_sql("CREATE ROLE team_writer LOGIN")
+        conn.exec_driver_sql("CREATE DATABASE team_news OWNER team_writer")
+    url = sa.make_url(pgvector_server).set(username="team_writer", database="team_news")
+    target = url.render_as_string(hide_password=False)
+    try:
+        with caplog.at_level("WARNING", logger="storyscope.store.database"):
+            store = Store.open(target, index_dir=tmp_path / "index")
+        with store:
+            assert store.vector_backend in {"faiss", "numpy"}
+            articles = synthetic(5)
+            data = _vectors(5, 4, seed=1)
+            store.add_articles(articles)
+            store.put_embeddings({a.id: v for a, v in zip(articles, data, strict=True)})
+            assert store.nearest(data[2], k=1)[0][0] == articles[2].id
+        assert "cannot create the 'vector' extension (permission denied" in caplog.text
+        with pytest.raises(StoreError, match="cannot use pgvector: cannot create the 'vector' extension"):
+            Store.open(target, vector_backend="pgvector")
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql("DROP DATABASE IF EXISTS team_news WITH (FORCE)")
+            conn.exec_driver_sql("DROP ROLE IF EXISTS team_writer")
+        admin.dispose()
