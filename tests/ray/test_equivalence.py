@@ -127,3 +127,41 @@ def test_parquet_source_gives_the_same_stories(both: dict[str, Any], ray_local: 
         sources_seen = {a.source for a in store.iter_articles(include_duplicates=True)}
     assert got == sorted(ids for _, _, ids in _stories(both["local"]))
     assert any(s.endswith("more.parquet#R1") for s in sources_seen)
+
+
+def test_an_article_whose_analysis_fails_is_recorded_and_still_clustered(
+    both: dict[str, Any], ray_local: Any, tmp_path: Path
+) -> None:
+    from storyscope.engines.ray import default_pipeline
+
+    def fragile() -> Pipeline:  # defined here so Ray pickles it by value
+        pipeline = default_pipeline()
+        real = pipeline.analyze_many
+
+        def analyze_many(articles: Any) -> Any:
+            if any("Northsound" in a.text and "fog" in (a.title or "") for a in articles):
+                raise RuntimeError("model crashed on this article")
+            return real(articles)
+
+        pipeline.analyze_many = analyze_many  # type: ignore[method-assign]
+        return pipeline
+
+    with Store.open(tmp_path / "fragile.db") as store:
+        summary = ingest_corpus(
+            both["sources"], store, engine="ray",
+            engine_options={"workers": 2, "parquet_dir": tmp_path / "pq", "pipeline_factory": fragile,
+                            "analyze_batch": 4},
+        )
+        failures = store.failures(run_id=summary.run_id)
+        stories = _stories(store)
+        victims = [a for a in store.iter_articles(include_duplicates=True) if a.title and "fog" in a.title]
+    assert summary.failed == 1 and summary.read == len(EVENTS)
+    assert [f.stage for f in failures] == ["analyze"]
+    assert "model crashed on this article" in failures[0].error
+    assert stories == _stories(both["ray"])  # stored and clustered all the same
+    analyzed = load_analyzed(tmp_path / "pq")
+    assert len(victims) == 1 and victims[0].id not in analyzed
+    assert len(analyzed) == len(EVENTS) - 1
+    reference = load_analyzed(both["parquet"])
+    for article_id, item in analyzed.items():  # the others, batched with the failure, are intact
+        assert item == reference[article_id]

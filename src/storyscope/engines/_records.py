@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -109,46 +109,31 @@ def _dicts(items: Iterable[Any]) -> list[dict[str, Any]]:
     return [_plain(item) for item in items]
 
 
-def analysis_to_json(item: AnalyzedArticle) -> str:
-    """Everything in ``item`` but the article and the embeddings, as JSON."""
+def _extra_json(item: AnalyzedArticle) -> str:
+    """The ``analysis`` column of the articles table."""
     return json.dumps(
         {
-            "sentences": _dicts(item.sentences),
+            "removed": [[r.text, r.reason] for r in item.article.removed],
             "entities": _dicts(item.entities),
             "quantities": _dicts(item.quantities),
             "times": _dicts(item.times),
-            "quotes": _dicts(item.quotes),
             "cues": _dicts(item.cues),
-            "claims": _dicts(item.claims),
         },
         ensure_ascii=False,
     )
 
 
-def _quote(data: Mapping[str, Any]) -> Quote:
-    fields = dict(data)
-    for key in ("speaker_mention", "cue_span"):
-        span = fields.get(key)
-        fields[key] = Span(**span) if span is not None else None
-    return Quote(**fields)
-
-
-def analysis_from_json(
-    article: Article, payload: str, embeddings: npt.NDArray[np.float32] | None
-) -> AnalyzedArticle:
-    """The analyzed article :func:`analysis_to_json` was made from."""
-    data = json.loads(payload)
-    return AnalyzedArticle(
-        article=article,
-        sentences=tuple(Sentence(**d) for d in data["sentences"]),
-        entities=tuple(Entity(**d) for d in data["entities"]),
-        quantities=tuple(Quantity(**d) for d in data["quantities"]),
-        times=tuple(TimeExpression(**d) for d in data["times"]),
-        quotes=tuple(_quote(d) for d in data["quotes"]),
-        cues=tuple(Cue(**d) for d in data["cues"]),
-        claims=tuple(Claim(**d) for d in data["claims"]),
-        embeddings=embeddings,
-    )
+def _quote_fields(position: int, q: Quote) -> dict[str, Any]:
+    return {
+        "position": position, "start": q.start, "end": q.end, "text": q.text, "speaker": q.speaker,
+        "speaker_mention_start": q.speaker_mention.start if q.speaker_mention else None,
+        "speaker_mention_end": q.speaker_mention.end if q.speaker_mention else None,
+        "cue": q.cue,
+        "cue_start": q.cue_span.start if q.cue_span else None,
+        "cue_end": q.cue_span.end if q.cue_span else None,
+        "kind": q.kind, "anonymous": q.anonymous, "sentence": q.sentence,
+        "speaker_description": q.speaker_description,
+    }
 
 
 def vectors_to_bytes(matrix: npt.ArrayLike) -> tuple[bytes, int]:
@@ -170,6 +155,7 @@ def vectors_from_bytes(raw: bytes, width: int) -> npt.NDArray[np.float32]:
 def _pa() -> tuple[Any, Any]:
     try:
         import pyarrow as pa
+        import pyarrow.compute  # noqa: F401 - pa.compute
         import pyarrow.parquet as pq
     except ImportError as exc:  # pragma: no cover - pyarrow comes with ray[data]
         raise StoreError("pyarrow is not installed: pip install 'storyscope[ray]'") from exc
@@ -198,6 +184,64 @@ def _schemas(pa: Any) -> dict[str, pa.Schema]:
         ),
         "embeddings": pa.schema([("article", s), ("sentence", i), ("vector", vec)]),
     }
+
+
+NESTED = ("sentences", "quotes", "claims", "embeddings")
+"""The tables with several rows per article (an ``article`` column, then these fields)."""
+
+
+def _nested_types(pa: Any, schemas: Mapping[str, pa.Schema]) -> dict[str, pa.DataType]:
+    return {
+        name: pa.list_(pa.struct([field for field in schemas[name] if field.name != "article"]))
+        for name in NESTED
+    }
+
+
+def analysis_columns(items: Sequence[AnalyzedArticle | None]) -> dict[str, Any]:
+    """One row per item, ready for Parquet: ``extra`` (the articles table's ``analysis``
+    JSON) and one list column per :data:`NESTED` table (None items: null and empty).
+
+    Workers build these, so the process writing the tables only slices and flattens
+    Arrow arrays (:meth:`ParquetWriter.write_analyzed`) instead of rebuilding records.
+    """
+    pa, _ = _pa()
+    types = _nested_types(pa, _schemas(pa))
+    rows: dict[str, list[Any]] = {name: [] for name in NESTED}
+    extra: list[str | None] = []
+    vectors: list[npt.NDArray[np.float32]] = []
+    for item in items:
+        if item is None:
+            extra.append(None)
+            for name in NESTED:
+                rows[name].append([])
+            continue
+        extra.append(_extra_json(item))
+        rows["sentences"].append(_dicts(item.sentences))
+        rows["quotes"].append([_quote_fields(n, q) for n, q in enumerate(item.quotes)])
+        rows["claims"].append(_dicts(item.claims))
+        matrix = (
+            np.zeros((0, 0), dtype=np.float32)
+            if item.embeddings is None
+            else np.ascontiguousarray(np.asarray(item.embeddings, dtype=np.float32))
+        )
+        vectors.append(matrix)
+        rows["embeddings"].append(list(range(matrix.shape[0])))
+    columns: dict[str, Any] = {"extra": pa.array(extra, pa.string())}
+    for name in ("sentences", "quotes", "claims"):
+        columns[name] = pa.array(rows[name], types[name])
+    # embeddings: build the float lists from one flat buffer, not from Python floats
+    counts = [len(r) for r in rows["embeddings"]]
+    widths = [int(m.shape[1]) for m in vectors for _ in range(m.shape[0])]  # one per sentence
+    flat = np.concatenate([m.reshape(-1) for m in vectors]) if vectors else np.zeros(0, dtype=np.float32)
+    inner = np.zeros(len(widths) + 1, dtype=np.int32)
+    inner[1:] = np.cumsum(widths, dtype=np.int64)
+    vector_lists = pa.ListArray.from_arrays(pa.array(inner, pa.int32()), pa.array(flat, pa.float32()))
+    sentence_ids = pa.array([n for r in rows["embeddings"] for n in r], pa.int64())
+    structs = pa.StructArray.from_arrays([sentence_ids, vector_lists], fields=list(types["embeddings"].value_type))
+    outer = np.zeros(len(counts) + 1, dtype=np.int32)
+    outer[1:] = np.cumsum(counts)
+    columns["embeddings"] = pa.ListArray.from_arrays(pa.array(outer, pa.int32()), structs, type=types["embeddings"])
+    return columns
 
 
 class ParquetWriter:
@@ -230,55 +274,51 @@ class ParquetWriter:
 
     def write(self, items: Iterable[tuple[int, AnalyzedArticle, npt.NDArray[np.float32] | None]]) -> None:
         """Append ``(seq, analyzed article, lead vector)`` triples."""
-        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
-        for seq, item, lead in items:
-            a = item.article
-            rows["articles"].append(
-                {
-                    "seq": seq, "run_id": self.run_id, "id": a.id, "source": a.source,
-                    "outlet": a.outlet, "title": a.title, "byline": a.byline,
-                    "published": a.published.isoformat() if a.published else None,
-                    "language": a.language, "url": a.url, "text": a.text,
-                    "analysis": json.dumps(
-                        {
-                            "removed": [[r.text, r.reason] for r in a.removed],
-                            "entities": _dicts(item.entities),
-                            "quantities": _dicts(item.quantities),
-                            "times": _dicts(item.times),
-                            "cues": _dicts(item.cues),
-                        },
-                        ensure_ascii=False,
-                    ),
-                    "lead": None if lead is None else np.asarray(lead, dtype=np.float32).tolist(),
-                }
-            )
-            rows["sentences"].extend({"article": a.id, **_plain(s)} for s in item.sentences)
-            for n, q in enumerate(item.quotes):
-                rows["quotes"].append(
-                    {
-                        "article": a.id, "position": n, "start": q.start, "end": q.end,
-                        "text": q.text, "speaker": q.speaker,
-                        "speaker_mention_start": q.speaker_mention.start if q.speaker_mention else None,
-                        "speaker_mention_end": q.speaker_mention.end if q.speaker_mention else None,
-                        "cue": q.cue,
-                        "cue_start": q.cue_span.start if q.cue_span else None,
-                        "cue_end": q.cue_span.end if q.cue_span else None,
-                        "kind": q.kind, "anonymous": q.anonymous, "sentence": q.sentence,
-                        "speaker_description": q.speaker_description,
-                    }
-                )
-            rows["claims"].extend(_plain(c) for c in item.claims)
-            if item.embeddings is not None:
-                matrix = np.asarray(item.embeddings, dtype=np.float32)
-                rows["embeddings"].extend(
-                    {"article": a.id, "sentence": n, "vector": matrix[n].tolist()}
-                    for n in range(matrix.shape[0])
-                )
-        for name in TABLES:
-            if rows[name]:
-                table = self._pa.Table.from_pylist(rows[name], schema=self._schemas[name])
-                self._writer(name).write_table(table)
-        self.rows += len(rows["articles"])
+        entries = list(items)
+        if entries:
+            block = self._pa.table(analysis_columns([item for _, item, _ in entries]))
+            self.write_analyzed([(seq, item.article, lead, block, n) for n, (seq, item, lead) in enumerate(entries)])
+
+    def write_analyzed(
+        self, entries: Sequence[tuple[int, Article, npt.NDArray[np.float32] | None, Any, int]]
+    ) -> None:
+        """Append articles whose analysis is row ``row`` of an :func:`analysis_columns` table.
+
+        Args:
+            entries: ``(seq, article, lead vector, table, row)`` tuples.
+        """
+        pa = self._pa
+        if not entries:
+            return
+        articles = [
+            {
+                "seq": seq, "run_id": self.run_id, "id": a.id, "source": a.source, "outlet": a.outlet,
+                "title": a.title, "byline": a.byline,
+                "published": a.published.isoformat() if a.published else None,
+                "language": a.language, "url": a.url, "text": a.text,
+                "analysis": block.column("extra")[row].as_py(),
+                "lead": None if lead is None else np.asarray(lead, dtype=np.float32).tolist(),
+            }
+            for seq, a, lead, block, row in entries
+        ]
+        self._writer("articles").write_table(pa.Table.from_pylist(articles, schema=self._schemas["articles"]))
+        groups: dict[int, tuple[Any, list[int], list[str]]] = {}
+        for _, a, _, block, row in entries:  # consecutive entries mostly share a block
+            group = groups.setdefault(id(block), (block, [], []))
+            group[1].append(row)
+            group[2].append(a.id)
+        for name in NESTED:
+            parts = []
+            for block, rows, ids in groups.values():
+                lists = block.column(name).take(pa.array(rows, pa.int64())).combine_chunks()
+                values = lists.flatten()
+                if not len(values):
+                    continue
+                owners = pa.array(ids, pa.string()).take(pa.compute.list_parent_indices(lists))
+                parts.append(pa.Table.from_arrays([owners, *values.flatten()], schema=self._schemas[name]))
+            if parts:
+                self._writer(name).write_table(pa.concat_tables(parts))
+        self.rows += len(entries)
 
     def close(self) -> None:
         """Finish every part file (an empty run writes none)."""

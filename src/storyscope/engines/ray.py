@@ -38,12 +38,10 @@ import numpy.typing as npt
 
 from storyscope.engines._records import (
     ParquetWriter,
-    analysis_from_json,
-    analysis_to_json,
+    analysis_columns,
     article_from_row,
     article_to_row,
     vectors_from_bytes,
-    vectors_to_bytes,
 )
 from storyscope.errors import ConfigError, IngestError
 from storyscope.model import AnalyzedArticle, Article, Failure
@@ -98,8 +96,6 @@ class _Analyzer:
 
         seqs = batch.column("seq").to_pylist()
         articles = [article_from_row(json.loads(raw)) for raw in batch.column("article").to_pylist()]
-        analyses: list[str | None] = [None] * len(articles)
-        vectors: list[bytes | None] = [None] * len(articles)
         errors: list[str | None] = [None] * len(articles)
         try:
             done: list[AnalyzedArticle | None] = list(self.pipeline.analyze_many(articles))
@@ -111,20 +107,15 @@ class _Analyzer:
                 except Exception as exc:
                     done.append(None)
                     errors[n] = str(exc) or type(exc).__name__
-        for n, item in enumerate(done):
-            if item is not None:
-                analyses[n] = analysis_to_json(item)
-                vectors[n] = vectors_to_bytes(item.embeddings)[0]
         leads = self.pipeline.embedder.embed([lead_text(a.title, a.text) for a in articles])
         return pa.table(
             {
                 "seq": pa.array(seqs, pa.int64()),
                 "article": batch.column("article"),
-                "analysis": pa.array(analyses, pa.string()),
-                "vectors": pa.array(vectors, pa.binary()),
                 "lead": pa.array([row.tobytes() for row in leads], pa.binary()),
                 "dim": pa.array([int(leads.shape[1])] * len(articles), pa.int64()),
                 "error": pa.array(errors, pa.string()),
+                **analysis_columns(done),  # the Parquet rows, built here rather than in the driver
             }
         )
 
@@ -167,6 +158,17 @@ class _LeadLookup:
 class _Planned:
     source: str
     positions: list[int]
+
+
+@dataclass(slots=True)
+class _Done:
+    """An article back from the workers: its analysis is row ``row`` of ``block`` (None if it failed)."""
+
+    seq: int
+    article: Article
+    lead: npt.NDArray[np.float32]
+    block: Any
+    row: int
 
 
 def _iter_parquet(
@@ -300,13 +302,25 @@ def ingest_corpus_ray(
     started_ray = False
     plan: list[_Planned] = []
     refs: list[Any] = []
-    pending: list[tuple[int, str]] = []
+    pending: list[tuple[_Planned, int, Article]] = []
     read = 0
     seq = 0
 
     def ship() -> None:
-        nonlocal started_ray
+        nonlocal started_ray, read, seq
         if not pending:
+            return
+        stored = store.stored_ids([article.id for _, _, article in pending])
+        rows: list[str] = []
+        for planned, position, article in pending:
+            if article.id in stored:  # stored by an earlier run: nothing to analyze
+                summary.read += 1
+                summary.already_stored += 1
+                continue
+            planned.positions.append(position)
+            rows.append(json.dumps(article_to_row(article), ensure_ascii=False))
+        pending.clear()
+        if not rows:
             return
         if not ray.is_initialized():
             _init_ray(ray, workers)
@@ -314,11 +328,11 @@ def ingest_corpus_ray(
         import pyarrow as pa
 
         table = pa.table(
-            {"seq": pa.array([s for s, _ in pending], pa.int64()),
-             "article": pa.array([a for _, a in pending], pa.string())}
+            {"seq": pa.array(range(seq, seq + len(rows)), pa.int64()), "article": pa.array(rows, pa.string())}
         )
         refs.append(ray.put(table))
-        pending.clear()
+        read += len(rows)
+        seq += len(rows)
 
     for source in sources:
         done = store.get_progress(run_id, source)
@@ -336,14 +350,7 @@ def ingest_corpus_ray(
                 if len(summary.failures) < 100:
                     summary.failures.append(item)
                 continue
-            if store.article_info(item.id) is not None:  # stored by an earlier run: nothing to analyze
-                summary.read += 1
-                summary.already_stored += 1
-                continue
-            planned.positions.append(position)
-            read += 1
-            pending.append((seq, json.dumps(article_to_row(item), ensure_ascii=False)))
-            seq += 1
+            pending.append((planned, position, item))
             if len(pending) >= BLOCK_ROWS:
                 ship()
     ship()
@@ -355,12 +362,10 @@ def ingest_corpus_ray(
     batches = 0
     cursor = 0
 
-    def flush(planned: _Planned, batch: list[Any], counts: dict[str, int], status: str, position: int) -> None:
+    def flush(planned: _Planned, batch: list[_Done], counts: dict[str, int], status: str, position: int) -> None:
         nonlocal batches
-        group = [item for _, item, _ in batch]
-        chunk = [a if isinstance(a, Article) else a.article for a in group]
         flags = store.add_articles(
-            chunk,
+            [entry.article for entry in batch],
             progress=RunProgress(
                 run_id=run_id, source=planned.source, position=str(position), status=status,
                 added=counts["added"], skipped=counts["skipped"], failed=counts["failed"],
@@ -371,13 +376,14 @@ def ingest_corpus_ray(
         summary.already_stored += len(batch) - len(new)
         counts["added"] += len(new)
         counts["skipped"] += len(batch) - len(new)
-        writer.write((s, a, lead) for s, a, lead in new if isinstance(a, AnalyzedArticle))
+        writer.write_analyzed(
+            [(e.seq, e.article, e.lead, e.block, e.row) for e in new if e.block is not None]
+        )
         from storyscope.cluster._text import lead_text
 
-        for _, a, lead in new:
-            art = a if isinstance(a, Article) else a.article
-            leads.known[lead_text(art.title, art.text)] = lead
-        state.place(store, [a if isinstance(a, Article) else a.article for _, a, _ in new], summary)
+        for entry in new:
+            leads.known[lead_text(entry.article.title, entry.article.text)] = entry.lead
+        state.place(store, [entry.article for entry in new], summary)
         leads.known.clear()
         batch.clear()
         batches += 1
@@ -391,17 +397,18 @@ def ingest_corpus_ray(
     try:
         for planned in plan:
             counts = {"added": 0, "skipped": 0, "failed": 0}
-            batch: list[tuple[int, AnalyzedArticle | Article, npt.NDArray[np.float32]]] = []
+            batch: list[_Done] = []
+            batch_ids: set[str] = set()
             position = 0
             for position in planned.positions:
-                row = next(results)
+                row, block, index = next(results)
                 article = article_from_row(json.loads(row["article"]))
                 cursor += 1
                 if row["seq"] != cursor - 1:  # pragma: no cover - order is preserved by Ray
                     raise ConfigError(f"Ray returned article {row['seq']} where {cursor - 1} was due")
                 summary.read += 1
                 lead = vectors_from_bytes(row["lead"], row["dim"])[0]
-                analyzed: Any
+                analyzed: Any = block
                 if row["error"] is not None:
                     failure = Failure(stage="analyze", source=article.source, error=row["error"])
                     summary.failed += 1
@@ -409,16 +416,15 @@ def ingest_corpus_ray(
                     store.record_failure(failure, run_id=run_id)
                     if len(summary.failures) < 100:
                         summary.failures.append(failure)
-                    analyzed = article
-                else:
-                    vectors = vectors_from_bytes(row["vectors"], row["dim"])
-                    analyzed = analysis_from_json(article, row["analysis"], vectors)
-                if any((a if isinstance(a, Article) else a.article).id == article.id for _, a, _ in batch):
+                    analyzed = None  # stored and clustered, but no analysis to write
+                if article.id in batch_ids:
                     summary.already_stored += 1
                     continue
-                batch.append((row["seq"], analyzed, lead))
+                batch.append(_Done(row["seq"], article, lead, analyzed, index))
+                batch_ids.add(article.id)
                 if len(batch) >= batch_size:
                     flush(planned, batch, counts, "running", position)
+                    batch_ids.clear()
             flush(planned, batch, counts, "done", position)
         state.consolidate(store, summary)
         state.save(store)
@@ -459,8 +465,10 @@ def _analyzed_stream(
     workers: int | None,
     factory: Callable[[], Pipeline] | None,
     analyze_batch: int,
-) -> Iterator[dict[str, Any]]:
-    """Rows ``seq, article, analysis, vectors, lead, dim, error`` in input order."""
+) -> Iterator[tuple[dict[str, Any], Any, int]]:
+    """``(row, block, index)`` in input order: ``row`` holds the light columns (``seq``,
+    ``article``, ``lead``, ``dim``, ``error``) as Python values; the analysis stays in
+    Arrow, as row ``index`` of ``block``, for the Parquet writer."""
     from ray.data import ActorPoolStrategy, DataContext
 
     context = DataContext.get_current()
@@ -476,4 +484,6 @@ def _analyzed_stream(
         num_cpus=1,
     )
     for block in dataset.iter_batches(batch_format="pyarrow", batch_size=None):
-        yield from block.to_pylist()
+        light = block.select(["seq", "article", "lead", "dim", "error"]).to_pylist()
+        for index, row in enumerate(light):
+            yield row, block, index

@@ -93,14 +93,17 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_SUSPECT = re.compile(r"[^\x20-\x7e]")
+
+
 def _looks_binary(text: str) -> bool:
     """Mostly non-text: control characters, unassigned code points or U+FFFD."""
     if not text:
         return False
     sample = text[:100_000]
-    bad = sum(
+    bad = sum(  # printable ASCII is never bad: look only at the rest
         1
-        for ch in sample
+        for ch in _SUSPECT.findall(sample)
         if ch == "\ufffd"
         or (ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs"))
     )

@@ -390,6 +390,15 @@ class Store:
                     found[row.id] = _article(row)
         return [found[i] for i in ids if i in found]
 
+    def stored_ids(self, article_ids: Iterable[str]) -> set[str]:
+        """Which of ``article_ids`` are stored (one query per 500 ids)."""
+        wanted = list(dict.fromkeys(article_ids))
+        found: set[str] = set()
+        with self._read() as conn:
+            for chunk in _chunks(wanted):
+                found.update(conn.execute(sa.select(articles.c.id).where(articles.c.id.in_(chunk))).scalars())
+        return found
+
     def article_info(self, article_id: str) -> ArticleInfo | None:
         """Store bookkeeping (sequence number, story, duplicate link) for one article."""
         with self._read() as conn:
