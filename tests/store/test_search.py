@@ -48,11 +48,16 @@ def test_search_matches_titles_and_ranks_and_limits(store: Store) -> None:
     assert store.search("Velmar", limit=0) == []
 
 
-def test_search_folds_accents_on_sqlite(store: Store) -> None:
-    if store.dialect != "sqlite":
-        pytest.skip("accent folding needs the unaccent extension on PostgreSQL (not wired in yet)")
+def test_search_folds_accents(store: Store) -> None:
+    if store.dialect == "postgresql":
+        with store._engine.connect() as conn:  # noqa: SLF001
+            if not conn.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'unaccent'").first():
+                pytest.skip("this PostgreSQL server has no unaccent extension (contrib): accents are not folded")
     store.add_articles([UNDATED])
     assert _ids(store.search("cesse")) == {UNDATED.id}
+    assert _ids(store.search("cessé")) == {UNDATED.id}
+    store.save_sentences(UNDATED.id, [Sentence(index=0, start=0, end=len(UNDATED.text), text=UNDATED.text)])
+    assert {h.article_id for h in store.search_sentences("cesse")} == {UNDATED.id}
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

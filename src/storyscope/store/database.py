@@ -904,7 +904,7 @@ class Store:
         found = conn.execute(
             sa.text(
                 "SELECT a.id, a.outlet, a.title, a.published, a.text, a.seq, "
-                "ts_rank_cd(a.tsv, q) AS score FROM articles a, websearch_to_tsquery('english', :q) q "
+                "ts_rank_cd(a.tsv, q) AS score FROM articles a, websearch_to_tsquery('storyscope', :q) q "
                 "WHERE a.tsv @@ q ORDER BY score DESC, a.seq LIMIT :n"
             ),
             {"q": query, "n": limit},
@@ -914,7 +914,7 @@ class Store:
         options = f"HighlightAll=true, StartSel={_search.START_MARK}, StopSel={_search.STOP_MARK}"
         marked = conn.execute(
             sa.text(
-                "SELECT id, ts_headline('english', text, websearch_to_tsquery('english', :q), :o) "
+                "SELECT id, ts_headline('storyscope', text, websearch_to_tsquery('storyscope', :q), :o) "
                 "FROM articles WHERE id = ANY(:ids)"
             ),
             {"q": query, "o": options, "ids": [r.id for r in found]},
@@ -941,7 +941,7 @@ class Store:
                 rows = conn.execute(
                     sa.text(
                         "SELECT s.article_id, s.idx, s.start, s.\"end\", s.text, ts_rank_cd(s.tsv, q) AS score "
-                        "FROM sentences s, websearch_to_tsquery('english', :q) q "
+                        "FROM sentences s, websearch_to_tsquery('storyscope', :q) q "
                         "WHERE s.tsv @@ q ORDER BY score DESC, s.id LIMIT :n"
                     ),
                     {"q": query, "n": limit},
