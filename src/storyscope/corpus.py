@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 STATE_KIND = "corpus"
 STATE_KEY = "cluster-state"
-STATE_VERSION = "3"  # 2: TF-IDF keyword columns in the clusterer state; 3: keyword channels
+STATE_VERSION = "4"  # 2: TF-IDF keyword columns in the clusterer state; 3: keyword channels; 4: merge settings
 REPORT_KIND = "report"
 #: Batches between two saves of the clusterer state (and story consolidations).
 SAVE_EVERY = 20

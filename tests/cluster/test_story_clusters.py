@@ -166,7 +166,7 @@ def test_bad_input_raises_storyscope_errors() -> None:
 
 def test_a_single_article_story_joins_its_best_match_on_consolidate() -> None:
     # Opened alone (threshold too high when it arrived); consolidate lets a
-    # one-article story merge at ``threshold``, as the article could have joined.
+    # one-article story merge at ``single_threshold``.
     c = StoryClusterer(threshold=0.3, merge_threshold=0.99, time_bonus=0.0)
     a = _add(c, _article(FERRY_WIRE, "wire", DAY))
     c.threshold = 0.99
@@ -299,13 +299,76 @@ def test_name_and_number_channel_weights_are_checked() -> None:
 def test_two_article_fragments_merge_halfway_between_the_thresholds() -> None:
     from storyscope.cluster.stories import _Story
 
-    c = StoryClusterer(threshold=0.4, merge_threshold=0.6, small_story=2)
+    c = StoryClusterer(threshold=0.4, merge_threshold=0.6, small_story=2, single_threshold=0.3)
 
     def story(n: int) -> _Story:
         return _Story(id=f"s{n}", slot=n, title=None, members=[f"a{n}{k}" for k in range(n)], first=None, last=None)
 
-    assert c._needed(story(1), story(5)) == 0.4
+    assert c._needed(story(1), story(5)) == 0.3
     assert abs(c._needed(story(2), story(5)) - 0.5) < 1e-9
     assert c._needed(story(3), story(5)) == 0.6
     restored = StoryClusterer.from_state(c.to_state())
-    assert restored.small_story == 2
+    assert restored.small_story == 2 and restored.single_threshold == 0.3
+    # a merge threshold below single_threshold wins
+    assert StoryClusterer(merge_threshold=0.2, single_threshold=0.3)._needed(story(1), story(5)) == 0.2
+
+
+def _stray_report_score(single_threshold: float) -> tuple[StoryClusterer, str, str, float]:
+    """A two-article ferry story and a terse report of it that scores below ``threshold``."""
+    c = StoryClusterer(time_bonus=0.0, single_threshold=single_threshold)
+    story = _add(c, _article(FERRY_WIRE, "wire", DAY))
+    assert _add(c, _article(FERRY_OTHER, "lantern", DAY)) == story
+    terse = _article("Tugboats freed a stranded ferry near Harbour Vale; refunds were promised.",
+                     "courier", DAY)
+    result = c.add(terse, _embed(None, terse.text))
+    slots, scores = c._story_scores(c._by_id[result.story])
+    score = float(scores[slots == c._by_id[story].slot][0])
+    return c, story, result.story, score
+
+
+def test_a_stray_report_below_threshold_joins_its_story_at_single_threshold() -> None:
+    c, story, stray, score = _stray_report_score(0.3)
+    assert stray != story  # it opened a story of its own when it arrived ...
+    assert 0.3 <= score < c.threshold  # ... scoring between the two thresholds
+    assert c.consolidate() == [(story, stray)]
+    assert len(c) == 1
+    # with single_threshold at threshold it would have stayed alone
+    strict, story, stray, _ = _stray_report_score(0.4)
+    assert strict.consolidate() == [] and len(strict) == 2
+
+
+def _follow_up(merge_window: dt.timedelta | None) -> tuple[StoryClusterer, list[str]]:
+    """The ferry grounding, and its inquiry a year later: two stories of two articles each."""
+    c = StoryClusterer(threshold=0.85, merge_threshold=0.3, small_story=1,
+                       window=dt.timedelta(days=30), merge_window=merge_window)
+    later = DAY + dt.timedelta(days=365)
+    inquiry = FERRY_OTHER + " An inquiry into the grounding opened a year later."
+    ids = [
+        _add(c, _article(FERRY_WIRE, "wire", DAY)),
+        _add(c, _article(FERRY_REPRINT, "courier", DAY)),
+        _add(c, _article(inquiry, "lantern", later)),
+        _add(c, _article(inquiry + " Kestrel Lines paid refunds.", "gazette", later)),
+    ]
+    return c, ids
+
+
+def test_formed_stories_merge_across_any_date_distance_by_default() -> None:
+    c, ids = _follow_up(None)
+    assert ids[0] == ids[1] and ids[2] == ids[3] and ids[0] != ids[2]  # a year apart: out of the window
+    merges = c.consolidate()
+    assert [set(m) for m in merges] == [{ids[0], ids[2]}]
+    assert len(c) == 1
+
+
+def test_merge_window_keeps_stories_far_apart_in_time_apart() -> None:
+    c, ids = _follow_up(dt.timedelta(days=90))
+    assert c.consolidate() == []
+    assert len(c) == 2
+    restored = StoryClusterer.from_state(c.to_state())
+    assert restored.merge_window == dt.timedelta(days=90)
+    assert StoryClusterer.from_state(_follow_up(None)[0].to_state()).merge_window is None
+
+
+def test_state_round_trip_keeps_the_time_scale() -> None:
+    c = StoryClusterer(time_scale=dt.timedelta(days=7))
+    assert StoryClusterer.from_state(c.to_state()).time_scale == dt.timedelta(days=7)

@@ -28,10 +28,16 @@ above ``threshold``, else opens a new one. When an article joins a story, the
 story is compared with the other stories the article almost joined; two stories
 that now score at or above ``merge_threshold`` merge (evidence grew: an article
 bridged them). :meth:`StoryClusterer.consolidate` does the same for every story
-that changed since its last call; a one-article story merges at ``threshold``
-already, as its article could have joined, and a story of up to
+that changed since its last call; a one-article story merges at
+``single_threshold`` already (below ``threshold``: the stories it could have
+joined grew after it arrived; chosen on ECB+, where every event has several
+reports, so a stream rich in one-off reports may want it nearer ``threshold``),
+and a story of up to
 ``small_story`` articles (a fragment opened before its event's wording
-settled) halfway between ``threshold`` and ``merge_threshold``. Stories older
+settled) halfway between ``threshold`` and ``merge_threshold``. Stories are
+compared with each other across any date distance (``merge_window``): the
+follow-ups of an event (charges, trial, sentence) come months or years later
+and open stories of their own, which merge once they are formed. Stories older
 than ``retire_after`` before the newest date seen leave the active set, so
 memory and time per article stay flat on an endless stream (about
 ``kw_dim * 4`` bytes per active story).
@@ -195,6 +201,15 @@ class StoryClusterer:
         small_story: Stories of at most this many articles merge with another
             at the midpoint of ``threshold`` and ``merge_threshold`` in
             :meth:`consolidate` (fragments opened by an early article).
+        single_threshold: Score at or above which a one-article story merges
+            with another in :meth:`consolidate` (at most ``merge_threshold``
+            applies).
+        merge_window: How far apart the date ranges of two stories may lie for
+            them to merge (``None``: any distance; only active stories are
+            compared, see ``retire_after``). ``window`` limits what a single
+            article may join; two formed stories that score at or above the
+            merge thresholds are one event even months apart (a trial after
+            the crime).
         candidates: Stories (best by score) an article's story is checked
             against for a merge, and each story's neighbours in :meth:`consolidate`.
         kw_dim: Buckets of the hashed keyword vectors (a power of two).
@@ -215,6 +230,8 @@ class StoryClusterer:
         retire_after: dt.timedelta | None = None,
         on_retire: Callable[[StoryInfo], None] | None = None,
         small_story: int = 2,
+        single_threshold: float = 0.3,
+        merge_window: dt.timedelta | None = None,
         candidates: int = 16,
         kw_dim: int = 1 << 12,
         dim: int | None = None,
@@ -238,6 +255,8 @@ class StoryClusterer:
         self.retire_after = retire_after
         self.on_retire = on_retire
         self.small_story = small_story
+        self.single_threshold = single_threshold
+        self.merge_window = merge_window
         self.candidates = candidates
         self.kw_dim = kw_dim
         self.dim = dim
@@ -302,7 +321,7 @@ class StoryClusterer:
             self._newest = day if self._newest is None else max(self._newest, day)
             self._retire_old()
 
-        slots, scores = self._scores(vec, kwvec, day, day)
+        slots, scores = self._scores(vec, kwvec, day, day, self.window)
         if scores.size and float(scores.max()) >= self.threshold:
             best = int(np.argmax(scores))
             story = self._slots[int(slots[best])]
@@ -357,23 +376,24 @@ class StoryClusterer:
 
     def _score_neighbours(self, story: _Story, scores: dict[tuple[str, str], float]) -> None:
         slots, sc = self._story_scores(story)
-        floor = min(self.threshold, self.merge_threshold)
+        floor = min(self.single_threshold, self.threshold, self.merge_threshold)
+        score_of = dict(zip(slots.tolist(), sc.tolist(), strict=True))
         for t in self._top(slots, sc, floor, exclude=story.slot):
             key = (story.id, t.id) if story.id < t.id else (t.id, story.id)
-            margin = self._story_score(story, t) - self._needed(story, t)
+            margin = score_of[t.slot] - self._needed(story, t)
             scores[key] = max(scores.get(key, -1.0), margin)
 
     def _needed(self, a: _Story, b: _Story) -> float:
         """Score two stories need to merge.
 
-        ``merge_threshold``; ``threshold`` (when lower) if one of them holds a
-        single article (that article could have joined the other); halfway
-        between the two if the smaller holds at most ``small_story`` articles.
+        ``merge_threshold``; ``single_threshold`` (when lower) if one of them
+        holds a single article; halfway between ``threshold`` and
+        ``merge_threshold`` if the smaller holds at most ``small_story`` articles.
         """
         smaller = min(len(a.members), len(b.members))
         low = min(self.threshold, self.merge_threshold)
         if smaller == 1:
-            return low
+            return min(self.single_threshold, self.merge_threshold)
         if smaller <= self.small_story:
             return (low + self.merge_threshold) / 2.0
         return self.merge_threshold
@@ -446,23 +466,26 @@ class StoryClusterer:
             summed = summed / norm
         return uniq.astype(np.int64), summed.astype(np.float32)
 
-    def _in_range(self, first: float | None, last: float | None) -> npt.NDArray[np.bool_]:
+    def _in_range(
+        self, first: float | None, last: float | None, window: dt.timedelta | None
+    ) -> npt.NDArray[np.bool_]:
         alive = self._alive.copy()
-        if first is None or last is None:
+        if first is None or last is None or window is None:
             return alive
-        w = self.window.total_seconds() / 86400.0
+        w = window.total_seconds() / 86400.0
         undated = np.isnan(self._first)
         with np.errstate(invalid="ignore"):
             near = (last >= self._first - w) & (first <= self._last + w)
         return alive & (undated | near)
 
     def _scores(
-        self, vec: Vector, kwvec: _KwVec, first: float | None, last: float | None
+        self, vec: Vector, kwvec: _KwVec, first: float | None, last: float | None,
+        window: dt.timedelta | None,
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-        """Slots of the stories in reach of (vec, kwvec, dates) and their scores."""
+        """Slots of the stories within ``window`` of (vec, kwvec, dates) and their scores."""
         if not self._by_id:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        slots = np.flatnonzero(self._in_range(first, last))
+        slots = np.flatnonzero(self._in_range(first, last, window))
         if slots.size == 0:
             return slots, np.zeros(0)
         emb = (self._sums @ vec)[slots] / np.clip(self._sum_norm[slots], 1e-12, None)
@@ -494,12 +517,7 @@ class StoryClusterer:
 
     def _story_scores(self, story: _Story) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         vec, kwvec = self._story_vector(story)
-        return self._scores(vec, kwvec, story.first, story.last)
-
-    def _story_score(self, a: _Story, b: _Story) -> float:
-        slots, scores = self._story_scores(a)
-        hit = np.flatnonzero(slots == b.slot)
-        return float(scores[hit[0]]) if hit.size else -1.0
+        return self._scores(vec, kwvec, story.first, story.last, self.merge_window)
 
     def _top(
         self, slots: npt.NDArray[np.int64], scores: npt.NDArray[np.float64], floor: float,
@@ -695,6 +713,11 @@ class StoryClusterer:
                 else self.retire_after.total_seconds() / 86400.0,
                 "candidates": self.candidates,
                 "small_story": self.small_story,
+                "single_threshold": self.single_threshold,
+                "merge_window_days": None
+                if self.merge_window is None
+                else self.merge_window.total_seconds() / 86400.0,
+                "time_scale_days": self.time_scale.total_seconds() / 86400.0,
                 "kw_dim": self.kw_dim,
                 "dim": self.dim,
                 "docs": self._docs,
@@ -732,6 +755,7 @@ class StoryClusterer:
         try:
             p = state["params"]
             retire = p["retire_after_days"]
+            merge_window = p["merge_window_days"]
             obj = cls(
                 threshold=float(p["threshold"]),
                 merge_threshold=float(p["merge_threshold"]),
@@ -740,9 +764,14 @@ class StoryClusterer:
                 number_weight=float(p["number_weight"]),
                 time_bonus=float(p["time_bonus"]),
                 window=dt.timedelta(days=float(p["window_days"])),
+                time_scale=dt.timedelta(days=float(p["time_scale_days"])),
                 retire_after=None if retire is None else dt.timedelta(days=float(retire)),
                 on_retire=on_retire,
                 small_story=int(p["small_story"]),
+                single_threshold=float(p["single_threshold"]),
+                merge_window=None
+                if merge_window is None
+                else dt.timedelta(days=float(merge_window)),
                 candidates=int(p["candidates"]),
                 kw_dim=int(p["kw_dim"]),
                 dim=None if p["dim"] is None else int(p["dim"]),
