@@ -123,10 +123,16 @@ def _runnable_bin(bin_dir: Path, folder: Path) -> Path:
     probe = subprocess.run(_as_postgres(["test", "-x", str(bin_dir / "postgres")]), capture_output=True)
     if probe.returncode == 0:
         return bin_dir
-    # e.g. a virtualenv inside a private (0700) temp folder: copy the install tree out.
-    copy = folder / "pginstall"
-    shutil.copytree(bin_dir.parent, copy, symlinks=True)
-    return copy / bin_dir.name
+    # e.g. a virtualenv inside a private (0700) temp folder: copy the install tree out, keeping its
+    # place relative to the wheel's vendored libraries (pgserver's binaries find their libpq through
+    # RPATH $ORIGIN/../../../pgserver.libs).
+    install = bin_dir.parent
+    package = install.parent
+    site = folder / "site"
+    shutil.copytree(install, site / package.name / install.name, symlinks=True)
+    for libs in package.parent.glob(f"{package.name}.libs"):
+        shutil.copytree(libs, site / libs.name, symlinks=True)
+    return site / package.name / install.name / bin_dir.name
 
 
 @contextmanager
