@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from _store_articles import synthetic
 
 from storyscope.errors import StoreError
-from storyscope.store import Store
+from storyscope.store import Store, _pgvector
 
 
 def _vectors(n: int, dim: int, seed: int) -> np.ndarray:
@@ -59,11 +59,8 @@ def test_the_hnsw_index_serves_the_query(pgvector_url: str) -> None:
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
         plan = "\n".join(
             conn.execute(
-                sa.text(
-                    "EXPLAIN SELECT article_id FROM embeddings WHERE embedding IS NOT NULL "
-                    "ORDER BY embedding::vector(16) <#> CAST(:q AS vector(16)) LIMIT 5"
-                ),
-                {"q": "[" + ",".join(["0.25"] * 16) + "]"},
+                sa.text("EXPLAIN " + _pgvector.nearest_sql(16)),  # the statement the store runs
+                {"q": "[" + ",".join(["0.25"] * 16) + "]", "k": 5},
             ).scalars()
         )
     engine.dispose()

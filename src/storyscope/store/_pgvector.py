@@ -135,15 +135,22 @@ def ensure_index(conn: Connection, dim: int) -> None:
     )
 
 
+def nearest_sql(dim: int) -> str:
+    """The search statement (parameters ``:q``, a :func:`literal`, and ``:k``); its
+    ``ORDER BY`` is the HNSW index's expression, so the index can serve it."""
+    cast = f"{COLUMN}::vector({int(dim)})"
+    query = f"CAST(:q AS vector({int(dim)}))"
+    return (
+        f"SELECT article_id, -({cast} <#> {query}) AS score FROM embeddings "
+        f"WHERE {COLUMN} IS NOT NULL ORDER BY {cast} <#> {query} LIMIT :k"
+    )
+
+
 def nearest(
     conn: Connection, queries: npt.NDArray[np.float32], dim: int, limit: int
 ) -> list[list[tuple[str, float]]]:
     """Top ``limit`` ``(article_id, cosine)`` for each L2-normalised query row, best first."""
-    cast = f"{COLUMN}::vector({dim})"
-    statement = sa.text(
-        f"SELECT article_id, -({cast} <#> CAST(:q AS vector({dim}))) AS score FROM embeddings "
-        f"WHERE {COLUMN} IS NOT NULL ORDER BY {cast} <#> CAST(:q AS vector({dim})) LIMIT :k"
-    )
+    statement = sa.text(nearest_sql(dim))
     ef = max(MIN_EF_SEARCH, min(MAX_EF_SEARCH, limit))
     conn.execute(sa.text("SELECT set_config('hnsw.ef_search', :ef, true)"), {"ef": str(ef)})
     return [
