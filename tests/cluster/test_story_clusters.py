@@ -372,3 +372,14 @@ def test_merge_window_keeps_stories_far_apart_in_time_apart() -> None:
 def test_state_round_trip_keeps_the_time_scale() -> None:
     c = StoryClusterer(time_scale=dt.timedelta(days=7))
     assert StoryClusterer.from_state(c.to_state()).time_scale == dt.timedelta(days=7)
+
+
+def test_a_state_saved_before_the_merge_settings_keeps_its_old_behaviour() -> None:
+    clusterer = StoryClusterer(threshold=0.45, window=dt.timedelta(days=30))
+    state = clusterer.to_state()
+    for key in ("single_threshold", "merge_window_days", "time_scale_days"):
+        del state["params"][key]
+    restored = StoryClusterer.from_state(state)
+    assert restored.single_threshold == 0.45  # one-article stories merged at threshold
+    assert restored.merge_window == dt.timedelta(days=30)  # stories merged within the article window
+    assert restored.time_scale == dt.timedelta(days=3)

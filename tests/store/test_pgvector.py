@@ -38,9 +38,16 @@ def test_search_runs_in_the_server_and_matches_exact_search(pgvector_url: str, t
         store.put_embeddings(dict(zip(ids, data, strict=True)), model="fake-32")
         queries = _vectors(20, 32, seed=12)
         found = store.nearest_many(queries, k=5)
+        agree = 0
         for query, hits in zip(queries, found, strict=True):
-            assert [h[0] for h in hits] == _exact_top(data, ids, query, 5)
-            assert [h[1] for h in hits] == pytest.approx(sorted(data @ query, reverse=True)[:5], abs=1e-5)
+            assert len(hits) == 5
+            assert [h[1] for h in hits] == sorted((h[1] for h in hits), reverse=True)
+            for article_id, score in hits:  # the scores are the true cosines
+                assert score == pytest.approx(float(data[ids.index(article_id)] @ query), abs=1e-5)
+            agree += len({h[0] for h in hits} & set(_exact_top(data, ids, query, 5)))
+        assert agree >= 0.95 * 5 * len(queries)  # HNSW is approximate; at this size it is (nearly) exact
+        for n in (0, 7, 123, 299):  # a stored vector finds itself first
+            assert store.nearest(data[n], k=1)[0][0] == ids[n]
         hits = store.nearest(data[7], k=3, exclude=[ids[7]])
         assert len(hits) == 3 and ids[7] not in [h[0] for h in hits]
     assert not list((tmp_path / "index").glob("*.vectors*"))  # no in-process index was built or saved
@@ -130,7 +137,7 @@ def test_a_user_who_may_not_create_the_extension_keeps_the_file_index(
     url = sa.make_url(pgvector_server).set(username="team_writer", database="team_news")
     target = url.render_as_string(hide_password=False)
     try:
-        with caplog.at_level("WARNING", logger="storyscope.store.database"):
+        with caplog.at_level("INFO", logger="storyscope.store.database"):
             store = Store.open(target, index_dir=tmp_path / "index")
         with store:
             assert store.vector_backend in {"faiss", "numpy"}
@@ -147,3 +154,48 @@ def test_a_user_who_may_not_create_the_extension_keeps_the_file_index(
             conn.exec_driver_sql("DROP DATABASE IF EXISTS team_news WITH (FORCE)")
             conn.exec_driver_sql("DROP ROLE IF EXISTS team_writer")
         admin.dispose()
+
+
+def test_vectors_written_without_the_column_are_filled_before_a_search(pgvector_url: str) -> None:
+    articles = synthetic(20)
+    ids = [a.id for a in articles]
+    data = _vectors(20, 8, seed=21)
+    with Store.open(pgvector_url) as store:
+        store.add_articles(articles)
+        store.put_embeddings(dict(zip(ids, data, strict=True)))
+        # as a process opened before pgvector was enabled (or an older storyscope) leaves them:
+        with store._engine.begin() as conn:  # noqa: SLF001
+            conn.exec_driver_sql("UPDATE embeddings SET embedding = NULL WHERE mod(id, 2) = 0")
+        assert all(store.nearest(data[n], k=1)[0][0] == ids[n] for n in range(20))
+    with Store.open(pgvector_url, vector_backend="numpy") as other:  # searching in-process, still writing the column
+        other.put_embedding(ids[4], data[9])
+    engine = sa.create_engine(pgvector_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM embeddings WHERE embedding IS NULL").scalar() == 0
+    engine.dispose()
+    with Store.open(pgvector_url) as store:
+        assert {h[0] for h in store.nearest(data[9], k=2)} == {ids[4], ids[9]}
+
+
+def test_wide_vectors_are_searched_without_an_index(pgvector_url: str) -> None:
+    articles = synthetic(6)
+    data = _vectors(6, 2048, seed=2)  # above pgvector's 2000-dimension HNSW limit
+    with Store.open(pgvector_url) as store:
+        store.add_articles(articles)
+        store.put_embeddings({a.id: v for a, v in zip(articles, data, strict=True)})
+        assert store.nearest(data[3], k=1)[0][0] == articles[3].id
+    engine = sa.create_engine(pgvector_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_embeddings_hnsw'").first() is None
+    engine.dispose()
+
+
+def test_more_results_than_ef_search_can_give_come_from_an_exact_scan(pgvector_url: str) -> None:
+    articles = synthetic(1300)
+    data = _vectors(1300, 4, seed=8)
+    with Store.open(pgvector_url) as store:
+        store.add_articles(articles)
+        store.put_embeddings({a.id: v for a, v in zip(articles, data, strict=True)})
+        hits = store.nearest(data[0], k=1200)
+    assert len(hits) == 1200
+    assert [h[1] for h in hits] == pytest.approx(sorted(data @ data[0], reverse=True)[:1200], abs=1e-5)

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storyscope.errors import StoreError
-from storyscope.model import Sentence, Span
+from storyscope.model import Article, Sentence, Span
 from storyscope.store import Store
 from storyscope.store._search import START_MARK, STOP_MARK, fts5_query, match_spans, snippet_span
 
@@ -53,9 +53,11 @@ def test_search_folds_accents(store: Store) -> None:
         with store._engine.connect() as conn:  # noqa: SLF001
             if not conn.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'unaccent'").first():
                 pytest.skip("this PostgreSQL server has no unaccent extension (contrib): accents are not folded")
-    store.add_articles([UNDATED])
+    plane = Article.create(text="L'A320néo de Zürich2 a atterri.", source="echo/avion.txt", outlet="L'Écho")
+    store.add_articles([UNDATED, plane])
     assert _ids(store.search("cesse")) == {UNDATED.id}
     assert _ids(store.search("cessé")) == {UNDATED.id}
+    assert _ids(store.search("A320neo")) == _ids(store.search("zurich2")) == {plane.id}  # letters with digits too
     store.save_sentences(UNDATED.id, [Sentence(index=0, start=0, end=len(UNDATED.text), text=UNDATED.text)])
     assert {h.article_id for h in store.search_sentences("cesse")} == {UNDATED.id}
 

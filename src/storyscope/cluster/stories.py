@@ -755,7 +755,9 @@ class StoryClusterer:
         try:
             p = state["params"]
             retire = p["retire_after_days"]
-            merge_window = p["merge_window_days"]
+            # states saved before single_threshold, merge_window and time_scale were kept
+            # restore the behaviour they were made with
+            merge_window = p.get("merge_window_days", p["window_days"])
             obj = cls(
                 threshold=float(p["threshold"]),
                 merge_threshold=float(p["merge_threshold"]),
@@ -764,11 +766,11 @@ class StoryClusterer:
                 number_weight=float(p["number_weight"]),
                 time_bonus=float(p["time_bonus"]),
                 window=dt.timedelta(days=float(p["window_days"])),
-                time_scale=dt.timedelta(days=float(p["time_scale_days"])),
+                time_scale=dt.timedelta(days=float(p.get("time_scale_days", 3.0))),
                 retire_after=None if retire is None else dt.timedelta(days=float(retire)),
                 on_retire=on_retire,
                 small_story=int(p["small_story"]),
-                single_threshold=float(p["single_threshold"]),
+                single_threshold=float(p.get("single_threshold", p["threshold"])),
                 merge_window=None
                 if merge_window is None
                 else dt.timedelta(days=float(merge_window)),

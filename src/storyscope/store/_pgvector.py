@@ -13,9 +13,10 @@ own in memory.
 The column is optional schema: it is added (and filled from the ``vector`` bytes,
 which stay the source of truth) when a store is opened on a server that offers the
 extension, so installing pgvector later upgrades an existing store on its next
-open. Creating the extension needs the right to do so (superuser, or database
-owner where the extension is trusted); when that fails the store logs why and
-keeps the in-process index.
+open, and vectors written by a process that did not know the column are filled in
+before the next search. Creating the extension needs the right to do so (superuser,
+or database owner where the extension is trusted) and altering the table needs its
+owner; when that fails the store logs why and keeps the in-process index.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 EXTENSION = "vector"
 COLUMN = "embedding"
 INDEX = "ix_embeddings_hnsw"
+UNFILLED = "ix_embeddings_unfilled"  # partial index: rows whose vector column is still NULL
+MAX_INDEX_DIM = 2000  # pgvector's HNSW limit for the vector type; larger vectors are searched exactly
 MIN_EF_SEARCH = 40  # pgvector's default candidate list size for HNSW scans
 MAX_EF_SEARCH = 1000  # pgvector's upper bound
 _BACKFILL_ROWS = 1000
@@ -66,23 +69,44 @@ def enabled(conn: Connection) -> bool:
 def enable(conn: Connection) -> str | None:
     """Create the extension and the column, fill it, index it; return why not, or None.
 
-    Idempotent. Runs inside the caller's transaction (which should hold the store's
-    migration lock, so two processes do not race on the DDL).
+    Idempotent, and all or nothing: it runs in a savepoint of the caller's transaction
+    (which should hold the store's migration lock, so two processes do not race on the
+    DDL), and any failure (no right to create the extension or alter the table, ...)
+    is rolled back and returned as the reason.
     """
     if not offered(conn):
         return f"the server does not offer the {EXTENSION!r} extension"
+    step = f"create the {EXTENSION!r} extension"
     try:
         with conn.begin_nested():
             conn.exec_driver_sql(f"CREATE EXTENSION IF NOT EXISTS {EXTENSION}")
+            step = "add the vector column"
+            conn.exec_driver_sql(f"ALTER TABLE embeddings ADD COLUMN IF NOT EXISTS {COLUMN} vector")
+            conn.exec_driver_sql(
+                f"CREATE INDEX IF NOT EXISTS {UNFILLED} ON embeddings (id) WHERE {COLUMN} IS NULL"
+            )
+            step = "fill the vector column"
+            backfill(conn)
+            dim = stored_dim(conn)
+            if dim is not None:
+                step = "index the vector column"
+                ensure_index(conn, dim)
     except sa.exc.DBAPIError as exc:
         orig = getattr(exc, "orig", exc)
-        return f"cannot create the {EXTENSION!r} extension ({str(orig).strip().splitlines()[0]})"
-    conn.exec_driver_sql(f"ALTER TABLE embeddings ADD COLUMN IF NOT EXISTS {COLUMN} vector")
-    backfill(conn)
-    dim = conn.execute(sa.text("SELECT max(dim) FROM embeddings")).scalar()
-    if dim is not None:
-        ensure_index(conn, int(dim))
+        return f"cannot {step} ({str(orig).strip().splitlines()[0]})"
     return None
+
+
+def stored_dim(conn: Connection) -> int | None:
+    """The dimension of the stored vectors (one per store), or None when there are none."""
+    dim = conn.execute(sa.text("SELECT dim FROM embeddings LIMIT 1")).scalar()
+    return None if dim is None else int(dim)
+
+
+def unfilled(conn: Connection) -> bool:
+    """Whether some stored vector lacks its pgvector value (written by a process that
+    did not know the column, e.g. one opened before pgvector was enabled)."""
+    return bool(conn.execute(sa.text(f"SELECT 1 FROM embeddings WHERE {COLUMN} IS NULL LIMIT 1")).first())
 
 
 def backfill(conn: Connection) -> int:
@@ -124,12 +148,16 @@ def index_dim(conn: Connection) -> int | None:
 
 
 def ensure_index(conn: Connection, dim: int) -> None:
-    """Make the HNSW index cover vectors of ``dim`` (rebuilt if it was for another)."""
+    """Make the HNSW index cover vectors of ``dim`` (rebuilt if it was for another;
+    none above :data:`MAX_INDEX_DIM`, where every search is an exact scan)."""
     current = index_dim(conn)
     if current == dim:
         return
     if current is not None:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {INDEX}")
+    if dim > MAX_INDEX_DIM:
+        logger.info("vectors of %d dimensions: pgvector searches them without an HNSW index", dim)
+        return
     conn.exec_driver_sql(
         f"CREATE INDEX IF NOT EXISTS {INDEX} ON embeddings USING hnsw (({COLUMN}::vector({dim})) vector_ip_ops)"
     )
@@ -151,8 +179,12 @@ def nearest(
 ) -> list[list[tuple[str, float]]]:
     """Top ``limit`` ``(article_id, cosine)`` for each L2-normalised query row, best first."""
     statement = sa.text(nearest_sql(dim))
-    ef = max(MIN_EF_SEARCH, min(MAX_EF_SEARCH, limit))
-    conn.execute(sa.text("SELECT set_config('hnsw.ef_search', :ef, true)"), {"ef": str(ef)})
+    if limit > MAX_EF_SEARCH:
+        # An HNSW scan returns at most ef_search rows: past its bound, scan exactly.
+        conn.execute(sa.text("SELECT set_config('enable_indexscan', 'off', true)"))
+    else:
+        ef = max(MIN_EF_SEARCH, limit)
+        conn.execute(sa.text("SELECT set_config('hnsw.ef_search', :ef, true)"), {"ef": str(ef)})
     return [
         [(row.article_id, float(row.score)) for row in conn.execute(statement, {"q": literal(q), "k": limit})]
         for q in queries

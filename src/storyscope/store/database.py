@@ -156,7 +156,8 @@ class Store:
         self._index_ids: dict[int, str] = {}
         self._index_state: tuple[int, int] | None = None
         self._index_dirty = False
-        self._pgvector = False
+        self._pgvector = False  # nearest() searches in PostgreSQL
+        self._pg_column = False  # the embeddings table has the pgvector column: keep it filled
         self._pgvector_dim: int | None = None  # dimension the HNSW index is known to cover
 
     # -- opening and closing ---------------------------------------------------------------
@@ -177,8 +178,9 @@ class Store:
             index_dir: Folder for the persisted vector index. Default: next to a SQLite
                 file (``<db>.vectors``); kept in memory only for PostgreSQL.
             vector_backend: ``"pgvector"`` (search in PostgreSQL), ``"faiss"``,
-                ``"numpy"``, or None: pgvector on a PostgreSQL server that offers the
-                extension, else faiss when installed, else numpy.
+                ``"numpy"``, or None: ``$STORYSCOPE_VECTOR_BACKEND`` if set, else
+                pgvector on a PostgreSQL server that offers the extension, else faiss
+                when installed, else numpy.
 
         Returns:
             The open store.
@@ -188,6 +190,7 @@ class Store:
                 schema is newer than this code, the migration failed, or
                 ``vector_backend="pgvector"`` on a database that cannot have it.
         """
+        vector_backend = vector_backend or os.environ.get("STORYSCOPE_VECTOR_BACKEND") or None
         if vector_backend not in (None, "pgvector", "faiss", "numpy"):
             raise StoreError(f"unknown vector backend {vector_backend!r} (pgvector, faiss or numpy)")
         url = _engine.resolve_url(target if target is not None else _engine.default_db_path())
@@ -214,27 +217,44 @@ class Store:
         else:
             index_path = None
         store = cls(engine, url, index_path=index_path, vector_backend=vector_backend)
-        if vector_backend in (None, "pgvector"):
-            store._pgvector = store._setup_pgvector(required=vector_backend == "pgvector")
+        try:
+            store._setup_pgvector(vector_backend)
+        except BaseException:
+            engine.dispose()
+            raise
         return store
 
-    def _setup_pgvector(self, *, required: bool) -> bool:
-        why: str | None = "pgvector needs PostgreSQL"
+    def _setup_pgvector(self, backend: str | None) -> None:
+        why = "pgvector needs PostgreSQL"
+        wanted = backend in (None, "pgvector")
         if self.dialect == "postgresql":
             with self._write() as conn:
-                if _pgvector.enabled(conn):
-                    return True
-                if _pgvector.offered(conn) or required:
+                self._pg_column = _pgvector.enabled(conn)
+                if not self._pg_column and wanted and (backend == "pgvector" or _pgvector.offered(conn)):
                     _engine.lock_migrations(conn)
-                    why = _pgvector.enable(conn)
-                    if why is None:
+                    reason = _pgvector.enable(conn)
+                    self._pg_column = reason is None
+                    if reason is None:
                         logger.info("%s: article vectors are searched with pgvector", self.name)
-                        return True
-                    logger.warning("%s: %s; using the in-process vector index", self.name, why)
-        if required:
-            self._engine.dispose()
+                    else:
+                        why = reason
+                        logger.info("%s: %s; using the in-process vector index", self.name, why)
+            if self._pg_column:
+                self._fill_pgvector()
+        if backend == "pgvector" and not self._pg_column:
             raise StoreError(f"{self.name}: cannot use pgvector: {why}")
-        return False
+        self._pgvector = wanted and self._pg_column
+
+    def _fill_pgvector(self) -> None:
+        """Give stored vectors that lack one their pgvector value (see :func:`_pgvector.unfilled`)."""
+        try:
+            with self._write() as conn:
+                if _pgvector.unfilled(conn):
+                    _engine.lock_migrations(conn)
+                    count = _pgvector.backfill(conn)
+                    logger.info("%s: filled the pgvector column for %d vectors", self.name, count)
+        except StoreError as exc:
+            logger.warning("%s: cannot fill the pgvector column (%s); some vectors are not searchable", self.name, exc)
 
     @property
     def vector_backend(self) -> str:
@@ -972,6 +992,8 @@ class Store:
         matrix = matrix / norms
         dim = int(matrix.shape[1])
         with self._write() as conn:
+            if self._pg_column and self._pgvector_dim != dim:
+                _engine.lock_migrations(conn)  # before any row lock: the index DDL below needs it
             stored_dim = conn.execute(sa.select(embeddings.c.dim).limit(1)).scalar()
             if stored_dim is not None and stored_dim != dim:
                 raise StoreError(f"{self.name}: embedding dimension {dim} differs from stored {stored_dim}")
@@ -987,8 +1009,7 @@ class Store:
                 raise StoreError(f"{self.name}: no stored article {missing[0]}")
             for chunk in _chunks(old):
                 conn.execute(sa.delete(embeddings).where(embeddings.c.id.in_(chunk)))
-            if self._pgvector and self._pgvector_dim != dim:
-                _engine.lock_migrations(conn)
+            if self._pg_column and self._pgvector_dim != dim:
                 _pgvector.ensure_index(conn, dim)
             result = conn.execute(
                 sa.insert(embeddings).returning(embeddings.c.id, embeddings.c.article_id),
@@ -998,10 +1019,11 @@ class Store:
                 ],
             )
             new_ids = {row.article_id: int(row.id) for row in result}
-            if self._pgvector:
+            if self._pg_column:
                 _pgvector.write(conn, [(new_ids[i], matrix[n]) for n, i in enumerate(ids)])
-        if self._pgvector:
+        if self._pg_column:
             self._pgvector_dim = dim
+        if self._pgvector:
             return
         if self._index is not None and self._index_state is not None:
             if self._index.dim != dim:
@@ -1069,8 +1091,9 @@ class Store:
     def _nearest_pgvector(
         self, matrix: npt.NDArray[np.float32], k: int, skip: set[str]
     ) -> list[list[tuple[str, float]]]:
+        self._fill_pgvector()
         with self._read() as conn:
-            dim = conn.execute(sa.select(sa.func.max(embeddings.c.dim))).scalar()
+            dim = _pgvector.stored_dim(conn)
             if dim is None or k <= 0:
                 return [[] for _ in range(len(matrix))]
             if matrix.shape[1] != dim:

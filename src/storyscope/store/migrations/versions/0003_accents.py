@@ -70,6 +70,10 @@ def upgrade() -> None:
             f"ALTER TEXT SEARCH CONFIGURATION {CONFIG} "
             "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem"
         )
+        op.execute(  # words with digits ("A320néo"), which English leaves unstemmed
+            f"ALTER TEXT SEARCH CONFIGURATION {CONFIG} "
+            "ALTER MAPPING FOR numword, numhword, hword_numpart WITH unaccent, simple"
+        )
     for statement in _tsv(CONFIG):
         op.execute(statement)
 
