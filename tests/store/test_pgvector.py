@@ -199,3 +199,34 @@ def test_more_results_than_ef_search_can_give_come_from_an_exact_scan(pgvector_u
         hits = store.nearest(data[0], k=1200)
     assert len(hits) == 1200
     assert [h[1] for h in hits] == pytest.approx(sorted(data @ data[0], reverse=True)[:1200], abs=1e-5)
+
+
+def test_a_read_only_user_opens_a_store_it_cannot_upgrade(pgvector_server: str) -> None:
+    admin = sa.create_engine(pgvector_server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.exec_driver_sql("CREATE ROLE news_reader LOGIN")
+        conn.exec_driver_sql("CREATE DATABASE reader_news")
+    owner_url = sa.make_url(pgvector_server).set(database="reader_news")
+    reader_url = owner_url.set(username="news_reader").render_as_string(hide_password=False)
+    owner = owner_url.render_as_string(hide_password=False)
+    articles = synthetic(8)
+    data = _vectors(8, 4, seed=4)
+    try:
+        with Store.open(owner, vector_backend="numpy") as store:  # the column is not there yet
+            store.add_articles(articles)
+            store.put_embeddings({a.id: v for a, v in zip(articles, data, strict=True)})
+        engine = sa.create_engine(owner, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("CREATE EXTENSION vector")  # a superuser installed it, nobody upgraded
+            conn.exec_driver_sql("GRANT SELECT ON ALL TABLES IN SCHEMA public TO news_reader")
+        engine.dispose()
+        with Store.open(reader_url) as store:  # may not alter the table: opens all the same
+            assert store.vector_backend in {"faiss", "numpy"}
+            assert store.nearest(data[5], k=1)[0][0] == articles[5].id
+        with pytest.raises(StoreError, match="cannot use pgvector: cannot add the vector column"):
+            Store.open(reader_url, vector_backend="pgvector")
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql("DROP DATABASE IF EXISTS reader_news WITH (FORCE)")
+            conn.exec_driver_sql("DROP ROLE IF EXISTS news_reader")
+        admin.dispose()
