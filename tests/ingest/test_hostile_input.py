@@ -138,3 +138,13 @@ def test_a_reader_bug_is_contained(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     result = read([bad, good])
     assert len(result.articles) == 1
     assert "could not be read (KeyError" in result.failures[0].error
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_named_like_a_warc_is_refused_not_read(tmp_path: Path) -> None:
+    from storyscope.ingest.warc import iter_warc
+
+    fifo = tmp_path / "crawl.warc.gz"
+    os.mkfifo(fifo)
+    with pytest.raises(IngestError, match="not a regular file"):  # opening it would block forever
+        list(iter_warc(fifo))

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from storyscope.errors import IngestError
+from storyscope.ingest._decode import open_regular
 from storyscope.ingest._meta import outlet_from_url
 from storyscope.ingest.html import build_html_article
 from storyscope.model import Article, Failure
@@ -66,17 +67,11 @@ def iter_warc(
         record (``source`` is the target URI, or ``path@offset``).
 
     Raises:
-        IngestError: the file is missing or cannot be opened.
+        IngestError: the file is missing, not a regular file (a FIFO would block
+            forever) or cannot be opened.
     """
     source = os.fspath(path)
-    try:
-        handle = open(source, "rb")  # noqa: SIM115 - closed in the finally below
-    except FileNotFoundError as exc:
-        raise IngestError(source, "file not found") from exc
-    except IsADirectoryError as exc:
-        raise IngestError(source, "is a directory") from exc
-    except OSError as exc:
-        raise IngestError(source, f"cannot read file ({exc.strerror or exc})") from exc
+    handle = open_regular(source, source, sized=False)  # streamed: no size limit; closed below
     try:
         compressed = handle.read(2) == b"\x1f\x8b"
         if not _starts_like_warc(handle, compressed=compressed):
