@@ -272,13 +272,6 @@ class ParquetWriter:
             self._writers[table] = writer
         return writer
 
-    def write(self, items: Iterable[tuple[int, AnalyzedArticle, npt.NDArray[np.float32] | None]]) -> None:
-        """Append ``(seq, analyzed article, lead vector)`` triples."""
-        entries = list(items)
-        if entries:
-            block = self._pa.table(analysis_columns([item for _, item, _ in entries]))
-            self.write_analyzed([(seq, item.article, lead, block, n) for n, (seq, item, lead) in enumerate(entries)])
-
     def write_analyzed(
         self, entries: Sequence[tuple[int, Article, npt.NDArray[np.float32] | None, Any, int]]
     ) -> None:
