@@ -6,7 +6,10 @@ vector tests in ``test_vectors.py`` also run there through the ``store`` fixture
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,6 +17,7 @@ import sqlalchemy as sa
 from _store_articles import synthetic
 
 from storyscope.errors import StoreError
+from storyscope.model import Article
 from storyscope.store import Store, _pgvector
 
 
@@ -21,6 +25,38 @@ def _vectors(n: int, dim: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     data = rng.normal(size=(n, dim)).astype(np.float32)
     return data / np.linalg.norm(data, axis=1, keepdims=True)
+
+
+def _fill(store: Store, articles: Sequence[Article], data: np.ndarray) -> None:
+    _fill(store, articles, data)
+
+
+def _sql(url: str, statement: str) -> Any:
+    """The first value ``statement`` returns on ``url`` (None when no row), in its own connection."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return conn.exec_driver_sql(statement).scalar()
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _role_database(server: str, role: str, database: str, *, owned: bool) -> Iterator[tuple[str, str]]:
+    """A login role and a fresh database (owned by the role, or by the server's user);
+    yields the database's URLs as the server's user and as the role, drops both after."""
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+        conn.exec_driver_sql(f"CREATE DATABASE {database}" + (f" OWNER {role}" if owned else ""))
+    url = sa.make_url(server).set(database=database)
+    try:
+        yield url.render_as_string(hide_password=False), url.set(username=role).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
+        admin.dispose()
 
 
 def _exact_top(data: np.ndarray, ids: list[str], query: np.ndarray, k: int) -> list[str]:
@@ -57,8 +93,7 @@ def test_the_hnsw_index_serves_the_query(pgvector_url: str) -> None:
     articles = synthetic(50)
     data = _vectors(50, 16, seed=3)
     with Store.open(pgvector_url) as store:
-        store.add_articles(articles)
-        store.put_embeddings({a.id: v for a, v in zip(articles, data, strict=True)})
+        _fill(store, articles, data)
     engine = sa.create_engine(pgvector_url)
     with engine.begin() as conn:
         indexdef = conn.execute(sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_embeddings_hnsw'")).scalar()
@@ -76,25 +111,17 @@ def test_the_hnsw_index_serves_the_query(pgvector_url: str) -> None:
 
 def test_a_store_made_without_pgvector_gains_it_on_its_next_open(pgvector_url: str, tmp_path: Path) -> None:
     articles = synthetic(40)
-    ids = [a.id for a in articles]
     data = _vectors(40, 8, seed=5)
     # As if the extension were installed after the store was filled: an in-process index first.
     with Store.open(pgvector_url, vector_backend="numpy", index_dir=tmp_path / "index") as store:
         assert store.vector_backend == "numpy"
-        store.add_articles(articles)
-        store.put_embeddings(dict(zip(ids, data, strict=True)))
+        _fill(store, articles, data)
         before = store.nearest(data[0], k=4)
-    engine = sa.create_engine(pgvector_url)
-    with engine.connect() as conn:
-        columns = {c["name"] for c in sa.inspect(conn).get_columns("embeddings")}
-    assert "embedding" not in columns
+    assert _sql(pgvector_url, "SELECT 1 FROM information_schema.columns WHERE table_name = 'embeddings' AND column_name = 'embedding'") is None
     with Store.open(pgvector_url) as store:
         assert store.vector_backend == "pgvector"
         after = store.nearest(data[0], k=4)
-    with engine.connect() as conn:
-        missing = conn.execute(sa.text("SELECT count(*) FROM embeddings WHERE embedding IS NULL")).scalar()
-    engine.dispose()
-    assert missing == 0
+    assert _sql(pgvector_url, "SELECT count(*) FROM embeddings WHERE embedding IS NULL") == 0
     assert [h[0] for h in after] == [h[0] for h in before]
     assert [h[1] for h in after] == pytest.approx([h[1] for h in before], abs=1e-5)
 
@@ -103,8 +130,7 @@ def test_replacing_vectors_keeps_the_server_column_in_step(pgvector_url: str) ->
     articles = synthetic(10)
     data = _vectors(10, 8, seed=9)
     with Store.open(pgvector_url) as store:
-        store.add_articles(articles)
-        store.put_embeddings({a.id: v for a, v in zip(articles, data, strict=True)})
+        _fill(store, articles, data)
         store.put_embedding(articles[3].id, data[8])  # now a twin of article 8
         top = store.nearest(data[8], k=2)
         assert {h[0] for h in top} == {articles[3].id, articles[8].id}
@@ -130,30 +156,18 @@ def test_asking_for_pgvector_where_it_cannot_be_had_is_one_clear_error(
 def test_a_user_who_may_not_create_the_extension_keeps_the_file_index(
     pgvector_server: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    admin = sa.create_engine(pgvector_server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    with admin.connect() as conn:
-        conn.exec_driver_sql("CREATE ROLE team_writer LOGIN")
-        conn.exec_driver_sql("CREATE DATABASE team_news OWNER team_writer")
-    url = sa.make_url(pgvector_server).set(username="team_writer", database="team_news")
-    target = url.render_as_string(hide_password=False)
-    try:
+    with _role_database(pgvector_server, "team_writer", "team_news", owned=True) as (_, target):
         with caplog.at_level("INFO", logger="storyscope.store.database"):
             store = Store.open(target, index_dir=tmp_path / "index")
         with store:
             assert store.vector_backend in {"faiss", "numpy"}
             articles = synthetic(5)
             data = _vectors(5, 4, seed=1)
-            store.add_articles(articles)
-            store.put_embeddings({a.id: v for a, v in zip(articles, data, strict=True)})
+            _fill(store, articles, data)
             assert store.nearest(data[2], k=1)[0][0] == articles[2].id
         assert "cannot create the 'vector' extension (permission denied" in caplog.text
         with pytest.raises(StoreError, match="cannot use pgvector: cannot create the 'vector' extension"):
             Store.open(target, vector_backend="pgvector")
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql("DROP DATABASE IF EXISTS team_news WITH (FORCE)")
-            conn.exec_driver_sql("DROP ROLE IF EXISTS team_writer")
-        admin.dispose()
 
 
 def test_vectors_written_without_the_column_are_filled_before_a_search(pgvector_url: str) -> None:
@@ -161,18 +175,14 @@ def test_vectors_written_without_the_column_are_filled_before_a_search(pgvector_
     ids = [a.id for a in articles]
     data = _vectors(20, 8, seed=21)
     with Store.open(pgvector_url) as store:
-        store.add_articles(articles)
-        store.put_embeddings(dict(zip(ids, data, strict=True)))
+        _fill(store, articles, data)
         # as a process opened before pgvector was enabled (or an older storyscope) leaves them:
         with store._engine.begin() as conn:  # noqa: SLF001
             conn.exec_driver_sql("UPDATE embeddings SET embedding = NULL WHERE mod(id, 2) = 0")
         assert all(store.nearest(data[n], k=1)[0][0] == ids[n] for n in range(20))
     with Store.open(pgvector_url, vector_backend="numpy") as other:  # searching in-process, still writing the column
         other.put_embedding(ids[4], data[9])
-    engine = sa.create_engine(pgvector_url)
-    with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM embeddings WHERE embedding IS NULL").scalar() == 0
-    engine.dispose()
+    assert _sql(pgvector_url, "SELECT count(*) FROM embeddings WHERE embedding IS NULL") == 0
     with Store.open(pgvector_url) as store:
         assert {h[0] for h in store.nearest(data[9], k=2)} == {ids[4], ids[9]}
 
@@ -181,40 +191,27 @@ def test_wide_vectors_are_searched_without_an_index(pgvector_url: str) -> None:
     articles = synthetic(6)
     data = _vectors(6, 2048, seed=2)  # above pgvector's 2000-dimension HNSW limit
     with Store.open(pgvector_url) as store:
-        store.add_articles(articles)
-        store.put_embeddings({a.id: v for a, v in zip(articles, data, strict=True)})
+        _fill(store, articles, data)
         assert store.nearest(data[3], k=1)[0][0] == articles[3].id
-    engine = sa.create_engine(pgvector_url)
-    with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_embeddings_hnsw'").first() is None
-    engine.dispose()
+    assert _sql(pgvector_url, "SELECT 1 FROM pg_indexes WHERE indexname = 'ix_embeddings_hnsw'") is None
 
 
 def test_more_results_than_ef_search_can_give_come_from_an_exact_scan(pgvector_url: str) -> None:
     articles = synthetic(1300)
     data = _vectors(1300, 4, seed=8)
     with Store.open(pgvector_url) as store:
-        store.add_articles(articles)
-        store.put_embeddings({a.id: v for a, v in zip(articles, data, strict=True)})
+        _fill(store, articles, data)
         hits = store.nearest(data[0], k=1200)
     assert len(hits) == 1200
     assert [h[1] for h in hits] == pytest.approx(sorted(data @ data[0], reverse=True)[:1200], abs=1e-5)
 
 
 def test_a_read_only_user_opens_a_store_it_cannot_upgrade(pgvector_server: str) -> None:
-    admin = sa.create_engine(pgvector_server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    with admin.connect() as conn:
-        conn.exec_driver_sql("CREATE ROLE news_reader LOGIN")
-        conn.exec_driver_sql("CREATE DATABASE reader_news")
-    owner_url = sa.make_url(pgvector_server).set(database="reader_news")
-    reader_url = owner_url.set(username="news_reader").render_as_string(hide_password=False)
-    owner = owner_url.render_as_string(hide_password=False)
     articles = synthetic(8)
     data = _vectors(8, 4, seed=4)
-    try:
+    with _role_database(pgvector_server, "news_reader", "reader_news", owned=False) as (owner, reader_url):
         with Store.open(owner, vector_backend="numpy") as store:  # the column is not there yet
-            store.add_articles(articles)
-            store.put_embeddings({a.id: v for a, v in zip(articles, data, strict=True)})
+            _fill(store, articles, data)
         engine = sa.create_engine(owner, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
         with engine.connect() as conn:
             conn.exec_driver_sql("CREATE EXTENSION vector")  # a superuser installed it, nobody upgraded
@@ -225,8 +222,3 @@ def test_a_read_only_user_opens_a_store_it_cannot_upgrade(pgvector_server: str) 
             assert store.nearest(data[5], k=1)[0][0] == articles[5].id
         with pytest.raises(StoreError, match="cannot use pgvector: cannot add the vector column"):
             Store.open(reader_url, vector_backend="pgvector")
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql("DROP DATABASE IF EXISTS reader_news WITH (FORCE)")
-            conn.exec_driver_sql("DROP ROLE IF EXISTS news_reader")
-        admin.dispose()
