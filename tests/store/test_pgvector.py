@@ -28,7 +28,8 @@ def _vectors(n: int, dim: int, seed: int) -> np.ndarray:
 
 
 def _fill(store: Store, articles: Sequence[Article], data: np.ndarray) -> None:
-    _fill(store, articles, data)
+    store.add_articles(articles)
+    store.put_embeddings({a.id: v for a, v in zip(articles, data, strict=True)})
 
 
 def _sql(url: str, statement: str) -> Any:
