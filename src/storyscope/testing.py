@@ -181,3 +181,25 @@ def throwaway_postgres(prefix: str = "storyscope-pg-", *, bin_dir: Path | None =
             capture_output=True,
         )
         shutil.rmtree(folder, ignore_errors=True)
+
+
+class PostgresUnavailable(RuntimeError):
+    """No PostgreSQL server can be had for the tests (the message says why)."""
+
+
+@contextmanager
+def postgres_for_tests(url_env: str, prefix: str, *, bin_dir: Path | None = None) -> Iterator[str]:
+    """The server named by ``$url_env``, else a :func:`throwaway_postgres` from ``bin_dir``.
+
+    Raises:
+        PostgresUnavailable: Neither is possible here (tests skip with the reason).
+    """
+    given = os.environ.get(url_env)
+    if given:
+        yield given
+        return
+    reason = postgres_unavailable(bin_dir)
+    if reason:
+        raise PostgresUnavailable(reason)
+    with throwaway_postgres(prefix, bin_dir=bin_dir) as url:
+        yield url

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from storyscope.store import Store
-from storyscope.testing import postgres_unavailable, throwaway_postgres
+from storyscope.testing import PostgresUnavailable, postgres_for_tests
 
 _WRITER = """
 import sys
@@ -48,15 +48,11 @@ def _article(n: int) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
     """A throwaway PostgreSQL 15 server (or $STORYSCOPE_PG_URL)."""
-    given = os.environ.get("STORYSCOPE_PG_URL")
-    if given:
-        yield given
-        return
-    reason = postgres_unavailable()
-    if reason:
-        pytest.skip(reason)
-    with throwaway_postgres(prefix="storyscope-pgteam-") as url:
-        yield url
+    try:
+        with postgres_for_tests("STORYSCOPE_PG_URL", "storyscope-pgteam-") as url:
+            yield url
+    except PostgresUnavailable as exc:
+        pytest.skip(str(exc))
 
 
 def _write(path: Path, numbers: range) -> str:

@@ -23,40 +23,32 @@ import pytest
 import sqlalchemy as sa
 
 from storyscope.store import Store
-from storyscope.testing import pgvector_bin, postgres_unavailable, throwaway_postgres
+from storyscope.testing import PostgresUnavailable, pgvector_bin, postgres_for_tests
 
 _counter = itertools.count()
+
+
+def _server(url_env: str, prefix: str, bin_dir: Path | None = None) -> Iterator[str]:
+    try:
+        with postgres_for_tests(url_env, prefix, bin_dir=bin_dir) as url:
+            yield url
+    except PostgresUnavailable as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     """Base URL of a PostgreSQL server for the session (started here unless given)."""
-    given = os.environ.get("STORYSCOPE_PG_URL")
-    if given:
-        yield given
-        return
-    reason = postgres_unavailable()
-    if reason:
-        pytest.skip(reason)
-    with throwaway_postgres() as url:
-        yield url
+    yield from _server("STORYSCOPE_PG_URL", "storyscope-pg-")
 
 
 @pytest.fixture(scope="session")
 def pgvector_server() -> Iterator[str]:
     """Base URL of a PostgreSQL server with the pgvector extension available."""
-    given = os.environ.get("STORYSCOPE_PGVECTOR_URL")
-    if given:
-        yield given
-        return
     bin_dir = pgvector_bin()
-    if bin_dir is None:
+    if bin_dir is None and not os.environ.get("STORYSCOPE_PGVECTOR_URL"):
         pytest.skip("no PostgreSQL with pgvector: install the dev group (pgserver) or set STORYSCOPE_PGVECTOR_BIN")
-    reason = postgres_unavailable(bin_dir)
-    if reason:
-        pytest.skip(reason)
-    with throwaway_postgres("storyscope-pgvector-", bin_dir=bin_dir) as url:
-        yield url
+    yield from _server("STORYSCOPE_PGVECTOR_URL", "storyscope-pgvector-", bin_dir)
 
 
 @pytest.fixture
