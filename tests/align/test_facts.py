@@ -7,7 +7,7 @@ from _align_articles import make_article
 
 from storyscope.align import align
 from storyscope.align._claims import build_table
-from storyscope.align.facts import affinity
+from storyscope.align._pairs import pair_probability
 
 
 def test_paraphrases_from_three_outlets_form_one_consensus_fact() -> None:
@@ -145,8 +145,7 @@ def _consensus_pair(first: str, second: str) -> bool:
 
 
 def test_loose_paraphrases_that_are_mutual_best_matches_and_share_rare_words_merge() -> None:
-    # Both pairs score under LINK_THRESHOLD; they are each other's best match
-    # and share the rare words ("140", "cannery", "Feld", "tunnel").
+    # Loose paraphrases that share the rare words ("140", "cannery", "Feld", "tunnel").
     assert _consensus_pair(
         "The Brisco cannery will shed 140 jobs when its second line closes in March.",
         "Some 140 cannery workers at Brisco are set to lose their posts as a production "
@@ -159,7 +158,7 @@ def test_loose_paraphrases_that_are_mutual_best_matches_and_share_rare_words_mer
     )
 
 
-def test_mutual_bonus_needs_shared_rare_words() -> None:
+def test_sharing_only_the_story_s_ubiquitous_words_does_not_link() -> None:
     a = make_article(
         "Harbor Courier",
         [
@@ -175,9 +174,8 @@ def test_mutual_bonus_needs_shared_rare_words() -> None:
         ],
     )
     table = build_table([a, b])
-    bonus = affinity(table) - table.score
-    # Only "Brisco"/"cannery" are shared, and they are in every claim: no bonus.
-    assert float(bonus.max()) == 0.0
+    # Only "Brisco"/"cannery" are shared, and they are in every claim.
+    assert float(pair_probability(table).max()) < 0.95
     assert all(len(f.outlets) == 1 for f in align([a, b]).facts)
 
 

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from storyscope.align import align
 from storyscope.align._claims import build_table
+from storyscope.align._pairs import pair_probability
 from storyscope.align._text import load_paraphrases, paraphrase_terms
-from storyscope.align.facts import affinity, group_claims, slot_swap
+from storyscope.align.facts import group_claims, slot_swap
 from storyscope.errors import ConfigError
 
 
@@ -97,11 +98,11 @@ def test_lookalike_pair_is_held_below_member_score() -> None:
     x = make_article("Riverton Ledger", [lead, "The city funds the shelter on Elm Street."])
     y = make_article("Valley Post", [lead, "The city funds the library on Elm Street."])
     table = build_table([x, y])
-    aff = affinity(table)
     a, b = 1, 3
     assert table.refs[a].doc != table.refs[b].doc
     assert table.score[a, b] > 0.55  # every plain measure calls them alike
-    assert aff[a, b] < 0.45
+    groups = group_claims(table, prob=pair_probability(table))
+    assert not any(a in g and b in g for g in groups)
 
 
 def test_paraphrase_overlap_lifts_lexical_score() -> None:

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from storyscope.align._claims import ClaimTable, build_table
+from storyscope.align._pairs import pair_probability
 from storyscope.align.contradictions import find_contradictions
 from storyscope.align.facts import (
+    attach_support,
     build_facts,
     covered_elsewhere,
     fact_id,
@@ -119,7 +121,9 @@ def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = No
             )
     docs = tuple(unique.values())
     table = build_table(docs, embedder=embedder)
-    groups = group_claims(table)
+    prob = pair_probability(table)
+    groups = group_claims(table, prob=prob)
+    supported = attach_support(table, groups, prob)
     outlets = list(dict.fromkeys(d.article.outlet for d in docs))
 
     low_overlap = False
@@ -162,7 +166,7 @@ def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = No
     contradictions = contradictions + attributions
     if low_overlap:
         contradictions, contested = (), set()
-    facts = build_facts(table, groups, contested)
+    facts = build_facts(table, groups, contested, attached=supported)
     framing = find_framing(docs, table, groups)
     summary = build_summary(
         facts,
@@ -174,7 +178,7 @@ def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = No
         articles=docs,
         facts=facts,
         contradictions=contradictions,
-        omissions=find_omissions(docs, facts, covered=covered_elsewhere(table, groups)),
+        omissions=find_omissions(docs, facts, covered=covered_elsewhere(table, groups, prob, supported)),
         quote_variants=variants,
         framing=framing,
         summary=summary,

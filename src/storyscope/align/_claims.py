@@ -51,6 +51,9 @@ MIN_FACT_WORDS = 5
 #: Least weight of a word in the rarity-weighted Jaccard (a word in every claim).
 IDF_FLOOR = 0.1
 
+#: Rarity weights are computed as if the story had at least this many claims.
+RARITY_MIN_CLAIMS = 20
+
 _KEY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW"})
 
 
@@ -330,7 +333,9 @@ def _weighted_jaccard(sets: Sequence[frozenset[str]]) -> npt.NDArray[np.float32]
     if not n:
         return np.zeros((0, 0), dtype=np.float32)
     df = mat.sum(axis=0)
-    idf = np.log(np.maximum(n, 2) / np.maximum(df, 1.0)).astype(np.float32)
+    # As if the story had at least RARITY_MIN_CLAIMS claims: in a story of two
+    # claims every shared word would otherwise weigh only IDF_FLOOR.
+    idf = np.log(np.maximum(n, RARITY_MIN_CLAIMS) / np.maximum(df, 1.0)).astype(np.float32)
     idf = np.maximum(idf, IDF_FLOOR)
     weighted = mat * idf[None, :]
     inter = weighted @ mat.T

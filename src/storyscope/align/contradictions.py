@@ -72,6 +72,9 @@ __all__ = [
     "format_quantity",
 ]
 
+#: Least hand-set pair score (:attr:`ClaimTable.score`) for two claims of one fact
+#: to be compared as "the same statement" (looser gates on numbers, dates, names).
+IN_FACT_MIN_SCORE = 0.45
 #: Sentence cosine above which two claims from different facts are still compared.
 LOOSE_COSINE = 0.45
 #: ... provided they also share a number/entity or this much content-word Jaccard.
@@ -1036,7 +1039,10 @@ def find_contradictions(
         a, b = table.refs[i], table.refs[j]
         if a.outlet == b.outlet:
             continue
-        in_fact = bool(same_fact[i, j])
+        # Claims of one fact are compared leniently only when their wording is
+        # close too: the learned grouping also joins looser paraphrases, whose
+        # dates and names may play different roles.
+        in_fact = bool(same_fact[i, j]) and float(table.score[i, j]) >= IN_FACT_MIN_SCORE
         cos, jac = float(table.cosine[i, j]), float(table.jaccard[i, j])
         found: list[_Found] = []
         if a.quantities and b.quantities and (in_fact or cos >= NUMBER_COSINE):

@@ -1,14 +1,14 @@
 """Facts: claims from different articles that state the same thing, grouped.
 
-Pairs of claims from different articles are scored (see
-:mod:`storyscope.align._claims`: sentence-embedding cosine plus content-word
-Jaccard plus a bonus for a shared number or entity); mutual best matches that
-share rare words get a bonus (:func:`affinity`). Pairs above
-:data:`LINK_THRESHOLD` are merged greedily, best first, into groups; two groups
-merge only if their *average* pair score stays above :data:`AVERAGE_THRESHOLD`
-and *every* cross pair scores at least :data:`MIN_MEMBER_SCORE`, so one fact can
-never absorb unrelated claims by chaining. A group holds at most one claim per
-article.
+Every pair of claims from different articles gets a probability of stating the
+same fact from the learned pair scorer (:mod:`storyscope.align._pairs`, weights
+in ``data/pair_scorer.json``, fitted on the BASIL alignment gold). Claims of all
+articles are then clustered at once by average linkage, best first: two groups
+merge while the mean probability of their cross-article pairs stays at least
+:data:`GROUP_THRESHOLD` and none falls below :data:`GROUP_MEMBER_FLOOR`, so one
+real fact becomes one fact and no fact absorbs unrelated claims by chaining. A
+group holds at most one claim per article; a claim that also states another
+fact is cited there too (:func:`attach_support`). See ``docs/alignment.md``.
 """
 
 from __future__ import annotations
@@ -24,13 +24,11 @@ from storyscope.align._text import load_paraphrases, stem, words
 from storyscope.model import AnalyzedArticle, Citation, Fact, Story
 
 __all__ = [
-    "AVERAGE_THRESHOLD",
-    "LINK_THRESHOLD",
-    "MIN_MEMBER_SCORE",
-    "MUTUAL_BONUS",
-    "MUTUAL_FLOOR",
-    "MUTUAL_MIN_OVERLAP",
-    "affinity",
+    "ATTACH_THRESHOLD",
+    "COVER_THRESHOLD",
+    "GROUP_MEMBER_FLOOR",
+    "GROUP_THRESHOLD",
+    "attach_support",
     "build_facts",
     "slot_swap",
     "covered_elsewhere",
@@ -41,32 +39,26 @@ __all__ = [
     "support_notes",
 ]
 
-#: Pair score from which two claims of different articles may state the same thing.
-#: Tuned on the invented examples and tests: paraphrases score 0.6-0.9 (MiniLM),
-#: different statements about the same event 0.25-0.5.
-LINK_THRESHOLD = 0.55
-#: Minimum average pair score inside a merged group.
-AVERAGE_THRESHOLD = 0.55
-#: Minimum score of every pair inside a merged group (anti-chaining).
-MIN_MEMBER_SCORE = 0.45
-#: Outlets paraphrase ("the city has long funded the shelter" / "the council
-#: already pays for the shelter"), so a true pair often scores just under
-#: :data:`LINK_THRESHOLD`. A pair whose two claims are each other's best match
-#: in the other article (mutual nearest neighbours), that scores at least
-#: :data:`MUTUAL_FLOOR` and whose rarity-weighted word overlap reaches
-#: :data:`MUTUAL_MIN_OVERLAP` gets :data:`MUTUAL_BONUS` added for grouping.
-#: On BASIL (30 events) this lifts coverage from 0.185 to 0.208 (0.172 -> 0.194
-#: and 0.129 -> 0.159 on two held-out 20-event subsets) with no foreign-event
-#: merge and no new contradiction; mutual pairs of another event's article
-#: reach a weighted overlap of only 0.13 and a score of 0.39.
-MUTUAL_BONUS = 0.1
-#: See :data:`MUTUAL_BONUS`.
-MUTUAL_FLOOR = 0.45
-#: See :data:`MUTUAL_BONUS`.
-MUTUAL_MIN_OVERLAP = 0.2
+#: Least mean pair probability (learned pair scorer) over the cross-article pairs
+#: of two groups for them to merge into one fact. Chosen by leave-events-out
+#: cross-validation on the BASIL gold (``eval/train_pair_scorer.py``).
+GROUP_THRESHOLD = 0.95
+#: Hand-set pair score (:attr:`ClaimTable.score`, 0.6 cosine + 0.4 word overlap)
+#: from which two claims link as near-verbatim, if the learned probability is at
+#: least :data:`LEXICAL_LINK_MIN_PROB` (precision 0.94 on the BASIL gold alone).
+LEXICAL_LINK = 0.55
+#: See :data:`LEXICAL_LINK`.
+LEXICAL_LINK_MIN_PROB = 0.5
+#: Least pair probability of every cross-article pair inside a fact (anti-chaining).
+GROUP_MEMBER_FLOOR = 0.6
+#: Mean pair probability to a fact's members from which a claim already in
+#: another fact also supports this one (:func:`attach_support`).
+ATTACH_THRESHOLD = 0.97
+#: Whether a fact holds at most one claim per article.
+ONE_CLAIM_PER_ARTICLE = True
 #: An article with a claim whose mean score to a fact's members reaches this
 #: probably reports the fact in other words: it is not counted as leaving it out.
-COVER_THRESHOLD = 0.42
+COVER_THRESHOLD = 0.95
 
 
 #: Words after which a swapped word is taken to head a noun phrase ("the shelter").
@@ -112,85 +104,148 @@ def slot_swap(a: str, b: str) -> tuple[str, str] | None:
     return x, y
 
 
-def affinity(table: ClaimTable) -> npt.NDArray[np.float32]:
-    """Pair scores used for grouping: :attr:`ClaimTable.score` plus :data:`MUTUAL_BONUS`.
+def group_claims(
+    table: ClaimTable,
+    *,
+    threshold: float | None = None,
+    member_floor: float | None = None,
+    one_per_article: bool | None = None,
+    prob: npt.NDArray[np.float32] | None = None,
+) -> list[list[int]]:
+    """Group claim rows that state the same thing, across all articles at once.
 
-    The bonus goes to pairs that are each other's best match in the other's
-    article (mutual nearest neighbours), score at least :data:`MUTUAL_FLOOR`
-    and share rare words (weighted Jaccard at least :data:`MUTUAL_MIN_OVERLAP`).
-    Pairs that
-    differ only by one swapped noun (:func:`slot_swap`) are held below
-    :data:`MIN_MEMBER_SCORE`, so they never share a fact.
-
-    Args:
-        table: The story's claim table.
-
-    Returns:
-        An ``(n, n)`` matrix (``-1`` stays on same-article pairs).
-    """
-    score = table.score
-    n = score.shape[0]
-    if not n:
-        return score
-    docs = np.asarray([r.doc for r in table.refs])
-    best = np.zeros((n, n), dtype=bool)
-    for d in np.unique(docs):
-        cols = np.nonzero(docs == d)[0]
-        sub = score[:, cols]
-        arg = cols[np.argmax(sub, axis=1)]
-        best[np.arange(n), arg] = True
-    mutual = (
-        best & best.T & (score >= MUTUAL_FLOOR) & (table.weighted_jaccard >= MUTUAL_MIN_OVERLAP)
-    )
-    out = np.where(mutual, score + MUTUAL_BONUS, score).astype(np.float32)
-    ii, jj = np.nonzero(np.triu(out >= MIN_MEMBER_SCORE, k=1))
-    for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
-        if slot_swap(table.refs[i].claim.text, table.refs[j].claim.text) is not None:
-            out[i, j] = out[j, i] = MIN_MEMBER_SCORE - 0.05
-    return out
-
-
-def group_claims(table: ClaimTable) -> list[list[int]]:
-    """Group claim rows that state the same thing.
+    Pairs of claims are scored by the learned pair scorer
+    (:func:`storyscope.align._pairs.pair_probability`); groups are then merged by
+    average linkage, best first, while the mean probability over the groups'
+    cross-article pairs stays at least :data:`GROUP_THRESHOLD` and no such pair
+    falls below :data:`GROUP_MEMBER_FLOOR` (so one fact cannot absorb unrelated
+    claims by chaining). Pairs that differ only by one swapped noun
+    (:func:`slot_swap`) never share a group. With
+    :data:`ONE_CLAIM_PER_ARTICLE` false, a fact may cite several claims of
+    one article (a headline and the lead that repeats it).
 
     Args:
         table: The story's claim table.
+        threshold: Overrides :data:`GROUP_THRESHOLD`.
+        member_floor: Overrides :data:`GROUP_MEMBER_FLOOR`.
+        one_per_article: Overrides :data:`ONE_CLAIM_PER_ARTICLE`.
+        prob: The pair probabilities, if already computed.
 
     Returns:
         Groups of row indices (every row appears in exactly one group), each
         sorted by article order then position.
+
+    Raises:
+        ConfigError: The packaged pair scorer cannot be loaded.
     """
+    from storyscope.align._pairs import pair_probability
+
+    tau = GROUP_THRESHOLD if threshold is None else threshold
+    floor = GROUP_MEMBER_FLOOR if member_floor is None else member_floor
+    single = ONE_CLAIM_PER_ARTICLE if one_per_article is None else one_per_article
     n = len(table.refs)
-    score = affinity(table)
-    parent = list(range(n))
+    if not n:
+        return []
+    prob = (pair_probability(table) if prob is None else prob).astype(np.float64)
+    # Near-verbatim pairs (hand-set score at least LEXICAL_LINK) the model does
+    # not reject link whatever the learned score says: the learned score leans on
+    # story-level evidence (ranks, rarity, position) that a two-sentence brief
+    # cannot give.
+    close = (table.score >= LEXICAL_LINK) & (prob >= LEXICAL_LINK_MIN_PROB)
+    prob = np.where(close, np.maximum(prob, tau), prob)
+    ii, jj = np.nonzero(np.triu(prob >= floor, k=1))
+    for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
+        if slot_swap(table.refs[i].claim.text, table.refs[j].claim.text) is not None:
+            prob[i, j] = prob[j, i] = 0.0
+    docs = np.asarray([r.doc for r in table.refs])
+    cross = docs[:, None] != docs[None, :]
+    total = np.where(cross, prob, 0.0)
+    count = cross.astype(np.float64)
+    low = np.where(cross, prob, np.inf)
+    n_docs = int(docs.max()) + 1
+    has = np.zeros((n, n_docs), dtype=bool)
+    has[np.arange(n), docs] = True
+    alive = np.ones(n, dtype=bool)
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    docs: dict[int, set[int]] = {i: {table.refs[i].doc} for i in range(n)}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    if n:
-        ii, jj = np.nonzero(np.triu(score >= LINK_THRESHOLD, k=1))
-        order = np.argsort(-score[ii, jj], kind="stable")
-        for k in order:
-            a, b = find(int(ii[k])), find(int(jj[k]))
-            if a == b or docs[a] & docs[b]:
-                continue
-            block = score[np.ix_(members[a], members[b])]
-            if block.min() < MIN_MEMBER_SCORE or block.mean() < AVERAGE_THRESHOLD:
-                continue
-            parent[b] = a
-            members[a].extend(members.pop(b))
-            docs[a] |= docs.pop(b)
-    groups = [
+    while True:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            link = np.where(count > 0, total / np.maximum(count, 1e-9), -1.0)
+        ok = (link >= tau) & (low >= floor) & alive[:, None] & alive[None, :]
+        if single:
+            ok &= ~(has.astype(np.int32) @ has.T.astype(np.int32)).astype(bool)
+        np.fill_diagonal(ok, False)
+        if not ok.any():
+            break
+        cand = np.where(ok, link, -np.inf)
+        flat = int(np.argmax(cand))
+        x, y = divmod(flat, n)
+        a, b = (x, y) if x < y else (y, x)
+        total[a] += total[b]
+        total[:, a] = total[a]
+        count[a] += count[b]
+        count[:, a] = count[a]
+        low[a] = np.minimum(low[a], low[b])
+        low[:, a] = low[a]
+        total[a, a] = count[a, a] = 0.0
+        low[a, a] = np.inf
+        has[a] |= has[b]
+        alive[b] = False
+        total[b] = total[:, b] = 0.0
+        count[b] = count[:, b] = 0.0
+        members[a].extend(members.pop(b))
+    return [
         sorted(rows, key=lambda r: (table.refs[r].doc, table.refs[r].claim.start))
-        for root, rows in members.items()
-        if find(root) == root
+        for rows in members.values()
     ]
-    return groups
+
+
+def attach_support(
+    table: ClaimTable,
+    groups: Sequence[Sequence[int]],
+    prob: npt.NDArray[np.float32],
+    *,
+    threshold: float | None = None,
+) -> list[list[int]]:
+    """Let a claim support a second fact when it states it too.
+
+    A sentence often states two facts at once ("X, who represented the 27th
+    District, resigned Friday"); grouping puts each claim in one fact. For every
+    fact of two or more outlets and every article outside it, the article's
+    claim with the highest mean pair probability to the fact's members joins
+    the fact's support when that mean reaches :data:`ATTACH_THRESHOLD` and no
+    pair with a member falls below :data:`GROUP_MEMBER_FLOOR`.
+
+    Args:
+        table: The story's claim table.
+        groups: Output of :func:`group_claims`.
+        prob: The pair probabilities.
+        threshold: Overrides :data:`ATTACH_THRESHOLD`.
+
+    Returns:
+        Per group (same order), the rows attached to it (rows of other groups).
+    """
+    tau = ATTACH_THRESHOLD if threshold is None else threshold
+    out: list[list[int]] = [[] for _ in groups]
+    if not table.refs:
+        return out
+    docs = np.asarray([r.doc for r in table.refs])
+    trivial = np.asarray([r.trivial for r in table.refs])
+    for rows, extra in zip(groups, out, strict=True):
+        rows = list(rows)
+        inside = {int(docs[r]) for r in rows}
+        if len(inside) < 2:
+            continue
+        block = prob[:, rows]
+        mean = block.mean(axis=1)
+        low = block.min(axis=1)
+        for d in sorted(set(docs.tolist()) - inside):
+            cand = np.nonzero((docs == d) & ~trivial)[0]
+            if not len(cand):
+                continue
+            best = int(cand[np.argmax(mean[cand])])
+            if mean[best] >= tau and low[best] >= GROUP_MEMBER_FLOOR:
+                extra.append(best)
+    return out
 
 
 def fact_id(table: ClaimTable, rows: Iterable[int]) -> str:
@@ -208,7 +263,10 @@ def medoid(table: ClaimTable, rows: Sequence[int]) -> int:
 
 
 def build_facts(
-    table: ClaimTable, groups: Sequence[Sequence[int]], contested: Iterable[str] = ()
+    table: ClaimTable,
+    groups: Sequence[Sequence[int]],
+    contested: Iterable[str] = (),
+    attached: Sequence[Sequence[int]] | None = None,
 ) -> tuple[Fact, ...]:
     """Turn claim groups into :class:`Fact` records.
 
@@ -218,17 +276,24 @@ def build_facts(
         table: The story's claim table.
         groups: Output of :func:`group_claims`.
         contested: Ids of facts that a contradiction links.
+        attached: Per group, claims of other groups that also state it
+            (:func:`attach_support`): cited as support, the id stays the group's.
 
     Returns:
         Facts ordered by number of outlets (most first), then by first appearance.
     """
     contested_ids = set(contested)
     keyed: list[tuple[tuple[int, int, int], Fact]] = []
-    for rows in groups:
-        refs = [table.refs[r] for r in rows]
-        if all(ref.trivial for ref in refs):
+    extras = attached if attached is not None else [[] for _ in groups]
+    for rows, extra in zip(groups, extras, strict=True):
+        if all(table.refs[r].trivial for r in rows):
             continue
         fid = fact_id(table, rows)
+        statement = table.refs[medoid(table, rows)].claim.text
+        rows = sorted(
+            [*rows, *extra], key=lambda r: (table.refs[r].doc, table.refs[r].claim.start)
+        )
+        refs = [table.refs[r] for r in rows]
         support: list[Citation] = []
         for ref in refs:
             if ref.sentence not in support:
@@ -242,7 +307,7 @@ def build_facts(
             status = "single_source"
         fact = Fact(
             id=fid,
-            statement=table.refs[medoid(table, rows)].claim.text,
+            statement=statement,
             status=status,  # type: ignore[arg-type]
             support=tuple(support),
             outlets=outlets,
@@ -254,15 +319,23 @@ def build_facts(
     return tuple(f for _, f in keyed)
 
 
-def covered_elsewhere(table: ClaimTable, groups: Sequence[Sequence[int]]) -> set[tuple[str, str]]:
-    """``(article id, fact id)`` pairs where an article outside a fact has a near-match.
+def covered_elsewhere(
+    table: ClaimTable,
+    groups: Sequence[Sequence[int]],
+    prob: npt.NDArray[np.float32],
+    attached: Sequence[Sequence[int]] | None = None,
+) -> set[tuple[str, str]]:
+    """``(article id, fact id)`` pairs where an article outside a fact may still state it.
 
-    Used to avoid reporting an omission when an article says the same thing in
-    words too different to join the fact.
+    An outlet omits a fact only when none of its claims aligns with it: a claim
+    whose mean pair probability to the fact's members reaches
+    :data:`COVER_THRESHOLD` is taken to state it in words too different to join.
 
     Args:
         table: The story's claim table.
         groups: Output of :func:`group_claims`.
+        prob: The pair probabilities.
+        attached: Output of :func:`attach_support` (attached articles are inside).
 
     Returns:
         The covered pairs.
@@ -271,11 +344,12 @@ def covered_elsewhere(table: ClaimTable, groups: Sequence[Sequence[int]]) -> set
     if not table.refs:
         return out
     docs = np.asarray([r.doc for r in table.refs])
-    for rows in groups:
+    extras = attached if attached is not None else [[] for _ in groups]
+    for rows, extra in zip(groups, extras, strict=True):
         if len(rows) < 2:
             continue
-        mean = table.score[:, list(rows)].mean(axis=1)
-        inside = {table.refs[r].doc for r in rows}
+        mean = prob[:, list(rows)].mean(axis=1)
+        inside = {table.refs[r].doc for r in [*rows, *extra]}
         fid = fact_id(table, rows)
         for d in set(docs.tolist()) - inside:
             if float(mean[docs == d].max()) >= COVER_THRESHOLD:
