@@ -114,6 +114,8 @@ def load_pair_model(name: str = "pair_scorer.json") -> PairModel:
 #: events (BASIL: same-event pairs 0.87 on average, 1st percentile 0.62;
 #: different-event pairs 0.45 on average).
 UNRELATED_ARTICLES = 0.7
+#: Claims each article needs before its centroid says what it is about.
+UNRELATED_MIN_CLAIMS = 5
 #: Hand-set pair score two claims of such articles need to be compared at all.
 UNRELATED_MIN_SCORE = 0.55
 
@@ -264,7 +266,10 @@ def pair_probability(
     # The model was fit on articles about one event, where ranks and position
     # mean something. Between articles that may be about different events
     # (centroid cosine under UNRELATED_ARTICLES) only near-verbatim pairs count.
+    # (A centroid of one or two sentences is those sentences: no article-level evidence.)
     vecs = table.doc_vectors
     doc_sim = (vecs @ vecs.T)[docs[:, None], docs[None, :]]
-    p[(doc_sim < UNRELATED_ARTICLES) & (table.score < UNRELATED_MIN_SCORE)] = 0.0
+    sizes = np.bincount(docs, minlength=vecs.shape[0])[docs]
+    long_enough = (sizes[:, None] >= UNRELATED_MIN_CLAIMS) & (sizes[None, :] >= UNRELATED_MIN_CLAIMS)
+    p[long_enough & (doc_sim < UNRELATED_ARTICLES) & (table.score < UNRELATED_MIN_SCORE)] = 0.0
     return p.astype(np.float32)
