@@ -33,6 +33,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import types
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -100,6 +101,7 @@ class Analyses:
     def __init__(self, cache: Path | None = CACHE) -> None:
         self.cache = cache
         self.memory: dict[str, Any] = {}
+        self.version = self.code_version()
 
     @staticmethod
     def code_version() -> str:
@@ -115,9 +117,7 @@ class Analyses:
         return h.hexdigest()
 
     def _key(self, text: str) -> str:
-        if not hasattr(self, "_version"):
-            self._version = self.code_version()
-        return hashlib.sha1(f"{self._version}\n{text}".encode()).hexdigest()
+        return hashlib.sha1(f"{self.version}\n{text}".encode()).hexdigest()
 
     def get(self, articles: Sequence[Any]) -> list[Any]:
         from storyscope.analyze import analyze
@@ -164,18 +164,12 @@ def in_process_compare(analyses: Analyses) -> Callable[..., subprocess.Completed
 
 @contextlib.contextmanager
 def _patched(scorer: ModuleType, run: Callable[..., Any]) -> Iterator[None]:
-    real = scorer.subprocess.run
-    scorer.subprocess = _Shim(run)  # type: ignore[attr-defined]
+    """Point ``scorer``'s ``subprocess.run`` at ``run`` for the duration."""
+    scorer.subprocess = types.SimpleNamespace(run=run)  # type: ignore[attr-defined]
     try:
         yield
     finally:
         scorer.subprocess = subprocess  # type: ignore[attr-defined]
-        del real
-
-
-class _Shim:
-    def __init__(self, run: Callable[..., Any]) -> None:
-        self.run = run
 
 
 def totals_to_metrics(tot: collections.Counter[str], events: int) -> dict[str, float]:

@@ -130,13 +130,14 @@ RANK_EVIDENCE_CANDIDATES = 30
 
 
 def _ranks(
-    cos: npt.NDArray[np.float32], docs: npt.NDArray[np.int64], *, evidence: bool = True
-) -> npt.NDArray[np.float32]:
+    cos: npt.NDArray[np.float32], docs: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
     """``out[i, j]`` = 1 / rank of ``j`` among the claims of ``j``'s article by cosine to ``i``,
     times ``log(1 + m) / log(1 + RANK_EVIDENCE_CANDIDATES)`` (at most 1) for an article of
-    ``m`` claims."""
+    ``m`` claims; and where ``j`` is the best match (rank 1)."""
     n = cos.shape[0]
     out = np.zeros((n, n), dtype=np.float32)
+    best = np.zeros((n, n), dtype=bool)
     for d in np.unique(docs):
         cols = np.nonzero(docs == d)[0]
         sub = cos[:, cols]
@@ -144,9 +145,10 @@ def _ranks(
         rank = np.empty_like(order)
         rows = np.arange(n)[:, None]
         rank[rows, order] = np.arange(1, len(cols) + 1)[None, :]
-        weight = 1.0 if not evidence else min(1.0, np.log1p(len(cols)) / np.log1p(RANK_EVIDENCE_CANDIDATES))
+        weight = min(1.0, np.log1p(len(cols)) / np.log1p(RANK_EVIDENCE_CANDIDATES))
         out[:, cols] = weight / rank
-    return out
+        best[:, cols] = rank == 1
+    return out, best
 
 
 def feature_tensor(table: ClaimTable) -> npt.NDArray[np.float32]:
@@ -165,12 +167,11 @@ def feature_tensor(table: ClaimTable) -> npt.NDArray[np.float32]:
     cos = table.cosine.astype(np.float32).copy()
     same = docs[:, None] == docs[None, :]
     cos_x = np.where(same, -1.0, cos).astype(np.float32)
-    ranks = _ranks(cos_x, docs)
+    ranks, best = _ranks(cos_x, docs)
     f[..., col["cosine"]] = cos
     f[..., col["cosine_sq"]] = cos * cos
     f[..., col["cosine_rank"]] = ranks
     f[..., col["cosine_rank_t"]] = ranks.T
-    best = _ranks(cos_x, docs, evidence=False) == 1.0
     f[..., col["mutual_best"]] = np.minimum(ranks, ranks.T) * (best & best.T)
     mean_to_doc = np.zeros((n, n), dtype=np.float32)
     for d in np.unique(docs):
