@@ -48,6 +48,7 @@ def metrics() -> dict[str, float]:
         "summary_points",
         "quote_recall",
         "speaker_acc",
+        "contra_recall",
     ],
 )
 def test_floor_holds(metrics: dict[str, float], name: str) -> None:

@@ -229,3 +229,88 @@ def test_contradictions_are_deduplicated_per_outlet_pair() -> None:
     story = align([a, b])
     keys = {(c.fact, c.kind, c.explanation) for c in story.contradictions}
     assert len(keys) == len(story.contradictions)
+
+
+def _count(value: float, unit: str, **extra: object) -> dict[str, object]:
+    return {"value": value, "unit": unit, "kind": "count", **extra}
+
+
+def test_two_ceilings_that_differ_are_a_number_contradiction() -> None:
+    """ "as many as 1.5 million" / "up to 1.6 million": the intervals overlap, the limit does not."""
+    a = make_article(
+        "Harbor Courier",
+        ["The Orrin class action covers as many as 1.5 million former cashiers in Velmora."],
+        quantities=[
+            (
+                "as many as 1.5 million former cashiers",
+                _count(1.5e6, "cashier", qualifier="as many as", low=0.0, high=1.5e6),
+            )
+        ],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["The Orrin class action covers up to 1.6 million former cashiers in Velmora."],
+        quantities=[
+            (
+                "up to 1.6 million former cashiers",
+                _count(1.6e6, "cashier", qualifier="up to", low=0.0, high=1.6e6),
+            )
+        ],
+    )
+    story = align([a, b])
+    assert _kinds(story) == ["number"]
+    assert "1,500,000" in story.contradictions[0].explanation
+    assert "1,600,000" in story.contradictions[0].explanation
+
+
+def test_one_ceiling_in_two_wordings_is_no_contradiction() -> None:
+    a = make_article(
+        "Harbor Courier",
+        ["The Orrin class action covers as many as 1.5 million former cashiers in Velmora."],
+        quantities=[
+            (
+                "as many as 1.5 million former cashiers",
+                _count(1.5e6, "cashier", qualifier="as many as", low=0.0, high=1.5e6),
+            )
+        ],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["The Orrin class action covers up to 1.5 million former cashiers in Velmora."],
+        quantities=[
+            (
+                "up to 1.5 million former cashiers",
+                _count(1.5e6, "cashier", qualifier="up to", low=0.0, high=1.5e6),
+            )
+        ],
+    )
+    assert _kinds(align([a, b])) == []
+
+
+def test_round_figures_at_one_granularity_that_differ_conflict() -> None:
+    """ "$3.5 billion" / "$3.6 billion": rounding slack covers a round figure against a precise one only."""
+    a = make_article(
+        "Harbor Courier",
+        ["The emergency order lets the Velmora governor divert $3.5 billion from harbour works."],
+        quantities=[("$3.5 billion", money(3.5e9))],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["The emergency order lets the Velmora governor divert $3.6 billion from harbour works."],
+        quantities=[("$3.6 billion", money(3.6e9))],
+    )
+    assert _kinds(align([a, b])) == ["number"]
+
+
+def test_round_figure_against_a_precise_one_is_compatible() -> None:
+    a = make_article(
+        "Harbor Courier",
+        ["The emergency order lets the Velmora governor divert $43 million from harbour works."],
+        quantities=[("$43 million", money(43e6))],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["The emergency order lets the Velmora governor divert $43.2 million from harbour works."],
+        quantities=[("$43.2 million", money(43.2e6))],
+    )
+    assert _kinds(align([a, b])) == []

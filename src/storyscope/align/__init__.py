@@ -161,7 +161,7 @@ def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = No
         if fid:
             fact_size[fid] = len({ref.outlet for ref in refs})
 
-    contradictions, contested = find_contradictions(table, fact_of, fact_size)
+    contradictions, contested = find_contradictions(table, fact_of, fact_size, prob)
     variants, attributions = find_quote_variants(docs)
     contradictions = contradictions + attributions
     if low_overlap:

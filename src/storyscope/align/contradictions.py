@@ -1,14 +1,17 @@
 """Contradictions: two outlets state incompatible numbers, dates or polarity.
 
 Only claims that talk about the same thing are compared: claims grouped into the
-same fact, or claims whose sentences are similar (cosine at least
+same fact, pairs the learned pair scorer rates at :data:`CANDIDATE_PROB` or more,
+or claims whose sentences are similar (cosine at least
 :data:`LOOSE_COSINE`) *and* share a number, a named entity or enough content
 words. Every check is structural and conservative, because a false alarm costs
 as much trust as a miss:
 
 * ``number``: exactly one quantity of the same kind and unit on each side, and
   the intervals the texts allow ("more than 40", "about 40", "$40m") do not
-  overlap.
+  overlap, or two ceilings / two floors differ ("as many as 1.5 million" / "up
+  to 1.6 million"), or two round figures stated at one granularity differ
+  ("$3.5 billion" / "$3.6 billion"; :func:`_stated_differently`).
 * ``date``: exactly one resolved date (or one plain duration) on each side, and
   the values are not compatible (a month contains its days; a duration with a
   range or limit word such as "within" or "between" is never compared).
@@ -23,8 +26,9 @@ as much trust as a miss:
 * ``status``: one outlet says a thing was requested, proposed, started or
   charged, the other that it was obtained, approved, finished or convicted
   (or approved vs rejected), each without the other's word, the rest of the
-  claims matching; an earlier stage published before a later one is no
-  conflict (:data:`STATUS_WORDS`, :data:`STATUS_CONFLICTS`).
+  claims matching (:data:`STATUS_WORDS`, :data:`STATUS_CONFLICTS`); an earlier
+  stage published before a later one is still reported, its explanation
+  naming publication timing as the likely cause.
 
 Amounts, dates and status words inside quotation marks are what someone said,
 not what the outlet reports, and are not compared; indirect speech ("said
@@ -75,6 +79,10 @@ __all__ = [
 #: Least hand-set pair score (:attr:`ClaimTable.score`) for two claims of one fact
 #: to be compared as "the same statement" (looser gates on numbers, dates, names).
 IN_FACT_MIN_SCORE = 0.45
+#: Claim pairs the learned pair scorer rates at least this likely to state one
+#: fact are compared even when they were not grouped and their wording differs
+#: (the checks themselves still need matching context around each value).
+CANDIDATE_PROB = 0.97
 #: Sentence cosine above which two claims from different facts are still compared.
 LOOSE_COSINE = 0.45
 #: ... provided they also share a number/entity or this much content-word Jaccard.
@@ -274,6 +282,38 @@ def _interval(q: Quantity) -> tuple[float, float]:
     )
 
 
+def _step(v: float) -> float | None:
+    """Granularity a round figure is stated at: 3,500,000,000 -> 100,000,000."""
+    if v < 1000 or not float(v).is_integer():
+        return None
+    digits = str(int(v))
+    zeros = len(digits) - len(digits.rstrip("0"))
+    return 10.0**zeros if zeros else None
+
+
+def _stated_differently(qa: Quantity, qb: Quantity) -> bool:
+    """Two figures whose intervals overlap but that state the same thing differently.
+
+    * Both are ceilings ("as many as 1.5 million" / "up to 1.6 million") or both
+      floors, and the bounds differ: the texts disagree on the limit itself.
+    * Both are plain round figures stated at the same granularity ("$3.5 billion" /
+      "$3.6 billion"): the rounding slack of :func:`_interval` covers a round figure
+      against a precise one ("$43 million" / "$43,885,310"), not two round ones.
+    """
+    qual_a = (qa.qualifier or "").lower().strip()
+    qual_b = (qb.qualifier or "").lower().strip()
+    ceil = _UPPER_BOUND | {"as many as", "as much as"}
+    if qual_a in ceil and qual_b in ceil or qual_a in _LOWER_BOUND and qual_b in _LOWER_BOUND:
+        return abs(qa.value - qb.value) > EXACT_TOLERANCE * max(abs(qa.value), abs(qb.value))
+    if qual_a or qual_b:
+        return False
+    for q in (qa, qb):
+        if q.low is not None and q.high is not None and q.low != q.high:
+            return False  # a stated range
+    step_a, step_b = _step(qa.value), _step(qb.value)
+    return step_a is not None and step_a == step_b and abs(qa.value - qb.value) >= step_a
+
+
 def _unit_key(q: Quantity) -> tuple[str, str] | None:
     if q.kind == "ordinal" or q.unit is None:
         return None  # bare numbers ("40") are too ambiguous to compare
@@ -339,7 +379,7 @@ def _check_numbers(
             continue  # "$43 million in federal taxes" / "$139 million in income"
         a_lo, a_hi = _interval(qa)
         b_lo, b_hi = _interval(qb)
-        if a_hi < b_lo or b_hi < a_lo:
+        if a_hi < b_lo or b_hi < a_lo or _stated_differently(qa, qb):
             fa, fb = format_quantity(qa), format_quantity(qb)
             found.append(
                 _Found(
@@ -956,8 +996,10 @@ def _check_status(a: ClaimRef, b: ClaimRef, look: _Lookup) -> list[_Found]:
     Each claim must state its stage without the other's (so "approved the wall
     the mayor proposed" conflicts with nothing), neither is negated or a
     question, and apart from the status words the claims share most of their
-    content words. A stage that comes first in time ("plans to sign") is no
-    conflict with a later one ("signed") reported by an article published later.
+    content words. A stage that comes first in time ("plans to sign") against a
+    later one ("signed") reported by an article published on a later day is
+    reported too, explained as likely publication timing: the earlier article's
+    reader holds a stale fact.
     """
     sa, sb = look.stages(a), look.stages(b)
     if not sa or not sb:
@@ -980,10 +1022,18 @@ def _check_status(a: ClaimRef, b: ClaimRef, look: _Lookup) -> list[_Found]:
             if pair not in STATUS_CONFLICTS or stage_a in sb or stage_b in sa:
                 continue
             first = STATUS_CONFLICTS[pair]
+            timing = ""
             if first is not None and pub_a is not None and pub_b is not None:
-                earlier, later = (pub_a, pub_b) if first == stage_a else (pub_b, pub_a)
-                if earlier.date() < later.date():
-                    continue  # planned then, done since: no conflict
+                (early, e_pub), (late, l_pub) = (
+                    ((a, pub_a), (b, pub_b)) if first == stage_a else ((b, pub_b), (a, pub_a))
+                )
+                if e_pub.date() < l_pub.date():
+                    # Planned then, done since: the outlets disagree only because
+                    # one wrote earlier. Still worth showing; say why.
+                    timing = (
+                        f" Likely publication timing: {early.outlet} was published "
+                        f"{e_pub.date().isoformat()}, {late.outlet} {l_pub.date().isoformat()}."
+                    )
             return [
                 _Found(
                     kind="status",
@@ -992,7 +1042,7 @@ def _check_status(a: ClaimRef, b: ClaimRef, look: _Lookup) -> list[_Found]:
                     explanation=(
                         f"{a.outlet} says it was {stage_a} (\u201c{words_a}\u201d: "
                         f"\u201c{_bare(a.claim.text)}\u201d); {b.outlet} says it was {stage_b} "
-                        f"(\u201c{words_b}\u201d: \u201c{_bare(b.claim.text)}\u201d)."
+                        f"(\u201c{words_b}\u201d: \u201c{_bare(b.claim.text)}\u201d).{timing}"
                     ),
                     values=frozenset({f"{a.outlet}:{stage_a}", f"{b.outlet}:{stage_b}"}),
                 )
@@ -1000,10 +1050,18 @@ def _check_status(a: ClaimRef, b: ClaimRef, look: _Lookup) -> list[_Found]:
     return []
 
 
+def _same_period(a: ClaimRef, b: ClaimRef) -> bool:
+    """Whether two claims date what they state alike: the same dates, or none on either side."""
+    da = {t.value for t in a.times if t.value}
+    db = {t.value for t in b.times if t.value}
+    return da == db
+
+
 def find_contradictions(
     table: ClaimTable,
     fact_of: Mapping[int, str | None],
     fact_size: Mapping[str, int],
+    prob: np.ndarray | None = None,
 ) -> tuple[tuple[Contradiction, ...], set[str]]:
     """Find number, date, polarity, entity and status contradictions between claims.
 
@@ -1012,6 +1070,9 @@ def find_contradictions(
         fact_of: Claim row -> id of the fact it belongs to (``None`` if the
             claim's group was dropped as trivial).
         fact_size: Fact id -> number of outlets supporting it.
+        prob: The learned pair probabilities (:func:`~storyscope.align._pairs.pair_probability`);
+            pairs at :data:`CANDIDATE_PROB` or above are compared too, whatever
+            their wording (two outlets telling one figure in different sentences).
 
     Returns:
         The contradictions (deduplicated per fact, kind, outlet pair and
@@ -1026,7 +1087,10 @@ def find_contradictions(
     )
     same_fact = groups[:, None] == groups[None, :]
     loose = (table.cosine >= LOOSE_COSINE) & (table.shared_key | (table.jaccard >= LOOSE_JACCARD))
-    cand = (same_fact | loose) & (table.score > -1.0)
+    cand = same_fact | loose
+    if prob is not None:
+        cand |= prob >= CANDIDATE_PROB
+    cand &= table.score > -1.0
     ii, jj = np.nonzero(np.triu(cand, k=1))
 
     quotes = [_marked(doc.quotes) for doc in table.articles]
@@ -1043,10 +1107,14 @@ def find_contradictions(
         # close too: the learned grouping also joins looser paraphrases, whose
         # dates and names may play different roles.
         in_fact = bool(same_fact[i, j]) and float(table.score[i, j]) >= IN_FACT_MIN_SCORE
+        # A pair the learned scorer is confident about compares its amounts
+        # leniently too, when both claims are about one period: "$139 million from
+        # 2007 to 2014" and "nearly $10 million in 2013" count different things.
+        sure = prob is not None and float(prob[i, j]) >= CANDIDATE_PROB and _same_period(a, b)
         cos, jac = float(table.cosine[i, j]), float(table.jaccard[i, j])
         found: list[_Found] = []
-        if a.quantities and b.quantities and (in_fact or cos >= NUMBER_COSINE):
-            found += _check_numbers(a, b, table, in_fact)
+        if a.quantities and b.quantities and (in_fact or sure or cos >= NUMBER_COSINE):
+            found += _check_numbers(a, b, table, in_fact or sure)
         if a.times and b.times and (in_fact or (cos >= DATE_COSINE and jac >= DATE_JACCARD)):
             found += _check_dates(a, b, quotes, table, in_fact)
         polar_ok = jac >= POLARITY_JACCARD and (in_fact or cos >= POLARITY_COSINE)
