@@ -223,3 +223,23 @@ def test_example_story_runs_through_the_cli(tmp_path: Path) -> None:
     report = json.loads(out.read_text(encoding="utf-8"))
     validate(report)
     assert len(report["articles"]) == 5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("files", "kind", "values"),
+    [
+        (("aster-ledger.txt", "velmora-daily-post.html"), "number", ("40", "52")),
+        (("aster-ledger.txt", "northern-tribune.txt"), "date", ("April 30", "May 15")),
+    ],
+)
+def test_two_articles_of_the_example_find_their_planted_conflict(
+    files: tuple[str, str], kind: str, values: tuple[str, str]
+) -> None:
+    """The conflicts of examples/port-aster need no third article to be found."""
+    result = CliRunner().invoke(cli, ["compare", *(str(EXAMPLE / f) for f in files), "-q"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    found = [c for c in report["contradictions"] if c["kind"] == kind]
+    assert found, report["contradictions"]
+    assert all(v in found[0]["explanation"] for v in values), found[0]["explanation"]
