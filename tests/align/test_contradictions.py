@@ -5,6 +5,7 @@ from __future__ import annotations
 from _align_articles import make_article, money
 
 from storyscope.align import align
+from storyscope.model import AnalyzedArticle
 
 
 def _kinds(story):  # type: ignore[no-untyped-def]
@@ -231,32 +232,37 @@ def test_contradictions_are_deduplicated_per_outlet_pair() -> None:
     assert len(keys) == len(story.contradictions)
 
 
-def _count(value: float, unit: str, **extra: object) -> dict[str, object]:
-    return {"value": value, "unit": unit, "kind": "count", **extra}
+def _ceiling(outlet: str, qualifier: str, value: float, millions: str) -> AnalyzedArticle:
+    """One outlet's class-action sentence giving its size as a ceiling ("up to 1.6 million")."""
+    phrase = f"{qualifier} {millions} million former cashiers"
+    quantity = {
+        "value": value,
+        "unit": "cashier",
+        "kind": "count",
+        "qualifier": qualifier,
+        "low": 0.0,
+        "high": value,
+    }
+    return make_article(
+        outlet,
+        [f"The Orrin class action covers {phrase} in Velmora."],
+        quantities=[(phrase, quantity)],
+    )
+
+
+def _diverted(outlet: str, text: str, value: float) -> AnalyzedArticle:
+    """One outlet's sentence on the money an emergency order diverts."""
+    return make_article(
+        outlet,
+        [f"The emergency order lets the Velmora governor divert {text} from harbour works."],
+        quantities=[(text, money(value))],
+    )
 
 
 def test_two_ceilings_that_differ_are_a_number_contradiction() -> None:
     """ "as many as 1.5 million" / "up to 1.6 million": the intervals overlap, the limit does not."""
-    a = make_article(
-        "Harbor Courier",
-        ["The Orrin class action covers as many as 1.5 million former cashiers in Velmora."],
-        quantities=[
-            (
-                "as many as 1.5 million former cashiers",
-                _count(1.5e6, "cashier", qualifier="as many as", low=0.0, high=1.5e6),
-            )
-        ],
-    )
-    b = make_article(
-        "Daily Lantern",
-        ["The Orrin class action covers up to 1.6 million former cashiers in Velmora."],
-        quantities=[
-            (
-                "up to 1.6 million former cashiers",
-                _count(1.6e6, "cashier", qualifier="up to", low=0.0, high=1.6e6),
-            )
-        ],
-    )
+    a = _ceiling("Harbor Courier", "as many as", 1.5e6, "1.5")
+    b = _ceiling("Daily Lantern", "up to", 1.6e6, "1.6")
     story = align([a, b])
     assert _kinds(story) == ["number"]
     assert "1,500,000" in story.contradictions[0].explanation
@@ -264,53 +270,19 @@ def test_two_ceilings_that_differ_are_a_number_contradiction() -> None:
 
 
 def test_one_ceiling_in_two_wordings_is_no_contradiction() -> None:
-    a = make_article(
-        "Harbor Courier",
-        ["The Orrin class action covers as many as 1.5 million former cashiers in Velmora."],
-        quantities=[
-            (
-                "as many as 1.5 million former cashiers",
-                _count(1.5e6, "cashier", qualifier="as many as", low=0.0, high=1.5e6),
-            )
-        ],
-    )
-    b = make_article(
-        "Daily Lantern",
-        ["The Orrin class action covers up to 1.5 million former cashiers in Velmora."],
-        quantities=[
-            (
-                "up to 1.5 million former cashiers",
-                _count(1.5e6, "cashier", qualifier="up to", low=0.0, high=1.5e6),
-            )
-        ],
-    )
+    a = _ceiling("Harbor Courier", "as many as", 1.5e6, "1.5")
+    b = _ceiling("Daily Lantern", "up to", 1.5e6, "1.5")
     assert _kinds(align([a, b])) == []
 
 
 def test_round_figures_at_one_granularity_that_differ_conflict() -> None:
     """ "$3.5 billion" / "$3.6 billion": rounding slack covers a round figure against a precise one only."""
-    a = make_article(
-        "Harbor Courier",
-        ["The emergency order lets the Velmora governor divert $3.5 billion from harbour works."],
-        quantities=[("$3.5 billion", money(3.5e9))],
-    )
-    b = make_article(
-        "Daily Lantern",
-        ["The emergency order lets the Velmora governor divert $3.6 billion from harbour works."],
-        quantities=[("$3.6 billion", money(3.6e9))],
-    )
+    a = _diverted("Harbor Courier", "$3.5 billion", 3.5e9)
+    b = _diverted("Daily Lantern", "$3.6 billion", 3.6e9)
     assert _kinds(align([a, b])) == ["number"]
 
 
 def test_round_figure_against_a_precise_one_is_compatible() -> None:
-    a = make_article(
-        "Harbor Courier",
-        ["The emergency order lets the Velmora governor divert $43 million from harbour works."],
-        quantities=[("$43 million", money(43e6))],
-    )
-    b = make_article(
-        "Daily Lantern",
-        ["The emergency order lets the Velmora governor divert $43.2 million from harbour works."],
-        quantities=[("$43.2 million", money(43.2e6))],
-    )
+    a = _diverted("Harbor Courier", "$43 million", 43e6)
+    b = _diverted("Daily Lantern", "$43.2 million", 43.2e6)
     assert _kinds(align([a, b])) == []

@@ -128,6 +128,8 @@ _APPROX = {
 }
 _LOWER_BOUND = {"more than", "over", "at least", "above", "upwards of", "in excess of", "exceeding"}
 _UPPER_BOUND = {"less than", "fewer than", "under", "up to", "at most", "below", "no more than"}
+#: Qualifiers that give a figure as its most: "up to", "as many as".
+_CEILINGS = _UPPER_BOUND | {"as many as", "as much as"}
 _BELOW_APPROX = {"almost", "nearly", "close to", "just under"}
 _RANGE_WORDS = frozenset(
     {
@@ -271,12 +273,10 @@ def _interval(q: Quantity) -> tuple[float, float]:
         return (low if low is not None else v * (1 - APPROX_TOLERANCE)), (
             high if high is not None else v * (1 + APPROX_TOLERANCE)
         )
-    if low is None and high is None and v >= 1000 and float(v).is_integer():
+    if low is None and high is None and (step := _step(v)) is not None:
         # A round figure may be rounded or truncated: "$43 million" for $43,885,310.
-        zeros = len(str(int(v))) - len(str(int(v)).rstrip("0"))
-        if zeros:
-            tol = min(10.0**zeros, ROUND_TOLERANCE * v)
-            return v - tol / 2, v + tol
+        tol = min(step, ROUND_TOLERANCE * v)
+        return v - tol / 2, v + tol
     return (low if low is not None else v * (1 - EXACT_TOLERANCE)), (
         high if high is not None else v * (1 + EXACT_TOLERANCE)
     )
@@ -302,8 +302,9 @@ def _stated_differently(qa: Quantity, qb: Quantity) -> bool:
     """
     qual_a = (qa.qualifier or "").lower().strip()
     qual_b = (qb.qualifier or "").lower().strip()
-    ceil = _UPPER_BOUND | {"as many as", "as much as"}
-    if qual_a in ceil and qual_b in ceil or qual_a in _LOWER_BOUND and qual_b in _LOWER_BOUND:
+    if (qual_a in _CEILINGS and qual_b in _CEILINGS) or (
+        qual_a in _LOWER_BOUND and qual_b in _LOWER_BOUND
+    ):
         return abs(qa.value - qb.value) > EXACT_TOLERANCE * max(abs(qa.value), abs(qb.value))
     if qual_a or qual_b:
         return False
