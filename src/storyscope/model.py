@@ -46,6 +46,10 @@ __all__ = [
 
 FactStatus = Literal["consensus", "single_source", "contested"]
 ContradictionKind = Literal["number", "date", "polarity", "entity", "attribution", "status"]
+#: Whether a claim's event happened, is under way, or lies ahead (None: not told by the verb).
+ClaimStatus = Literal["done", "ongoing", "planned", "expected", "possible"]
+#: Whose voice a claim is in: the outlet's own, a named source's, an anonymous source's.
+Attribution = Literal["own", "named", "anonymous"]
 """Kinds of :class:`Contradiction`."""
 
 
@@ -210,6 +214,12 @@ class Claim:
     speaker: str | None = None  # who the article attributes it to, if anyone
     hedged: bool = False
     negated: bool = False
+    # Roles from the parse (storyscope.analyze.roles): compact noun phrases and a verb lemma.
+    subject: str | None = None
+    predicate: str | None = None
+    object: str | None = None
+    status: ClaimStatus | None = None
+    attribution: Attribution = "own"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,12 +10,13 @@ import dataclasses
 import datetime as dt
 
 import numpy as np
+import pytest
 from _align_articles import make_article
 from hypothesis import given
 from hypothesis import strategies as st
 
 from storyscope.align import align
-from storyscope.align._text import quoted_share
+from storyscope.align._text import quoted_share, strip_dateline
 from storyscope.align.summary import MAX_CONSENSUS, build_summary
 from storyscope.model import AnalyzedArticle, Citation, Fact
 
@@ -518,3 +519,43 @@ def test_hedge_inside_a_quote_is_the_speaker_s_not_the_outlet_s() -> None:
     b = make_article("Daily Lantern", ["The Kelmar pier closed on Friday after a crane fell."])
     hedges = [c.text for c in align([a, b]).framing.hedges]
     assert hedges == ["reportedly"]
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("WASHINGTON — The council voted.", "The council voted."),
+        ("LIVINGSTON, N.J. — Gov. Ana Ruiz spoke.", "Gov. Ana Ruiz spoke."),
+        ("VELMORA (Lantern Wire) -- Divers searched the bay.", "Divers searched the bay."),
+        ("US - China talks resumed.", "US - China talks resumed."),
+        ("NATO — the alliance said so.", "NATO — the alliance said so."),
+        ("The Tarn Street bridge reopened.", "The Tarn Street bridge reopened."),
+    ],
+)
+def test_strip_dateline_cuts_only_a_dateline(text: str, rest: str) -> None:
+    cut, out = strip_dateline(text)
+    assert out == rest
+    assert text[cut:] == out
+
+
+def test_summary_tells_a_sentence_once_and_leads_with_the_widest_earliest_fact() -> None:
+    sentence = "The Velmora port authority closed the Kelmar pier on Friday and fined the crane firm."
+
+    def fact(k: int, text: str, outlets: tuple[str, ...], start: int) -> Fact:
+        cites = tuple(
+            Citation(article=f"a{n}", start=start, end=start + len(text), text=text)
+            for n in range(len(outlets))
+        )
+        return Fact(id=f"f-{k}", statement=text, status="consensus", support=cites, outlets=outlets)
+
+    facts = [
+        fact(0, "Divers searched the bay on Saturday.", ("A", "B", "C"), 900),
+        fact(1, "WASHINGTON — " + sentence, ("A", "B", "C"), 10),
+        fact(2, "WASHINGTON — " + sentence, ("A", "B"), 10),  # the same sentence, a second fact
+        fact(3, _RECORD, ("A", "B"), 400),
+    ]
+    summary = build_summary(facts, [], article_lengths={"a0": 2000, "a1": 2000, "a2": 2000})
+    texts = [s.text for s in summary]
+    assert texts == [sentence, _RECORD, "Divers searched the bay on Saturday."]
+    first = summary[0].citations[0]
+    assert first.start == 10 + len("WASHINGTON — ") and first.text == sentence

@@ -53,3 +53,44 @@ def test_real_pipeline_then_align_finds_the_money_conflict(pipeline) -> None:  #
     for s in story.summary:
         for cite in s.citations:
             assert by_id[cite.article].text[cite.start : cite.end] == cite.text
+
+
+PREVIEW_AND_OUTCOME = {
+    "Harbor Courier": (
+        "VELMORA — The Velmora city council is expected to approve the Tarn Street bridge levy "
+        "on Thursday. Shop owners near the bridge said they had lost customers for months. "
+        "The levy would add two kroner to every crossing."
+    ),
+    "Daily Lantern": (
+        "VELMORA — The Velmora city council approved the Tarn Street bridge levy on Thursday. "
+        "The levy adds two kroner to every crossing. "
+        "Shop owners near the bridge said they had lost customers for months."
+    ),
+    "Coast Weekly": (
+        "Velmora's council approved a levy for the Tarn Street bridge on Thursday evening. "
+        "Every crossing will cost two kroner more under the levy. "
+        "Ferry operators welcomed the decision."
+    ),
+}
+
+
+def test_summary_leads_with_the_completed_event_without_a_dateline(pipeline) -> None:  # type: ignore[no-untyped-def]
+    articles = [
+        Article.create(text=text, source=f"{name}.txt", outlet=name)
+        for name, text in PREVIEW_AND_OUTCOME.items()
+    ]
+    story = align(pipeline.analyze_many(articles))
+    by_id = {a.id: a for a in story.articles}
+    first = story.summary[0]
+    assert first.section == "consensus"
+    # The outcome ("approved"), not the preview ("is expected to approve"), and no dateline.
+    assert "approved" in first.text and "expected" not in first.text, first.text
+    assert not first.text.startswith("VELMORA")
+    lead = next(f for f in story.facts if "approved" in f.statement)
+    assert not lead.statement.startswith("VELMORA")
+    texts = [s.text for s in story.summary]
+    assert len(texts) == len(set(texts)), "a sentence is told twice"
+    assert 1 <= len(texts) <= 8
+    for s in story.summary:
+        for cite in s.citations:
+            assert by_id[cite.article].text[cite.start : cite.end] == cite.text

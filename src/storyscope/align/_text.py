@@ -44,6 +44,11 @@ STOPWORDS: frozenset[str] = frozenset(_STOPWORDS_TEXT.split())
 
 
 
+#: A dateline opening a sentence: "WASHINGTON — ", "LIVINGSTON, N.J. — ", "PARIS (AP) -- ".
+_LEADING_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z.'-]{2,}(?: [A-Z][A-Z.'-]+){0,3}(?:,\s*[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*){0,2})?"
+    r"\s*(?:\([A-Za-z .-]{1,40}\)\s*)?(?:\u2014|\u2013|--|-)\s*(?=[A-Z0-9\"\u201c])"
+)
 _ALLCAPS_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'-]{2,}(?:,\s*[A-Za-z. ]+)?\s*[\u2014\u2013-]\s*$")
 
 
@@ -111,6 +116,15 @@ def is_dateline_or_caption(text: str) -> bool:
         bool(re.match(r"^(?:by|reporting by|editing by)\s+[A-Z]", stripped))
         and len(words(stripped)) <= 8
     )
+
+
+def strip_dateline(text: str) -> tuple[int, str]:
+    """``(offset, rest)``: ``text`` without a leading dateline ("WASHINGTON — ") and where
+    the rest starts in ``text``; ``(0, text)`` when it has none."""
+    m = _LEADING_DATELINE.match(text)
+    if m is None or not any(c.isalpha() for c in text[m.end() :]):
+        return 0, text
+    return m.end(), text[m.end() :]
 
 
 _QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201c\u201d]*\u201d')

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyscope.align._claims import ClaimTable, stable_id
-from storyscope.align._text import load_paraphrases, stem, words
+from storyscope.align._text import load_paraphrases, quoted_share, stem, strip_dateline, words
 from storyscope.model import AnalyzedArticle, Citation, Fact, Story
 
 __all__ = [
@@ -59,6 +59,8 @@ ONE_CLAIM_PER_ARTICLE = True
 #: An article with a claim whose mean score to a fact's members reaches this
 #: probably reports the fact in other words: it is not counted as leaving it out.
 COVER_THRESHOLD = 0.95
+#: Share of words in quotation marks from which a statement is a quotation.
+QUOTED_STATEMENT = 0.6
 
 
 #: Words after which a swapped word is taken to head a noun phrase ("the shelter").
@@ -262,6 +264,61 @@ def medoid(table: ClaimTable, rows: Sequence[int]) -> int:
     return rows[int(np.argmax(block.sum(axis=1)))]
 
 
+#: Statuses that tell of an event still ahead ("is expected to approve").
+_AHEAD = frozenset({"planned", "expected", "possible"})
+_WORD = re.compile(r"[A-Za-z]+")
+#: Words that leave a statement's subject to the sentences around it.
+_PRONOUNS = frozenset({"he", "she", "they", "it", "his", "her", "their", "its", "we", "i", "this"})
+
+
+def wording_flaws(table: ClaimTable, row: int, rows: Sequence[int]) -> float:
+    """How poorly claim ``row`` states its fact on its own, among the fact's ``rows``.
+
+    Counted: a preview ("is expected to approve") when another member does not
+    word it as one ("approved", "is running"); a quotation when another member
+    reports it in an outlet's own words; a headline in title case; a subject left
+    to a pronoun ("He said ..."); each loaded word ("slammed", "radical"); a
+    hedge; a claim too short to stand alone.
+    """
+    from storyscope.align.loaded_language import load_loaded_lexicon, match_terms
+
+    ref = table.refs[row]
+    claim = ref.claim
+    members = [table.refs[r].claim for r in rows]
+    flaws = 0.0
+    if claim.status in _AHEAD and any(m.status not in _AHEAD for m in members):
+        flaws += 2.0
+    quoted = quoted_share(claim.text) >= QUOTED_STATEMENT
+    if quoted and any(quoted_share(m.text) < QUOTED_STATEMENT for m in members):
+        flaws += 2.0
+    tokens = _WORD.findall(strip_dateline(claim.text)[1])
+    if tokens and tokens[0].lower() in _PRONOUNS:
+        flaws += 1.0
+    if len(tokens) >= 4 and sum(t[0].isupper() for t in tokens) >= 0.7 * len(tokens):
+        flaws += 1.0  # "Chris Christie Announces He's Running": a headline
+    if not quoted:
+        flaws += float(len(match_terms(claim.text, load_loaded_lexicon())))
+    if claim.hedged:
+        flaws += 0.5
+    if ref.trivial:
+        flaws += 3.0
+    return flaws
+
+
+def representative(table: ClaimTable, rows: Sequence[int]) -> int:
+    """The member whose wording states the fact best: fewest :func:`wording_flaws`, then
+    the most central (highest total score to the other members)."""
+    if len(rows) == 1:
+        return rows[0]
+    block = table.score[np.ix_(rows, rows)].copy()
+    np.fill_diagonal(block, 0.0)
+    central = block.sum(axis=1)
+    ranked = sorted(
+        range(len(rows)), key=lambda k: (wording_flaws(table, rows[k], rows), -central[k], k)
+    )
+    return rows[ranked[0]]
+
+
 def build_facts(
     table: ClaimTable,
     groups: Sequence[Sequence[int]],
@@ -289,7 +346,7 @@ def build_facts(
         if all(table.refs[r].trivial for r in rows):
             continue
         fid = fact_id(table, rows)
-        statement = table.refs[medoid(table, rows)].claim.text
+        statement = strip_dateline(table.refs[representative(table, rows)].claim.text)[1]
         rows = sorted(
             [*rows, *extra], key=lambda r: (table.refs[r].doc, table.refs[r].claim.start)
         )

@@ -1,27 +1,30 @@
 """Summary: a neutral extractive summary in which every sentence cites exact spans.
 
-First the consensus: the facts most outlets support, each told by one verbatim
-sentence from an article and cited to every supporting sentence, in story
-order. Then where sources differ: one sentence per contradiction, composed from
-a template that names both outlets and quotes both values, cited to both
-sentences.
+At most :data:`MAX_SENTENCES` sentences. First the consensus: the main event (the
+fact most outlets state, earliest in their articles) and then the other facts most
+outlets support, in story order, each told by the sentence of its statement (the
+member worded best: see :func:`storyscope.align.facts.representative`) with any
+dateline cut off by offset, and cited to every supporting sentence; no sentence
+twice. Then where sources differ: one sentence per contradiction, composed from a
+template that names both outlets and quotes both values, cited to both sentences.
 """
-
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storyscope.align._text import quoted_share
+from storyscope.align._text import quoted_share, strip_dateline
 from storyscope.model import Citation, Contradiction, Fact, SummarySentence
 
-__all__ = ["MAX_CONSENSUS", "MAX_DIFFERENCES", "build_summary"]
+__all__ = ["MAX_CONSENSUS", "MAX_DIFFERENCES", "MAX_SENTENCES", "build_summary"]
 
+#: Most sentences in a summary.
+MAX_SENTENCES = 8
 #: Most consensus sentences in a summary.
 MAX_CONSENSUS = 7
 #: A statement with at least this share of its words in quotation marks is a quote.
 QUOTE_SHARE = 0.6
 #: Most "where sources differ" sentences in a summary.
-MAX_DIFFERENCES = 5
+MAX_DIFFERENCES = 3
 
 
 def _position(fact: Fact, order: dict[str, int], lengths: dict[str, int]) -> float:
@@ -30,10 +33,18 @@ def _position(fact: Fact, order: dict[str, int], lengths: dict[str, int]) -> flo
 
 
 def _representative(fact: Fact) -> Citation:
-    for cite in fact.support:
-        if fact.statement and fact.statement in cite.text:
-            return cite
-    return fact.support[0]
+    """The supporting sentence that holds the fact's statement, dateline cut off."""
+    cite = next(
+        (c for c in fact.support if fact.statement and fact.statement in c.text), fact.support[0]
+    )
+    cut, rest = strip_dateline(cite.text)
+    if not cut:
+        return cite
+    return Citation(article=cite.article, start=cite.start + cut, end=cite.end, text=rest)
+
+
+def _holds(cite: Citation, part: Citation) -> bool:
+    return cite.article == part.article and cite.start <= part.start and part.end <= cite.end
 
 
 def build_summary(
@@ -57,23 +68,6 @@ def build_summary(
         (section ``"differences"``); each has at least one exact citation.
     """
     out: list[SummarySentence] = []
-    if include_consensus:
-        agreed = [f for f in facts if f.status == "consensus" and len(f.outlets) >= 2 and f.support]
-        # Most outlets first; among equals, reported facts before bare quotations
-        # (stable: keeps fact order among ties).
-        agreed.sort(key=lambda f: (-len(f.outlets), quoted_share(f.statement) >= QUOTE_SHARE))
-        top = agreed[:MAX_CONSENSUS]
-        order = {a: k for k, a in enumerate(article_lengths)}
-        top.sort(key=lambda f: _position(f, order, article_lengths))
-        for fact in top:
-            rep = _representative(fact)
-            out.append(
-                SummarySentence(
-                    text=rep.text,
-                    citations=(rep, *[c for c in fact.support if c != rep]),
-                    section="consensus",
-                )
-            )
     # One sentence per (fact, kind) first, so that five outlets disputing one
     # number do not crowd out every other difference; then fill up.
     picked: list[Contradiction] = []
@@ -84,7 +78,51 @@ def build_summary(
             seen.add(key)
             picked.append(con)
     picked += [c for c in contradictions if c not in picked]
-    for con in picked[:MAX_DIFFERENCES]:
+    picked = picked[:MAX_DIFFERENCES]
+    if include_consensus:
+        room = min(MAX_CONSENSUS, MAX_SENTENCES - len(picked))
+        agreed = [f for f in facts if f.status == "consensus" and len(f.outlets) >= 2 and f.support]
+        order = {a: k for k, a in enumerate(article_lengths)}
+        # Most outlets first; among equals, reported facts before bare quotations
+        # (stable: keeps fact order among ties).
+        agreed.sort(key=lambda f: (-len(f.outlets), quoted_share(f.statement) >= QUOTE_SHARE))
+        top: list[Fact] = []
+        spans: set[tuple[str, int, int]] = set()
+        for fact in agreed:
+            rep = _representative(fact)
+            span = (rep.article, rep.start, rep.end)
+            if span in spans:
+                continue  # a sentence stating two facts is told once
+            spans.add(span)
+            top.append(fact)
+            if len(top) == room:
+                break
+        if top:
+            # The main event leads: of the facts most outlets state, the earliest.
+            widest = max(len(f.outlets) for f in top)
+            main = min(
+                (
+                    f
+                    for f in top
+                    if len(f.outlets) == widest and quoted_share(f.statement) < QUOTE_SHARE
+                ),
+                key=lambda f: _position(f, order, article_lengths),
+                default=top[0],
+            )
+            rest = sorted(
+                (f for f in top if f is not main),
+                key=lambda f: _position(f, order, article_lengths),
+            )
+            for fact in [main, *rest]:
+                rep = _representative(fact)
+                out.append(
+                    SummarySentence(
+                        text=rep.text,
+                        citations=(rep, *[c for c in fact.support if not _holds(c, rep)]),
+                        section="consensus",
+                    )
+                )
+    for con in picked:
         out.append(
             SummarySentence(text=con.explanation, citations=(con.a, con.b), section="differences")
         )

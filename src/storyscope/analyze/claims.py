@@ -4,7 +4,10 @@ A sentence is split at a semicolon and where its main verb coordinates another
 verb that has its own subject ("Exports rose 5% and imports fell 2%"); never
 inside a quotation. Each claim records who the article attributes it to (a quote
 speaker, "according to X", or the subject of a main speech verb), whether a hedge
-cue falls inside it, and whether its main clause is negated.
+cue falls inside it, whether its main clause is negated, and its roles
+(subject, predicate lemma, object, status: done / planned / expected / ...; see
+:mod:`storyscope.analyze.roles`) with the kind of attribution (the outlet's own
+voice, a named source, an anonymous one).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from storyscope.analyze._speakers import (
     speaker_from_token,
 )
 from storyscope.analyze._text import find_quote_regions, strip_span
+from storyscope.analyze.roles import claim_roles
 from storyscope.model import Claim, Cue, Entity, Quote, Sentence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -96,21 +100,24 @@ def _speaker(
     tokens: Sequence[Token],
     quotes: Sequence[Quote],
     ctx: SpeakerContext,
-) -> str | None:
+) -> tuple[str | None, bool]:
+    """Who the article attributes the claim to, and whether that source is anonymous."""
     for quote in quotes:
-        if quote.start < end and start < quote.end and quote.speaker:
-            return quote.speaker
+        if quote.start < end and start < quote.end and (quote.speaker or quote.anonymous):
+            return quote.speaker, quote.anonymous
     tokens = [t for t in tokens if start <= t.idx < end]
     outside = [t for t in tokens if not ctx.in_quote(t.idx)]
     acc = according_to(outside)
     if acc is not None:
-        return speaker_from_token(acc[1], ctx, (sent.start, sent.end))[0]
+        name, _, anonymous = speaker_from_token(acc[1], ctx, (sent.start, sent.end))
+        return name, anonymous
     for tok in outside:
         if tok.dep_ == "ROOT" and is_speech_verb(tok) and not _hypothetical(tok):
             for child in tok.children:
                 if child.dep_ == "nsubj":
-                    return speaker_from_token(child, ctx, (sent.start, sent.end))[0]
-    return None
+                    name, _, anonymous = speaker_from_token(child, ctx, (sent.start, sent.end))
+                    return name, anonymous
+    return None, False
 
 
 def find_claims(
@@ -156,6 +163,8 @@ def find_claims(
         if not pieces:
             pieces.append((sent.start, sent.end))
         for k, (s, e) in enumerate(pieces):
+            speaker, anonymous = _speaker(sent, s, e, tokens, quotes, ctx)
+            roles = claim_roles(tokens, s, e, in_quote=ctx.in_quote)
             out.append(
                 Claim(
                     id=f"{article_id}:{sent.index}:{k}",
@@ -164,9 +173,14 @@ def find_claims(
                     start=s,
                     end=e,
                     text=text[s:e],
-                    speaker=_speaker(sent, s, e, tokens, quotes, ctx),
+                    speaker=speaker,
                     hedged=any(h.start < e and s < h.end for h in hedges),
                     negated=_negated(tokens, s, e),
+                    subject=roles.subject,
+                    predicate=roles.predicate,
+                    object=roles.object,
+                    status=roles.status,
+                    attribution="anonymous" if anonymous else "named" if speaker else "own",
                 )
             )
     return out
@@ -175,7 +189,7 @@ def find_claims(
 class ClaimSplitter:
     """Pipeline component: sentences + parse -> claims."""
 
-    name = "claims.v1"
+    name = "claims.v2"
     requires = frozenset({"doc", "sentences", "entities", "quotes", "cues"})
     assigns = frozenset({"claims"})
 

@@ -21,7 +21,7 @@ __all__ = ["SCHEMA_VERSION", "render_json", "to_dict"]
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 """Version of the JSON report contract (semver: additive = minor, breaking = major)."""
 
 _STATUSES = ("consensus", "single_source", "contested")
@@ -114,6 +114,11 @@ def _article(analyzed: AnalyzedArticle) -> dict[str, Any]:
                 "speaker": c.speaker,
                 "hedged": c.hedged,
                 "negated": c.negated,
+                "subject": c.subject,
+                "predicate": c.predicate,
+                "object": c.object,
+                "status": c.status,
+                "attribution": c.attribution,
                 "start": c.start,
                 "end": c.end,
             }
