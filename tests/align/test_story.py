@@ -55,6 +55,27 @@ def test_fact_most_outlets_report_is_an_omission_for_the_rest() -> None:
     assert not [o for o in story.omissions if o.fact == rescue.id]
 
 
+def test_an_outlet_that_states_a_fact_in_other_company_does_not_omit_it() -> None:
+    """The fourth outlet gives the cause deep in the article, inside a long sentence about
+    the clean-up: too unlike the others' sentences to join the fact, yet it holds the
+    fact's own words (the faulty freezer unit), so it is not reported as leaving it out."""
+    arts = _four()
+    filler = [
+        f"Boat {k} of the Velmora fleet landed its catch at the north quay on Saturday."
+        for k in range(8)
+    ]
+    listed = (
+        "Crews cleared debris from the quay on Saturday, the owner met union leaders about "
+        "wages, fishermen returned to the harbour, tourists watched from the pier, and "
+        "investigators examined the faulty freezer unit."
+    )
+    arts[3] = make_article(OUTLETS[3], [RESCUE[3], *filler, listed])
+    story = align(arts)
+    cause = next(f for f in story.facts if "freezer" in f.statement)
+    assert OUTLETS[3] not in cause.outlets
+    assert not [o for o in story.omissions if o.fact == cause.id]
+
+
 def test_two_outlets_never_produce_omissions() -> None:
     arts = _four()[:2]
     assert align(arts).omissions == ()
