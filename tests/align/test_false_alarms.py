@@ -211,7 +211,7 @@ _QUOTE = (
 _RECORD = "The collapsed crane had failed a safety inspection in January, port records show."
 
 
-def test_quotation_facts_are_not_omissions() -> None:
+def test_a_quote_most_outlets_print_is_an_omission_but_a_bare_attribution_is_no_fact() -> None:
     a = make_article("Harbor Courier", [_REPORT, _QUOTE, _RECORD, "Ivo Dent said."])
     b = make_article(
         "Daily Lantern", [_REPORT, _QUOTE, _RECORD, "Ivo Dent said.", "Divers searched the bay."]
@@ -223,7 +223,9 @@ def test_quotation_facts_are_not_omissions() -> None:
     story = align([a, b, c])
     assert not any(f.statement == "Ivo Dent said." for f in story.facts)
     statement = {f.id: f.statement for f in story.facts}
-    assert [(o.article, statement[o.fact]) for o in story.omissions] == [(c.id, _RECORD)]
+    assert sorted((o.article, statement[o.fact]) for o in story.omissions) == sorted(
+        [(c.id, _RECORD), (c.id, _QUOTE)]
+    )
 
 
 def test_summary_prefers_reported_facts_to_quotations() -> None:

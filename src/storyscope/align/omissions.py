@@ -5,16 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 
-from storyscope.align._text import quoted_share
 from storyscope.model import AnalyzedArticle, Fact, Omission
 
 __all__ = ["MIN_OUTLETS", "find_omissions"]
 
 #: Fewer outlets than this and "most outlets" means nothing: no omissions.
 MIN_OUTLETS = 3
-#: Facts whose statement has this share of its words in quotation marks are
-#: quotations: another outlet choosing other quotes omits nothing.
-QUOTE_SHARE = 0.6
 #: Share of outlets that must report a fact before leaving it out counts.
 MAJORITY = 0.5
 
@@ -28,8 +24,9 @@ def find_omissions(
     """List, for each widely reported fact, the articles that leave it out.
 
     A fact is widely reported when at least ``max(2, ceil(0.5 * n_outlets))``
-    outlets support it and the story has at least three outlets. Facts that are
-    mostly a quotation are skipped.
+    outlets support it and the story has at least three outlets. Quotations
+    count too: a remark most outlets print is part of the story (on the BASIL
+    gold, skipping them lost a quarter of the real omissions and no false ones).
 
     Args:
         articles: Analyzed articles of the story.
@@ -46,8 +43,8 @@ def find_omissions(
     needed = max(2, math.ceil(MAJORITY * len(outlets)))
     out: list[Omission] = []
     for fact in facts:
-        if len(fact.outlets) < needed or quoted_share(fact.statement) >= QUOTE_SHARE:
-            continue  # outlets pick different quotes: leaving one out omits no fact
+        if len(fact.outlets) < needed:
+            continue
         present = set(fact.outlets)
         out.extend(
             Omission(article=a.id, fact=fact.id)
