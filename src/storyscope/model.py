@@ -283,8 +283,16 @@ class Contradiction:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Omission:
+    """An article leaving out a fact most outlets report.
+
+    ``centrality`` (0..1) ranks how much the fact matters to the story: the
+    share of outlets stating it, how early they state it, and how many of the
+    story's most-mentioned names it involves (see :mod:`storyscope.align.omissions`).
+    """
+
     article: str
     fact: str
+    centrality: float = 0.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

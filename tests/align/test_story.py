@@ -76,6 +76,30 @@ def test_an_outlet_that_states_a_fact_in_other_company_does_not_omit_it() -> Non
     assert not [o for o in story.omissions if o.fact == cause.id]
 
 
+def test_omissions_lead_with_the_most_central_fact() -> None:
+    """The fourth outlet leaves out two facts: the cause, stated early by three outlets and
+    naming the cannery, and a late aside stated by two: the cause comes first."""
+    late = [
+        "A bakery on Pike Lane handed out free bread to the night shift.",
+        "The Pike Lane bakery gave the night shift free bread.",
+    ]
+    arts = _four()
+    for k in (0, 1):
+        doc = arts[k]
+        sents = [s.text for s in doc.sentences]
+        fill = [f"Ferry {n} crossed the bay on schedule that morning." for n in range(6)]
+        arts[k] = make_article(OUTLETS[k], [*sents, *fill, late[k]])
+    story = align(arts)
+    mine = [o for o in story.omissions if o.article == arts[3].id]
+    statement = {f.id: f.statement for f in story.facts}
+    assert [statement[o.fact] for o in mine][:1] == [
+        next(f.statement for f in story.facts if "freezer" in f.statement)
+    ]
+    assert any("bakery" in statement[o.fact] for o in mine)
+    assert all(0.0 < o.centrality <= 1.0 for o in mine)
+    assert [o.centrality for o in mine] == sorted((o.centrality for o in mine), reverse=True)
+
+
 def test_two_outlets_never_produce_omissions() -> None:
     arts = _four()[:2]
     assert align(arts).omissions == ()

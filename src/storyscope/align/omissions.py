@@ -3,16 +3,55 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Collection, Sequence
 
 from storyscope.model import AnalyzedArticle, Fact, Omission
 
-__all__ = ["MIN_OUTLETS", "find_omissions"]
+__all__ = ["MIN_OUTLETS", "centrality", "find_omissions"]
 
 #: Fewer outlets than this and "most outlets" means nothing: no omissions.
 MIN_OUTLETS = 3
 #: Share of outlets that must report a fact before leaving it out counts.
 MAJORITY = 0.5
+#: Weights of a fact's centrality: support share, earliness, main names.
+CENTRALITY_WEIGHTS = (0.5, 0.3, 0.2)
+#: How many of the story's most-mentioned names are its main names.
+MAIN_NAMES = 5
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW"})
+
+
+def _main_names(articles: Sequence[AnalyzedArticle]) -> list[str]:
+    """The story's most-mentioned names, counted once per article that mentions them."""
+    counts: Counter[str] = Counter()
+    for doc in articles:
+        counts.update({e.text.lower() for e in doc.entities if e.label in _NAME_LABELS})
+    return [name for name, k in counts.most_common(MAIN_NAMES) if k >= 2]
+
+
+def centrality(
+    fact: Fact,
+    articles: Sequence[AnalyzedArticle],
+    *,
+    main_names: Sequence[str] | None = None,
+) -> float:
+    """How central a fact is to its story, 0..1.
+
+    A weighted sum (:data:`CENTRALITY_WEIGHTS`) of the share of the story's
+    outlets that state it, how early they state it (1 at the top of each
+    article, 0 at the end) and how many of the story's most-mentioned names its
+    sentences hold (two or more: 1).
+    """
+    outlets = {a.article.outlet for a in articles}
+    lengths = {a.id: max(1, len(a.text)) for a in articles}
+    share = len(set(fact.outlets)) / max(1, len(outlets))
+    spots = [c.start / lengths.get(c.article, 1) for c in fact.support]
+    early = 1.0 - (sum(spots) / len(spots) if spots else 1.0)
+    names = _main_names(articles) if main_names is None else main_names
+    text = " ".join(c.text.lower() for c in fact.support)
+    held = sum(1 for n in names if n in text)
+    w_share, w_early, w_names = CENTRALITY_WEIGHTS
+    return round(w_share * share + w_early * max(0.0, early) + w_names * min(1.0, held / 2), 4)
 
 
 def find_omissions(
@@ -35,20 +74,27 @@ def find_omissions(
             fact in other words (see :func:`storyscope.align.facts.covered_elsewhere`).
 
     Returns:
-        One :class:`Omission` per (missing article, fact), in fact order.
+        One :class:`Omission` per (missing article, fact), the most central facts
+        first (:func:`centrality`), then in fact order.
     """
     outlets = list(dict.fromkeys(a.article.outlet for a in articles))
     if len(outlets) < MIN_OUTLETS:
         return ()
     needed = max(2, math.ceil(MAJORITY * len(outlets)))
+    names = _main_names(articles)
     out: list[Omission] = []
     for fact in facts:
         if len(fact.outlets) < needed:
             continue
         present = set(fact.outlets)
-        out.extend(
-            Omission(article=a.id, fact=fact.id)
+        missing = [
+            a
             for a in articles
             if a.article.outlet not in present and (a.id, fact.id) not in covered
-        )
+        ]
+        if not missing:
+            continue
+        score = centrality(fact, articles, main_names=names)
+        out.extend(Omission(article=a.id, fact=fact.id, centrality=score) for a in missing)
+    out.sort(key=lambda o: -o.centrality)  # stable: fact order among equals
     return tuple(out)

@@ -388,7 +388,8 @@ def to_dict(story: Story) -> dict[str, Any]:
 
     omissions = []
     for omission in sorted(
-        story.omissions, key=lambda o: (index.outlet(o.article) or "", o.article, o.fact)
+        story.omissions,
+        key=lambda o: (index.outlet(o.article) or "", o.article, -o.centrality, o.fact),
     ):
         fact_record = facts_by_id.get(omission.fact)
         omissions.append(
@@ -397,6 +398,7 @@ def to_dict(story: Story) -> dict[str, Any]:
                 "outlet": index.outlet(omission.article),
                 "fact": omission.fact,
                 "statement": fact_record.statement if fact_record is not None else None,
+                "centrality": omission.centrality,
             }
         )
 
