@@ -134,3 +134,39 @@ def test_clean_text_removes_or_keeps_every_line_exactly_once(lines: list[str]):
     kept = [line for line in cleaned.split("\n") if line]
     dropped = [part for r in removed for part in r.text.split("\n")]
     assert sorted(kept + dropped) == sorted(line for line in lines if line)
+
+
+_APPEAL_BLOCK = [
+    "Dear reader,",
+    "Before the Harbor Courier became a nonprofit, our reporters covered Velmora for 90 years.",
+    "If you value what we do, please support our journalism today.",
+    "Thank you.",
+    "Donate",
+    "$5 / month",
+]
+
+
+def test_an_appeal_is_removed_as_a_block_from_greeting_to_buttons():
+    news = [
+        "The Velmora council approved the harbour levy on Thursday.",
+        "If you live on Pike Lane, your water may be cloudy until Monday.",
+    ]
+    raw = "\n\n".join([*news, "\n".join(_APPEAL_BLOCK), "Ferries ran on schedule, officials said."])
+    text, removed = clean_text(raw)
+    assert text.split("\n\n") == [*news, "Ferries ran on schedule, officials said."]
+    assert [r.reason for r in removed] == ["donation_appeal"]
+    assert removed[0].text.split("\n") == _APPEAL_BLOCK
+
+
+def test_an_appeal_block_stops_at_quotes_attributions_and_plain_news():
+    raw = "\n".join(
+        [
+            '"We will support every family," Mayor Ilse Varga said.',
+            "If you value what we do, please support our journalism today.",
+            "Our readers told us the ferry times mattered most, the editor wrote.",
+            "If you live on Pike Lane, your water may be cloudy until Monday.",
+        ]
+    )
+    text, removed = clean_text(raw)
+    assert [r.text for r in removed] == ["If you value what we do, please support our journalism today."]
+    assert "Mayor Ilse Varga" in text and "Pike Lane" in text and "the editor wrote" in text

@@ -25,7 +25,7 @@ from typing import Any
 from storyscope.errors import ConfigError
 from storyscope.model import Removed
 
-__all__ = ["BoilerplateRule", "clean_text", "load_rules"]
+__all__ = ["BLOCK_REASONS", "BoilerplateRule", "clean_text", "load_rules"]
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,32 @@ _HEADLINE_MAX_CHARS = 150
 _BULLET = re.compile(r"^([-*•·▪►–]|\d{1,2}[.)])\s+")
 _SENTENCE_END = re.compile(r"[.,;:]['\"’”)]*$")
 _WORD = re.compile(r"\w+")
+
+#: Reasons whose matched line is part of a block that runs on: the greeting,
+#: pitch, thanks and buttons of an appeal, the rest of a bio.
+BLOCK_REASONS = frozenset(
+    {"donation_appeal", "subscription_appeal", "newsletter_prompt", "author_bio"}
+)
+#: Most lines a block grows by on each side of a matched line.
+_MAX_BLOCK_LINES = 12
+_QUOTE_MARKS = re.compile("[\"\u201c\u201d]")
+_ATTRIBUTION = re.compile(r"\b(said|says|told|according to|reported|announced|wrote)\b", re.I)
+_READER = re.compile(r"\b(you|your|yours|we|our|us|please)\b", re.I)
+_GREETING = re.compile(
+    r"^(dear\b.{0,40}|hi\b.{0,30}|hello\b.{0,30}|before you go\b.{0,60}|"
+    r"a (note|message|letter) (to|for|from) (our )?(readers?|the editors?)\b.{0,40}|one more thing\b.{0,30})[,:.!]?$",
+    re.I,
+)
+#: What an appeal talks about; a line that addresses the reader without it is news
+#: ("If you live on Pike Lane, your water may be affected").
+_PITCH = re.compile(
+    r"\b(journalism|journalists?|reporting|reporters?|newsroom|coverage|readers?|support\w*|"
+    r"independent|free|paywall|subscri\w*|newsletters?|inbox|donat\w*|members?|membership|"
+    r"fund\w*|contribut\w*|gifts?|mission|nonprofit|sign up|give|giving)\b",
+    re.I,
+)
+_THANKS = re.compile(r"^(thank you|thanks|with gratitude|sincerely|warmly)\b.{0,60}$", re.I)
+_MONEY_BUTTON = re.compile(r"^[$€£]\s?\d+(\.\d\d)?(\s*(/|per|a)\s*(month|year|week))?$", re.I)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,7 +165,10 @@ def clean_text(raw: str) -> tuple[str, tuple[Removed, ...]]:
     Newlines are normalised to ``\\n`` and every line is stripped. Lines
     matching a rule of ``boilerplate.toml`` are dropped; so are the short
     headline-like lines of a link list that follows a "Related:"/"Read more:"
-    header. Paragraphs (runs of non-blank lines) are joined with ``\\n\\n``.
+    header, and the rest of an appeal's block around a matched line (its
+    greeting, the lines addressing the reader, its thanks and buttons:
+    :data:`BLOCK_REASONS`). Paragraphs (runs of non-blank lines) are joined
+    with ``\\n\\n``.
 
     Args:
         raw: Article text (plain text, or text extracted from HTML).
@@ -192,7 +221,28 @@ def clean_text(raw: str) -> tuple[str, tuple[Removed, ...]]:
         else:
             reasons[i] = rule.reason
 
-    # Pass 3: follow-up rules ("She previously worked at ..." after a bio).
+    # Pass 3: an appeal or bio is a block: grow each matched run over its greeting,
+    # pitch, thanks and buttons (lines that address the reader or are too short to
+    # be news), never over a quotation or an attributed line.
+    for i in content:
+        reason = reasons[i]
+        if reason not in BLOCK_REASONS:
+            continue
+        k = content.index(i)
+        for step in (1, -1):
+            j, grown = k + step, 0
+            while 0 <= j < len(content) and grown < _MAX_BLOCK_LINES:
+                line = lines[content[j]]
+                if reasons[content[j]] is None:
+                    if not _block_line(line, forward=step > 0, bio=reason == "author_bio"):
+                        break
+                    reasons[content[j]] = reason
+                elif reasons[content[j]] not in BLOCK_REASONS:
+                    break
+                j += step
+                grown += 1
+
+    # Pass 4: follow-up rules ("She previously worked at ..." after a bio).
     previous: str | None = None
     for i in content:
         if reasons[i] is None:
@@ -205,6 +255,24 @@ def clean_text(raw: str) -> tuple[str, tuple[Removed, ...]]:
         previous = reasons[i]
 
     return _assemble(lines, reasons)
+
+
+def _block_line(line: str, *, forward: bool, bio: bool) -> bool:
+    """Whether ``line``, next to an appeal or bio, belongs to the same block."""
+    if _QUOTE_MARKS.search(line) or _ATTRIBUTION.search(line):
+        return False
+    if _GREETING.match(line):
+        return True
+    if bio:
+        return False  # a bio grows only by greetings; its follow-ups are rules (pass 4)
+    if forward and (_THANKS.match(line) or _MONEY_BUTTON.match(line)):
+        return True
+    words = _WORD.findall(line)
+    if forward and 1 <= len(words) <= 4 and _SENTENCE_END.search(line) is None:
+        return True  # a button: "Donate", "Give monthly", "Sign up"
+    return (
+        len(line) <= 400 and _READER.search(line) is not None and _PITCH.search(line) is not None
+    )
 
 
 def _assemble(lines: list[str], reasons: list[str | None]) -> tuple[str, tuple[Removed, ...]]:
