@@ -279,6 +279,8 @@ def medoid(table: ClaimTable, rows: Sequence[int]) -> int:
 
 #: Statuses that tell of an event still ahead ("is expected to approve").
 _AHEAD = frozenset({"planned", "expected", "possible"})
+#: Statuses that tell of an event that happened or is under way ("approved", "is running").
+_HAPPENED = frozenset({"done", "ongoing"})
 _WORD = re.compile(r"[A-Za-z]+")
 #: Words that leave a statement's subject to the sentences around it.
 _PRONOUNS = frozenset({"he", "she", "they", "it", "his", "her", "their", "its", "we", "i", "this"})
@@ -287,8 +289,8 @@ _PRONOUNS = frozenset({"he", "she", "they", "it", "his", "her", "their", "its", 
 def wording_flaws(table: ClaimTable, row: int, rows: Sequence[int]) -> float:
     """How poorly claim ``row`` states its fact on its own, among the fact's ``rows``.
 
-    Counted: a preview ("is expected to approve") when another member does not
-    word it as one ("approved", "is running"); a quotation when another member
+    Counted: a preview ("is expected to approve") when another member reports
+    the event as done or under way ("approved", "is running"); a quotation when another member
     reports it in an outlet's own words; a headline in title case; a subject left
     to a pronoun ("He said ..."); each loaded word ("slammed", "radical"); a
     hedge; a claim too short to stand alone.
@@ -299,7 +301,7 @@ def wording_flaws(table: ClaimTable, row: int, rows: Sequence[int]) -> float:
     claim = ref.claim
     members = [table.refs[r].claim for r in rows]
     flaws = 0.0
-    if claim.status in _AHEAD and any(m.status not in _AHEAD for m in members):
+    if claim.status in _AHEAD and any(m.status in _HAPPENED for m in members):
         flaws += 2.0
     quoted = quoted_share(claim.text) >= QUOTED_STATEMENT
     if quoted and any(quoted_share(m.text) < QUOTED_STATEMENT for m in members):
