@@ -10,7 +10,8 @@ Stories timed:
     the corpus is present;
   - ``same-20``: the example story four times over (each copy's paragraphs rotated, a
     distinct outlet name), the worst case for the pairwise checks: every fact has up to
-    20 members.
+    20 members; ``same-40`` eight times over, to show the cost grows no faster than
+    quadratically in claims (issue #14: twice the claims, at most four times the time).
 
 Each story is aligned once to warm caches (lexicons), then ``--repeat`` times; the best
 and the median are printed, with the time of ``find_contradictions`` alone.
@@ -99,7 +100,7 @@ def _time_contradictions(docs: Sequence[AnalyzedArticle]) -> float:
     return time.perf_counter() - t0
 
 
-def _bench(name: str, docs: Sequence[AnalyzedArticle], repeat: int, target: float) -> None:
+def _bench(name: str, docs: Sequence[AnalyzedArticle], repeat: int, target: float) -> float:
     align(docs)  # warm
     samples = []
     for _ in range(repeat):
@@ -115,6 +116,7 @@ def _bench(name: str, docs: Sequence[AnalyzedArticle], repeat: int, target: floa
         f"contradictions {_time_contradictions(docs):.3f} s  "
         f"[{len(story.facts)} facts, {len(story.contradictions)} contradictions]"
     )
+    return best
 
 
 def main(argv: Sequence[str]) -> int:
@@ -124,7 +126,7 @@ def main(argv: Sequence[str]) -> int:
     example = _example()
     basil = _basil()
     t0 = time.perf_counter()
-    copies = _rotated_copies(example, 4)
+    copies = _rotated_copies(example, 8)
     analyzed = analyze([*copies, *basil])
     print(f"analyzed {len(analyzed)} articles in {time.perf_counter() - t0:.1f} s (not timed below)")
     by_source = {d.article.source: d for d in analyzed}
@@ -140,7 +142,13 @@ def main(argv: Sequence[str]) -> int:
         _bench("mixed-20", mixed, args.repeat, 3.0)
     else:
         print("mixed-20   skipped: BASIL corpus not found")
-    _bench("same-20", [by_source[a.source] for a in copies], args.repeat, 3.0)
+    same = [by_source[a.source] for a in copies]
+    t20 = _bench("same-20", same[:20], args.repeat, 3.0)
+    t40 = _bench("same-40", same, args.repeat, 12.0)
+    # Twice the claims: at most four times the time if the cost is quadratic.
+    ratio = t40 / t20 if t20 > 0 else float("nan")
+    verdict = "ok" if ratio <= 4.0 else "OVER"
+    print(f"scaling     same-40 / same-20 = {ratio:.2f}x for 2x the claims (quadratic: <= 4x: {verdict})")
     return 0
 
 

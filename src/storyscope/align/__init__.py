@@ -24,6 +24,7 @@ from storyscope.align.facts import (
     fact_id,
     group_claims,
     independent_support,
+    media_reliance,
     shared_sources,
     support_notes,
 )
@@ -192,15 +193,16 @@ def _with_independent_support(story: Story) -> Story:
     """Count each fact's independent lines of evidence and note facts that rest on one relayed source."""
     from dataclasses import replace
 
+    reliance = media_reliance(story)
     facts = tuple(
         replace(
             fact,
-            independent_support=independent_support(fact, story),
-            shared_sources=tuple(sorted(shared_sources(fact, story).items())),
+            independent_support=independent_support(fact, story, reliance),
+            shared_sources=tuple(sorted(shared_sources(fact, story, reliance).items())),
         )
         if len(fact.outlets) > 1
         else replace(fact, independent_support=len(fact.outlets))
         for fact in story.facts
     )
-    notes = support_notes(story)
+    notes = support_notes(story, reliance)
     return replace(story, facts=facts, warnings=(*story.warnings, *notes))

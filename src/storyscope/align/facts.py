@@ -44,6 +44,7 @@ __all__ = [
     "fact_id",
     "group_claims",
     "independent_support",
+    "media_reliance",
     "shared_sources",
     "support_notes",
 ]
@@ -169,6 +170,10 @@ def group_claims(
     close = (table.score >= LEXICAL_LINK) & (prob >= LEXICAL_LINK_MIN_PROB)
     prob = np.where(close, np.maximum(prob, tau), prob)
     ii, jj = np.nonzero(np.triu(prob >= floor, k=1))
+    # A slot swap keeps the word count: only pairs of equal length can be one.
+    n_words = np.asarray([len(words(r.claim.text)) for r in table.refs])
+    same_len = n_words[ii] == n_words[jj]
+    ii, jj = ii[same_len], jj[same_len]
     for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
         if slot_swap(table.refs[i].claim.text, table.refs[j].claim.text) is not None:
             prob[i, j] = prob[j, i] = 0.0
@@ -182,18 +187,26 @@ def group_claims(
     has[np.arange(n), docs] = True
     alive = np.ones(n, dtype=bool)
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    while True:
+
+    def candidates(rows: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """Merge scores of groups ``rows`` with every group (-inf: may not merge)."""
+        cnt = count[rows]
         with np.errstate(divide="ignore", invalid="ignore"):
-            link = np.where(count > 0, total / np.maximum(count, 1e-9), -1.0)
-        ok = (link >= tau) & (low >= floor) & alive[:, None] & alive[None, :]
+            link = np.where(cnt > 0, total[rows] / np.maximum(cnt, 1e-9), -1.0)
+        ok = (link >= tau) & (low[rows] >= floor) & alive[None, :] & alive[rows][:, None]
         if single:
-            ok &= ~(has.astype(np.int32) @ has.T.astype(np.int32)).astype(bool)
-        np.fill_diagonal(ok, False)
-        if not ok.any():
-            break
-        cand = np.where(ok, link, -np.inf)
+            ok &= ~((has[rows].astype(np.int32) @ has.T.astype(np.int32)) > 0)
+        ok[np.arange(len(rows)), rows] = False
+        return np.where(ok, link, -np.inf)
+
+    # Only the merged group's row and column change at each step: keep the
+    # candidate matrix and update that row and column (same merges, same order).
+    cand = candidates(np.arange(n))
+    while True:
         flat = int(np.argmax(cand))
         x, y = divmod(flat, n)
+        if not np.isfinite(cand[x, y]):
+            break
         a, b = (x, y) if x < y else (y, x)
         total[a] += total[b]
         total[:, a] = total[a]
@@ -207,6 +220,10 @@ def group_claims(
         alive[b] = False
         total[b] = total[:, b] = 0.0
         count[b] = count[:, b] = 0.0
+        cand[b] = cand[:, b] = -np.inf
+        row = candidates(np.asarray([a]))[0]
+        cand[a] = row
+        cand[:, a] = row
         members[a].extend(members.pop(b))
     return [
         sorted(rows, key=lambda r: (table.refs[r].doc, table.refs[r].claim.start))
@@ -423,9 +440,11 @@ def covered_elsewhere(
     extras = attached if attached is not None else [[] for _ in groups]
     sentence_terms = _sentence_terms(table)
     df: dict[str, int] = {}
-    for terms in sentence_terms.values():
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for key, terms in sentence_terms.items():
         for t in terms:
             df[t] = df.get(t, 0) + 1
+            postings.setdefault(t, []).append(key)
     n_sentences = max(1, len(sentence_terms))
     for rows, extra in zip(groups, extras, strict=True):
         if len(rows) < 2:
@@ -439,21 +458,19 @@ def covered_elsewhere(
                 counts[t] = counts.get(t, 0) + 1
         weight = {t: math.log(n_sentences / df[t]) for t, k in counts.items() if k >= 2}
         total = sum(weight.values())
+        # Each outside sentence's share of the fact's wording, from the postings.
+        held: dict[tuple[int, int], float] = {}
+        for t, w in weight.items():
+            for key in postings[t]:
+                if key[0] not in inside:
+                    held[key] = held.get(key, 0.0) + w
+        best: dict[int, float] = {}
+        for (doc, _), w in held.items():
+            best[doc] = max(best.get(doc, 0.0), w)
         for d in set(docs.tolist()) - inside:
-            if float(mean[docs == d].max()) >= COVER_THRESHOLD:
-                out.add((table.articles[d].id, fid))
-                continue
-            if total <= 0:
-                continue
-            best = max(
-                (
-                    sum(weight.get(t, 0.0) for t in terms)
-                    for (doc, _), terms in sentence_terms.items()
-                    if doc == d
-                ),
-                default=0.0,
-            )
-            if best >= COVER_WORDS * total:
+            if float(mean[docs == d].max()) >= COVER_THRESHOLD or (
+                total > 0 and best.get(d, 0.0) >= COVER_WORDS * total
+            ):
                 out.add((table.articles[d].id, fid))
     return out
 
@@ -516,7 +533,22 @@ def _outlet_key(outlet: str) -> str:
     return " ".join(w for w in _WORD.findall(outlet.casefold()) if w not in {"the"})
 
 
-def _relied_on(fact: Fact, story: Story) -> dict[str, str]:
+Reliance = dict[str, tuple[Citation, ...]]
+"""Article id -> the phrases where it relies on other news organisations."""
+
+
+def media_reliance(story: Story) -> Reliance:
+    """Every article's reliance phrases (:func:`storyscope.align.sourcing.find_media_reliance`),
+    found once per story: pass the result to :func:`independent_support`,
+    :func:`shared_sources` and :func:`support_notes` instead of letting each
+    fact search its articles again."""
+    from storyscope.align.sourcing import find_media_reliance
+
+    outlets = tuple(dict.fromkeys(d.article.outlet for d in story.articles))
+    return {d.id: find_media_reliance(d, outlets=outlets) for d in story.articles}
+
+
+def _relied_on(fact: Fact, story: Story, reliance: Reliance | None = None) -> dict[str, str]:
     """Outlet -> the news organisation its supporting sentences cite for the fact.
 
     Only outlets whose every supporting sentence cites one and the same
@@ -527,7 +559,7 @@ def _relied_on(fact: Fact, story: Story) -> dict[str, str]:
     docs: dict[str, AnalyzedArticle] = {d.id: d for d in story.articles}
     outlets = tuple(dict.fromkeys(d.article.outlet for d in story.articles))
     own_keys = {_outlet_key(o): o for o in outlets}
-    phrases: dict[str, tuple[Citation, ...]] = {}
+    phrases: dict[str, tuple[Citation, ...]] = dict(reliance or {})
     out: dict[str, str] = {}
     per_outlet: dict[str, set[str | None]] = {}
     for cite in fact.support:
@@ -552,12 +584,15 @@ def _relied_on(fact: Fact, story: Story) -> dict[str, str]:
     return out
 
 
-def shared_sources(fact: Fact, story: Story) -> dict[str, tuple[str, ...]]:
+def shared_sources(
+    fact: Fact, story: Story, reliance: Reliance | None = None
+) -> dict[str, tuple[str, ...]]:
     """News organisations that two or more of a fact's outlets rely on for it.
 
     Args:
         fact: A fact of ``story``.
         story: The story.
+        reliance: :func:`media_reliance` of the story, when already found.
 
     Returns:
         Source (an outlet of the story, or the organisation's name as cited,
@@ -567,7 +602,7 @@ def shared_sources(fact: Fact, story: Story) -> dict[str, tuple[str, ...]]:
     Raises:
         ConfigError: The packaged source rules cannot be loaded.
     """
-    relied = _relied_on(fact, story)
+    relied = _relied_on(fact, story, reliance)
     lines: dict[str, list[str]] = {}
     for outlet in fact.outlets:
         key = relied.get(outlet, outlet)
@@ -575,7 +610,7 @@ def shared_sources(fact: Fact, story: Story) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in lines.items() if len(v) >= 2}
 
 
-def independent_support(fact: Fact, story: Story) -> int:
+def independent_support(fact: Fact, story: Story, reliance: Reliance | None = None) -> int:
     """Independent lines of evidence for a fact: outlets, with those citing one source counted once.
 
     Two outlets that both say "according to a wire agency" (or "Reuters
@@ -585,6 +620,7 @@ def independent_support(fact: Fact, story: Story) -> int:
     Args:
         fact: A fact of ``story``.
         story: The story.
+        reliance: :func:`media_reliance` of the story, when already found.
 
     Returns:
         Between 1 and ``len(fact.outlets)`` (0 for a fact without outlets).
@@ -592,15 +628,16 @@ def independent_support(fact: Fact, story: Story) -> int:
     Raises:
         ConfigError: The packaged source rules cannot be loaded.
     """
-    relied = _relied_on(fact, story)
+    relied = _relied_on(fact, story, reliance)
     return len({relied.get(o, o) for o in fact.outlets})
 
 
-def support_notes(story: Story) -> tuple[str, ...]:
+def support_notes(story: Story, reliance: Reliance | None = None) -> tuple[str, ...]:
     """One line per fact whose outlets are fewer independent sources than they look.
 
     Args:
         story: The story.
+        reliance: :func:`media_reliance` of the story, when already found.
 
     Returns:
         Notes such as ``'2 outlets but 1 independent source for "..." (Harbor
@@ -610,13 +647,15 @@ def support_notes(story: Story) -> tuple[str, ...]:
         ConfigError: The packaged source rules cannot be loaded.
     """
     notes: list[str] = []
+    if reliance is None:
+        reliance = media_reliance(story)
     for fact in story.facts:
         if len(fact.outlets) < 2:
             continue
-        shared = shared_sources(fact, story)
+        shared = shared_sources(fact, story, reliance)
         if not shared:
             continue
-        n = independent_support(fact, story)
+        n = independent_support(fact, story, reliance)
         parts = [
             f"{' and '.join(outs)} {'both ' if len(outs) == 2 else 'all '}rely on {src}"
             for src, outs in shared.items()
