@@ -136,3 +136,25 @@ def test_negation_in_a_purpose_clause_is_no_denial() -> None:
         ["The Kelsund mayor adopted a stray dog to stop it turning into a harbour nuisance."],
     )
     assert _kinds(align([a, b])) == []
+
+
+def test_an_amount_in_a_trailing_phrase_is_read_with_the_phrase_before_it() -> None:
+    """ "..., to the tune of $3.5 billion": the phrase holding the amount says nothing about
+    what it counts, so the words before the comma do ("military construction")."""
+    a = make_article(
+        "Harbor Courier",
+        [
+            "The order would unlock money from the navy's military construction budget, "
+            "to the tune of $3.5 billion."
+        ],
+        quantities=[("$3.5 billion", {"value": 3.5e9, "unit": "USD", "kind": "money"})],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["The order lets the admiral divert $3.6 billion from military construction projects."],
+        quantities=[("$3.6 billion", {"value": 3.6e9, "unit": "USD", "kind": "money"})],
+    )
+    story = align([a, b])
+    numbers = [c for c in story.contradictions if c.kind == "number"]
+    assert len(numbers) == 1
+    assert "$3.5 billion" in numbers[0].explanation and "$3.6 billion" in numbers[0].explanation

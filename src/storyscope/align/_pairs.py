@@ -82,7 +82,7 @@ class PairModel:
         # is over 100 MB).
         w = (self.weights / self.scale).astype(np.float32)
         bias = -float(np.dot(self.mean / self.scale, self.weights))
-        z = x @ w + np.float32(bias)
+        z: npt.NDArray[np.float32] = np.asarray(x @ w, dtype=np.float32) + np.float32(bias)
         return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
 
 

@@ -446,7 +446,12 @@ def _context(ref: ClaimRef, start: int, end: int, width: int = CONTEXT_WORDS) ->
     """
     text = ref.claim.text
     rel_start, rel_end = start - ref.claim.start, end - ref.claim.start
-    head = re.split(r"[,;:\u2014]", text[: max(0, rel_start)])[-1]
+    segments = re.split(r"[,;:\u2014]", text[: max(0, rel_start)])
+    head = segments[-1]
+    if len(segments) > 1 and not set(_content(words(head))) - _AMOUNT_FILLER:
+        # "... from the military construction budget, to the tune of $3.5 billion": the
+        # amount's own phrase says nothing about what it counts; the phrase before does.
+        head = segments[-2] + " " + head
     tail = re.split(r"[,;:\u2014]", text[max(0, rel_end) :])[0]
     before = words(head)[-width:]
     after: list[str] = []
@@ -463,6 +468,27 @@ def _context(ref: ClaimRef, start: int, end: int, width: int = CONTEXT_WORDS) ->
             continue
         out.add(stem(w))
     return frozenset(out)
+
+
+#: Words of a phrase that only introduces an amount ("to the tune of", "totalling some").
+_AMOUNT_FILLER = frozenset(
+    {
+        "tune", "total", "totaling", "totalling", "totaled", "totalled", "worth", "amount",
+        "amounting", "sum", "some", "nearly", "roughly", "about", "around", "approximately",
+        "estimated", "reportedly", "just", "another", "additional", "extra", "further",
+    }
+)
+
+
+def _content(tokens: Sequence[str]) -> list[str]:
+    """The tokens :func:`_context` would keep: common content words."""
+    out = []
+    for tok in tokens:
+        w = tok.lower().replace("\u2019", "'")
+        if tok[:1].isupper() or w.isdigit() or w in STOPWORDS or w in NEGATIONS or w in _DATE_WORDS:
+            continue
+        out.append(w)
+    return out
 
 
 def _tense(table: ClaimTable, ref: ClaimRef, t: TimeExpression) -> str | None:
