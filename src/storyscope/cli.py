@@ -519,7 +519,9 @@ def report(story_id: int, db: str | None, fmt: str | None, output: Path | None) 
     """Render the comparison report of stored story STORY (an id from `storyscope stories`).
 
     Near-duplicate copies are left out of the comparison (and named in the
-    report's warnings). The JSON report is cached in the store until the
+    report's warnings). Each article's analysis is stored the first time its
+    story is reported (or its page opened); later reports only align the stored
+    analyses, and the JSON report is cached for the story list until the
     story's articles change.
     """
     from storyscope.corpus import story_report

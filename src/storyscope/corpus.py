@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from storyscope.errors import ConfigError, StoreError, StoryscopeError
-from storyscope.model import Article, Failure
+from storyscope.model import AnalyzedArticle, Article, Failure
 
 if TYPE_CHECKING:  # pragma: no cover
     from storyscope.analyze.embeddings import Embedder
@@ -42,7 +42,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from storyscope.model import Story
     from storyscope.store import Store
 
-__all__ = ["IngestSummary", "ingest_corpus", "story_report", "story_articles_for_report"]
+__all__ = [
+    "IngestSummary",
+    "StoredAnalyses",
+    "cached_report",
+    "ingest_corpus",
+    "story_articles_for_report",
+    "story_report",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +57,8 @@ STATE_KIND = "corpus"
 STATE_KEY = "cluster-state"
 STATE_VERSION = "4"  # 2: TF-IDF keyword columns in the clusterer state; 3: keyword channels; 4: merge settings
 REPORT_KIND = "report"
+#: Cache kind of stored analyzed articles (key: article id, version: the pipeline's).
+ANALYSIS_KIND = "analysis"
 #: Batches between two saves of the clusterer state (and story consolidations).
 SAVE_EVERY = 20
 #: Advisory-lock key of ingest runs on PostgreSQL (any constant; "stsc" in ASCII).
@@ -437,13 +446,76 @@ def story_articles_for_report(store: Store, story_id: int) -> tuple[list[Article
     return articles, warnings
 
 
+class StoredAnalyses:
+    """An analyze pipeline that keeps its analyses in the store.
+
+    ``analyze_many`` returns the stored analysis of every article analyzed before
+    under the same pipeline version (:attr:`storyscope.analyze.Pipeline.version`)
+    and runs the inner pipeline, then stores the result, only for the others; the
+    models are not even loaded when every article is stored. A pipeline without a
+    ``version`` (a test double) is used as is and nothing is stored.
+
+    Args:
+        store: The store.
+        pipeline: The inner pipeline; the shared default when None.
+    """
+
+    def __init__(self, store: Store, pipeline: object | None = None) -> None:
+        self.store = store
+        self.pipeline = pipeline
+
+    def _inner(self) -> Any:
+        if self.pipeline is None:
+            from storyscope.analyze import Pipeline
+            from storyscope.api import _default_pipeline
+
+            self.pipeline = _default_pipeline(Pipeline)
+        return self.pipeline
+
+    @property
+    def version(self) -> str | None:
+        """The inner pipeline's version (models load lazily: reading it loads none)."""
+        version = getattr(self._inner(), "version", None)
+        return version if isinstance(version, str) else None
+
+    def load(self, article: Article, version: str) -> AnalyzedArticle | None:
+        """The stored analysis of ``article`` under ``version``, if it is current."""
+        from storyscope.store._analysis import decode_analysis
+
+        value = self.store.cache_get(ANALYSIS_KIND, article.id, version=version)
+        if not isinstance(value, dict):
+            return None
+        try:
+            doc = decode_analysis(value)
+        except Exception as exc:  # stored data of another shape: analyse again, never fail
+            logger.warning("stored analysis of %s unreadable (%s); analyzing again", article.id, exc)
+            return None
+        return doc if doc.article == article else None
+
+    def analyze_many(self, articles: Sequence[Article]) -> list[AnalyzedArticle]:
+        from storyscope.store._analysis import encode_analysis
+
+        version = self.version
+        if version is None:
+            return list(self._inner().analyze_many(articles))
+        found = {a.id: doc for a in articles if (doc := self.load(a, version)) is not None}
+        todo = [a for a in articles if a.id not in found]
+        if todo:
+            for doc in self._inner().analyze_many(todo):
+                self.store.cache_put(ANALYSIS_KIND, doc.id, encode_analysis(doc), version=version)
+                found[doc.id] = doc
+        return [found[a.id] for a in articles]
+
+
 def story_report(
     store: Store, story_id: int, *, pipeline: object | None = None, use_cache: bool = True
 ) -> tuple[Story, dict[str, Any]]:
     """Compare a stored story's articles and return the story and its JSON report.
 
-    The JSON report is cached in the store under the story's current version
-    (a hash of its members), so it is recomputed only when articles arrive.
+    Each article's analysis is stored the first time (:class:`StoredAnalyses`), so
+    a story is only aligned again afterwards (no model is loaded); the JSON report
+    is cached in the store under the story's current version (a hash of its
+    members), where :func:`cached_report` reads it (the story list's counts).
 
     Raises:
         StoreError: No such story.
@@ -456,7 +528,8 @@ def story_report(
     articles, warnings = story_articles_for_report(store, story_id)
     version = store.story_version(story_id)
     key = f"story:{story_id}"
-    story = compare_articles(articles, pipeline=pipeline)
+    analyses = StoredAnalyses(store, pipeline) if use_cache else pipeline
+    story = compare_articles(articles, pipeline=analyses)
     story = replace(story, warnings=(*warnings, *story.warnings))
     report = to_dict(story)
     if use_cache:

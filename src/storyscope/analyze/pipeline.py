@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +52,10 @@ class Pipeline:
     ) -> None:
         self._nlp = nlp
         self._embedder = embedder
+        # What the version names: the caller's models, not whether the defaults loaded yet.
+        self._given_nlp = nlp
+        self._given_embedder = embedder
+        self._cue_lexicon = None if cue_lexicon is None else str(cue_lexicon)
         self.sentences = SentenceSplitter()
         self.entities = EntityFinder()
         self.quantities = QuantityFinder()
@@ -58,6 +63,46 @@ class Pipeline:
         self.quotes = QuoteFinder()
         self.cues = CueFinder(cue_lexicon)
         self.claims = ClaimSplitter()
+
+    @property
+    def version(self) -> str:
+        """What the analyses of this pipeline depend on, as a short string.
+
+        The package version, every component's versioned name ("claims.v2"), the
+        spaCy pipeline and embedder in use (the default ones by name, without
+        loading them) and the cue lexicon. Stored analyses are reused only under
+        the same version (:class:`storyscope.corpus.StoredAnalyses`).
+        """
+        from storyscope._version import __version__
+
+        parts = [f"storyscope {__version__}"]
+        parts += [
+            str(getattr(c, "name", type(c).__name__))
+            for c in (
+                self.sentences,
+                self.entities,
+                self.quantities,
+                self.times,
+                self.quotes,
+                self.cues,
+                self.claims,
+            )
+        ]
+        nlp = self._given_nlp
+        parts.append(
+            "spacy:default"
+            if nlp is None
+            else f"spacy:{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+        )
+        embedder = self._given_embedder
+        parts.append(
+            "embedder:default"
+            if embedder is None
+            else f"embedder:{getattr(embedder, 'name', type(embedder).__name__)}"
+        )
+        parts.append(f"cues:{self._cue_lexicon or 'packaged'}")
+        digest = hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
+        return f"analysis-{digest}"
 
     @property
     def nlp(self) -> Language:

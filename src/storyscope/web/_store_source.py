@@ -1,9 +1,11 @@
 """A :class:`~storyscope.web._source.StorySource` over a corpus store (``storyscope serve --db``).
 
 Story lists come straight from the store (full-text search through its FTS
-index). A story is analyzed and aligned the first time its page is asked for
-(:func:`storyscope.corpus.story_report`, which also caches the JSON report in
-the store) and kept in memory until its members change.
+index), with the counts of the report cached in the store when there is one. A
+story is aligned the first time its page is asked for
+(:func:`storyscope.corpus.story_report`: each article's analysis is stored the
+first time, the JSON report is cached) and kept in memory until its members
+change.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["StoreSource"]
 
 logger = logging.getLogger(__name__)
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 class StoreSource:
@@ -92,6 +98,22 @@ class StoreSource:
     def _info(self, stored: StoredStory) -> StoryInfo:
         sid = str(stored.id)
         analyzed = self._cached(sid)
+        facts = contradictions = consensus = None
+        if analyzed is not None:
+            facts, contradictions = len(analyzed.facts), len(analyzed.contradictions)
+            consensus = sum(1 for f in analyzed.facts if f.status == "consensus")
+        else:
+            # A report cached in the store by an earlier run (or `storyscope report`):
+            # counts at once after a restart, without analysing the story again.
+            from storyscope.corpus import cached_report
+
+            report = cached_report(self.store, stored.id)
+            stats = report.get("stats") if report else None
+            if isinstance(stats, dict):
+                facts = _count(stats.get("facts"))
+                contradictions = _count(stats.get("contradictions"))
+                by_status = stats.get("facts_by_status")
+                consensus = _count(by_status.get("consensus")) if isinstance(by_status, dict) else None
         return StoryInfo(
             id=sid,
             title=stored.title or f"Story {sid}",
@@ -99,11 +121,9 @@ class StoreSource:
             outlets=tuple(sorted(stored.outlets, key=_fold)),
             first_published=_utc(stored.first_published) if stored.first_published else None,
             last_published=_utc(stored.last_published) if stored.last_published else None,
-            fact_count=len(analyzed.facts) if analyzed else None,
-            contradiction_count=len(analyzed.contradictions) if analyzed else None,
-            consensus_count=sum(1 for f in analyzed.facts if f.status == "consensus")
-            if analyzed
-            else None,
+            fact_count=facts,
+            contradiction_count=contradictions,
+            consensus_count=consensus,
         )
 
     # -- one story -------------------------------------------------------------------------
