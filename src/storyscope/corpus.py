@@ -502,8 +502,8 @@ class StoredAnalyses:
         todo = [a for a in articles if a.id not in found]
         if todo:
             for doc in self._inner().analyze_many(todo):
-                self.store.cache_put(ANALYSIS_KIND, doc.id, encode_analysis(doc), version=version)
                 found[doc.id] = doc
+                _cache_put(self.store, ANALYSIS_KIND, doc.id, encode_analysis(doc), version)
         return [found[a.id] for a in articles]
 
 
@@ -533,8 +533,16 @@ def story_report(
     story = replace(story, warnings=(*warnings, *story.warnings))
     report = to_dict(story)
     if use_cache:
-        store.cache_put(REPORT_KIND, key, report, version=version)
+        _cache_put(store, REPORT_KIND, key, report, version)
     return story, report
+
+
+def _cache_put(store: Store, kind: str, key: str, value: Any, version: str) -> None:
+    """Cache a value; a store that cannot take it (read-only, full) costs the cache, not the answer."""
+    try:
+        store.cache_put(kind, key, value, version=version)
+    except StoreError as exc:
+        logger.warning("%s/%s not cached: %s", kind, key, exc)
 
 
 def cached_report(store: Store, story_id: int) -> dict[str, Any] | None:

@@ -136,3 +136,16 @@ def test_the_pipeline_version_does_not_change_when_models_load() -> None:
     assert pipeline.nlp is not None  # loads spaCy
     assert pipeline.version == before == Pipeline(embedder=FakeEmbedder()).version
     assert Pipeline().version != before  # another embedder: other analyses
+
+
+def test_a_store_that_cannot_take_the_cache_still_answers(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyscope.errors import StoreError
+
+    def refuse(*_: object, **__: object) -> None:
+        raise StoreError("analyses.db: attempt to write a readonly database")
+
+    monkeypatch.setattr(store, "cache_put", refuse)
+    story, report = story_report(store, _biggest(store), pipeline=CountingPipeline())
+    assert story.facts and report["stats"]["articles"] == len(story.articles)
