@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from storyscope.errors import AnalysisError, IngestError, StoryscopeError
 from storyscope.model import AnalyzedArticle, Article, Failure, Story
+from storyscope.settings import Settings
 
 __all__ = ["StageTimes", "compare", "compare_articles"]
 
@@ -36,6 +37,7 @@ def compare(
     fail_fast: bool = False,
     pipeline: object | None = None,
     timings: StageTimes | None = None,
+    settings: Settings | None = None,
 ) -> Story:
     """Read sources, analyze each article and align them into a :class:`Story`.
 
@@ -45,6 +47,8 @@ def compare(
         fail_fast: raise on the first bad source instead of recording a failure.
         pipeline: an analyze ``Pipeline`` to use (defaults to the shared one).
         timings: a :class:`StageTimes` to fill with seconds per stage.
+        settings: resolved settings (:func:`storyscope.settings.resolve_settings`);
+            the shipped defaults when None.
 
     Returns:
         The story. Sources that failed are listed in ``story.failures`` and
@@ -68,7 +72,7 @@ def compare(
             raise IngestError(first.source, f"{_problem(first)}{more}")
         raise IngestError(", ".join(paths) or "(no sources)", "no articles found")
     story = compare_articles(
-        result.articles, fail_fast=fail_fast, pipeline=pipeline, timings=timings
+        result.articles, fail_fast=fail_fast, pipeline=pipeline, timings=timings, settings=settings
     )
     return replace(
         story,
@@ -83,14 +87,15 @@ def compare_articles(
     fail_fast: bool = False,
     pipeline: object | None = None,
     timings: StageTimes | None = None,
+    settings: Settings | None = None,
 ) -> Story:
-    """Analyze and align articles that are already read."""
+    """Analyze and align articles that are already read (``settings``: see :func:`compare`)."""
     from storyscope.align import align
 
     t0 = time.perf_counter()
     analyzed, failures = _analyze_all(articles, pipeline=pipeline, fail_fast=fail_fast)
     t1 = time.perf_counter()
-    story = align(analyzed)
+    story = align(analyzed, settings=settings.align if settings is not None else None)
     t2 = time.perf_counter()
     if timings is not None:
         timings.analyze = t1 - t0

@@ -71,13 +71,39 @@ class _LazyGroup(click.Group):
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="storyscope")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
-def cli(debug: bool) -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Settings file (default: $STORYSCOPE_CONFIG, else ./storyscope.toml if present).",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, config_path: Path | None) -> None:
     """storyscope: show a news story from every side.
 
     Compare several outlets' articles about one event: what they agree on, what
     only one says, where they conflict, who is quoted, how each frames it, and a
     cited summary.
     """
+    ctx.obj = {"config": config_path}
+
+
+_SET_OPTION = click.option(
+    "--set",
+    "set_values",
+    multiple=True,
+    metavar="SECTION.KEY=VALUE",
+    help="Override a setting (repeatable), e.g. --set align.group_threshold=0.9.",
+)
+
+
+def _settings(set_values: tuple[str, ...] = ()) -> Any:
+    """The resolved settings: defaults < settings file < STORYSCOPE_* < --set."""
+    from storyscope.settings import resolve_settings
+
+    obj = click.get_current_context().find_root().obj or {}
+    return resolve_settings(obj.get("config"), overrides=set_values)
 
 
 _FORMAT_OPTION = click.option(
@@ -137,6 +163,7 @@ def _parse_outlets(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad source.")
 @click.option("--timings", is_flag=True, help="Print seconds per stage to stderr.")
 @click.option("-q", "--quiet", is_flag=True, help="Print no summary or warnings.")
+@_SET_OPTION
 @_one_line_errors
 def compare(
     sources: tuple[str, ...],
@@ -146,6 +173,7 @@ def compare(
     fail_fast: bool,
     timings: bool,
     quiet: bool,
+    set_values: tuple[str, ...],
 ) -> None:
     """Compare articles about one event from SOURCE files, directories or globs.
 
@@ -161,10 +189,13 @@ def compare(
     from storyscope.report import render
 
     outlets = _parse_outlets(outlet_pairs)
+    settings = _settings(set_values)
     if fmt is None:
         fmt = _format_from_suffix(output)
     stage_times = StageTimes()
-    story = run_compare(sources, outlets=outlets, fail_fast=fail_fast, timings=stage_times)
+    story = run_compare(
+        sources, outlets=outlets, fail_fast=fail_fast, timings=stage_times, settings=settings
+    )
     text = render(story, fmt)
     _write_report(text, output)
 
@@ -514,8 +545,11 @@ def _print_story_table(listed: list[Any]) -> None:
 @_DB_OPTION
 @_FORMAT_OPTION
 @_OUTPUT_OPTION
+@_SET_OPTION
 @_one_line_errors
-def report(story_id: int, db: str | None, fmt: str | None, output: Path | None) -> None:
+def report(
+    story_id: int, db: str | None, fmt: str | None, output: Path | None, set_values: tuple[str, ...]
+) -> None:
     """Render the comparison report of stored story STORY (an id from `storyscope stories`).
 
     Near-duplicate copies are left out of the comparison (and named in the
@@ -527,14 +561,46 @@ def report(story_id: int, db: str | None, fmt: str | None, output: Path | None) 
     from storyscope.corpus import story_report
     from storyscope.report import render
 
+    settings = _settings(set_values)
     if fmt is None:
         fmt = _format_from_suffix(output)
     with _open_existing(db) as store:
-        story, _ = story_report(store, story_id)
+        story, _ = story_report(store, story_id, settings=settings)
     text = render(story, fmt)
     _write_report(text, output)
     if output is not None:
         click.echo(f"Wrote {displayable(os.path.abspath(output))}", err=True)
+
+
+@cli.group()
+def config() -> None:
+    """Inspect the settings (see `storyscope/data/settings.toml` for every key)."""
+
+
+@config.command("show")
+@_SET_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@_one_line_errors
+def config_show(set_values: tuple[str, ...], as_json: bool) -> None:
+    """Print every setting's resolved value and where it came from.
+
+    Sources, lowest precedence first: the shipped default, the settings file
+    (--config, $STORYSCOPE_CONFIG or ./storyscope.toml), a STORYSCOPE_SECTION__KEY
+    environment variable, a --set flag.
+    """
+    settings = _settings(set_values)
+    rows = settings.items()
+    if as_json:
+        click.echo(
+            json.dumps(
+                {name: {"value": value, "source": source} for name, value, source in rows},
+                indent=2,
+            )
+        )
+        return
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, source in rows:
+        click.echo(f"{name:<{width}}  {value!s:<8}  {source}")
 
 
 @cli.command()

@@ -34,6 +34,7 @@ import numpy as np
 
 from storyscope.errors import ConfigError, StoreError, StoryscopeError
 from storyscope.model import AnalyzedArticle, Article, Failure
+from storyscope.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from storyscope.analyze.embeddings import Embedder
@@ -508,14 +509,20 @@ class StoredAnalyses:
 
 
 def story_report(
-    store: Store, story_id: int, *, pipeline: object | None = None, use_cache: bool = True
+    store: Store,
+    story_id: int,
+    *,
+    pipeline: object | None = None,
+    use_cache: bool = True,
+    settings: Settings | None = None,
 ) -> tuple[Story, dict[str, Any]]:
     """Compare a stored story's articles and return the story and its JSON report.
 
     Each article's analysis is stored the first time (:class:`StoredAnalyses`), so
     a story is only aligned again afterwards (no model is loaded); the JSON report
     is cached in the store under the story's current version (a hash of its
-    members), where :func:`cached_report` reads it (the story list's counts).
+    members) and the settings' digest, where :func:`cached_report` reads it (the
+    story list's counts). ``settings``: see :func:`storyscope.api.compare`.
 
     Raises:
         StoreError: No such story.
@@ -526,10 +533,10 @@ def story_report(
     from storyscope.report import to_dict
 
     articles, warnings = story_articles_for_report(store, story_id)
-    version = store.story_version(story_id)
+    version = _report_version(store, story_id, settings)
     key = f"story:{story_id}"
     analyses = StoredAnalyses(store, pipeline) if use_cache else pipeline
-    story = compare_articles(articles, pipeline=analyses)
+    story = compare_articles(articles, pipeline=analyses, settings=settings)
     story = replace(story, warnings=(*warnings, *story.warnings))
     report = to_dict(story)
     if use_cache:
@@ -545,9 +552,20 @@ def _cache_put(store: Store, kind: str, key: str, value: Any, version: str) -> N
         logger.warning("%s/%s not cached: %s", kind, key, exc)
 
 
-def cached_report(store: Store, story_id: int) -> dict[str, Any] | None:
-    """The cached JSON report of a story, if it is current."""
-    value = store.cache_get(REPORT_KIND, f"story:{story_id}", version=store.story_version(story_id))
+def _report_version(store: Store, story_id: int, settings: Settings | None) -> str:
+    from storyscope.settings import default_settings
+
+    digest = (settings or default_settings()).digest
+    return f"{store.story_version(story_id)}:{digest}"
+
+
+def cached_report(
+    store: Store, story_id: int, *, settings: Settings | None = None
+) -> dict[str, Any] | None:
+    """The cached JSON report of a story, if it is current (same members, same settings)."""
+    value = store.cache_get(
+        REPORT_KIND, f"story:{story_id}", version=_report_version(store, story_id, settings)
+    )
     return value if isinstance(value, dict) else None
 
 

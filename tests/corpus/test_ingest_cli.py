@@ -89,8 +89,10 @@ def test_report_of_a_stored_story_leaves_out_the_reprint(db: Path, tmp_path: Pat
     assert any("near-duplicate" in w for w in report["warnings"])
     # the two outlets disagree on the cost: $3.2 million vs $4.5 million
     assert any(c["kind"] == "number" for c in report["contradictions"])
+    from storyscope.corpus import cached_report
+
     with Store.open(db) as store:
-        cached = store.cache_get("report", f"story:{story['id']}", version=store.story_version(story["id"]))
+        cached = cached_report(store, story["id"])
     assert cached == report
 
 

@@ -34,6 +34,7 @@ from storyscope.align.quote_variants import find_quote_variants
 from storyscope.align.summary import build_summary
 from storyscope.errors import AlignmentError
 from storyscope.model import AnalyzedArticle, Story
+from storyscope.settings import AlignSettings, default_settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from storyscope.analyze.embeddings import Embedder
@@ -92,13 +93,20 @@ def _isolated_outlets(table: ClaimTable, groups: Sequence[Sequence[int]]) -> lis
     return out
 
 
-def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = None) -> Story:
+def align(
+    articles: Sequence[AnalyzedArticle],
+    *,
+    embedder: Embedder | None = None,
+    settings: AlignSettings | None = None,
+) -> Story:
     """Compare analyzed articles about one event and build the story.
 
     Args:
         articles: Analyzed articles, one per outlet ideally, in display order.
         embedder: Used only to embed sentences of articles whose ``embeddings``
             is ``None`` (defaults to the package's MiniLM embedder).
+        settings: Thresholds (``[align]`` of :mod:`storyscope.settings`); the
+            shipped defaults when None.
 
     Returns:
         The story: facts, contradictions, omissions, quote variants, framing,
@@ -121,10 +129,13 @@ def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = No
                 f"{first.article.outlet} ({first.article.source}): compared once"
             )
     docs = tuple(unique.values())
+    cfg = settings if settings is not None else default_settings().align
     table = build_table(docs, embedder=embedder)
     prob = pair_probability(table)
-    groups = group_claims(table, prob=prob)
-    supported = attach_support(table, groups, prob)
+    groups = group_claims(
+        table, prob=prob, threshold=cfg.group_threshold, member_floor=cfg.member_floor
+    )
+    supported = attach_support(table, groups, prob, threshold=cfg.attach_threshold)
     outlets = list(dict.fromkeys(d.article.outlet for d in docs))
 
     low_overlap = False
@@ -162,7 +173,9 @@ def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = No
         if fid:
             fact_size[fid] = len({ref.outlet for ref in refs})
 
-    contradictions, contested = find_contradictions(table, fact_of, fact_size, prob)
+    contradictions, contested = find_contradictions(
+        table, fact_of, fact_size, prob, candidate_prob=cfg.candidate_prob
+    )
     variants, attributions = find_quote_variants(docs)
     contradictions = contradictions + attributions
     if low_overlap:
@@ -174,12 +187,25 @@ def align(articles: Sequence[AnalyzedArticle], *, embedder: Embedder | None = No
         contradictions,
         article_lengths={d.id: len(d.text) for d in docs},
         include_consensus=not low_overlap,
+        max_sentences=cfg.summary_sentences,
+        max_differences=cfg.summary_differences,
     )
     story = Story(
         articles=docs,
         facts=facts,
         contradictions=contradictions,
-        omissions=find_omissions(docs, facts, covered=covered_elsewhere(table, groups, prob, supported)),
+        omissions=find_omissions(
+            docs,
+            facts,
+            covered=covered_elsewhere(
+                table,
+                groups,
+                prob,
+                supported,
+                threshold=cfg.cover_threshold,
+                words_share=cfg.cover_words,
+            ),
+        ),
         quote_variants=variants,
         framing=framing,
         summary=summary,

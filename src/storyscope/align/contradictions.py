@@ -1089,6 +1089,8 @@ def find_contradictions(
     fact_of: Mapping[int, str | None],
     fact_size: Mapping[str, int],
     prob: np.ndarray | None = None,
+    *,
+    candidate_prob: float | None = None,
 ) -> tuple[tuple[Contradiction, ...], set[str]]:
     """Find number, date, polarity, entity and status contradictions between claims.
 
@@ -1100,6 +1102,7 @@ def find_contradictions(
         prob: The learned pair probabilities (:func:`~storyscope.align._pairs.pair_probability`);
             pairs at :data:`CANDIDATE_PROB` or above are compared too, whatever
             their wording (two outlets telling one figure in different sentences).
+        candidate_prob: Overrides :data:`CANDIDATE_PROB`.
 
     Returns:
         The contradictions (deduplicated per fact, kind, outlet pair and
@@ -1108,6 +1111,7 @@ def find_contradictions(
     n = len(table.refs)
     if n < 2:
         return (), set()
+    sure_prob = CANDIDATE_PROB if candidate_prob is None else candidate_prob
     codes: dict[str, int] = {}
     groups = np.asarray(
         [codes.setdefault(fid, len(codes)) if (fid := fact_of.get(i)) else -1 - i for i in range(n)]
@@ -1116,7 +1120,7 @@ def find_contradictions(
     loose = (table.cosine >= LOOSE_COSINE) & (table.shared_key | (table.jaccard >= LOOSE_JACCARD))
     cand = same_fact | loose
     if prob is not None:
-        cand |= prob >= CANDIDATE_PROB
+        cand |= prob >= sure_prob
     cand &= table.score > -1.0
     ii, jj = np.nonzero(np.triu(cand, k=1))
 
@@ -1137,7 +1141,7 @@ def find_contradictions(
         # A pair the learned scorer is confident about compares its amounts
         # leniently too, when both claims are about one period: "$139 million from
         # 2007 to 2014" and "nearly $10 million in 2013" count different things.
-        sure = prob is not None and float(prob[i, j]) >= CANDIDATE_PROB and _same_period(a, b)
+        sure = prob is not None and float(prob[i, j]) >= sure_prob and _same_period(a, b)
         cos, jac = float(table.cosine[i, j]), float(table.jaccard[i, j])
         found: list[_Found] = []
         if a.quantities and b.quantities and (in_fact or sure or cos >= NUMBER_COSINE):

@@ -413,6 +413,9 @@ def covered_elsewhere(
     groups: Sequence[Sequence[int]],
     prob: npt.NDArray[np.float32],
     attached: Sequence[Sequence[int]] | None = None,
+    *,
+    threshold: float | None = None,
+    words_share: float | None = None,
 ) -> set[tuple[str, str]]:
     """``(article id, fact id)`` pairs where an article outside a fact may still state it.
 
@@ -429,10 +432,14 @@ def covered_elsewhere(
         groups: Output of :func:`group_claims`.
         prob: The pair probabilities.
         attached: Output of :func:`attach_support` (attached articles are inside).
+        threshold: Overrides :data:`COVER_THRESHOLD`.
+        words_share: Overrides :data:`COVER_WORDS`.
 
     Returns:
         The covered pairs.
     """
+    cover = COVER_THRESHOLD if threshold is None else threshold
+    share = COVER_WORDS if words_share is None else words_share
     out: set[tuple[str, str]] = set()
     if not table.refs:
         return out
@@ -468,8 +475,8 @@ def covered_elsewhere(
         for (doc, _), w in held.items():
             best[doc] = max(best.get(doc, 0.0), w)
         for d in set(docs.tolist()) - inside:
-            if float(mean[docs == d].max()) >= COVER_THRESHOLD or (
-                total > 0 and best.get(d, 0.0) >= COVER_WORDS * total
+            if float(mean[docs == d].max()) >= cover or (
+                total > 0 and best.get(d, 0.0) >= share * total
             ):
                 out.add((table.articles[d].id, fid))
     return out

@@ -53,6 +53,8 @@ def build_summary(
     *,
     article_lengths: dict[str, int],
     include_consensus: bool = True,
+    max_sentences: int = MAX_SENTENCES,
+    max_differences: int = MAX_DIFFERENCES,
 ) -> tuple[SummarySentence, ...]:
     """Compose the cited summary.
 
@@ -62,6 +64,8 @@ def build_summary(
         article_lengths: Article id -> text length (to place facts in story order).
         include_consensus: ``False`` when the articles may be about different
             events: nothing is presented as agreed.
+        max_sentences: Most sentences (:data:`MAX_SENTENCES`).
+        max_differences: Most "where sources differ" sentences (:data:`MAX_DIFFERENCES`).
 
     Returns:
         Consensus sentences (section ``"consensus"``) then difference sentences
@@ -78,9 +82,9 @@ def build_summary(
             seen.add(key)
             picked.append(con)
     picked += [c for c in contradictions if c not in picked]
-    picked = picked[:MAX_DIFFERENCES]
+    picked = picked[: min(max_differences, max_sentences)]
     if include_consensus:
-        room = min(MAX_CONSENSUS, MAX_SENTENCES - len(picked))
+        room = min(MAX_CONSENSUS, max_sentences - len(picked))
         agreed = [f for f in facts if f.status == "consensus" and len(f.outlets) >= 2 and f.support]
         order = {a: k for k, a in enumerate(article_lengths)}
         # Most outlets first; among equals, reported facts before bare quotations

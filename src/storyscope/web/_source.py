@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
 from storyscope.model import AnalyzedArticle, Story
+from storyscope.settings import Settings
 
 __all__ = [
     "SORTS",
@@ -289,7 +290,11 @@ class MemorySource:
 
     @classmethod
     def from_directory(
-        cls, path: str | os.PathLike[str], *, pipeline: object | None = None
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        pipeline: object | None = None,
+        settings: Settings | None = None,
     ) -> MemorySource:
         """Compare each story folder under ``path`` (or ``path`` itself) and serve the results.
 
@@ -300,6 +305,7 @@ class MemorySource:
         Args:
             path: A story folder, or a folder of story folders.
             pipeline: An analyze pipeline to use (the shared default when None).
+            settings: Resolved settings (the shipped defaults when None).
 
         Returns:
             The source.
@@ -323,7 +329,7 @@ class MemorySource:
         stories: dict[str, Story] = {}
         for folder in folders:
             logger.info("comparing story folder %s", folder)
-            stories[_slug(folder.name)] = compare([folder], pipeline=pipeline)
+            stories[_slug(folder.name)] = compare([folder], pipeline=pipeline, settings=settings)
         return cls(stories)
 
     def list_stories(

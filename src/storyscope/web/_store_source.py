@@ -30,6 +30,7 @@ from storyscope.web._source import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from storyscope.model import Story
+    from storyscope.settings import Settings
     from storyscope.store import Store
     from storyscope.store.records import StoredStory
 
@@ -49,11 +50,20 @@ class StoreSource:
         store: An open store (kept open for the app's lifetime).
         pipeline: Analyze pipeline for story reports (the shared default when None).
         cache_size: Analyzed stories kept in memory.
+        settings: Resolved settings (the shipped defaults when None).
     """
 
-    def __init__(self, store: Store, *, pipeline: object | None = None, cache_size: int = 32) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        pipeline: object | None = None,
+        cache_size: int = 32,
+        settings: Settings | None = None,
+    ) -> None:
         self.store = store
         self.pipeline = pipeline
+        self.settings = settings
         self.cache_size = cache_size
         self._stories: OrderedDict[str, tuple[str, Story]] = OrderedDict()
         self._lock = threading.Lock()
@@ -107,7 +117,7 @@ class StoreSource:
             # counts at once after a restart, without analysing the story again.
             from storyscope.corpus import cached_report
 
-            report = cached_report(self.store, stored.id)
+            report = cached_report(self.store, stored.id, settings=self.settings)
             stats = report.get("stats") if report else None
             if isinstance(stats, dict):
                 facts = _count(stats.get("facts"))
@@ -158,7 +168,9 @@ class StoreSource:
             if cached is not None:
                 return cached
             version = self.store.story_version(number)
-            story, _ = story_report(self.store, number, pipeline=self.pipeline)
+            story, _ = story_report(
+                self.store, number, pipeline=self.pipeline, settings=self.settings
+            )
         with self._lock:
             self._stories[story_id] = (version, story)
             self._stories.move_to_end(story_id)

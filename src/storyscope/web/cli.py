@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from storyscope.errors import StoryscopeError
+from storyscope.settings import Settings
 from storyscope.web._source import StorySource
 
 __all__ = ["serve"]
@@ -31,7 +32,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _store_source(db: str) -> StorySource:
+def _store_source(db: str, settings: Settings) -> StorySource:
     import os
 
     from storyscope.store import Store
@@ -40,7 +41,7 @@ def _store_source(db: str) -> StorySource:
     if "://" not in db and not os.path.exists(db):
         raise click.ClickException(f"{db}: no store there (create one with `storyscope ingest`)")
     try:
-        return StoreSource(Store.open(db))
+        return StoreSource(Store.open(db), settings=settings)
     except StoryscopeError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -110,9 +111,15 @@ def serve(
         click.echo(
             f"warning: binding {host}; anyone who can reach it can read and compare", err=True
         )
+    import functools
+
+    from storyscope.api import compare_articles
+    from storyscope.cli import _settings
+
+    resolved = _settings()
     source: StorySource
     if db is not None:
-        source = _store_source(db)
+        source = _store_source(db, resolved)
     else:
         folder = stories_dir
         if folder is None or example:
@@ -123,13 +130,14 @@ def serve(
                 )
         click.echo(f"comparing stories in {folder} ...", err=True)
         try:
-            source = MemorySource.from_directory(folder)
+            source = MemorySource.from_directory(folder, settings=resolved)
         except StoryscopeError as exc:
             raise click.ClickException(str(exc)) from exc
     settings = WebSettings(
         max_articles=max_articles,
         max_upload_bytes=int(max_upload_mb * 1_000_000),
         compare_enabled=not no_compare,
+        comparer=functools.partial(compare_articles, settings=resolved),
     )
     app = create_app(source, settings=settings)
     click.echo(f"serving on http://{host}:{port}/", err=True)

@@ -1,0 +1,237 @@
+"""Settings: one frozen object, resolved once from defaults, a file, the environment and flags.
+
+The shipped defaults live in ``storyscope/data/settings.toml`` (documented there).
+:func:`resolve_settings` layers, lowest precedence first, a settings file
+(``--config``, else ``$STORYSCOPE_CONFIG``, else ``./storyscope.toml`` when it exists),
+``STORYSCOPE_<SECTION>__<KEY>`` environment variables and ``--set section.key=value``
+overrides, validates every value once (type and range) and returns the
+:class:`Settings` with where each value came from. Code below the CLI takes the
+section it needs as an argument (``align(docs, settings=settings.align)``); no
+module reads the environment or the file itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from storyscope.errors import ConfigError
+
+__all__ = [
+    "AlignSettings",
+    "ENV_PREFIX",
+    "Settings",
+    "default_settings",
+    "resolve_settings",
+]
+
+ENV_PREFIX = "STORYSCOPE_"
+"""Environment variables ``STORYSCOPE_<SECTION>__<KEY>`` override settings."""
+_CONFIG_ENV = "STORYSCOPE_CONFIG"
+_LOCAL_FILE = "storyscope.toml"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlignSettings:
+    """Thresholds of the align stage (see ``data/settings.toml`` and docs/alignment.md)."""
+
+    group_threshold: float
+    member_floor: float
+    attach_threshold: float
+    cover_threshold: float
+    cover_words: float
+    candidate_prob: float
+    summary_sentences: int
+    summary_differences: int
+
+
+#: Allowed ranges, by (section, key); probabilities and shares are 0..1.
+_RANGES: dict[tuple[str, str], tuple[float, float]] = {
+    ("align", "group_threshold"): (0.0, 1.0),
+    ("align", "member_floor"): (0.0, 1.0),
+    ("align", "attach_threshold"): (0.0, 1.0),
+    ("align", "cover_threshold"): (0.0, 1.0),
+    ("align", "cover_words"): (0.0, 1.0),
+    ("align", "candidate_prob"): (0.0, 1.0),
+    ("align", "summary_sentences"): (1, 100),
+    ("align", "summary_differences"): (0, 100),
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """All settings, by section. ``sources`` maps ``"section.key"`` to where its value came from."""
+
+    align: AlignSettings
+    sources: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+
+    @property
+    def digest(self) -> str:
+        """A short hash of the values (not their sources): part of cached reports' versions."""
+        blob = json.dumps([(k, v) for k, v, _ in self.items()], sort_keys=True)
+        return hashlib.sha1(blob.encode()).hexdigest()[:12]
+
+    def items(self) -> list[tuple[str, Any, str]]:
+        """``(section.key, value, source)`` for every setting, in file order."""
+        out = []
+        for section in _SECTIONS:
+            values = getattr(self, section)
+            for f in dataclasses.fields(values):
+                name = f"{section}.{f.name}"
+                out.append((name, getattr(values, f.name), self.sources.get(name, "default")))
+        return out
+
+
+_SECTIONS: dict[str, type] = {"align": AlignSettings}
+
+
+def _types(section: str) -> dict[str, type]:
+    return {
+        f.name: (float if f.type in ("float", float) else int)
+        for f in dataclasses.fields(_SECTIONS[section])
+    }
+
+
+def _coerce(section: str, key: str, value: Any, where: str) -> float | int:
+    """``value`` as the setting's type, inside its range, else a ConfigError naming ``where``."""
+    kind = _types(section)[key]
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = int(text) if kind is int else float(text)
+        except ValueError:
+            raise ConfigError(
+                f"{where}: {section}.{key} must be {'an integer' if kind is int else 'a number'}, "
+                f"not {value!r}"
+            ) from None
+    if isinstance(value, bool) or not isinstance(value, int | float) or (
+        kind is int and not isinstance(value, int)
+    ):
+        raise ConfigError(
+            f"{where}: {section}.{key} must be {'an integer' if kind is int else 'a number'}, "
+            f"not {value!r}"
+        )
+    lo, hi = _RANGES[(section, key)]
+    if not lo <= value <= hi:
+        raise ConfigError(f"{where}: {section}.{key} = {value} is outside {lo:g}..{hi:g}")
+    return int(value) if kind is int else float(value)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read settings ({exc.strerror or exc})") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    return data
+
+
+def _layer(
+    values: dict[str, dict[str, Any]],
+    sources: dict[str, str],
+    data: Mapping[str, Any],
+    where: str,
+) -> None:
+    for section, table in data.items():
+        if section not in _SECTIONS:
+            raise ConfigError(
+                f"{where}: unknown settings table [{section}] (known: {', '.join(_SECTIONS)})"
+            )
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{where}: [{section}] must be a table")
+        for key, value in table.items():
+            if key not in values[section]:
+                raise ConfigError(
+                    f"{where}: unknown setting {section}.{key} "
+                    f"(known: {', '.join(sorted(values[section]))})"
+                )
+            values[section][key] = _coerce(section, key, value, where)
+            sources[f"{section}.{key}"] = where
+
+
+def _defaults() -> dict[str, dict[str, Any]]:
+    raw = resources.files("storyscope.data").joinpath("settings.toml").read_text("utf-8")
+    data = tomllib.loads(raw)
+    values: dict[str, dict[str, Any]] = {}
+    for section, cls in _SECTIONS.items():
+        table = data.get(section, {})
+        names = [f.name for f in dataclasses.fields(cls)]
+        missing = [n for n in names if n not in table]
+        if missing:  # pragma: no cover - guarded by the tests
+            raise ConfigError(f"packaged settings.toml: [{section}] lacks {', '.join(missing)}")
+        values[section] = {n: _coerce(section, n, table[n], "packaged settings.toml") for n in names}
+    return values
+
+
+def _config_file(config: str | os.PathLike[str] | None, env: Mapping[str, str]) -> Path | None:
+    if config is not None:
+        return Path(config)
+    if env.get(_CONFIG_ENV):
+        return Path(env[_CONFIG_ENV])
+    local = Path(_LOCAL_FILE)
+    return local if local.is_file() else None
+
+
+def resolve_settings(
+    config: str | os.PathLike[str] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    overrides: Sequence[str] = (),
+) -> Settings:
+    """Resolve the settings: defaults < settings file < environment < ``overrides``.
+
+    Args:
+        config: A settings file; None: ``$STORYSCOPE_CONFIG``, else ``./storyscope.toml``
+            if it exists, else none.
+        env: The environment (default ``os.environ``).
+        overrides: ``"section.key=value"`` strings (the CLI's ``--set``).
+
+    Returns:
+        The validated settings, with :attr:`Settings.sources`.
+
+    Raises:
+        ConfigError: A file that cannot be read or parsed, an unknown table or key,
+            a value of the wrong type or outside its range (the file, variable or
+            flag is named).
+    """
+    env = os.environ if env is None else env
+    values = _defaults()
+    sources: dict[str, str] = {}
+    path = _config_file(config, env)
+    if path is not None:
+        _layer(values, sources, _read_toml(path), str(path))
+    for name, value in sorted(env.items()):
+        if not name.startswith(ENV_PREFIX) or "__" not in name[len(ENV_PREFIX) :]:
+            continue
+        section, _, key = name[len(ENV_PREFIX) :].lower().partition("__")
+        _layer(values, sources, {section: {key: value}}, name)
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        section, dot, key = name.strip().partition(".")
+        if not sep or not dot or not key:
+            raise ConfigError(
+                f"--set {item!r}: expected SECTION.KEY=VALUE (e.g. align.group_threshold=0.9)"
+            )
+        _layer(values, sources, {section: {key: value}}, f"--set {name.strip()}")
+    return Settings(
+        align=AlignSettings(**values["align"]),
+        sources=dict(sources),
+    )
+
+
+@functools.cache
+def default_settings() -> Settings:
+    """The shipped defaults, ignoring every file, variable and flag."""
+    return Settings(align=AlignSettings(**_defaults()["align"]))
