@@ -8,124 +8,29 @@ its OpenAPI document at ``/api/openapi.json``.
 
 from __future__ import annotations
 
-import functools
-import json
 import logging
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from storyscope.model import Story
-from storyscope.report import to_dict
 from storyscope.web._errors import WebError, error_body
 from storyscope.web._security import SECURITY_HEADERS, SecurityMiddleware
 from storyscope.web._settings import WebSettings
 from storyscope.web._source import StorySource
+from storyscope.web._state import StoryCache, WebState, environment
+from storyscope.web.pages import router as pages_router
+from storyscope.web.rest import router as rest_router
 
 __all__ = ["create_app"]
 
 logger = logging.getLogger(__name__)
 
 _MESSAGES = {404: "not found", 405: "method not allowed"}
-
-
-@functools.cache
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("storyscope.web", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["day"] = _day
-    env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False)
-    return env
-
-
-def _day(value: Any) -> str:
-    if value is None:
-        return "date unknown"
-    if hasattr(value, "date"):
-        return str(value.date().isoformat())
-    return str(value)[:10]
-
-
-@dataclass(slots=True)
-class _Entry:
-    story: Story
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-class StoryCache:
-    """Per-story memo of derived values (report dict, page HTML, JSON bytes), LRU-bounded.
-
-    A value is reused only while the source keeps returning the *same* Story object
-    for the id, so a source that rebuilds a story gets fresh pages automatically.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, story_id: str, story: Story, key: str, make: Callable[[], Any]) -> Any:
-        """The value ``key`` of this story, computed with ``make`` on a miss."""
-        if self.size <= 0:
-            return make()
-        with self._lock:
-            entry = self._entries.get(story_id)
-            if entry is not None and entry.story is story and key in entry.values:
-                self._entries.move_to_end(story_id)
-                return entry.values[key]
-        value = make()
-        with self._lock:
-            entry = self._entries.get(story_id)
-            if entry is None or entry.story is not story:
-                entry = _Entry(story=story)
-                self._entries[story_id] = entry
-            entry.values[key] = value
-            self._entries.move_to_end(story_id)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return value
-
-
-@dataclass(slots=True)
-class WebState:
-    """What every route reads from ``request.app.state.web``."""
-
-    source: StorySource
-    settings: WebSettings
-    cache: StoryCache
-    env: jinja2.Environment
-    limiter: Any = None  # anyio.CapacityLimiter, made on first compare (needs an event loop)
-
-    def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        """Render a template to an HTML response."""
-        html = self.env.get_template(template).render(settings=self.settings, **context)
-        return HTMLResponse(html, status_code=status_code)
-
-    def report(self, story_id: str, story: Story) -> dict[str, Any]:
-        """The JSON report of a story (cached)."""
-        value: dict[str, Any] = self.cache.get(story_id, story, "report", lambda: to_dict(story))
-        return value
-
-
-def state(request: Request) -> WebState:
-    """The app's :class:`WebState`."""
-    value: WebState = request.app.state.web
-    return value
 
 
 def _wants_json(request: Request) -> bool:
@@ -166,9 +71,6 @@ def create_app(source: StorySource, *, settings: WebSettings | None = None) -> F
         ``/outlets/{name}``, ``/compare``; the API under ``/api/``; static files
         under ``/static/``.
     """
-    from storyscope.web.pages import router as pages_router
-    from storyscope.web.rest import router as rest_router
-
     settings = settings or WebSettings()
     app = FastAPI(
         title="storyscope",
@@ -179,7 +81,7 @@ def create_app(source: StorySource, *, settings: WebSettings | None = None) -> F
         openapi_url="/api/openapi.json",
     )
     app.state.web = WebState(
-        source=source, settings=settings, cache=StoryCache(settings.cache_size), env=_environment()
+        source=source, settings=settings, cache=StoryCache(settings.cache_size), env=environment()
     )
 
     @app.exception_handler(WebError)

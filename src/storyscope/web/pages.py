@@ -20,8 +20,8 @@ from storyscope.model import Story
 from storyscope.web._compare import Pasted, build_articles, run_compare
 from storyscope.web._errors import WebError
 from storyscope.web._source import SORTS, StorySort
+from storyscope.web._state import WebState, state
 from storyscope.web._views import article_context, story_context
-from storyscope.web.app import WebState, state
 from storyscope.web.charts import Bar, bar_chart
 
 __all__ = ["router"]

@@ -20,7 +20,7 @@ from storyscope.report import to_dict
 from storyscope.web._compare import CompareIn, Pasted, build_articles, run_compare
 from storyscope.web._errors import WebError
 from storyscope.web._source import SORTS, OutletSummary, StoryInfo, StorySort, story_info
-from storyscope.web.app import WebState, state
+from storyscope.web._state import WebState, state
 
 __all__ = ["info_dict", "outlet_dict", "router"]
 

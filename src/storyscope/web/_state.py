@@ -1,0 +1,118 @@
+"""The web app's state: what every route reads from ``request.app.state.web``.
+
+:class:`WebState` (the story source, settings, the per-story cache and the Jinja2
+environment) and :func:`state` live here, apart from :mod:`storyscope.web.app`
+(which builds the app) and the route modules (:mod:`~storyscope.web.pages`,
+:mod:`~storyscope.web.rest`), so that each imports this module and none imports
+another: no import cycle.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from storyscope.model import Story
+from storyscope.report import to_dict
+from storyscope.web._settings import WebSettings
+from storyscope.web._source import StorySource
+
+__all__ = ["StoryCache", "WebState", "environment", "state"]
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("storyscope.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["day"] = _day
+    env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False)
+    return env
+
+
+def _day(value: Any) -> str:
+    if value is None:
+        return "date unknown"
+    if hasattr(value, "date"):
+        return str(value.date().isoformat())
+    return str(value)[:10]
+
+
+@dataclass(slots=True)
+class _Entry:
+    story: Story
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class StoryCache:
+    """Per-story memo of derived values (report dict, page HTML, JSON bytes), LRU-bounded.
+
+    A value is reused only while the source keeps returning the *same* Story object
+    for the id, so a source that rebuilds a story gets fresh pages automatically.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, story_id: str, story: Story, key: str, make: Callable[[], Any]) -> Any:
+        """The value ``key`` of this story, computed with ``make`` on a miss."""
+        if self.size <= 0:
+            return make()
+        with self._lock:
+            entry = self._entries.get(story_id)
+            if entry is not None and entry.story is story and key in entry.values:
+                self._entries.move_to_end(story_id)
+                return entry.values[key]
+        value = make()
+        with self._lock:
+            entry = self._entries.get(story_id)
+            if entry is None or entry.story is not story:
+                entry = _Entry(story=story)
+                self._entries[story_id] = entry
+            entry.values[key] = value
+            self._entries.move_to_end(story_id)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+
+@dataclass(slots=True)
+class WebState:
+    """What every route reads from ``request.app.state.web``."""
+
+    source: StorySource
+    settings: WebSettings
+    cache: StoryCache
+    env: jinja2.Environment
+    limiter: Any = None  # anyio.CapacityLimiter, made on first compare (needs an event loop)
+
+    def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        """Render a template to an HTML response."""
+        html = self.env.get_template(template).render(settings=self.settings, **context)
+        return HTMLResponse(html, status_code=status_code)
+
+    def report(self, story_id: str, story: Story) -> dict[str, Any]:
+        """The JSON report of a story (cached)."""
+        value: dict[str, Any] = self.cache.get(story_id, story, "report", lambda: to_dict(story))
+        return value
+
+
+def state(request: Request) -> WebState:
+    """The app's :class:`WebState`."""
+    value: WebState = request.app.state.web
+    return value
