@@ -19,7 +19,7 @@ Stages, for more control: :func:`read` (sources -> articles),
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from storyscope._version import __version__
 from storyscope.errors import (
@@ -28,6 +28,7 @@ from storyscope.errors import (
     ConfigError,
     IngestError,
     ReportError,
+    StoreError,
     StoryscopeError,
 )
 from storyscope.model import (
@@ -54,7 +55,13 @@ from storyscope.model import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    import os
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from storyscope.analyze.embeddings import Embedder
+    from storyscope.api import StageTimes
     from storyscope.ingest import ReadResult
+    from storyscope.settings import AlignSettings, Settings
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -88,6 +95,7 @@ __all__ = [
     "Removed",
     "ReportError",
     "Sentence",
+    "StoreError",
     "Story",
     "StoryscopeError",
     "SummarySentence",
@@ -101,32 +109,57 @@ __all__ = [
 ]
 
 
-def read(sources: Any, **kwargs: Any) -> ReadResult:
+def read(
+    sources: Iterable[str | os.PathLike[str]],
+    *,
+    outlets: Mapping[str, str] | None = None,
+    fail_fast: bool = False,
+) -> ReadResult:
     """Read sources (files, directories, globs) into articles. See :func:`storyscope.ingest.read`."""
     from storyscope.ingest import read as _read
 
-    return _read(sources, **kwargs)
+    return _read(sources, outlets=outlets, fail_fast=fail_fast)
 
 
-def analyze(articles: Any) -> list[AnalyzedArticle]:
+def analyze(articles: Sequence[Article]) -> list[AnalyzedArticle]:
     """Analyze articles with the default pipeline. See :mod:`storyscope.analyze`."""
     return _analyze_stage.analyze(articles)
 
 
-def align(articles: Any, **kwargs: Any) -> Story:
+def align(
+    articles: Sequence[AnalyzedArticle],
+    *,
+    embedder: Embedder | None = None,
+    settings: AlignSettings | None = None,
+) -> Story:
     """Align analyzed articles into a :class:`Story`. See :func:`storyscope.align.align`."""
-    return _align_stage.align(articles, **kwargs)
+    return _align_stage.align(articles, embedder=embedder, settings=settings)
 
 
-def render(story: Story, format: str = "json") -> str:
+def render(story: Story, format: str = "json") -> str:  # noqa: A002 - public name fixed by the API
     """Render a story as ``json``, ``markdown`` or ``html``."""
     from storyscope.report import render as _render
 
     return _render(story, format)
 
 
-def compare(sources: Any, **kwargs: Any) -> Story:
+def compare(
+    sources: Iterable[str | os.PathLike[str]],
+    *,
+    outlets: Mapping[str, str] | None = None,
+    fail_fast: bool = False,
+    pipeline: object | None = None,
+    timings: StageTimes | None = None,
+    settings: Settings | None = None,
+) -> Story:
     """Read, analyze and align articles about one event. See :func:`storyscope.api.compare`."""
     from storyscope.api import compare as _compare
 
-    return _compare(sources, **kwargs)
+    return _compare(
+        sources,
+        outlets=outlets,
+        fail_fast=fail_fast,
+        pipeline=pipeline,
+        timings=timings,
+        settings=settings,
+    )
