@@ -58,6 +58,14 @@ def test_floor_holds(metrics: dict[str, float], name: str) -> None:
     )
 
 
+def test_few_titles_and_terms_pass_for_quotes(metrics: dict[str, float]) -> None:
+    ceiling = _floors()["not_quote_fp_max"]
+    assert metrics["not_quote_fp"] <= ceiling, (
+        f"not_quote_fp {metrics['not_quote_fp']:.3f} rose above {ceiling}: "
+        + basil_gold.format_line(metrics)
+    )
+
+
 def test_contradictions_stay_precise(metrics: dict[str, float]) -> None:
     if metrics["contra_n"]:
         assert metrics["contra_precision"] >= _floors()["contra_precision"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -128,6 +129,34 @@ def test_quoted_title_is_a_term_not_a_statement(parse: Parse) -> None:
     text = 'Okafor appeared on the talk show "Morning at the Harbour" on Sunday, aides said.'
     q = _find(parse, text, "Morning at the Harbour")
     assert q.kind == "scare"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        # programme titles after "on" / "told", with "&", a single word or a long title
+        ('"We will rebuild the quay," Mayor Ilse Varga told "Harbour & Friends."', "Harbour & Friends"),
+        ('"Nobody was hurt," Varga said on "Outnumbered."', "Outnumbered"),
+        (
+            '"It is a grave step," Varga said on Coast TV\'s "Evening Edition with Lena Brook."',
+            "Evening Edition with Lena Brook",
+        ),
+        # names and terms, even in a sentence with a speech verb
+        ('Dock workers, known as "harbour hands," said they had not been paid.', "harbour hands"),
+        ('Dubbed "Quaygate," the affair cost the mayor her majority, aides said.', "Quaygate"),
+        ('Under the law the definition of "vessel" includes barges, Varga told reporters.', "vessel"),
+    ],
+)
+def test_titles_nicknames_and_terms_are_not_statements(parse: Parse, text: str, fragment: str) -> None:
+    q = _find(parse, text, fragment)
+    assert q.kind == "scare", q
+    assert q.speaker is None
+
+
+def test_a_nickname_credited_to_its_author_stays_a_quotation(parse: Parse) -> None:
+    text = 'Her 300 fundraisers, dubbed "Quaykeepers" by the campaign, raised $2 million.'
+    q = _find(parse, text, "Quaykeepers")
+    assert q.kind != "scare"
 
 
 # --- speakers across the article -------------------------------------------------

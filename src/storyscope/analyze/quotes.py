@@ -20,8 +20,10 @@ in a short sentence of its own after a "?" or "!" ("Graham asked.") counts.
 
 Short quoted terms (1-3 words) with no speech verb in their sentence, terms that
 modify the noun after them ('the "temporary" tariffs', 'so-called "reforms"') and
-quoted titles ("Morning at the Harbour") are kept with kind ``"scare"`` and no
-speaker; a short quotation that ends a sentence, follows a quotation of the same
+quoted titles ("Morning at the Harbour"; after "said on" / "told" also one word or
+a longer title: 'told "Fox & Friends"') and names or terms after "known as",
+"dubbed", "the word" ('known as "angel moms"', unless credited: 'dubbed "X" by the
+campaign') are kept with kind ``"scare"`` and no speaker; a short quotation that ends a sentence, follows a quotation of the same
 paragraph, or characterises someone ('as a "con artist"') is a quotation.
 Reported speech ("Okafor said the port would reopen") is kind ``"indirect"``
 (:func:`find_indirect`). ``speaker_description`` keeps the title or role the
@@ -363,6 +365,11 @@ def find_quotes(
                 and not _sentence_has_speech(window_sent, ctx)
                 and not _statement_like(content, text, region, out, sent_index)
             )
+            or (
+                len(words) <= _SCARE_MAX_WORDS
+                and _NAMING.search(text[max(0, region.open - 40) : region.open]) is not None
+                and _BY_AGENT.match(text, region.close + 1) is None
+            )
             or _is_title(content, text, region)
             or _is_modifier(region, words, ctx)
         ):
@@ -481,9 +488,24 @@ def _described(quote: Quote, ctx: SpeakerContext) -> Quote:
 #: Words right before a short quotation that make it someone's characterisation
 #: ("admires him as a "strong leader"", "blasted them for being "dishonest"").
 _CHARACTERISING = re.compile(
-    r"\b(?:as(?:\s+an?)?|being|called|dubbed|named|nicknamed|labell?ed|branded|likened\s+\w+\s+to)"
+    r"\b(?:as(?:\s+an?)?|being|called|named|labell?ed|branded|likened\s+\w+\s+to)"
     r"\s*$",
     re.IGNORECASE,
+)
+#: Words before a short quotation that make it a name or a term, not anyone's words:
+#: 'known as "angel moms"', 'Dubbed "Bridgegate,"', 'the word "rage"', 'the definition of "person"'
+#: (unless someone is named as its author right after it: 'dubbed "Hillblazers" by the campaign').
+_BY_AGENT = re.compile(r"[\s,.\u201d\"]*by\b", re.IGNORECASE)
+_NAMING = re.compile(
+    r"\b(?:known\s+as|dubbed|nicknamed|so-called|the\s+(?:word|words|term|phrase|label)"
+    r"|definition\s+of)\s*$",
+    re.IGNORECASE,
+)
+#: Words before a quoted title of a programme or publication: 'said on "Outnumbered"',
+#: 'told "Fox & Friends"', 'on Fox News\' "On the Record with ..."'.
+_MEDIA_CUE = re.compile(
+    r"\b(?:on|told|appeared\s+on|appearing\s+on|host\s+of|anchor\s+of)"
+    r"(?:\s+[A-Z][\w.&-]*){0,3}(?:['\u2019]s?)?\s*$"
 )
 
 
@@ -534,22 +556,37 @@ def _is_modifier(region: QuoteRegion, words: Sequence[str], ctx: SpeakerContext)
 
 
 _PRON = frozenset({"he", "she", "they", "it", "we", "i"})
-#: Most words in a quoted title ("Fox and Friends", "The Art of the Deal").
+#: Most words in a quoted title ("Fox and Friends", "The Art of the Deal"); after a
+#: programme cue ('said on "..."') a longer one.
 _TITLE_MAX_WORDS = 6
-_TITLE_SMALL = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "at"})
+_TITLE_MAX_WORDS_AFTER_CUE = 9
+_TITLE_SMALL = frozenset(
+    {"a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "at", "with", "from", "by", "vs"}
+)
 
 
 def _is_title(content: str, text: str, region: QuoteRegion) -> bool:
-    """Whether quoted words are a title or name (a show, a book), not a statement."""
+    """Whether quoted words are a title or name (a show, a book), not a statement.
+
+    Every word capitalised but the small ones ("of", "with"; "&" too), at least two
+    words, or one after a programme cue ('said on "Outnumbered."', 'told "Fox &
+    Friends."'), which also allows a longer title.
+    """
     words = content.rstrip(".,;:").split()
-    if not words or len(words) > _TITLE_MAX_WORDS or content.rstrip()[-1:] in "?!":
+    if not words or content.rstrip()[-1:] in "?!":
         return False
     before = text[: region.open].rstrip()[-1:]
     if before in (":", ",", "") or before in "\n":
         return False
-    if not all(w[:1].isupper() or w.lower() in _TITLE_SMALL for w in words):
+    cue = _MEDIA_CUE.search(text[max(0, region.open - 60) : region.open]) is not None
+    if len(words) > (_TITLE_MAX_WORDS_AFTER_CUE if cue else _TITLE_MAX_WORDS):
         return False
-    return words[0][:1].isupper() and len(words) >= 2
+    if not all(
+        w[:1].isupper() or w.lower() in _TITLE_SMALL or not any(c.isalnum() for c in w)
+        for w in words
+    ):
+        return False
+    return words[0][:1].isupper() and (len(words) >= 2 or cue)
 
 
 #: Shortest reported clause kept as indirect speech (words).
