@@ -49,8 +49,8 @@ Metrics
       article within the :data:`PRONOUN_WINDOW` characters before the gold source.
       A missing predicted speaker is wrong. Two names made only of honorifics and
       function words ("the president") are compared as whole lower-cased strings.
-      A gold source that is a definite role in lower case ("the mayor", "the
-      president") is scored like a pronoun: storyscope resolves roles to the person
+      A gold source that is a definite role headed by a lower-case noun ("the mayor",
+      "the Republican lawmaker") is scored like a pronoun: storyscope resolves roles to the person
       ("Bill de Blasio"), which the gold span does not name (session 2).
       Matched pairs whose gold relation has no ``Source`` (PolNeAR's
       ``Attribution-no-source``) are left out of speaker accuracy (session 2: they
@@ -354,7 +354,8 @@ def speaker_correct(text: str, pred: str | None, rel: Relation) -> bool:
             return True
     if not pw:
         return False
-    role = re.fullmatch(r"[Tt]he(?: [a-z][\w-]*)+", gold.strip()) is not None
+    # "the mayor", "the Republican lawmaker": a definite description headed by a common noun
+    role = re.fullmatch(r"[Tt]he(?: [\w-]+)* [a-z][\w-]*", gold.strip()) is not None
     named = bool(gw) and (pw[-1] in gw or gw[-1] in pw)
     if gold.strip().lower() in _PRONOUNS or not gw or (role and not named):
         lo = max(0, rel.source[0][0] - PRONOUN_WINDOW)

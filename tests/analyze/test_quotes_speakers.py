@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -173,3 +174,19 @@ def test_offsets_hold_for_arbitrary_input(parse: Parse, words: list[str]) -> Non
         assert text[q.start : q.end] == q.text
         if q.speaker_mention is not None:
             assert 0 <= q.speaker_mention.start <= q.speaker_mention.end <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("intro", "role"),
+    [
+        ("Velmar Gov. Ilse Brandt", "the governor"),
+        ("Sen. Ilse Brandt", "the senator"),
+        ("Rep. Ilse Brandt", "the congresswoman"),
+    ],
+)
+def test_an_abbreviated_title_resolves_the_role_later(parse: Parse, intro: str, role: str) -> None:
+    text = (
+        f"{intro} visited the flooded quay on Monday.\n\n"
+        f"\u201cWe will rebuild every pier before the winter,\u201d {role} said.\n"
+    )
+    assert _speaker_of(parse, text, "rebuild every pier") == "Ilse Brandt"

@@ -344,6 +344,28 @@ def canonical_names(entities: Sequence[Entity]) -> dict[str, str]:
     return best
 
 
+#: Title abbreviations and synonyms, folded so that "Gov. Ilse Varga" holds "the governor".
+_ROLE_EQUIVALENT = {
+    "gov": "governor",
+    "sen": "senator",
+    "rep": "representative",
+    "congressman": "representative",
+    "congresswoman": "representative",
+    "lawmaker": "representative",
+    "pres": "president",
+    "gen": "general",
+    "lt": "lieutenant",
+    "sec": "secretary",
+    "atty": "attorney",
+    "supt": "superintendent",
+    "adm": "admiral",
+    "col": "colonel",
+    "sgt": "sergeant",
+    "capt": "captain",
+    "prof": "professor",
+    "det": "detective",
+}
+
 #: Capitalised words that open a title, never a first name ("Harbour master Lise Varn").
 _ROLE_WORDS = frozenset(
     [
@@ -570,14 +592,15 @@ class SpeakerContext:
     def role_holder(self, role: str, pos: int) -> str | None:
         """The person or body a definite role ("the minister", "the authority") names.
 
-        The person described with that word most recently before ``pos``, else the
-        most recent organisation whose name holds the word ("the authority" ->
-        "Harbor Authority").
+        The person described with that word most recently before ``pos`` (titles
+        abbreviated or not: "Gov. Ilse Varga" holds "the governor"), else the most
+        recent organisation whose name holds the word ("the authority" -> "Harbor
+        Authority").
         """
-        role = role.lower()
+        role = _ROLE_EQUIVALENT.get(role.lower(), role.lower())
         best: tuple[int, str] | None = None
         for name, (at, desc) in self.descriptions().items():
-            words = {w.lower() for w in re.findall(r"[\w-]+", desc)}
+            words = {_ROLE_EQUIVALENT.get(w, w) for w in re.findall(r"[\w-]+", desc.lower())}
             if at < pos and role in words and (best is None or at > best[0]):
                 best = (at, name)
         if best is not None:
