@@ -366,6 +366,8 @@ _ROLE_EQUIVALENT = {
     "det": "detective",
 }
 
+_SECOND_RANK = re.compile(r"\b(vice|deputy|assistant|under|lieutenant|lt\.?)\s+")
+
 #: Capitalised words that open a title, never a first name ("Harbour master Lise Varn").
 _ROLE_WORDS = frozenset(
     [
@@ -600,7 +602,9 @@ class SpeakerContext:
         role = _ROLE_EQUIVALENT.get(role.lower(), role.lower())
         best: tuple[int, str] | None = None
         for name, (at, desc) in self.descriptions().items():
-            words = {_ROLE_EQUIVALENT.get(w, w) for w in re.findall(r"[\w-]+", desc.lower())}
+            # "Vice President Pence" is no "the president": a second-rank title is one word.
+            folded = _SECOND_RANK.sub(r"\1-", desc.lower())
+            words = {_ROLE_EQUIVALENT.get(w, w) for w in re.findall(r"[\w-]+", folded)}
             if at < pos and role in words and (best is None or at > best[0]):
                 best = (at, name)
         if best is not None:
