@@ -197,3 +197,16 @@ def test_the_president_is_not_the_vice_president(parse: Parse) -> None:
         "\u201cWe will rebuild every pier before the winter,\u201d the president said.\n"
     )
     assert _speaker_of(parse, text, "rebuild every pier") != "Ilse Brandt"
+
+
+def test_a_shared_surname_is_the_namesake_named_last(parse: Parse) -> None:
+    """Father and son share a surname: "Brandt said" is the Brandt whose full name came last."""
+    text = (
+        "Mayor Ilse Brandt backed the harbour levy on Monday.\n\n"
+        "Her son, Tomas Brandt, 24, signed a petition against it.\n\n"
+        "\u201cI grew up on the quay and I want it to stay open,\u201d Brandt said.\n\n"
+        "\u201cHe has his own views,\u201d Ilse Brandt said later. "
+        "\u201cWe argue at dinner,\u201d Brandt added.\n"
+    )
+    assert _speaker_of(parse, text, "grew up on the quay") == "Tomas Brandt"
+    assert _speaker_of(parse, text, "argue at dinner") == "Ilse Brandt"

@@ -309,6 +309,23 @@ def _genders(text: str) -> dict[str, str]:
     return {name: next(iter(g)) for name, g in found.items() if len(g) == 1}
 
 
+def _namesakes(entities: Sequence[Entity]) -> dict[str, list[tuple[int, str]]]:
+    """Surname -> (offset, full name) of every full-name mention, for surnames that two
+    people of the article share (different first names); other surnames are left out."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for ent in entities:
+        if ent.label != "PERSON":
+            continue
+        parts = _strip_honorific(_EDGE_PUNCT.sub("", ent.text)).split()
+        if len(parts) >= 2 and parts[0][:1].isupper():
+            found.setdefault(parts[-1].lower(), []).append((ent.start, " ".join(parts)))
+    return {
+        surname: mentions
+        for surname, mentions in found.items()
+        if len({full.split()[0].lower() for _, full in mentions}) >= 2
+    }
+
+
 def canonical_names(entities: Sequence[Entity]) -> dict[str, str]:
     """Map each person mention form (surname, titled name) to the longest full name.
 
@@ -487,6 +504,7 @@ class SpeakerContext:
         self.entities = entities
         self.ent_starts = [e.start for e in entities]
         self.names = canonical_names(entities)
+        self._namesakes = _namesakes(entities)
         self.token_starts = [t.idx for t in doc]
         self.regions = regions
         self.region_starts = [r.open for r in regions]
@@ -575,7 +593,7 @@ class SpeakerContext:
             for ent in self.entities:
                 if ent.label != "PERSON" or self.in_quote(ent.start):
                     continue
-                name = self.canonical(ent.text, "PERSON")
+                name = self.canonical(ent.text, "PERSON", ent.start)
                 if name in found:
                     continue
                 desc = self.description_at(ent)
@@ -760,8 +778,18 @@ class SpeakerContext:
             i -= 1
         return None
 
-    def canonical(self, name: str, label: str) -> str:
+    def canonical(self, name: str, label: str, pos: int | None = None) -> str:
+        """The full name a mention stands for.
+
+        A bare surname shared by two people of the article ("Asa Hutchinson" and his
+        son "Seth Hutchinson") is the one whose full name was written last before
+        ``pos`` (when given), not the longest name with that surname.
+        """
         bare = _strip_honorific(name)
+        if pos is not None and len(bare.split()) == 1 and bare.lower() in self._namesakes:
+            before = [full for at, full in self._namesakes[bare.lower()] if at < pos]
+            if before:
+                return self.names.get(before[-1].lower(), before[-1])
         if label != "PERSON" and bare.lower() in self.names:
             return self.names[bare.lower()]  # a surname the NER mislabelled
         if label == "PERSON":
@@ -836,7 +864,7 @@ def speaker_from_token(
         return None, None, False
     ent = ctx.entity_at(head.idx, head.idx + len(head))
     if ent is not None:
-        return ctx.canonical(ent.text, ent.label), Span(ent.start, ent.end), False
+        return ctx.canonical(ent.text, ent.label, ent.start), Span(ent.start, ent.end), False
     if head.lower_ in _PRONOUNS:
         person = ctx.last_person_before(head.idx, head.lower_)
         mention = Span(head.idx, head.idx + len(head))
@@ -844,7 +872,7 @@ def speaker_from_token(
         if recent is not None and (person is None or person.start < recent[0]):
             return recent[1], mention, False
         if person is not None:
-            return ctx.canonical(person.text, "PERSON"), mention, False
+            return ctx.canonical(person.text, "PERSON", person.start), mention, False
         return None, mention, False
     if head.lower_ in _BODY_PRONOUNS:
         mention = Span(head.idx, head.idx + len(head))
@@ -876,7 +904,7 @@ def speaker_from_token(
             and ent.end <= head.right_edge.idx + len(head.right_edge)
             and (ent.label == "PERSON")
         ):
-            return ctx.canonical(ent.text, ent.label), Span(ent.start, ent.end), False
+            return ctx.canonical(ent.text, ent.label, ent.start), Span(ent.start, ent.end), False
     start, end = strip_span(text, start, end)
     if start >= end:
         return None, None, False

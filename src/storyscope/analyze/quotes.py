@@ -223,7 +223,7 @@ def _dash_speaker(region: QuoteRegion, ctx: SpeakerContext) -> tuple[str, Span] 
     if ent is not None and ent.start <= match.end() < ent.end:
         start = max(ent.start, match.end())
         name = ctx.text[start : ent.end]
-        return ctx.canonical(name, ent.label), Span(start, ent.end)
+        return ctx.canonical(name, ent.label, ent.start), Span(start, ent.end)
     found = _DASH_NAME.match(ctx.text, match.end())
     if found is None:
         return None
