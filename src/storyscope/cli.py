@@ -307,6 +307,12 @@ _DB_OPTION = click.option(
     help="Ray: folder for the Parquet tables (default: next to a SQLite store).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+@click.option(
+    "--analyze",
+    is_flag=True,
+    help="Then analyse every story whose report is not current and cache it (slower ingest, "
+    "instant reports and story counts).",
+)
 @_one_line_errors
 def ingest(
     sources: tuple[str, ...],
@@ -320,16 +326,19 @@ def ingest(
     workers: int | None,
     parquet_dir: str | None,
     quiet: bool,
+    analyze: bool,
 ) -> None:
     """Store articles from SOURCE files, directories, globs, JSONL, WARC, feeds or URLs.
 
     Each new article is stored once (keyed by its content hash), linked to the
     article it copies when it is a near-duplicate, and placed in a story.
     Failures are recorded in the store and the run goes on. An interrupted run
-    resumes with --run-id; nothing committed is lost. Exit code 1 when some
-    source or record failed.
+    resumes with --run-id; nothing committed is lost. With --analyze, every
+    story whose report is not current is then analysed and its report cached,
+    so `report`, `serve` and story counts answer from the store at once. Exit
+    code 1 when some source, record or story failed.
     """
-    from storyscope.corpus import ingest_corpus
+    from storyscope.corpus import analyze_stories, ingest_corpus
     from storyscope.store import Store
 
     outlets = _parse_outlets(outlet_pairs)
@@ -362,6 +371,9 @@ def ingest(
                 **extra,
             )
         name = store.name
+        reported, story_failures = 0, list[tuple[int, str]]()
+        if analyze:
+            reported, story_failures = analyze_stories(store, settings=_settings())
     err = functools.partial(click.echo, err=True)
     if not quiet:
         for failure in summary.failures[:20]:
@@ -378,7 +390,11 @@ def ingest(
             f"{summary.failed} failed; {summary.stories_created} stories opened, "
             f"{summary.stories_merged} merged; {summary.rate:.1f} articles/s."
         )
-    if summary.failed:
+        for story_id, error in story_failures:
+            err(f"error: story {story_id}: {error}")
+        if analyze:
+            err(f"Analysed and reported {reported} stories ({len(story_failures)} failed).")
+    if summary.failed or story_failures:
         sys.exit(1)
 
 

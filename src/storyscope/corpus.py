@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "IngestSummary",
     "StoredAnalyses",
+    "analyze_stories",
     "cached_report",
     "ingest_corpus",
     "story_articles_for_report",
@@ -550,6 +551,47 @@ def _cache_put(store: Store, kind: str, key: str, value: Any, version: str) -> N
         store.cache_put(kind, key, value, version=version)
     except StoreError as exc:
         logger.warning("%s/%s not cached: %s", kind, key, exc)
+
+
+def analyze_stories(
+    store: Store,
+    *,
+    pipeline: object | None = None,
+    settings: Settings | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, list[tuple[int, str]]]:
+    """Report every story of the store whose cached report is not current.
+
+    Each story's articles are analysed and stored (:class:`StoredAnalyses`) and its
+    JSON report cached, so that ``report``, story pages and the story list's
+    counts answer from the store at once. A story that fails is recorded and the
+    rest go on.
+
+    Args:
+        store: The store.
+        pipeline: The analyze pipeline (the shared default when None).
+        settings: Resolved settings (the shipped defaults when None).
+        progress: Called with (stories done, stories to do) after each story.
+
+    Returns:
+        (stories reported, [(story id, error)] for the stories that failed).
+    """
+    todo = [
+        s.id
+        for s in store.list_stories()
+        if s.article_count > 0 and cached_report(store, s.id, settings=settings) is None
+    ]
+    done = 0
+    failed: list[tuple[int, str]] = []
+    for k, story_id in enumerate(todo, 1):
+        try:
+            story_report(store, story_id, pipeline=pipeline, settings=settings)
+            done += 1
+        except StoryscopeError as exc:
+            failed.append((story_id, str(exc)))
+        if progress is not None:
+            progress(k, len(todo))
+    return done, failed
 
 
 def _report_version(store: Store, story_id: int, settings: Settings | None) -> str:

@@ -102,3 +102,21 @@ def test_unknown_story_and_missing_store_are_one_line_errors(db: Path, tmp_path:
     code, _, err = _run("stories", "--db", tmp_path / "nope.db")
     assert code == 1 and "no store there" in err
     assert not (tmp_path / "nope.db").exists()
+
+
+def test_ingest_analyze_caches_every_story_for_reports_and_counts(tmp_path: Path) -> None:
+    from storyscope.corpus import cached_report
+    from storyscope.web._store_source import StoreSource
+
+    feed = write_jsonl(tmp_path / "feed.jsonl")
+    path = tmp_path / "analysed.db"
+    code, _, err = _run("ingest", feed, "--db", path, "--analyze")
+    assert code == 0, err
+    assert "Analysed and reported 2 stories (0 failed)." in err
+    with Store.open(path) as store:
+        stories = [s for s in store.list_stories() if s.article_count]
+        assert stories and all(cached_report(store, s.id) is not None for s in stories)
+        listed = StoreSource(store).list_stories().stories
+        assert all(info.fact_count is not None for info in listed)
+    again, _, err = _run("ingest", feed, "--db", path, "--analyze")
+    assert again == 0 and "Analysed and reported 0 stories" in err
