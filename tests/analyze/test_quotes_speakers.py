@@ -210,3 +210,11 @@ def test_a_shared_surname_is_the_namesake_named_last(parse: Parse) -> None:
     )
     assert _speaker_of(parse, text, "grew up on the quay") == "Tomas Brandt"
     assert _speaker_of(parse, text, "argue at dinner") == "Ilse Brandt"
+
+
+def test_a_dateline_is_never_the_speaker(parse: Parse) -> None:
+    text = (
+        "VELMORA, Ostland \u2014 Mayor Ilse Brandt opened the rebuilt quay on Tuesday, "
+        "promising that \u201cevery pier will be open by the winter.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "every pier") == "Ilse Brandt"

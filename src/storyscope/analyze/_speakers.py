@@ -486,6 +486,34 @@ _BODY_WORDS = frozenset(
 )
 
 
+#: Months and weekdays that are no first names ("May", "June", "August" can be).
+_CALENDAR_WORDS = frozenset(
+    [
+        "january", "february", "march", "april", "september", "october", "november", "december",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    ]
+)
+#: What follows a dateline's place: ", N.J." or ", Ukraine", an agency in brackets, a dash.
+_DATELINE_TAIL = re.compile(
+    r"\s*(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\([^)]{1,30}\)\s*)?(?:\u2014|\u2013|--|-)\s"
+)
+
+
+#: A paragraph's opening dateline: "LIVINGSTON, N.J. — ", "WASHINGTON (AP) -- ".
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'-]{2,}(?: [A-Z][A-Z.'-]+){0,3}" + _DATELINE_TAIL.pattern
+)
+
+
+def _not_a_person(ent: Entity, text: str) -> bool:
+    """An entity that names nobody who speaks: a dateline's place, a month or weekday."""
+    if ent.label == "PERSON" and ent.text.lower().strip(" .,") in _CALENDAR_WORDS:
+        return True
+    line_start = text.rfind("\n", 0, ent.start) + 1
+    m = _DATELINE.match(text, line_start)
+    return m is not None and ent.end <= m.end()
+
+
 class SpeakerContext:
     """Per-article lookups shared by the quote rules."""
 
@@ -501,6 +529,9 @@ class SpeakerContext:
         self.doc = doc
         self.lookup = SentenceLookup(sentences)
         self.sentences = sentences
+        # A dateline ("LIVINGSTON, N.J. —") or a month or weekday the NER took for a
+        # person never speaks.
+        entities = [e for e in entities if not _not_a_person(e, text)]
         self.entities = entities
         self.ent_starts = [e.start for e in entities]
         self.names = canonical_names(entities)
@@ -672,12 +703,21 @@ class SpeakerContext:
         return None
 
     def not_speaker(self, tok: Token) -> bool:
-        """Whether ``tok`` lies in a date, time or number entity."""
+        """Whether ``tok`` lies in a date, time or number entity, or in a dateline."""
+        if self._in_dateline(tok.idx):
+            return True
         i = bisect.bisect_right(self.ent_starts, tok.idx) - 1
         if i < 0:
             return False
         ent = self.entities[i]
         return ent.start <= tok.idx < ent.end and ent.label in NOT_SPEAKER_LABELS
+
+    def _in_dateline(self, pos: int) -> bool:
+        """Whether ``pos`` is in a capitalised place name opening a paragraph before a
+        dash ("LIVINGSTON, N.J. — ..."): a dateline, never a speaker."""
+        line_start = self.text.rfind("\n", 0, pos) + 1
+        m = _DATELINE.match(self.text, line_start)
+        return m is not None and line_start <= pos < m.end()
 
     def last_person_before(self, pos: int, pronoun: str | None = None) -> Entity | None:
         """The person a pronoun at ``pos`` most likely names.
