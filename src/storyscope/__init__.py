@@ -59,9 +59,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable, Mapping, Sequence
 
     from storyscope.analyze.embeddings import Embedder
-    from storyscope.api import StageTimes
     from storyscope.ingest import ReadResult
-    from storyscope.settings import AlignSettings, Settings
+    from storyscope.settings import AlignSettings
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -71,6 +70,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 # importable as ``storyscope.analyze.Pipeline`` etc. through ``sys.modules``.
 import storyscope.align as _align_stage  # noqa: E402
 import storyscope.analyze as _analyze_stage  # noqa: E402
+from storyscope.api import compare  # noqa: E402
 
 __all__ = [
     "AlignmentError",
@@ -141,25 +141,3 @@ def render(story: Story, format: str = "json") -> str:  # noqa: A002 - public na
     from storyscope.report import render as _render
 
     return _render(story, format)
-
-
-def compare(
-    sources: Iterable[str | os.PathLike[str]],
-    *,
-    outlets: Mapping[str, str] | None = None,
-    fail_fast: bool = False,
-    pipeline: object | None = None,
-    timings: StageTimes | None = None,
-    settings: Settings | None = None,
-) -> Story:
-    """Read, analyze and align articles about one event. See :func:`storyscope.api.compare`."""
-    from storyscope.api import compare as _compare
-
-    return _compare(
-        sources,
-        outlets=outlets,
-        fail_fast=fail_fast,
-        pipeline=pipeline,
-        timings=timings,
-        settings=settings,
-    )

@@ -561,3 +561,18 @@ def test_summary_tells_a_sentence_once_and_leads_with_the_widest_earliest_fact()
     assert texts == [sentence, _RECORD, "Divers searched the bay on Saturday."]
     first = summary[0].citations[0]
     assert first.start == 10 + len("WASHINGTON — ") and first.text == sentence
+
+
+def test_summary_differences_may_take_every_sentence() -> None:
+    from storyscope.model import Contradiction
+
+    cite = Citation(article="a0", start=0, end=len(_RECORD), text=_RECORD)
+    fact = Fact(id="f-1", statement=_RECORD, status="consensus", support=(cite,), outlets=("A", "B"))
+    cons = [
+        Contradiction(kind="number", explanation=f"A says {k}; B says {k + 1}.", a=cite, b=cite, fact=f"f-{k}")
+        for k in range(3)
+    ]
+    summary = build_summary(
+        [fact], cons, article_lengths={"a0": 2000}, max_sentences=2, max_differences=2
+    )
+    assert [s.section for s in summary] == ["differences", "differences"]

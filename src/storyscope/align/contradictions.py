@@ -459,15 +459,7 @@ def _context(ref: ClaimRef, start: int, end: int, width: int = CONTEXT_WORDS) ->
         if tok.lower() in _CLAUSE_STARTS:
             break  # "... Monday that would grant ...": a new clause, about something else
         after.append(tok)
-    out: set[str] = set()
-    for tok in (*before, *after):
-        w = tok.lower().replace("\u2019", "'")
-        if tok[:1].isupper() or w.isdigit() or w in STOPWORDS or w in NEGATIONS:
-            continue
-        if w in _DATE_WORDS:
-            continue
-        out.add(stem(w))
-    return frozenset(out)
+    return frozenset(stem(w) for w in _content([*before, *after]))
 
 
 #: Words of a phrase that only introduces an amount ("to the tune of", "totalling some").
@@ -481,7 +473,8 @@ _AMOUNT_FILLER = frozenset(
 
 
 def _content(tokens: Sequence[str]) -> list[str]:
-    """The tokens :func:`_context` would keep: common content words."""
+    """The tokens :func:`_context` keeps: common content words (no names, numbers, dates,
+    stopwords or negations), lower-cased."""
     out = []
     for tok in tokens:
         w = tok.lower().replace("\u2019", "'")

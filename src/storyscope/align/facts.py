@@ -285,15 +285,6 @@ def fact_id(table: ClaimTable, rows: Iterable[int]) -> str:
     return stable_id("f-", [table.refs[r].claim.id for r in rows])
 
 
-def medoid(table: ClaimTable, rows: Sequence[int]) -> int:
-    """The member with the highest total score to the other members."""
-    if len(rows) == 1:
-        return rows[0]
-    block = table.score[np.ix_(rows, rows)].copy()
-    np.fill_diagonal(block, 0.0)
-    return rows[int(np.argmax(block.sum(axis=1)))]
-
-
 #: Statuses that tell of an event still ahead ("is expected to approve").
 _AHEAD = frozenset({"planned", "expected", "possible"})
 #: Statuses that tell of an event that happened or is under way ("approved", "is running").

@@ -91,16 +91,18 @@ def build_summary(
         # (stable: keeps fact order among ties).
         agreed.sort(key=lambda f: (-len(f.outlets), quoted_share(f.statement) >= QUOTE_SHARE))
         top: list[Fact] = []
+        reps: dict[str, Citation] = {}
         spans: set[tuple[str, int, int]] = set()
         for fact in agreed:
+            if len(top) == room:
+                break
             rep = _representative(fact)
             span = (rep.article, rep.start, rep.end)
             if span in spans:
                 continue  # a sentence stating two facts is told once
             spans.add(span)
+            reps[fact.id] = rep
             top.append(fact)
-            if len(top) == room:
-                break
         if top:
             # The main event leads: of the facts most outlets state, the earliest.
             widest = max(len(f.outlets) for f in top)
@@ -118,7 +120,7 @@ def build_summary(
                 key=lambda f: _position(f, order, article_lengths),
             )
             for fact in [main, *rest]:
-                rep = _representative(fact)
+                rep = reps[fact.id]
                 out.append(
                     SummarySentence(
                         text=rep.text,

@@ -224,11 +224,10 @@ def clean_text(raw: str) -> tuple[str, tuple[Removed, ...]]:
     # Pass 3: an appeal or bio is a block: grow each matched run over its greeting,
     # pitch, thanks and buttons (lines that address the reader or are too short to
     # be news), never over a quotation or an attributed line.
-    for i in content:
+    for k, i in enumerate(content):
         reason = reasons[i]
         if reason not in BLOCK_REASONS:
             continue
-        k = content.index(i)
         for step in (1, -1):
             j, grown = k + step, 0
             while 0 <= j < len(content) and grown < _MAX_BLOCK_LINES:
