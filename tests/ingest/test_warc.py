@@ -12,7 +12,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from storyscope.errors import IngestError
-from storyscope.ingest.warc import iter_warc
+from storyscope.ingest.warc import MAX_HEADER_BYTES, MAX_LINE_BYTES, iter_warc
 from storyscope.model import Article, Failure
 
 SENTENCES = [
@@ -240,3 +240,117 @@ def test_corrupted_archives_never_raise(
         assert isinstance(item, Failure | Article)
         if isinstance(item, Article):
             assert item.text and item.id
+
+
+# -- header bombs: a header line that never ends must cost one failure and bounded memory ------------
+
+_BOMB_PREFIXES = {
+    # the WARC record header's URI line never ends
+    "warc-header": b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://velmor.test/",
+    # the WARC header is fine; the HTTP status line inside the record never ends
+    "http-status": (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://velmor.test/bomb\r\n"
+        b"Content-Type: application/http; msgtype=response\r\nContent-Length: 99999999999\r\n\r\n"
+        b"HTTP/1.1 200 "
+    ),
+}
+
+
+def endless_line_member(prefix: bytes, size: int) -> bytes:
+    """A gzip member of about ``size`` bytes: ``prefix`` then ~1000x as many ``a`` with no newline."""
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [packer.compress(prefix), packer.flush(zlib.Z_FULL_FLUSH)]
+    chunk = b"a" * (1 << 20)
+    packer.compress(chunk)
+    parts.append(packer.flush(zlib.Z_FULL_FLUSH))
+    block = packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)  # after a full flush: reusable
+    total = sum(map(len, parts))
+    while total < size:
+        parts.append(block)
+        total += len(block)
+    return b"".join(parts) + packer.flush()
+
+
+def _peak_memory(run):  # type: ignore[no-untyped-def]
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        result = run()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("kind", sorted(_BOMB_PREFIXES))
+def test_a_header_line_without_newline_in_a_4mb_warc_gz_is_one_failure(tmp_path: Path, kind: str):
+    import time
+
+    before = write_warc(
+        tmp_path / "before.warc.gz",
+        [response(f"https://velmor.test/{n}", page(f"Story {n}")) for n in range(2)],
+        gzip=True,
+    )
+    after = write_warc(
+        tmp_path / "after.warc.gz", [response("https://velmor.test/after", page("After"))], gzip=True
+    )
+    path = tmp_path / "bomb.warc.gz"
+    path.write_bytes(
+        before.read_bytes()
+        + endless_line_member(_BOMB_PREFIXES[kind], 4_000_000)  # ~4 GB once decompressed
+        + after.read_bytes()
+    )
+    started = time.perf_counter()
+    found, peak = _peak_memory(lambda: items(path))
+    elapsed = time.perf_counter() - started
+    assert [a.title for a in found if isinstance(a, Article)] == ["Story 0", "Story 1", "After"]
+    (failure,) = [f for f in found if isinstance(f, Failure)]
+    offset = len(before.read_bytes())
+    assert failure.error == (
+        f"{path}@{offset}: malformed WARC record (header line over {MAX_LINE_BYTES} bytes)"
+    )
+    assert peak < 64_000_000, f"peak {peak / 1e6:.0f} MB"  # unbounded: gigabytes
+    assert elapsed < 10, f"{elapsed:.1f} s"
+
+
+def test_a_header_line_without_newline_in_a_plain_warc_is_one_failure(tmp_path: Path):
+    good = write_warc(tmp_path / "a.warc", [response("https://velmor.test/a", page("First"))], gzip=False)
+    after = write_warc(tmp_path / "b.warc", [response("https://velmor.test/b", page("Last"))], gzip=False)
+    path = tmp_path / "bomb.warc"
+    path.write_bytes(
+        good.read_bytes() + _BOMB_PREFIXES["warc-header"] + b"a" * 3_000_000 + b"\n" + after.read_bytes()
+    )
+    found, peak = _peak_memory(lambda: items(path))
+    assert [a.title for a in found if isinstance(a, Article)] == ["First", "Last"]
+    (failure,) = [f for f in found if isinstance(f, Failure)]
+    assert failure.error.endswith(f"malformed WARC record (header line over {MAX_LINE_BYTES} bytes)")
+    assert peak < 32_000_000, f"peak {peak / 1e6:.0f} MB"
+
+
+def test_a_header_block_of_endless_short_lines_is_one_failure(tmp_path: Path):
+    headers = b"".join(b"X-Pad-%d: v\r\n" % n for n in range(40_000))  # ~600 KB of HTTP headers
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + headers + b"\r\n" + page("Padded")
+    record = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://velmor.test/pad\r\n"
+        b"Content-Type: application/http; msgtype=response\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(http)
+    ) + http + b"\r\n\r\n"
+    after = write_warc(tmp_path / "b.warc", [response("https://velmor.test/b", page("Last"))], gzip=False)
+    path = tmp_path / "padded.warc"
+    path.write_bytes(record + after.read_bytes())
+    found = items(path)
+    assert [a.title for a in found if isinstance(a, Article)] == ["Last"]
+    (failure,) = [f for f in found if isinstance(f, Failure)]
+    assert failure.error.endswith(f"malformed WARC record (header block over {MAX_HEADER_BYTES} bytes)")
+
+
+@pytest.mark.parametrize("gzip", [False, True])
+def test_long_but_bounded_header_lines_are_read_whole(tmp_path: Path, gzip: bool):
+    # a 60 KB URI spans several of warcio's 16 KB buffers: it must come back whole, not cut
+    uri = "https://velmor.test/a?" + "q" * (60_000 - 22)
+    path = write_warc(tmp_path / "long.warc", [response(uri, page("Long link"))], gzip=gzip)
+    (article,) = items(path)
+    assert isinstance(article, Article)
+    assert article.url == uri

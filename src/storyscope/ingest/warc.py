@@ -10,6 +10,12 @@ What cannot become an article is yielded as a :class:`~storyscope.model.Failure`
 with the reason, and the archive goes on: non-HTML payloads, HTTP statuses other
 than 200, payloads over the size cap, pages with too little text to be news, and
 malformed records (the reader skips ahead to the next record that parses).
+
+Every WARC and HTTP header line is read with a bounded length
+(:data:`MAX_LINE_BYTES`) and every header block with a bounded total
+(:data:`MAX_HEADER_BYTES`): a record whose header line never ends (a
+"header bomb", perhaps gigabytes once decompressed) is one malformed record,
+read no further than the bound, and the records before and after it are kept.
 ``request``, ``metadata``, ``warcinfo`` and ``revisit`` records are not pages and
 are passed over silently.
 """
@@ -29,12 +35,25 @@ from storyscope.ingest._meta import outlet_from_url
 from storyscope.ingest.html import build_html_article
 from storyscope.model import Article, Failure
 
-__all__ = ["MAX_PAYLOAD_BYTES", "MIN_WORDS", "WARC_SUFFIXES", "iter_warc"]
+__all__ = [
+    "MAX_HEADER_BYTES",
+    "MAX_LINE_BYTES",
+    "MAX_PAYLOAD_BYTES",
+    "MIN_WORDS",
+    "WARC_SUFFIXES",
+    "iter_warc",
+]
 
 logger = logging.getLogger(__name__)
 
 MAX_PAYLOAD_BYTES = 5_000_000
 """Largest HTML payload read from one record (5 MB); bigger ones are skipped."""
+
+MAX_LINE_BYTES = 65_536
+"""Longest WARC or HTTP header line read (64 KiB); a longer one makes the record malformed."""
+
+MAX_HEADER_BYTES = 262_144
+"""Largest WARC or HTTP header block read (256 KiB); a larger one makes the record malformed."""
 
 MIN_WORDS = 80
 """Fewest words of cleaned text for a page to count as a news article."""
@@ -102,7 +121,7 @@ def iter_warc(
             except Exception as exc:  # warcio, zlib and int() raise many types on corrupt data
                 bad = max(records.offset, offset)
                 problem = _printable(str(exc)) or type(exc).__name__
-                if not found_any and bad == 0:
+                if not found_any and bad == 0 and not isinstance(exc, _HeaderTooLong):
                     yield Failure(
                         stage="ingest",
                         source=source,
@@ -226,12 +245,17 @@ def _media_type(value: str) -> tuple[str, str | None]:
 
 
 def _next_record_start(handle: IO[bytes], start: int, *, compressed: bool) -> int | None:
-    """Byte offset of the next plausible record start at or after ``start``."""
+    """Byte offset of the next plausible record start at or after ``start``.
+
+    In a compressed archive a candidate is a gzip member whose first bytes
+    decompress to ``WARC/``: the gzip magic alone turns up in compressed data by
+    chance, and each false start would be one more spurious failure.
+    """
     marker = b"\x1f\x8b\x08" if compressed else b"WARC/1."
-    handle.seek(start)
     position = start
     tail = b""
     while True:
+        handle.seek(position)
         chunk = handle.read(_SCAN_CHUNK)
         if not chunk:
             return None
@@ -240,18 +264,94 @@ def _next_record_start(handle: IO[bytes], start: int, *, compressed: bool) -> in
         found = data.find(marker)
         while found != -1:
             absolute = base + found
-            if compressed or absolute == 0 or data[found - 1 : found] == b"\n":
+            if compressed:
+                if _warc_member_at(handle, absolute):
+                    return absolute
+            elif absolute == 0 or data[found - 1 : found] == b"\n":
                 return absolute
             found = data.find(marker, found + 1)
         tail = data[-(len(marker) - 1) :]
         position += len(chunk)
 
 
+def _warc_member_at(handle: IO[bytes], offset: int) -> bool:
+    """Whether a gzip member that starts with a WARC record begins at ``offset``."""
+    handle.seek(offset)
+    raw = handle.read(4096)
+    try:
+        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(raw, 16)
+    except zlib.error:
+        return False
+    return head.startswith(b"WARC/")
+
+
+class _HeaderTooLong(ValueError):
+    """A header line or block over its bound: the record is malformed."""
+
+
 def _make_quiet_iterator() -> type:
     from warcio.archiveiterator import ArchiveIterator
+    from warcio.bufferedreaders import DecompressingBufferedReader
+    from warcio.statusandheaders import StatusAndHeadersParser
+    from warcio.utils import BUFF_SIZE
+
+    class BoundedReader(DecompressingBufferedReader):  # type: ignore[misc]
+        """warcio's reader whose lines stop at :data:`MAX_LINE_BYTES`.
+
+        warcio reads header lines with an unbounded ``readline`` that also joins
+        the pieces quadratically; a line with no newline in a compressed archive
+        could grow to gigabytes. Here a line is read in linear time and, past the
+        bound, raises :class:`_HeaderTooLong` instead.
+        """
+
+        def readline(self, length: int | None = None) -> bytes:
+            limit = MAX_LINE_BYTES if length is None or length < 0 else min(length, MAX_LINE_BYTES)
+            parts: list[bytes] = []
+            size = 0
+            while size < limit:
+                self._fillbuff()
+                if self.empty():
+                    break
+                piece = self.buff.readline(limit - size)
+                parts.append(piece)
+                size += len(piece)
+                if piece.endswith(b"\n"):
+                    break
+            line = b"".join(parts)
+            if size >= MAX_LINE_BYTES and not line.endswith(b"\n"):
+                raise _HeaderTooLong(f"header line over {MAX_LINE_BYTES} bytes")
+            return line
+
+    class HeaderBudget:
+        """A stream whose ``readline`` calls share a budget of :data:`MAX_HEADER_BYTES`."""
+
+        def __init__(self, stream: Any) -> None:
+            self.stream = stream
+            self.left = MAX_HEADER_BYTES
+
+        def readline(self, length: int | None = None) -> bytes:
+            line: bytes = self.stream.readline(length)
+            self.left -= len(line)
+            if self.left < 0:
+                raise _HeaderTooLong(f"header block over {MAX_HEADER_BYTES} bytes")
+            return line
+
+    class BoundedParser(StatusAndHeadersParser):  # type: ignore[misc]
+        def parse(self, stream: Any, full_statusline: Any = None) -> Any:
+            return super().parse(HeaderBudget(stream), full_statusline)
 
     class QuietArchiveIterator(ArchiveIterator):  # type: ignore[misc]
-        """warcio's iterator, logging (not printing) records with a wrong length."""
+        """warcio's iterator with bounded header lines and blocks, logging (not
+        printing) records with a wrong length."""
+
+        def __init__(self, fileobj: IO[bytes]) -> None:
+            super().__init__(fileobj)
+            # nothing is read before the first next(): swap in the bounded reader and parsers
+            self.reader = BoundedReader(self.fh, block_size=BUFF_SIZE)
+            loader = self.loader
+            for name in ("warc_parser", "http_parser", "http_req_parser"):
+                old = getattr(loader, name)
+                setattr(loader, name, BoundedParser(old.statuslist, old.verify))
 
         def _consume_blanklines(self) -> tuple[bytes | None, int]:
             empty_size = 0
