@@ -79,3 +79,25 @@ def test_unusable_json_file_is_one_failure(tmp_path: Path, content: str):
     result = read([str(path)])
     assert result.articles == ()
     assert len(result.failures) == 1 and result.failures[0].source == str(path)
+
+
+def test_nul_and_controls_in_a_record_are_removed_from_every_field():
+    text = (
+        "Dock\u0000workers in Port Aster voted on Wednesday to end their strike, the union said.\n\n"
+        "Work is expected\u0001 to resume on Thursday, according to the harbor authority."
+    )
+    record = {
+        "text": text,
+        "title": "Port\u0000 strike ends",
+        "outlet": "Harbor\u0000 Courier",
+        "author": "Mara\u0007 Ilves",
+        "url": "https://harbor.example/a\u0000b",
+        "language": "en\u0000",
+    }
+    from storyscope.ingest.records import read_records
+
+    (article,) = read_records(json.dumps(record), source="feed.jsonl", jsonl=True).articles
+    fields = [article.text, article.title, article.outlet, article.byline, article.url, article.language]
+    assert all(isinstance(f, str) and "\x00" not in f and "\x01" not in f and "\x07" not in f for f in fields)
+    assert article.text.startswith("Dockworkers in Port Aster")
+    assert (article.title, article.outlet, article.byline) == ("Port strike ends", "Harbor Courier", "Mara Ilves")

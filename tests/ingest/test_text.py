@@ -148,3 +148,50 @@ def test_read_text_on_arbitrary_text_returns_an_article_or_raises_ingest_error(r
     except IngestError:
         return
     assert article.text == article.text.strip()
+
+
+_CONTROLS = "".join(chr(c) for c in (*range(0x20), 0x7F) if chr(c) not in "\t\n\r\f\v")
+
+
+def _has_control(text: str) -> bool:
+    return any(ch in _CONTROLS or ch in "\f\v" for ch in text)
+
+
+def test_control_characters_are_removed_before_cleaning():
+    dirty = (
+        "Dock\x00workers in Port\x07 Aster voted on Wednesday to end their strike\x1b, the union said.\x0c"
+        "Work is expected to resume on Thursday\x7f, according to the harbor authority."
+    )
+    article = read_text(dirty, source="x.txt", title="Strike\x00 ends", byline="By\x01 Mara\x00")
+    clean = read_text(
+        "Dockworkers in Port Aster voted on Wednesday to end their strike, the union said.\n"
+        "Work is expected to resume on Thursday, according to the harbor authority.",
+        source="x.txt",
+    )
+    assert article.text == clean.text and article.id == clean.id  # offsets point into the same text
+    assert not _has_control(article.text)
+    assert (article.title, article.byline) == ("Strike ends", "By Mara")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(BODY)), st.sampled_from(_CONTROLS)), max_size=6))
+def test_controls_anywhere_give_the_article_of_the_text_without_them(cuts: list[tuple[int, str]]):
+    dirty = BODY
+    for at, ch in sorted(cuts, reverse=True):
+        dirty = dirty[:at] + ch + dirty[at:]
+    article = read_text(dirty, source="x.txt")
+    assert article == read_text(BODY, source="x.txt")
+    assert not _has_control(article.text)
+
+
+def test_html_character_references_to_controls_are_removed():
+    from storyscope.ingest import read_html
+
+    sentence = "Dockworkers in Port Aster voted on Wednesday to end their strike, the union said. "
+    html = (
+        "<html><head><title>Strike&#0; ends</title></head><body><article>"
+        f"<p>{sentence * 3}&#0;&#1;&#x1b;</p><p>{sentence * 2}&#127;</p></article></body></html>"
+    )
+    article = read_html(html, source="x.html")
+    assert not _has_control(article.text + (article.title or ""))
+    assert "strike, the union said" in article.text

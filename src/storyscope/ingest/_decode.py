@@ -1,4 +1,11 @@
-"""Bytes -> str for ingest: BOMs, UTF-8, legacy encodings, binary detection, size limit."""
+"""Bytes -> str for ingest: BOMs, UTF-8, legacy encodings, binary detection, size limit.
+
+Also the two character rules every ingested text and name goes by:
+:func:`strip_controls` (control characters out of article text and fields, so
+that every store backend takes them; PostgreSQL refuses U+0000) and
+:func:`one_line` (control characters in names and messages shown as escapes,
+so that an error is one line).
+"""
 
 from __future__ import annotations
 
@@ -88,6 +95,37 @@ def read_regular(path: str, source: str) -> bytes:
     return raw
 
 
+_STRIP_CONTROLS = {
+    **{code: None for code in range(0x20) if chr(code) not in "\t\n\r"},
+    0x0B: "\n",  # vertical tab and form feed break lines (str.splitlines agrees)
+    0x0C: "\n",
+    0x7F: None,
+}
+_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without C0 control characters and DEL; tab, newline and CR stay.
+
+    NUL and the other controls carry no text, break some consumers (PostgreSQL
+    refuses U+0000 in text) and are removed; vertical tab and form feed become
+    newlines. Applied before the text is cleaned and segmented, so every
+    character offset points into the text without them.
+    """
+    return text.translate(_STRIP_CONTROLS)
+
+
+def one_line(text: str) -> str:
+    r"""``text`` with every control character shown as its escape (``\n``, ``\x00``, ``\u2028``).
+
+    For names and messages that must stay one printable line: a file name with
+    a newline in it does not split the error that names it.
+    """
+    if _ESCAPED.search(text) is None:
+        return text
+    return _ESCAPED.sub(lambda found: repr(found.group())[1:-1], text)
+
+
 def normalise_newlines(text: str) -> str:
     """Turn ``\\r\\n`` and lone ``\\r`` into ``\\n``."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -122,7 +160,7 @@ def _declared_html_charset(raw: bytes) -> str | None:
 
 
 def decode(raw: bytes | str, *, source: str, html: bool = False) -> tuple[str, str | None]:
-    """Decode a source to text with ``\\n`` newlines.
+    """Decode a source to text with ``\\n`` newlines and no control characters (:func:`strip_controls`).
 
     Order: a byte-order mark; UTF-8; for HTML, a declared ``<meta charset>``;
     then charset-normalizer's best guess.
@@ -150,7 +188,7 @@ def decode(raw: bytes | str, *, source: str, html: bool = False) -> tuple[str, s
         raise IngestError(source, "empty file")
     if _looks_binary(text):
         raise IngestError(source, "binary file, not text")
-    return normalise_newlines(text), guessed
+    return strip_controls(normalise_newlines(text)), guessed
 
 
 def _decode_bytes(raw: bytes, *, source: str, html: bool) -> tuple[str, str | None]:

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from storyscope.errors import IngestError
-from storyscope.ingest._decode import MAX_CHARS, decode
+from storyscope.ingest._decode import MAX_CHARS, decode, one_line, strip_controls
 from storyscope.ingest._meta import (
     detect_language,
     outlet_from_source,
@@ -99,13 +99,21 @@ def make_article(
 ) -> Article:
     """Split the headline off a body, clean it and build the :class:`Article`.
 
+    Every article passes here: control characters are removed from the body
+    and every field before anything else (:func:`~storyscope.ingest._decode.strip_controls`;
+    HTML entities such as ``&#0;`` can bring them back after decoding), and
+    shown as escapes in ``source``.
+
     Raises:
         IngestError: nothing is left after cleaning.
     """
+    source = one_line(source)
+    body = strip_controls(body)
     if not body.strip():
         raise IngestError(source, "empty file")
     title = _clean_field(title)
     byline = _clean_field(byline)
+    url = _clean_field(url)
     body, title, byline = split_headline(body, title=title, byline=byline)
     cleaned, removed = clean_text(body)
     if not cleaned:
@@ -122,12 +130,12 @@ def make_article(
     return Article.create(
         text=cleaned,
         source=source,
-        outlet=outlet or outlet_from_url(url) or outlet_from_source(source),
+        outlet=_clean_field(outlet) or outlet_from_url(url) or outlet_from_source(source),
         title=title,
         byline=byline,
         published=date,
         language=_clean_field(language) or detect_language(cleaned),
-        url=_clean_field(url),
+        url=url,
         removed=removed,
     )
 
@@ -135,5 +143,5 @@ def make_article(
 def _clean_field(value: str | None) -> str | None:
     if value is None:
         return None
-    value = " ".join(str(value).split())
+    value = " ".join(strip_controls(str(value)).split())
     return value or None
