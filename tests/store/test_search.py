@@ -67,8 +67,19 @@ def test_search_folds_accents(store: Store) -> None:
 def test_any_query_string_is_accepted(store: Store, query: str) -> None:
     if not store.count():
         store.add_articles(ALL)
-    for hit in store.search(query.replace("\x00", ""), limit=3):
+    for hit in store.search(query, limit=3):  # NUL and other controls included
         assert hit.start <= hit.end
+    store.search_sentences(query, limit=3)
+
+
+def test_control_characters_in_a_query_are_spaces(store: Store) -> None:
+    # FTS5 read "strike\x00" as an unterminated string; PostgreSQL text cannot hold NUL.
+    store.add_articles(ALL)
+    want = _ids(store.search("layoff strike"))
+    for query in ("layoff\x00strike", "layoff strike\x00", "\x00layoff\x1fstrike\x7f", "layoff\tstrike"):
+        assert _ids(store.search(query)) == want, repr(query)
+        store.search_sentences(query)
+    assert store.search("\x00") == [] and store.search_sentences('"\x00"') == []
 
 
 def test_sentence_search_returns_stored_spans(store: Store) -> None:

@@ -20,8 +20,18 @@ from storyscope.model import Span
 START_MARK = "\ue000"
 STOP_MARK = "\ue001"
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _ALNUM = re.compile(r"\w", re.UNICODE)
+
+
+def clean_query(query: str) -> str:
+    """``query`` without NUL and other control characters (tab and newline become spaces).
+
+    FTS5 reads its expression as a C string (a NUL ends it mid-phrase: a syntax
+    error) and PostgreSQL text cannot hold NUL at all, so neither backend may see one.
+    """
+    return _CONTROL.sub(" ", query).replace("\t", " ").replace("\n", " ")
 
 
 def _phrase(text: str) -> str | None:
@@ -44,7 +54,7 @@ def fts5_query(query: str) -> str | None:
     groups: list[list[str]] = []
     negatives: list[str] = []
     pending_or = False
-    for match in _TOKEN.finditer(query):
+    for match in _TOKEN.finditer(clean_query(query)):
         negated_phrase, phrase_text, word = match.groups()
         if word is not None and word == "OR":
             pending_or = bool(groups)

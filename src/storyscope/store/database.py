@@ -40,6 +40,12 @@ logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
 _CHUNK = 500  # ids per IN (...) clause
+_INT64 = 2**63 - 1
+
+
+def _is_key(value: int) -> bool:
+    """Whether ``value`` can be a row id on both backends (a 64-bit signed integer)."""
+    return isinstance(value, int) and not isinstance(value, bool) and -_INT64 - 1 <= value <= _INT64
 
 
 def _utcnow() -> dt.datetime:
@@ -292,7 +298,7 @@ class Store:
         try:
             with self._engine.begin() as conn:
                 yield conn
-        except sa.exc.SQLAlchemyError as exc:
+        except (sa.exc.SQLAlchemyError, OverflowError) as exc:  # sqlite3: int past 64 bits
             raise _engine.wrap(exc, self.name) from exc
 
     @contextmanager
@@ -301,7 +307,7 @@ class Store:
             with self._engine.connect() as conn:
                 conn = conn.execution_options(storyscope_read=True)
                 yield conn
-        except sa.exc.SQLAlchemyError as exc:
+        except (sa.exc.SQLAlchemyError, OverflowError) as exc:
             raise _engine.wrap(exc, self.name) from exc
 
     def revision(self) -> str | None:
@@ -636,7 +642,9 @@ class Store:
             raise StoreError(f"{self.name}: no story {story_id}")
 
     def get_story(self, story_id: int) -> StoredStory | None:
-        """One story with its figures, or None."""
+        """One story with its figures, or None (also for an id no row can have)."""
+        if not _is_key(story_id):
+            return None
         found = self._stories(story_id)
         return found[0] if found else None
 
@@ -684,6 +692,8 @@ class Store:
 
     def story_articles(self, story_id: int) -> list[Article]:
         """The articles of a story, by publication date (undated last), then insertion order."""
+        if not _is_key(story_id):
+            return []
         query = (
             sa.select(*_ARTICLE_COLUMNS)
             .where(articles.c.story_id == story_id)
@@ -694,6 +704,8 @@ class Store:
 
     def story_version(self, story_id: int) -> str:
         """A hash of the story's membership (ids and duplicate links) for cache keys."""
+        if not _is_key(story_id):
+            return hashlib.sha256().hexdigest()[:32]
         query = (
             sa.select(articles.c.id, articles.c.duplicate_of)
             .where(articles.c.story_id == story_id)
@@ -868,6 +880,7 @@ class Store:
         Returns:
             Hits with an exact-span snippet around the first match.
         """
+        query = _search.clean_query(query)
         if limit <= 0 or _search.fts5_query(query) is None:
             return []
         with self._read() as conn:
@@ -943,6 +956,7 @@ class Store:
 
     def search_sentences(self, query: str, limit: int = 20) -> list[SentenceHit]:
         """Full-text search over stored sentences (see :meth:`search` for the syntax)."""
+        query = _search.clean_query(query)
         expression = _search.fts5_query(query)
         if limit <= 0 or expression is None:
             return []

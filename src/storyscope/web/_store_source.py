@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
+from storyscope.web._ids import canonical_int, plausible_id
 from storyscope.web._source import (
     ArticleEntry,
     OutletSummary,
@@ -151,14 +152,20 @@ class StoreSource:
         return story if version == current else None
 
     def get_story(self, story_id: str) -> Story | None:
-        if not story_id.isdigit():
+        """The analysed story; None for an unknown id or a non-canonical spelling of one.
+
+        Story ids are the store's integers, in canonical decimal only (see
+        :mod:`storyscope.web._ids`): ``"0105"`` or ``"١"`` are not story 105 or 1, so
+        no alias can start a second analysis of a story or take a second cache slot.
+        """
+        number = canonical_int(story_id)
+        if number is None:
             return None
         cached = self._cached(story_id)
         if cached is not None:
             with self._lock:
                 self._stories.move_to_end(story_id)
             return cached
-        number = int(story_id)
         if self.store.get_story(number) is None:
             return None
         from storyscope.corpus import story_report
@@ -179,6 +186,8 @@ class StoreSource:
         return story
 
     def get_article(self, article_id: str) -> ArticleEntry | None:
+        if not plausible_id(article_id):
+            return None
         info = self.store.article_info(article_id)
         if info is None or info.story_id is None:
             return None

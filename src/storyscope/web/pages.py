@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 from storyscope.model import Story
 from storyscope.web._compare import Pasted, build_articles, run_compare
 from storyscope.web._errors import WebError
+from storyscope.web._ids import canonical_int, plausible_id
 from storyscope.web._source import SORTS, StorySort
 from storyscope.web._state import WebState, state
 from storyscope.web._views import article_context, story_context
@@ -40,15 +41,17 @@ def _date(value: str | None, name: str) -> dt.date | None:
         raise WebError(422, f"{name} must be a date like 2026-03-14, got {value[:40]!r}") from None
 
 
+_MAX_PAGE = 1_000_000
+
+
 def _int(value: str | None, name: str, default: int) -> int:
     if not value:
         return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise WebError(422, f"{name} must be a whole number, got {value[:40]!r}") from None
-    if number < 1:
-        raise WebError(422, f"{name} must be 1 or more")
+    number = canonical_int(value)
+    if number is None:
+        raise WebError(422, f"{name} must be a whole number like 2, got {value[:40]!r}")
+    if not 1 <= number <= _MAX_PAGE:
+        raise WebError(422, f"{name} must be from 1 to {_MAX_PAGE}")
     return number
 
 
@@ -119,9 +122,9 @@ def _query_string(filters: dict[str, str]) -> str:
 def story_page(request: Request, story_id: str) -> Response:
     """A story: summary, contradictions, facts, quotes, framing; articles side by side."""
     web = state(request)
-    story = web.source.get_story(story_id)
+    story = web.source.get_story(story_id) if plausible_id(story_id) else None
     if story is None:
-        raise WebError(404, f"no story with id {story_id!r}")
+        raise WebError(404, f"no story with id {story_id[:100]!r}")
     html: str = web.cache.get(story_id, story, "page", lambda: _story_html(web, story_id, story))
     return HTMLResponse(html)
 
@@ -135,9 +138,9 @@ def _story_html(web: WebState, story_id: str, story: Story) -> str:
 def article_page(request: Request, article_id: str) -> Response:
     """One article with its highlighted spans and the facts, contradictions and quotes citing it."""
     web = state(request)
-    entry = web.source.get_article(article_id)
+    entry = web.source.get_article(article_id) if plausible_id(article_id) else None
     if entry is None:
-        raise WebError(404, f"no article with id {article_id!r}")
+        raise WebError(404, f"no article with id {article_id[:100]!r}")
     story = web.source.get_story(entry.story_id) if entry.story_id else None
     context = article_context(story, article_id, Story(articles=(entry.article,)))
     return web.render("article.html.j2", story_id=entry.story_id, **context)
@@ -147,9 +150,9 @@ def article_page(request: Request, article_id: str) -> Response:
 def outlet_page(request: Request, name: str) -> Response:
     """An outlet over all stories: its articles, sourcing and hedging, coverage over time."""
     web = state(request)
-    summary = web.source.outlet_summary(name)
+    summary = web.source.outlet_summary(name) if plausible_id(name) else None
     if summary is None:
-        raise WebError(404, f"no outlet named {name!r}")
+        raise WebError(404, f"no outlet named {name[:100]!r}")
     months: Counter[str] = Counter(
         a.published.strftime("%Y-%m") for a in summary.articles if a.published is not None
     )

@@ -19,6 +19,7 @@ from storyscope.model import Story
 from storyscope.report import to_dict
 from storyscope.web._compare import CompareIn, Pasted, build_articles, run_compare
 from storyscope.web._errors import WebError
+from storyscope.web._ids import INT64_MAX, plausible_id
 from storyscope.web._source import SORTS, OutletSummary, StoryInfo, StorySort, story_info
 from storyscope.web._state import WebState, state
 
@@ -74,9 +75,9 @@ def info_dict(info: StoryInfo) -> dict[str, Any]:
 
 
 def _story(web: WebState, story_id: str) -> Story:
-    story = web.source.get_story(story_id)
+    story = web.source.get_story(story_id) if plausible_id(story_id) else None
     if story is None:
-        raise WebError(404, f"no story with id {story_id!r}")
+        raise WebError(404, f"no story with id {story_id[:100]!r}")
     return story
 
 
@@ -95,7 +96,7 @@ def list_stories(
     date_to: Annotated[dt.date | None, Query(alias="to")] = None,
     sort: StorySort = "recent",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
 ) -> Response:
     """Stories matching the filters: ``{"stories": [{"id", "title", ...}], "total", ...}``."""
     web = state(request)
@@ -179,9 +180,9 @@ def get_quotes(request: Request, story_id: str) -> Response:
 def get_article(request: Request, article_id: str) -> Response:
     """``{"story": id or null, "article": <report article record>}``."""
     web = state(request)
-    entry = web.source.get_article(article_id)
+    entry = web.source.get_article(article_id) if plausible_id(article_id) else None
     if entry is None:
-        raise WebError(404, f"no article with id {article_id!r}")
+        raise WebError(404, f"no article with id {article_id[:100]!r}")
     record = to_dict(Story(articles=(entry.article,)))["articles"][0]
     return _json({"story": entry.story_id, "article": record})
 
@@ -201,9 +202,9 @@ def outlet_dict(summary: OutletSummary) -> dict[str, Any]:
 @router.get("/outlets/{name}", responses=_READ_ERRORS, summary="One outlet over all stories")
 def get_outlet(request: Request, name: str) -> Response:
     """``{"outlet", "totals": {...}, "articles": [...]}``: sourcing and hedging per article."""
-    summary = state(request).source.outlet_summary(name)
+    summary = state(request).source.outlet_summary(name) if plausible_id(name) else None
     if summary is None:
-        raise WebError(404, f"no outlet named {name!r}")
+        raise WebError(404, f"no outlet named {name[:100]!r}")
     return _json(outlet_dict(summary))
 
 
