@@ -215,6 +215,7 @@ def _ingest_local(
     from storyscope.ingest import iter_sources
     from storyscope.store.records import RunProgress
 
+    resuming = run_id is not None
     run_id = run_id or uuid.uuid4().hex[:12]
     summary = IngestSummary(run_id=run_id)
     started = time.perf_counter()
@@ -223,11 +224,57 @@ def _ingest_local(
     wanted = list(languages) if languages else None
     batches = 0
 
+    # A resumed run reads its unfinished sources again: what it recorded then is not recorded twice.
+    recorded = {(f.source, f.error) for f in store.failures(run_id=run_id)} if resuming else set()
+
+    def fail(failure: Failure, counts: dict[str, int]) -> None:
+        failure = _storable(failure)
+        summary.failed += 1
+        counts["failed"] += 1
+        if (failure.source, failure.error) not in recorded:
+            recorded.add((failure.source, failure.error))
+            store.record_failure(failure, run_id=run_id)
+        if len(summary.failures) < 100:
+            summary.failures.append(failure)
+
+    def store_batch(
+        batch: list[Article], counts: dict[str, int], make_progress: Callable[[], RunProgress]
+    ) -> tuple[bool, ...]:
+        """Store a batch in one transaction; if the store refuses it, each article on its own.
+
+        A record the store refuses (bad data for that backend) becomes that
+        record's failure and the rest of the batch is stored. If recording the
+        failure fails too, the store itself is failing: that ends the run.
+        """
+        try:
+            return store.add_articles(batch, progress=make_progress())
+        except StoreError as exc:
+            if not batch:
+                raise
+            logger.info("%s: batch refused (%s); storing its articles one by one", store.name, exc)
+        kept: list[Article] = []
+        flags: list[bool] = []
+        for article in batch:
+            try:
+                (flag,) = store.add_articles([article])
+            except StoreError as exc:
+                problem = str(exc).removeprefix(f"{store.name}: ")
+                failure = Failure(
+                    stage="ingest", source=article.source, error=f"{article.source}: not stored ({problem})"
+                )
+                fail(failure, counts)
+                continue
+            kept.append(article)
+            flags.append(flag)
+        store.add_articles([], progress=make_progress())  # the progress, with the failures counted
+        batch[:] = kept
+        return tuple(flags)
+
     def flush(source: str, batch: list[Article], counts: dict[str, int], status: str) -> None:
         nonlocal batches
-        flags = store.add_articles(
-            batch,
-            progress=RunProgress(
+
+        def make_progress() -> RunProgress:
+            return RunProgress(
                 run_id=run_id,
                 source=source,
                 position=str(counts["position"]),
@@ -235,8 +282,9 @@ def _ingest_local(
                 added=counts["added"],
                 skipped=counts["skipped"],
                 failed=counts["failed"],
-            ),
-        )
+            )
+
+        flags = store_batch(batch, counts, make_progress)
         new = [a for a, is_new in zip(batch, flags, strict=True) if is_new]
         summary.added += len(new)
         summary.already_stored += len(batch) - len(new)
@@ -268,11 +316,7 @@ def _ingest_local(
         ):
             counts["position"] += 1
             if isinstance(item, Failure):
-                summary.failed += 1
-                counts["failed"] += 1
-                store.record_failure(item, run_id=run_id)
-                if len(summary.failures) < 100:
-                    summary.failures.append(item)
+                fail(item, counts)
                 continue
             summary.read += 1
             if any(a.id == item.id for a in batch):
@@ -609,6 +653,16 @@ def cached_report(
         REPORT_KIND, f"story:{story_id}", version=_report_version(store, story_id, settings)
     )
     return value if isinstance(value, dict) else None
+
+
+def _storable(failure: Failure) -> Failure:
+    """The failure with control characters shown as escapes: one line, and text every backend takes."""
+    from storyscope.ingest._decode import one_line
+
+    source, error = one_line(failure.source), one_line(failure.error)
+    if (source, error) == (failure.source, failure.error):
+        return failure
+    return Failure(stage=failure.stage, source=source, error=error)
 
 
 def _model_name(embedder: Embedder | None) -> str:
