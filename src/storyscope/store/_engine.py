@@ -73,14 +73,82 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _sqlite_connect_read_only(dbapi_connection: Any, _record: Any) -> None:
+    # No journal-mode change on a read-only file (setting WAL is a write).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
 def _sqlite_begin(connection: Connection) -> None:
     # Readers take a deferred (shared) transaction; writers take the write lock up front.
     read = connection.get_execution_options().get("storyscope_read", False)
     connection.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
-def create_engine(url: URL) -> Engine:
-    """Create the engine for ``url`` with the store's connection settings."""
+def _sqlite_begin_read_only(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def read_only_reason(url: URL) -> str | None:
+    """Why a SQLite store must be opened read-only, or None when it can be written.
+
+    A URL asking for ``mode=ro`` or ``immutable=1``, a file this process may not
+    write, or a folder it may not write (SQLite creates its ``-wal`` and ``-shm``
+    files next to the database) make the store read-only. A file that does not
+    exist yet is not read-only: it is about to be created. PostgreSQL stores are
+    never opened read-only here (a read-only role's writes fail one by one).
+    """
+    if url.get_backend_name() != "sqlite":
+        return None
+    query = {k: str(v) for k, v in url.query.items()}
+    if query.get("mode") == "ro" or query.get("immutable") == "1":
+        return "opened with mode=ro"
+    path = Path(str(url.database))
+    if not path.exists():
+        return None
+    if not os.access(path, os.W_OK):
+        return "the file is not writable"
+    if not os.access(path.parent, os.W_OK):
+        return "its folder is not writable"
+    return None
+
+
+def read_only_url(url: URL) -> URL:
+    """A ``file:`` URI URL that opens the SQLite file at ``url`` read-only.
+
+    In a folder this process cannot write, SQLite cannot create the ``-shm`` file a
+    WAL database needs even to read; unless one is there already (a writer has the
+    database open), the file is opened ``immutable`` (no locking, no ``-shm``).
+    """
+    from urllib.parse import quote
+
+    path = Path(str(url.database)).resolve()
+    params = {"uri": "true", "mode": "ro"}
+    shm = path.with_name(path.name + "-shm")
+    if not os.access(path.parent, os.W_OK) and not shm.exists():
+        params["immutable"] = "1"
+    return URL.create("sqlite+pysqlite", database=f"file:{quote(str(path))}", query=params)
+
+
+def create_engine(url: URL, *, read_only: bool = False) -> Engine:
+    """Create the engine for ``url`` with the store's connection settings.
+
+    ``read_only`` (SQLite): open the existing file through a ``mode=ro`` URI (see
+    :func:`read_only_url`); no journal-mode change, no write lock taken.
+    """
+    if url.get_backend_name() == "sqlite" and read_only:
+        path = Path(str(url.database))
+        if not path.is_file():
+            raise StoreError(f"{path}: no database file to open read-only")
+        engine = sa.create_engine(read_only_url(url), poolclass=NullPool)
+        event.listen(engine, "connect", _sqlite_connect_read_only)
+        event.listen(engine, "begin", _sqlite_begin_read_only)
+        return engine
     if url.get_backend_name() == "sqlite":
         path = Path(str(url.database))
         if path.is_dir():
@@ -99,10 +167,17 @@ def create_engine(url: URL) -> Engine:
 
 
 def wrap(exc: BaseException, where: str) -> StoreError:
-    """One-line :class:`StoreError` for a driver/SQLAlchemy failure at ``where``."""
+    """One-line :class:`StoreError` for a driver/SQLAlchemy failure at ``where``.
+
+    The driver's own message (its first line: psycopg adds hints on later lines)
+    is kept, so the real cause is what the user reads.
+    """
     orig = getattr(exc, "orig", None) or exc
-    message = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    message = str(orig).strip().splitlines()[0].strip() if str(orig).strip() else ""
+    message = message or type(orig).__name__
     lowered = message.lower()
+    if "attempt to write a readonly database" in lowered:
+        return StoreError(f"{where}: the database is read-only (attempt to write a readonly database)")
     if "file is not a database" in lowered or "not a database" in lowered:
         return StoreError(f"{where}: not a storyscope database (the file is not SQLite)")
     if "unable to open database file" in lowered:
@@ -112,6 +187,34 @@ def wrap(exc: BaseException, where: str) -> StoreError:
     ):
         return StoreError(f"{where}: cannot reach the database server ({message})")
     return StoreError(f"{where}: {message}")
+
+
+def check_schema(engine: Engine, where: str) -> None:
+    """On a read-only store, check (never change) the schema: it must be the newest.
+
+    Raises:
+        StoreError: The database has no storyscope schema, an older one (it must be
+            opened once with write access to be upgraded), or a newer one.
+    """
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS))
+    known = {rev.revision for rev in script.walk_revisions()}
+    head = script.get_current_head()
+    with engine.connect() as connection:
+        current = current_revision(connection)
+    if current is None:
+        raise StoreError(f"{where}: read-only and not a storyscope store (no schema revision)")
+    if current not in known:
+        raise StoreError(
+            f"{where}: schema revision {current!r} is newer than this storyscope knows "
+            f"(latest {head!r}); upgrade storyscope"
+        )
+    if current != head:
+        raise StoreError(
+            f"{where}: read-only store at schema revision {current!r}, older than {head!r}; "
+            "open it once with write access (any storyscope command) to upgrade it"
+        )
 
 
 def _alembic_config(connection: Connection) -> Any:

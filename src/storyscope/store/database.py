@@ -138,6 +138,10 @@ class Store:
     to the newest revision on open. Use it as a context manager, or call
     :meth:`close`, so the vector index is saved.
 
+    A SQLite file this process may not write (or whose folder it may not write)
+    is opened read-only: reads work, nothing is migrated, every write raises
+    :class:`StoreError` at once (callers that cache treat that as a cache miss).
+
     Attributes:
         url: The SQLAlchemy URL of the database.
         name: How the database is named in messages (path, or URL without password).
@@ -151,11 +155,13 @@ class Store:
         *,
         index_path: Path | None = None,
         vector_backend: str | None = None,
+        read_only: str | None = None,
     ) -> None:
         self._engine = engine
         self.url = url
         self.name = _engine.display(url)
         self.dialect = engine.dialect.name
+        self._read_only = read_only
         self._index_path = index_path
         self._vector_backend = vector_backend
         self._index: VectorIndex | None = None
@@ -175,6 +181,7 @@ class Store:
         *,
         index_dir: str | os.PathLike[str] | None = None,
         vector_backend: str | None = None,
+        read_only: bool | None = None,
     ) -> Store:
         """Open (creating or upgrading as needed) the store at ``target``.
 
@@ -187,23 +194,38 @@ class Store:
                 ``"numpy"``, or None: ``$STORYSCOPE_VECTOR_BACKEND`` if set, else
                 pgvector on a PostgreSQL server that offers the extension, else faiss
                 when installed, else numpy.
+            read_only: SQLite only. True opens the file read-only (a ``mode=ro``
+                URI); None (default) does so when the file or its folder is not
+                writable, or the URL says ``mode=ro``. A read-only store is never
+                migrated: an older schema is refused with one line.
 
         Returns:
             The open store.
 
         Raises:
             StoreError: The file is not a database, the server cannot be reached, the
-                schema is newer than this code, the migration failed, or
-                ``vector_backend="pgvector"`` on a database that cannot have it.
+                schema is newer than this code (or, read-only, older), the migration
+                failed, or ``vector_backend="pgvector"`` on a database that cannot have it.
         """
         vector_backend = vector_backend or os.environ.get("STORYSCOPE_VECTOR_BACKEND") or None
         if vector_backend not in (None, "pgvector", "faiss", "numpy"):
             raise StoreError(f"unknown vector backend {vector_backend!r} (pgvector, faiss or numpy)")
         url = _engine.resolve_url(target if target is not None else _engine.default_db_path())
         name = _engine.display(url)
-        engine = _engine.create_engine(url)
+        reason = _engine.read_only_reason(url)
+        if read_only and reason is None:
+            if url.get_backend_name() != "sqlite":
+                raise StoreError(f"{name}: read_only is for SQLite files (use a read-only role)")
+            reason = "opened read-only"
+        elif read_only is False and reason is not None:
+            raise StoreError(f"{name}: cannot open for writing: {reason}")
+        engine = _engine.create_engine(url, read_only=reason is not None)
         try:
-            _engine.migrate(engine, name)
+            if reason is not None:
+                _engine.check_schema(engine, name)
+                logger.info("%s: read-only (%s)", name, reason)
+            else:
+                _engine.migrate(engine, name)
         except StoreError:
             engine.dispose()
             raise
@@ -222,7 +244,9 @@ class Store:
             index_path = Path(f"{url.database}.vectors")
         else:
             index_path = None
-        store = cls(engine, url, index_path=index_path, vector_backend=vector_backend)
+        store = cls(
+            engine, url, index_path=index_path, vector_backend=vector_backend, read_only=reason
+        )
         try:
             store._setup_pgvector(vector_backend)
         except BaseException:
@@ -263,6 +287,11 @@ class Store:
             logger.warning("%s: cannot fill the pgvector column (%s); some vectors are not searchable", self.name, exc)
 
     @property
+    def read_only(self) -> bool:
+        """Whether the store was opened read-only (every write raises :class:`StoreError`)."""
+        return self._read_only is not None
+
+    @property
     def vector_backend(self) -> str:
         """Where :meth:`nearest` searches: ``"pgvector"``, ``"faiss"`` or ``"numpy"``."""
         if self._pgvector:
@@ -274,7 +303,7 @@ class Store:
     def close(self) -> None:
         """Save the vector index if it changed and release connections."""
         try:
-            if self._index_dirty:
+            if self._index_dirty and self._read_only is None:
                 self.save_index()
         finally:
             self._engine.dispose()
@@ -295,6 +324,8 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
+        if self._read_only is not None:
+            raise StoreError(f"{self.name}: the store is read-only ({self._read_only})")
         try:
             with self._engine.begin() as conn:
                 yield conn
@@ -1162,7 +1193,7 @@ class Store:
                 self._index = index
                 self._index_dirty = True
             self._index_state = (count, top)
-        if self._index_dirty:
+        if self._index_dirty and self._read_only is None:
             self.save_index()
         return self._index
 
