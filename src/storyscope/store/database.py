@@ -341,6 +341,53 @@ class Store:
         except (sa.exc.SQLAlchemyError, OverflowError) as exc:
             raise _engine.wrap(exc, self.name) from exc
 
+    @contextmanager
+    def advisory_lock(self, key: int) -> Iterator[None]:
+        """Hold a session-level PostgreSQL advisory lock ``key`` for the block (no-op on SQLite).
+
+        The lock lives on a connection of its own, kept for the block: a second
+        holder waits at the start. Losing the server inside the block surfaces as
+        the block's own :class:`StoreError` (the server drops a session's locks with
+        the session, so a release that cannot reach it is only logged): the real
+        error is never hidden behind a failed unlock.
+
+        Raises:
+            StoreError: The lock could not be taken (server unreachable, ...).
+        """
+        if self.dialect != "postgresql":
+            yield
+            return
+        statement = sa.text("SELECT pg_advisory_lock(:key)")
+        try:
+            conn = self._engine.connect()
+        except sa.exc.SQLAlchemyError as exc:
+            raise _engine.wrap(exc, self.name) from exc
+        try:
+            try:
+                logger.debug("%s: waiting for advisory lock %d", self.name, key)
+                conn.execute(statement, {"key": key})
+                conn.commit()
+            except sa.exc.SQLAlchemyError as exc:
+                raise _engine.wrap(exc, self.name) from exc
+            try:
+                yield
+            finally:
+                try:
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                    conn.commit()
+                except sa.exc.SQLAlchemyError as exc:  # the session is gone: so is its lock
+                    logger.warning(
+                        "%s: advisory lock %d not released (%s); the server drops it with the session",
+                        self.name,
+                        key,
+                        _engine.wrap(exc, self.name),
+                    )
+        finally:
+            try:
+                conn.close()
+            except sa.exc.SQLAlchemyError:  # pragma: no cover - closing a dead connection
+                logger.debug("%s: closing the lock connection failed", self.name, exc_info=True)
+
     def revision(self) -> str | None:
         """The schema revision of the database."""
         with self._read() as conn:
