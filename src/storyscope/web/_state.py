@@ -26,7 +26,7 @@ from storyscope.report import to_dict
 from storyscope.web._settings import WebSettings
 from storyscope.web._source import StorySource
 
-__all__ = ["StoryCache", "WebState", "environment", "state"]
+__all__ = ["StoryCache", "WebState", "environment", "outlet_url", "state"]
 
 
 @functools.cache
@@ -39,8 +39,28 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["day"] = _day
+    env.filters["outlet_url"] = outlet_url
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False)
     return env
+
+
+_DOT_SEGMENTS = frozenset({".", ".."})
+
+
+def outlet_url(name: str, api: bool = False) -> str:
+    """The link to an outlet's page (``api``: its JSON), for any outlet name.
+
+    A name is one path segment, percent-encoded whole (``/`` included):
+    ``/outlets/Saltmere%20Daily``. A name that cannot survive as a segment (one
+    with ``/`` or ``\\``, which proxies may decode; ``.`` or ``..``, which browsers
+    resolve away even encoded; the empty name) is linked as ``/outlets?name=...``.
+    """
+    from urllib.parse import quote
+
+    base = "/api/outlets" if api else "/outlets"
+    if not name or name in _DOT_SEGMENTS or "/" in name or "\\" in name:
+        return f"{base}?name={quote(name, safe='')}"
+    return f"{base}/{quote(name, safe='')}"
 
 
 def _day(value: Any) -> str:

@@ -146,9 +146,21 @@ def article_page(request: Request, article_id: str) -> Response:
     return web.render("article.html.j2", story_id=entry.story_id, **context)
 
 
-@router.get("/outlets/{name}", response_class=HTMLResponse)
+@router.get("/outlets", response_class=HTMLResponse)
+def outlet_query_page(request: Request) -> Response:
+    """``/outlets?name=...``: the outlet page for a name that is no path segment ('..', 'a/b')."""
+    name = request.query_params.get("name")
+    if name is None:
+        raise WebError(404, "give an outlet: /outlets/NAME or /outlets?name=NAME")
+    return outlet_page(request, name)
+
+
+@router.get("/outlets/{name:path}", response_class=HTMLResponse)
 def outlet_page(request: Request, name: str) -> Response:
-    """An outlet over all stories: its articles, sourcing and hedging, coverage over time."""
+    """An outlet over all stories: its articles, sourcing and hedging, coverage over time.
+
+    The name is the rest of the path, percent-decoded (``/outlets/a%2Fb`` is outlet ``a/b``).
+    """
     web = state(request)
     summary = web.source.outlet_summary(name) if plausible_id(name) else None
     if summary is None:

@@ -199,9 +199,20 @@ def outlet_dict(summary: OutletSummary) -> dict[str, Any]:
     return {"outlet": summary.name, "totals": totals, "articles": rows}
 
 
-@router.get("/outlets/{name}", responses=_READ_ERRORS, summary="One outlet over all stories")
+@router.get("/outlets", responses=_READ_ERRORS, summary="One outlet, named in the query")
+def get_outlet_by_query(
+    request: Request, name: Annotated[str, Query(max_length=200, description="Outlet name")]
+) -> Response:
+    """``/api/outlets?name=...``: as ``/api/outlets/{name}``, for names like ``..`` or ``a/b``."""
+    return get_outlet(request, name)
+
+
+@router.get("/outlets/{name:path}", responses=_READ_ERRORS, summary="One outlet over all stories")
 def get_outlet(request: Request, name: str) -> Response:
-    """``{"outlet", "totals": {...}, "articles": [...]}``: sourcing and hedging per article."""
+    """``{"outlet", "totals": {...}, "articles": [...]}``: sourcing and hedging per article.
+
+    The name is the rest of the path, percent-decoded (``/api/outlets/a%2Fb`` is ``a/b``).
+    """
     summary = state(request).source.outlet_summary(name) if plausible_id(name) else None
     if summary is None:
         raise WebError(404, f"no outlet named {name[:100]!r}")
