@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from storyscope.cli import cli
@@ -77,3 +79,127 @@ def test_fifo_in_batch_is_a_failure(tmp_path: Path) -> None:
     assert code == 1
     assert f"error: {fifo}: not a regular file" in err
     assert len(json.loads(out)["articles"]) == 2
+
+
+# -- ingest under hostile input: a WARC header bomb, an SSRF target, an odd file name ---------------
+
+SENTENCES = (
+    "The Velmor harbour council voted on Tuesday to reopen the old swing bridge to traffic. "
+    "Repairs to the bridge took eleven months and cost the town 4.2 million crowns, officials said. "
+    "Councillor Maren Oddvik said the reopening would cut the morning commute by twenty minutes. "
+    "Shop owners on the quay had complained that the closure kept customers away all winter. "
+)
+
+
+def _page(title: str) -> bytes:
+    body = "".join(
+        f"<p>In part {n} of the {title} report: {SENTENCES} Resident number {n} said it was about time.</p>"
+        for n in range(1, 5)
+    )
+    return f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>".encode()
+
+
+@pytest.fixture()
+def fake_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ingest clusters with a hashing embedder instead of loading MiniLM."""
+    import importlib
+
+    from storyscope.testing import FakeEmbedder
+
+    embeddings = importlib.import_module("storyscope.analyze.embeddings")  # storyscope.analyze is also a function
+    monkeypatch.setattr(embeddings, "get_embedder", lambda *a, **k: FakeEmbedder())
+
+
+def _warc_gz(path: Path, titles: list[str]) -> bytes:
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    for title in titles:
+        payload = _page(title)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        block = http.to_bytes() + payload
+        uri = f"https://velmor-post.test/{title.lower().replace(' ', '-')}"
+        writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(block), length=len(block)))
+    return buffer.getvalue()
+
+
+def _endless_header_member(size: int) -> bytes:
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [packer.compress(b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://x.test/"), packer.flush(zlib.Z_FULL_FLUSH)]
+    chunk = b"a" * (1 << 20)
+    packer.compress(chunk)
+    parts.append(packer.flush(zlib.Z_FULL_FLUSH))
+    block = packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)
+    while sum(map(len, parts)) < size:
+        parts.append(block)
+    return b"".join(parts)
+
+
+def test_ingest_of_a_warc_header_bomb_keeps_the_good_records_and_goes_on(
+    tmp_path: Path, fake_embedder: None
+) -> None:
+    from storyscope.store import Store
+
+    good = _warc_gz(tmp_path, ["Bridge vote", "Quay shops"])
+    bomb = tmp_path / "crawl.warc.gz"
+    bomb.write_bytes(good + _endless_header_member(4_000_000) + _warc_gz(tmp_path, ["Ferry timetable"]))
+    later = tmp_path / "later.txt"
+    later.write_text(ARTICLE_B, encoding="utf-8")
+    db = tmp_path / "store.db"
+    code, _, err = _run("ingest", bomb, later, "--db", db)
+    assert code == 1
+    assert f"error: {bomb}@{len(good)}: malformed WARC record (header line over 65536 bytes)" in err.splitlines()
+    assert "4 articles read, 4 new" in err
+    with Store.open(db) as store:
+        titles = {a.title for a in store.iter_articles(include_duplicates=True)}
+        (failure,) = store.failures()
+    assert {"Bridge vote", "Quay shops", "Ferry timetable"} <= titles and len(titles) == 4
+    assert failure.source == f"{bomb}@{len(good)}"
+
+
+@pytest.fixture()
+def local_page() -> Iterator[str]:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    page = _page("Intranet notice")
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+        def do_GET(self) -> None:  # noqa: N802
+            body, status = (page, 200) if self.path == "/notice" else (b"", 404)
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/notice"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_ingest_refuses_a_private_address_unless_allowed(
+    tmp_path: Path, local_page: str, fake_embedder: None
+) -> None:
+    db = tmp_path / "store.db"
+    code, _, err = _run("ingest", local_page, "--db", db)
+    assert code == 1
+    assert f"error: {local_page}: refused: 127.0.0.1 resolves to a non-public address 127.0.0.1" in err.splitlines()
+    assert "0 articles read" in err
+    code, _, err = _run("ingest", local_page, "--db", db, "--allow-private-addresses")
+    assert code == 0, err
+    assert "1 articles read, 1 new" in err

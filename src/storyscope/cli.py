@@ -6,6 +6,7 @@ code 1 for bad input or a partial result, 2 for usage errors.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -306,6 +307,12 @@ _DB_OPTION = click.option(
     default=None,
     help="Ray: folder for the Parquet tables (default: next to a SQLite store).",
 )
+@click.option(
+    "--allow-private-addresses",
+    is_flag=True,
+    help="Also fetch URLs and feeds whose host is loopback, private or link-local "
+    "(your own intranet); refused by default.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @click.option(
     "--analyze",
@@ -325,6 +332,7 @@ def ingest(
     engine: str,
     workers: int | None,
     parquet_dir: str | None,
+    allow_private_addresses: bool,
     quiet: bool,
     analyze: bool,
 ) -> None:
@@ -336,7 +344,9 @@ def ingest(
     resumes with --run-id; nothing committed is lost. With --analyze, every
     story whose report is not current is then analysed and its report cached,
     so `report`, `serve` and story counts answer from the store at once. Exit
-    code 1 when some source, record or story failed.
+    code 1 when some source, record or story failed. URLs and feeds whose host
+    resolves to a loopback, private or link-local address are refused unless
+    --allow-private-addresses is given.
     """
     from storyscope.corpus import analyze_stories, ingest_corpus
     from storyscope.store import Store
@@ -347,7 +357,12 @@ def ingest(
     extra: dict[str, Any] = {}
     if engine == "ray":
         extra = {"engine": "ray", "engine_options": {"workers": workers, "parquet_dir": parquet_dir}}
-    with Store.open(db) as store:
+    fetching = contextlib.ExitStack()
+    if allow_private_addresses:
+        from storyscope.ingest.fetch import Fetcher
+
+        extra["fetcher"] = fetching.enter_context(Fetcher(allow_private_addresses=True))
+    with fetching, Store.open(db) as store:
         if quiet:
             summary = ingest_corpus(
                 sources,

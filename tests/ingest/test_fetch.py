@@ -1,4 +1,7 @@
-"""Fetcher: timeouts, size cap, retries, robots.txt, rate limit, redirects (local server only)."""
+"""Fetcher: timeouts, size cap, retries, robots.txt, rate limit, redirects (local server only).
+
+The local server is on 127.0.0.1, so these fetchers opt in with ``allow_private_addresses``.
+"""
 
 from __future__ import annotations
 
@@ -100,7 +103,9 @@ def slept() -> list[float]:
 
 @pytest.fixture
 def fetcher(slept: list[float]) -> Iterator[Fetcher]:
-    with Fetcher(timeout=0.5, backoff=0.25, host_delay=0.0, sleep=slept.append) as f:
+    with Fetcher(
+        timeout=0.5, backoff=0.25, host_delay=0.0, sleep=slept.append, allow_private_addresses=True
+    ) as f:
         yield f
 
 
@@ -138,7 +143,9 @@ def test_persistent_503_gives_up_after_the_retries_honouring_retry_after(
 
 
 def test_slow_response_times_out_after_the_retries(server: str, slept: list[float]):
-    with Fetcher(timeout=0.2, retries=1, backoff=0.1, host_delay=0, sleep=slept.append) as f:
+    with Fetcher(
+        timeout=0.2, retries=1, backoff=0.1, host_delay=0, sleep=slept.append, allow_private_addresses=True
+    ) as f:
         started = time.monotonic()
         with pytest.raises(IngestError, match=r"/slow: timed out after 2 attempts$"):
             f.fetch(f"{server}/slow")
@@ -153,7 +160,7 @@ def test_oversize_body_is_refused_by_content_length(server: str, fetcher: Fetche
 
 def test_oversize_body_is_cut_off_while_streaming(server: str, slept: list[float]):
     with (
-        Fetcher(max_bytes=200_000, host_delay=0, sleep=slept.append) as f,
+        Fetcher(max_bytes=200_000, host_delay=0, sleep=slept.append, allow_private_addresses=True) as f,
         pytest.raises(IngestError, match=r"response too large \(over 200000 bytes\)"),
     ):
         f.fetch(f"{server}/huge-stream")
@@ -169,7 +176,7 @@ def test_robots_disallow_is_honoured_and_robots_txt_is_fetched_once(server: str,
 
 
 def test_robots_can_be_ignored_when_asked(server: str, slept: list[float]):
-    with Fetcher(respect_robots=False, host_delay=0, sleep=slept.append) as f:
+    with Fetcher(respect_robots=False, host_delay=0, sleep=slept.append, allow_private_addresses=True) as f:
         assert f.fetch(f"{server}/private/ok").content == PAGE
     assert "/robots.txt" not in _Handler.hits
 
@@ -214,7 +221,7 @@ def test_only_http_and_https_urls_are_fetched(url: str, problem: str, fetcher: F
 def test_requests_to_one_host_are_spaced_by_the_host_delay(server: str):
     slept: list[float] = []
     now = [100.0]
-    with Fetcher(host_delay=2.0, sleep=slept.append, clock=lambda: now[0]) as f:
+    with Fetcher(host_delay=2.0, sleep=slept.append, clock=lambda: now[0], allow_private_addresses=True) as f:
         f.fetch(f"{server}/ok")  # robots.txt, then the page: one wait between them
         f.fetch(f"{server}/ok")
     assert slept == [2.0, 2.0]
@@ -260,3 +267,167 @@ def test_content_type_parsing_never_fails(value: str):
 def test_content_type_parsing_reads_media_type_and_charset():
     assert _content_type('Text/HTML; Charset="ISO-8859-1"') == ("text/html", "iso-8859-1")
     assert _content_type("application/rss+xml") == ("application/rss+xml", None)
+
+
+# -- SSRF: no request to a non-public address, on any hop, unless the user opts in ------------------
+
+_TARGETS = [
+    ("http://127.0.0.1/admin", "127.0.0.1", "127.0.0.1"),
+    ("http://10.0.0.1/", "10.0.0.1", "10.0.0.1"),
+    ("http://169.254.169.254/latest/meta-data/", "169.254.169.254", "169.254.169.254"),
+    ("http://0.0.0.0:8080/", "0.0.0.0", "0.0.0.0"),
+    ("http://[::1]/", "::1", "::1"),
+    ("http://[fe80::1]/", "fe80::1", "fe80::1"),
+    ("http://[fd00::5]/", "fd00::5", "fd00::5"),
+    ("http://[::ffff:10.0.0.1]/", "::ffff:10.0.0.1", "::ffff:a00:1"),
+    ("http://[64:ff9b::a9fe:a9fe]/", "64:ff9b::a9fe:a9fe", "64:ff9b::a9fe:a9fe"),
+    ("https://intranet.velmor.test/wiki", "intranet.velmor.test", "10.0.0.1"),
+    ("https://metadata.velmor.test/", "metadata.velmor.test", "169.254.169.254"),
+    ("https://mixed.velmor.test/", "mixed.velmor.test", "192.168.1.5"),
+    ("https://v6.velmor.test/", "v6.velmor.test", "::ffff:127.0.0.1"),
+]
+_ANSWERS = {
+    "intranet.velmor.test": ["10.0.0.1"],
+    "metadata.velmor.test": ["169.254.169.254"],
+    "mixed.velmor.test": ["93.184.215.14", "192.168.1.5"],  # one private answer is enough to refuse
+    "v6.velmor.test": ["::ffff:127.0.0.1"],
+    "public.velmor.test": ["93.184.215.14"],
+}
+
+
+def _recording_client(seen: list[str]) -> httpx.Client:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        if request.url.path == "/to-metadata":
+            return httpx.Response(302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
+        if request.url.path == "/to-intranet":
+            return httpx.Response(301, headers={"Location": "https://intranet.velmor.test/wiki"})
+        return httpx.Response(200, html="<p>internal</p>")
+
+    return httpx.Client(transport=httpx.MockTransport(handler))
+
+
+@pytest.mark.parametrize(("url", "host", "address"), _TARGETS)
+def test_non_public_addresses_are_refused_before_any_request(
+    url: str, host: str, address: str, stub_resolver: dict[str, list[str]]
+):
+    stub_resolver.update(_ANSWERS)
+    seen: list[str] = []
+    with (
+        _recording_client(seen) as client,
+        Fetcher(client=client, host_delay=0, sleep=lambda s: None) as f,
+        pytest.raises(IngestError) as caught,
+    ):
+        f.fetch(url)
+    assert str(caught.value) == f"{url}: refused: {host} resolves to a non-public address {address}"
+    assert seen == []  # not even robots.txt
+
+
+@pytest.mark.parametrize(
+    ("path", "target", "host", "address"),
+    [
+        ("/to-metadata", "http://169.254.169.254/latest/meta-data/", "169.254.169.254", "169.254.169.254"),
+        ("/to-intranet", "https://intranet.velmor.test/wiki", "intranet.velmor.test", "10.0.0.1"),
+    ],
+)
+def test_a_redirect_to_a_non_public_address_is_refused(
+    path: str, target: str, host: str, address: str, stub_resolver: dict[str, list[str]]
+):
+    stub_resolver.update(_ANSWERS)
+    seen: list[str] = []
+    url = f"https://public.velmor.test{path}"
+    with (
+        _recording_client(seen) as client,
+        Fetcher(client=client, host_delay=0, sleep=lambda s: None) as f,
+        pytest.raises(IngestError) as caught,
+    ):
+        f.fetch(url)
+    assert str(caught.value) == (
+        f"{url}: refused: {host} resolves to a non-public address {address} (redirected to {target})"
+    )
+    assert seen == ["https://public.velmor.test/robots.txt", url]
+
+
+def test_private_addresses_are_fetched_when_the_user_opts_in(stub_resolver: dict[str, list[str]]):
+    stub_resolver.update(_ANSWERS)
+    seen: list[str] = []
+    with (
+        _recording_client(seen) as client,
+        Fetcher(client=client, host_delay=0, sleep=lambda s: None, allow_private_addresses=True) as f,
+    ):
+        assert f.fetch("https://public.velmor.test/to-intranet").final_url == "https://intranet.velmor.test/wiki"
+        assert f.fetch("http://10.0.0.1/").status == 200
+    assert "http://10.0.0.1/" in seen
+
+
+def test_a_name_that_does_not_resolve_is_a_connection_failure(stub_resolver: dict[str, list[str]]):
+    import storyscope.ingest.fetch as fetch_module
+
+    def nowhere(host: str) -> list[str]:
+        raise OSError("Name or service not known")
+
+    seen: list[str] = []
+    with (
+        _recording_client(seen) as client,
+        Fetcher(client=client, retries=1, host_delay=0, sleep=lambda s: None, resolve=nowhere) as f,
+        pytest.raises(IngestError, match=r"connection failed \(ConnectError\) after 2 attempts$"),
+    ):
+        f.fetch("https://gone.velmor.test/a")
+    assert seen == []
+    assert fetch_module.is_public_address("93.184.215.14")
+
+
+def test_a_name_that_resolves_to_loopback_when_connecting_is_refused(
+    server: str, monkeypatch: pytest.MonkeyPatch
+):
+    # DNS rebinding: the check sees a public address, the connection then goes to 127.0.0.1
+    import socket
+
+    port = int(server.rsplit(":", 1)[1])
+    real = socket.getaddrinfo
+
+    def rebinding(host: object, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        return real("127.0.0.1" if host == "rebind.velmor.test" else host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    url = f"http://rebind.velmor.test:{port}/ok"
+    with (
+        Fetcher(host_delay=0, sleep=lambda s: None, respect_robots=False, retries=0) as f,
+        pytest.raises(IngestError) as caught,
+    ):
+        f.fetch(url)
+    assert str(caught.value) == f"{url}: refused: rebind.velmor.test resolves to a non-public address 127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("93.184.215.14", True),
+        ("2606:4700:4700::1111", True),
+        ("10.1.2.3", False),
+        ("172.16.0.1", False),
+        ("192.168.0.1", False),
+        ("127.0.0.2", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("224.0.0.1", False),
+        ("255.255.255.255", False),
+        ("::", False),
+        ("::1", False),
+        ("::127.0.0.1", False),
+        ("::ffff:169.254.169.254", False),
+        ("::ffff:93.184.215.14", True),
+        ("64:ff9b::a00:1", False),
+        ("2002:a00:1::", False),
+        ("fe80::1%eth0", False),
+        ("fc00::1", False),
+        ("ff02::1", False),
+        ("not an address", False),
+    ],
+)
+def test_is_public_address(address: str, public: bool):
+    from storyscope.ingest.fetch import is_public_address
+
+    assert is_public_address(address) is public

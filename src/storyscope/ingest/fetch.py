@@ -8,15 +8,29 @@ with exponential backoff only for timeouts, connection errors and 429/5xx
 (``Retry-After`` honoured, capped), and only ``http``/``https`` URLs, also
 when a redirect points elsewhere. Every failure is one
 :class:`~storyscope.errors.IngestError` naming the URL.
+
+Safe means: no request reaches a non-public address (server-side request
+forgery). Before every request (each redirect hop and robots.txt included)
+the host is resolved and refused when any of its addresses is loopback,
+private, link-local (the cloud metadata address ``169.254.169.254``),
+multicast or otherwise not globally routable, IPv6 forms included (``::1``,
+``fc00::/7``, ``fe80::/10``, and IPv4 addresses embedded in IPv4-mapped,
+-compatible, NAT64 and 6to4 addresses). After connecting, the peer address is
+checked again, so a name that resolves differently the second time (DNS
+rebinding) is refused before its body is read. ``allow_private_addresses``
+(``storyscope ingest --allow-private-addresses``) turns the check off for
+users fetching their own intranet.
 """
 
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import logging
+import socket
 import time
 import urllib.robotparser
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -26,7 +40,7 @@ import httpx
 from storyscope._version import __version__
 from storyscope.errors import IngestError
 
-__all__ = ["USER_AGENT", "FetchResult", "Fetcher", "fetch"]
+__all__ = ["USER_AGENT", "FetchResult", "Fetcher", "Resolver", "fetch", "is_public_address"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +52,10 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _ROBOTS_MAX_BYTES = 500_000
 _MAX_DELAY = 60.0
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+Resolver = Callable[[str], Iterable[str]]
+"""Host name -> its IP addresses (as text); raises :class:`OSError` when it has none."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,6 +106,12 @@ class Fetcher:
         max_redirects: Redirects followed before giving up.
         sleep: Sleep function (tests pass a fake).
         clock: Monotonic clock (tests pass a fake).
+        allow_private_addresses: Also fetch hosts that resolve to loopback,
+            private, link-local or other non-public addresses (your own
+            intranet). Off by default: such a request fails with
+            ``refused: <host> resolves to a non-public address <address>``.
+        resolve: Host name -> IP addresses (default: the system resolver;
+            tests pass a stub).
     """
 
     def __init__(
@@ -105,6 +129,8 @@ class Fetcher:
         max_redirects: int = 5,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        allow_private_addresses: bool = False,
+        resolve: Resolver | None = None,
     ) -> None:
         self._own_client = client is None
         self._given_client = client
@@ -119,6 +145,8 @@ class Fetcher:
         self.max_redirects = max_redirects
         self._sleep = sleep
         self._clock = clock
+        self.allow_private_addresses = allow_private_addresses
+        self._resolve = resolve
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._last_request: dict[str, float] = {}
 
@@ -214,6 +242,7 @@ class Fetcher:
         parser = urllib.robotparser.RobotFileParser(url)
         try:
             for _ in range(self.max_redirects + 1):
+                self._check_host(url, source=url)
                 self._wait_turn(url)
                 status, headers, body = self._get_once(url, source=url, max_bytes=_ROBOTS_MAX_BYTES)
                 if status in _REDIRECTS and headers.get("location"):
@@ -262,8 +291,9 @@ class Fetcher:
     ) -> tuple[int, httpx.Headers, bytes]:
         attempt = 0
         while True:
-            self._wait_turn(url)
             try:
+                self._check_host(url, source=source)  # before waiting: a refusal costs no delay
+                self._wait_turn(url)
                 status, headers, body = self._get_once(url, source=source, max_bytes=max_bytes)
             except httpx.TimeoutException:
                 problem = "timed out"
@@ -287,6 +317,44 @@ class Fetcher:
             self._sleep(min(delay, _MAX_DELAY))
             attempt += 1
 
+    def _check_host(self, url: str, *, source: str) -> None:
+        """Refuse a URL whose host resolves to any non-public address.
+
+        Raises:
+            IngestError: ``refused: <host> resolves to a non-public address <address>``.
+            httpx.ConnectError: the host does not resolve (retried like any connection error).
+        """
+        if self.allow_private_addresses:
+            return
+        host = urlsplit(url).hostname or ""
+        try:
+            addresses: list[str] = [str(ipaddress.ip_address(host))]
+        except ValueError:
+            resolve = self._resolve or _system_resolve
+            try:
+                addresses = list(resolve(host))
+            except (OSError, UnicodeError) as exc:
+                raise httpx.ConnectError(f"cannot resolve {host} ({exc})") from exc
+            if not addresses:
+                raise httpx.ConnectError(f"cannot resolve {host}") from None
+        for address in addresses:
+            if not is_public_address(address):
+                raise IngestError(source, _refusal(host, address, url, source))
+
+    def _check_peer(self, response: httpx.Response, url: str, *, source: str) -> None:
+        """Refuse a response from a non-public peer (the name resolved elsewhere when connecting)."""
+        if self.allow_private_addresses:
+            return
+        stream = response.extensions.get("network_stream")
+        if stream is None:  # a mock or custom transport: no socket to check
+            return
+        try:
+            peer = stream.get_extra_info("server_addr")
+        except Exception:  # noqa: BLE001 - a backend without the info: nothing to check
+            return
+        if isinstance(peer, tuple) and peer and isinstance(peer[0], str) and not is_public_address(peer[0]):
+            raise IngestError(source, _refusal(urlsplit(url).hostname or "", peer[0], url, source))
+
     def _get_once(
         self, url: str, *, source: str, max_bytes: int
     ) -> tuple[int, httpx.Headers, bytes]:
@@ -295,6 +363,7 @@ class Fetcher:
         with self._client.stream(
             "GET", url, headers=headers, timeout=self._timeout, follow_redirects=False
         ) as response:
+            self._check_peer(response, url, source=source)
             status = response.status_code
             if status in _REDIRECTS or status >= 400:
                 return status, response.headers, b""
@@ -337,6 +406,39 @@ def fetch(url: str, **options: object) -> FetchResult:
     """
     with Fetcher(**options) as fetcher:  # type: ignore[arg-type]
         return fetcher.fetch(url)
+
+
+def is_public_address(address: str) -> bool:
+    """Whether an IP address (text) is globally routable: not loopback, private, link-local, ...
+
+    IPv4 addresses embedded in IPv6 ones (IPv4-mapped ``::ffff:10.0.0.1``,
+    IPv4-compatible ``::127.0.0.1``, NAT64 ``64:ff9b::a00:1``, 6to4
+    ``2002:a00:1::``) are judged as the IPv4 address they reach. Text that is
+    not an address is not public.
+    """
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(parsed, ipaddress.IPv6Address):
+        low = ipaddress.IPv4Address(int(parsed) & 0xFFFFFFFF)
+        embedded = parsed.ipv4_mapped or parsed.sixtofour
+        if embedded is None and (int(parsed) >> 32 == 0 or any(parsed in net for net in _NAT64)):
+            embedded = low
+        if embedded is not None:
+            return is_public_address(str(embedded))
+    return parsed.is_global and not parsed.is_multicast
+
+
+def _system_resolve(host: str) -> list[str]:
+    """Every address the system resolver gives for ``host`` (raises OSError when none)."""
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _refusal(host: str, address: str, url: str, source: str) -> str:
+    where = "" if url == source else f" (redirected to {url})"
+    return f"refused: {host} resolves to a non-public address {address}{where}"
 
 
 def _check_scheme(url: str, source: str) -> None:
