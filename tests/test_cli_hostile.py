@@ -203,3 +203,15 @@ def test_ingest_refuses_a_private_address_unless_allowed(
     code, _, err = _run("ingest", local_page, "--db", db, "--allow-private-addresses")
     assert code == 0, err
     assert "1 articles read, 1 new" in err
+
+
+def test_a_newline_in_a_file_name_stays_on_its_error_line(tmp_path: Path) -> None:
+    odd = tmp_path / "evil\nname.txt"
+    odd.write_bytes(b"")
+    a = tmp_path / "gazette.txt"
+    a.write_text(ARTICLE_A, encoding="utf-8")
+    b = tmp_path / "courier.txt"
+    b.write_text(ARTICLE_B, encoding="utf-8")
+    code, _, err = _run("compare", odd, a, b, "-q")
+    assert code == 1
+    assert f"error: {tmp_path}/evil\\nname.txt: empty file" in err.splitlines()

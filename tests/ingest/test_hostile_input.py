@@ -148,3 +148,79 @@ def test_fifo_named_like_a_warc_is_refused_not_read(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(IngestError, match="not a regular file"):  # opening it would block forever
         list(iter_warc(fifo))
+
+
+# -- binary data named .jsonl, files of bad lines, odd names: each a bounded number of one-line failures
+
+def _stream(*paths: Path) -> list[object]:
+    from storyscope.ingest import iter_sources
+
+    return list(iter_sources(list(paths), detect_languages=False))
+
+
+def _failures(found: list[object]) -> list[str]:
+    from storyscope.model import Failure
+
+    return [f.error for f in found if isinstance(f, Failure)]
+
+
+@pytest.mark.parametrize("kind", ["nul", "undecodable"])
+def test_binary_data_named_jsonl_is_one_failure(tmp_path: Path, good: Path, kind: str) -> None:
+    import random
+
+    rng = random.Random(19)
+    data = bytes(rng.randrange(256) for _ in range(200_000))
+    if kind == "undecodable":  # no NUL, still not text
+        data = bytes(b | 0x80 if b not in (10, 13) else b for b in data)
+    assert data.count(b"\n") > 500
+    path = tmp_path / "dump.jsonl"
+    path.write_bytes(data)
+    found = _stream(path, good)
+    assert _failures(found) == [f"{path}: binary file, not text"]
+    assert len(found) == 2  # and the next file is still read
+    assert [f.error for f in read([path, good]).failures] == [f"{path}: binary file, not text"]
+
+
+def test_a_jsonl_file_of_bad_lines_is_abandoned_after_100(tmp_path: Path, good: Path) -> None:
+    from storyscope.ingest.stream import MAX_BAD_LINES
+
+    path = tmp_path / "broken.jsonl"
+    path.write_text("{not json\n" * 5000, encoding="utf-8")
+    errors = _failures(_stream(path, good))
+    assert len(errors) == MAX_BAD_LINES + 1
+    assert errors[0].startswith(f"{path}:1: invalid JSON (Expecting property name")
+    assert errors[-1] == (
+        f"{path}: file abandoned: too many bad lines (101 bad lines and 0 articles in the first 101 lines)"
+    )
+    assert len(read([path]).failures) == MAX_BAD_LINES + 1  # the same cap when read whole
+    assert read([path]).failures[-1].error.startswith(f"{path}: file abandoned: too many bad lines")
+
+
+def test_a_mostly_good_jsonl_file_keeps_its_articles_past_100_bad_lines(tmp_path: Path) -> None:
+    from storyscope.model import Article
+
+    record = json.dumps({"outlet": "Aster Wire", "text": GOOD})
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(f"{record}\n{{bad\n" for _ in range(130)), encoding="utf-8")
+    found = _stream(path)
+    assert sum(isinstance(x, Article) for x in found) == 130
+    errors = _failures(found)
+    assert len(errors) == 101
+    assert errors[-1] == f"{path}: 30 more bad lines, not listed one by one"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs newlines in file names")
+def test_a_newline_in_a_file_name_does_not_split_the_error(tmp_path: Path, good: Path) -> None:
+    odd = tmp_path / "evil\nname\r.txt"
+    odd.write_bytes(b"")
+    broken = tmp_path / "two\nlines.jsonl"
+    broken.write_text("{not json\n", encoding="utf-8")
+    shown = str(tmp_path) + "/evil\\nname\\r.txt"
+    for errors in (_failures(_stream(odd, broken, good)), [f.error for f in read([odd, broken, good]).failures]):
+        assert errors[0] == f"{shown}: empty file"
+        assert errors[1].startswith(str(tmp_path) + "/two\\nlines.jsonl:1: invalid JSON")
+        assert all("\n" not in e and "\r" not in e for e in errors)
+    named = tmp_path / "bridge\nvote.txt"
+    named.write_text(GOOD, encoding="utf-8")
+    (article,) = read([named]).articles
+    assert article.source == str(tmp_path) + "/bridge\\nvote.txt"

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from storyscope.errors import IngestError, displayable
-from storyscope.ingest._decode import read_regular
+from storyscope.ingest._decode import one_line, read_regular
 from storyscope.ingest._meta import lookup_outlet
 from storyscope.ingest.boilerplate import clean_text
 from storyscope.ingest.html import build_html_article, read_html
@@ -95,8 +95,9 @@ def read(
     def fail(exc: IngestError) -> None:
         if fail_fast:
             raise exc
-        logger.warning("%s", exc)
-        failures.append(Failure(stage="ingest", source=exc.source, error=str(exc)))
+        error = one_line(str(exc))  # a newline in a file name does not split the line
+        logger.warning("%s", error)
+        failures.append(Failure(stage="ingest", source=one_line(exc.source), error=error))
 
     for item in sources:
         given = os.fspath(item)

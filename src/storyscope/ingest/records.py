@@ -22,6 +22,7 @@ from storyscope.model import Article
 
 __all__ = ["RecordsResult", "read_records"]
 
+_MAX_BAD_LINES = 100  # as storyscope.ingest.stream.MAX_BAD_LINES: past them a mostly bad file is abandoned
 _TEXT_KEYS = ("text", "content", "body", "article", "articleBody")
 _HTML_KEYS = ("html", "raw_html")
 _LIST_KEYS = ("articles", "items", "records", "data", "documents")
@@ -79,6 +80,15 @@ def read_records(
     if jsonl is True:
         items = []
         for lineno, line in enumerate(text.split("\n"), start=1):
+            if len(result.errors) >= _MAX_BAD_LINES and len(result.errors) > len(items):
+                result.errors.append(
+                    IngestError(
+                        source,
+                        f"file abandoned: too many bad lines ({len(result.errors)} bad lines "
+                        f"in the first {lineno - 1} lines)",
+                    )
+                )
+                break
             if not line.strip():
                 continue
             where = f"{source}#L{lineno}"

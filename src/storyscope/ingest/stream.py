@@ -37,10 +37,11 @@ import logging
 import os
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import replace
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from storyscope.errors import IngestError
-from storyscope.ingest._decode import MAX_BYTES, open_regular, read_regular
+from storyscope.ingest._decode import MAX_BYTES, one_line, open_regular, read_regular
 from storyscope.ingest._language import MIN_CONFIDENCE, identify_language, normalise_language
 from storyscope.ingest._meta import lookup_outlet
 from storyscope.ingest.feeds import FEED_SUFFIXES, is_feed, is_opml, iter_feed
@@ -51,7 +52,7 @@ from storyscope.ingest.text import build_text_article
 from storyscope.ingest.warc import WARC_SUFFIXES, iter_warc
 from storyscope.model import Article, Failure
 
-__all__ = ["STREAM_SUFFIXES", "iter_sources", "with_language"]
+__all__ = ["MAX_BAD_LINES", "STREAM_SUFFIXES", "iter_sources", "with_language"]
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,12 @@ _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _JSON_SUFFIXES = (".json",)
 _DIR_FEED_SUFFIXES = (".rss", ".atom", ".opml")
+
+MAX_BAD_LINES = 100
+"""Bad lines of one JSONL file recorded one by one; past them the file is abandoned (see :func:`iter_sources`)."""
+
+_SNIFF_BYTES = 65_536
+_MAX_UNDECODABLE_SHARE = 0.2
 
 STREAM_SUFFIXES = (
     *_TEXT_SUFFIXES,
@@ -100,7 +107,13 @@ def iter_sources(
 
     Yields:
         Articles in source order, and one :class:`Failure` per source, record,
-        entry or line that gave no article (with the reason).
+        entry or line that gave no article (with the reason). A failure is one
+        line: control characters in names (a newline in a file name) are shown
+        as escapes. A JSONL file whose start is not text (NUL bytes, mostly
+        undecodable) is one failure; one that gives :data:`MAX_BAD_LINES` bad
+        lines is abandoned with one more failure, unless most of its lines
+        so far were articles: then its further bad lines are counted in one
+        closing failure instead of one each.
 
     Raises:
         IngestError: only with ``fail_fast``, for the first problem.
@@ -129,6 +142,7 @@ def iter_sources(
                             ),
                         )
                 if isinstance(found, Failure):
+                    found = _one_line_failure(found)
                     if fail_fast:
                         problem = found.error.removeprefix(f"{found.source}: ")
                         raise IngestError(found.source, problem)
@@ -279,42 +293,87 @@ def _iter_jsonl(
     """One record per line, never holding more than one line in memory."""
     handle = open_regular(path, path, sized=False)  # streamed: no size limit on the file
     try:
+        if _not_text(handle.read(_SNIFF_BYTES)):
+            yield _failure(IngestError(path, "binary file, not text"))
+            return
+        handle.seek(0)
         lineno = 0
         any_line = False
-        while True:
-            line = handle.readline(MAX_BYTES + 1)
-            if not line:
-                break
-            lineno += 1
-            if len(line) > MAX_BYTES and not line.endswith(b"\n"):
-                while line and not line.endswith(b"\n"):  # drop the rest of the line
-                    line = handle.readline(1 << 20)
+        bad = good = 0
+        for item in _jsonl_items(handle, path, outlet=outlet, outlets=outlets):
+            if isinstance(item, int):
+                lineno = item
+                any_line = True
+                continue
+            if isinstance(item, Article):
+                good += 1
+                yield item
+                continue
+            bad += 1
+            if bad <= MAX_BAD_LINES:
+                yield item
+            elif good < bad:
                 yield _failure(
-                    IngestError(f"{path}:{lineno}", f"line too long (over {MAX_BYTES} bytes)")
+                    IngestError(
+                        path,
+                        f"file abandoned: too many bad lines ({bad} bad lines and {good} articles "
+                        f"in the first {lineno} lines)",
+                    )
                 )
-                continue
-            head = line.lstrip()[:1]
-            if not head or (head != b"{" and not line.decode("utf-8", "replace").strip()):
-                continue  # blank, also by Python's wider idea of whitespace (\x1c-\x1f, U+3000...)
-            any_line = True
-            where = f"{path}#L{lineno}"
-            try:
-                result = read_records(line, source=where, outlet=outlet, jsonl=False)
-            except IngestError as exc:
-                problem = exc.problem.replace("invalid JSON (line 1: ", "invalid JSON (")
-                yield _failure(IngestError(f"{path}:{lineno}", problem))
-                continue
-            for warning in result.warnings:
-                logger.info("%s", warning)
-            for article in result.articles:
-                yield _mapped(article, outlet, outlets)
-            for error in result.errors:
-                source = f"{path}:{lineno}" if error.source == where else error.source
-                yield _failure(IngestError(source, error.problem))
-        if not any_line:
+                return
+        if bad > MAX_BAD_LINES:
+            yield _failure(IngestError(path, f"{bad - MAX_BAD_LINES} more bad lines, not listed one by one"))
+        if not any_line and not bad:
             yield _failure(IngestError(path, "empty file"))
     finally:
         handle.close()
+
+
+def _not_text(head: bytes) -> bool:
+    """Whether the start of a JSONL file is binary: NUL bytes, or mostly not UTF-8.
+
+    JSON text never holds a raw NUL; a legacy encoding (cp1252) leaves a few
+    undecodable bytes, binary data a large share of them.
+    """
+    if b"\x00" in head:
+        return True
+    undecodable = head.decode("utf-8", "replace").count("\ufffd") - head.count("\ufffd".encode())
+    return undecodable > _MAX_UNDECODABLE_SHARE * len(head)
+
+
+def _jsonl_items(
+    handle: BinaryIO, path: str, *, outlet: str | None, outlets: Mapping[str, str] | None
+) -> Iterator[Article | Failure | int]:
+    """Articles and failures of each line, each line's number (an int) before them."""
+    lineno = 0
+    while True:
+        line = handle.readline(MAX_BYTES + 1)
+        if not line:
+            break
+        lineno += 1
+        if len(line) > MAX_BYTES and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # drop the rest of the line
+                line = handle.readline(1 << 20)
+            yield _failure(IngestError(f"{path}:{lineno}", f"line too long (over {MAX_BYTES} bytes)"))
+            continue
+        head = line.lstrip()[:1]
+        if not head or (head != b"{" and not line.decode("utf-8", "replace").strip()):
+            continue  # blank, also by Python's wider idea of whitespace (\x1c-\x1f, U+3000...)
+        yield lineno
+        where = f"{path}#L{lineno}"
+        try:
+            result = read_records(line, source=where, outlet=outlet, jsonl=False)
+        except IngestError as exc:
+            problem = exc.problem.replace("invalid JSON (line 1: ", "invalid JSON (")
+            yield _failure(IngestError(f"{path}:{lineno}", problem))
+            continue
+        for warning in result.warnings:
+            logger.info("%s", warning)
+        for article in result.articles:
+            yield _mapped(article, outlet, outlets)
+        for error in result.errors:
+            source = f"{path}:{lineno}" if error.source == where else error.source
+            yield _failure(IngestError(source, error.problem))
 
 
 def _mapped(article: Article, outlet: str | None, outlets: Mapping[str, str] | None) -> Article:
@@ -354,3 +413,11 @@ def _sniff_html(raw: bytes) -> bool:
 
 def _failure(exc: IngestError) -> Failure:
     return Failure(stage="ingest", source=exc.source, error=str(exc))
+
+
+def _one_line_failure(failure: Failure) -> Failure:
+    """The failure with control characters (a newline in a file name) shown as escapes."""
+    source, error = one_line(failure.source), one_line(failure.error)
+    if (source, error) == (failure.source, failure.error):
+        return failure
+    return Failure(stage=failure.stage, source=source, error=error)
