@@ -233,3 +233,56 @@ def test_different_proposer_is_an_entity_contradiction() -> None:
     story = align([a, b])
     assert _kinds(story) == ["entity"]
     assert "person" in story.contradictions[0].explanation
+
+
+# --- namesakes -------------------------------------------------------------------------
+
+
+def _namesake(outlet: str, sentence: str, name: str, other: str = "Ivo Brand") -> AnalyzedArticle:
+    return make_article(outlet, [sentence], entities=[(name, "PERSON"), (other, "PERSON")])
+
+
+def test_a_namesake_in_the_same_statement_is_an_entity_contradiction() -> None:
+    a = _namesake(
+        "Harbor Courier",
+        "Councillor Marta Olsen won the vote for deputy chair, defeating Ivo Brand.",
+        "Marta Olsen",
+    )
+    b = _namesake(
+        "Daily Lantern",
+        "Councillor Greta Olsen won the vote for deputy chair, defeating Ivo Brand.",
+        "Greta Olsen",
+    )
+    cons = align([a, b]).contradictions
+    assert [c.kind for c in cons] == ["entity"]
+    assert "Marta Olsen" in cons[0].explanation and "Greta Olsen" in cons[0].explanation
+
+
+def test_a_short_form_or_an_initial_of_one_given_name_is_no_namesake() -> None:
+    base = "Councillor {} won the vote for deputy chair, defeating Ivo Brand."
+    for left, right in (
+        ("James Olsen", "Jim Olsen"),
+        ("William Olsen", "Bill Olsen"),
+        ("Marta Olsen", "M. Olsen"),
+        ("Dan Olsen", "Daniel Olsen"),
+    ):
+        a = _namesake("Harbor Courier", base.format(left), left)
+        b = _namesake("Daily Lantern", base.format(right), right)
+        assert not align([a, b]).contradictions, (left, right)
+
+
+def test_two_relatives_both_named_in_one_article_are_no_namesake_swap() -> None:
+    a = make_article(
+        "Harbor Courier",
+        [
+            "Marta Olsen won the vote for deputy chair, defeating Ivo Brand.",
+            "Her brother Tomas Olsen was not a candidate.",
+        ],
+        entities=[("Marta Olsen", "PERSON"), ("Ivo Brand", "PERSON"), ("Tomas Olsen", "PERSON")],
+    )
+    b = _namesake(
+        "Daily Lantern",
+        "Tomas Olsen won the vote for deputy chair, defeating Ivo Brand.",
+        "Tomas Olsen",
+    )
+    assert "entity" not in _kinds(align([a, b]))

@@ -192,3 +192,12 @@ def test_issue_example_groups_with_the_real_pipeline() -> None:
     story = align(docs[4:6])
     swapped = [f for f in story.facts if "Elm Street" in f.statement]
     assert len(swapped) == 2 and all(len(f.outlets) == 1 for f in swapped)
+
+
+def test_accented_and_plain_spellings_are_one_word() -> None:
+    from storyscope.align._text import norm_words, same_given_name, words
+
+    assert words("Linda T. Sánchez") == ["Linda", "T", "Sánchez"]
+    assert norm_words("Sánchez met Peña") == ["sanchez", "met", "pena"]
+    assert same_given_name("Jim", "James") and same_given_name("bill", "William")
+    assert same_given_name("J.", "James") and not same_given_name("Loretta", "Linda")

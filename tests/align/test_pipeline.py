@@ -94,3 +94,45 @@ def test_summary_leads_with_the_completed_event_without_a_dateline(pipeline) -> 
     for s in story.summary:
         for cite in s.citations:
             assert by_id[cite.article].text[cite.start : cite.end] == cite.text
+
+
+# Three patterns from real coverage, in one invented story: a namesake printed for
+# the person meant ("Loretta" / "Linda Sánchez"), an event dated to different
+# weekdays around a long quotation, and a preview of an event another outlet
+# reports done.
+NAMES_DAYS_PREVIEW = {
+    "Harbor Courier": (
+        "Councillor Marta Olsen won the vote for deputy chair of the Velmora harbour board, "
+        "defeating fellow councillor Ivo Brand. "
+        "The row began with remarks to the Coast Review published Saturday. "
+        "The mayor will open the Tarn Street bridge on Friday."
+    ),
+    "Daily Lantern": (
+        "In a close vote, 9 to 7, Councillor Greta Ólsen defeated Councillor Ivo Brand to become "
+        "deputy chair of the Velmora harbour board. "
+        "\u201cI cannot imagine this harbour run by people who never sailed,\u201d the mayor told "
+        "the Coast Review in an interview published Sunday. "
+        "The mayor opened the Tarn Street bridge on Friday."
+    ),
+}
+
+
+def test_namesake_weekday_and_preview_conflicts_are_found(pipeline) -> None:  # type: ignore[no-untyped-def]
+    articles = [
+        Article.create(text=text, source=f"{name}.txt", outlet=name)
+        for name, text in NAMES_DAYS_PREVIEW.items()
+    ]
+    story = align(pipeline.analyze_many(articles))
+    by_kind: dict[str, list[str]] = {}
+    for con in story.contradictions:
+        by_kind.setdefault(con.kind, []).append(con.explanation)
+    assert any("Marta Olsen" in e and "Greta \u00d3lsen" in e for e in by_kind.get("entity", [])), (
+        story.contradictions
+    )
+    assert any("Saturday" in e and "Sunday" in e for e in by_kind.get("date", [])), by_kind
+    status = by_kind.get("status", [])
+    assert any("open" in e and "planned" in e for e in status), by_kind
+    for con in story.contradictions:
+        for side in (con.a, con.b):
+            doc = next(a for a in story.articles if a.id == side.article)
+            assert doc.text[side.start : side.end] == side.text

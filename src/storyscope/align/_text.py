@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,8 @@ __all__ = [
     "paraphrase_terms",
     "STOPWORDS",
     "content_terms",
+    "fold",
+    "same_given_name",
     "is_dateline_or_caption",
     "negated",
     "norm_words",
@@ -26,8 +29,11 @@ __all__ = [
     "words",
 ]
 
-WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
-"""A word token: letters/digits with an apostrophe clitic kept attached."""
+WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W\d_]+)?")
+"""A word token: letters/digits of any script with an apostrophe clitic kept attached.
+
+Unicode-aware so that "Sánchez" or "Peña" is one word, not two fragments
+("S", "nchez") that match nothing."""
 
 #: Function words ignored when comparing content (lower-case).
 _STOPWORDS_TEXT = """
@@ -41,7 +47,6 @@ _STOPWORDS_TEXT = """
     saying told according mr mrs ms dr s t d ll m re ve y o also however
 """
 STOPWORDS: frozenset[str] = frozenset(_STOPWORDS_TEXT.split())
-
 
 
 #: A dateline opening a sentence: "WASHINGTON — ", "LIVINGSTON, N.J. — ", "PARIS (AP) -- ".
@@ -58,8 +63,23 @@ def words(text: str) -> list[str]:
 
 
 def norm_words(text: str) -> list[str]:
-    """Lower-cased word tokens with curly apostrophes straightened."""
-    return [w.lower().replace("\u2019", "'") for w in WORD_RE.findall(text)]
+    """Lower-cased word tokens, curly apostrophes straightened, accents folded.
+
+    "Sánchez" and "Sanchez" are one word here: outlets differ in whether they
+    print the accent, and a fact should not split on it.
+    """
+    return [fold(w.lower().replace("\u2019", "'")) for w in WORD_RE.findall(text)]
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """``word`` without combining accents ("sánchez" -> "sanchez"); other letters kept."""
+    if word.isascii():
+        return word
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)
+    )
+    return unicodedata.normalize("NFC", stripped)
 
 
 def stem(word: str) -> str:
@@ -156,7 +176,6 @@ def shorten(text: str, limit: int = 120) -> str:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(",;:") + "\u2026"
-
 
 
 # --- paraphrase lexicon ------------------------------------------------------------------
@@ -287,3 +306,41 @@ def paraphrase_terms(text: str, lexicon: Paraphrases | None = None) -> frozenset
             continue
         out.add(lex.words.get(st, st))
     return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _nicknames() -> dict[str, frozenset[str]]:
+    """Given name or short form -> every name it may stand for (itself included)."""
+    from importlib import resources
+
+    from storyscope.align._lexicon import line_of, read_toml
+    from storyscope.errors import ConfigError
+
+    path = Path(str(resources.files("storyscope") / "data" / "nicknames.toml"))
+    raw, data = read_toml(path, "nickname list")
+    names = data.get("names", {})
+    if not isinstance(names, dict):
+        raise ConfigError(f"{path}: line {line_of(raw, 'names')}: [names] must be a table")
+    out: dict[str, set[str]] = {}
+    for formal, shorts in names.items():
+        if not isinstance(shorts, list) or not all(isinstance(x, str) for x in shorts):
+            raise ConfigError(
+                f"{path}: line {line_of(raw, formal)}: {formal} must list its short forms"
+            )
+        for name in (formal, *shorts):
+            out.setdefault(fold(name.lower()), set()).add(fold(formal.lower()))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """Whether two given names may name one person: equal, one a short form of the other
+    ("Jim" / "James", "Bill" / "William"), one a prefix of the other ("Dan" / "Daniel")
+    or an initial ("J." / "James")."""
+    a, b = fold(a.lower().rstrip(".")), fold(b.lower().rstrip("."))
+    if not a or not b:
+        return False
+    if a == b or a.startswith(b) or b.startswith(a):
+        return True
+    table = _nicknames()
+    ra, rb = table.get(a, frozenset({a})), table.get(b, frozenset({b}))
+    return bool(ra & rb) or a in rb or b in ra

@@ -55,6 +55,7 @@ from storyscope.align._text import (
     negated,
     norm_words,
     quoted_share,
+    same_given_name,
     shorten,
     stem,
     words,
@@ -235,6 +236,9 @@ class _Found:
     b: ClaimRef
     explanation: str
     values: frozenset[str]
+    #: Whether the fact the claims belong to becomes "contested": a preview against
+    #: its outcome is reported but leaves the fact agreed (both tell one event).
+    contests: bool = True
 
 
 def format_quantity(q: Quantity) -> str:
@@ -465,9 +469,29 @@ def _context(ref: ClaimRef, start: int, end: int, width: int = CONTEXT_WORDS) ->
 #: Words of a phrase that only introduces an amount ("to the tune of", "totalling some").
 _AMOUNT_FILLER = frozenset(
     {
-        "tune", "total", "totaling", "totalling", "totaled", "totalled", "worth", "amount",
-        "amounting", "sum", "some", "nearly", "roughly", "about", "around", "approximately",
-        "estimated", "reportedly", "just", "another", "additional", "extra", "further",
+        "tune",
+        "total",
+        "totaling",
+        "totalling",
+        "totaled",
+        "totalled",
+        "worth",
+        "amount",
+        "amounting",
+        "sum",
+        "some",
+        "nearly",
+        "roughly",
+        "about",
+        "around",
+        "approximately",
+        "estimated",
+        "reportedly",
+        "just",
+        "another",
+        "additional",
+        "extra",
+        "further",
     }
 )
 
@@ -598,6 +622,112 @@ def _check_dates(
                 )
             )
     return found
+
+
+#: "<past verb> [on] <weekday>": the day an event happened ("published Saturday").
+_EVENT_DAY = re.compile(
+    r"\b([A-Za-z]+)(?:\s+(?:on|last))?\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+_WEEKDAY_HINT = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+#: Pair probability at which two claims dating one verb to different weekdays conflict.
+EVENT_DAY_PROB = 0.5
+#: Irregular past tenses that date an event; regular ones end in "-ed".
+_IRREGULAR_PAST = frozenset(
+    [
+        "met",
+        "held",
+        "won",
+        "lost",
+        "began",
+        "ran",
+        "took",
+        "made",
+        "came",
+        "went",
+        "left",
+        "fell",
+        "hit",
+        "struck",
+        "shot",
+        "sent",
+        "bought",
+        "sold",
+        "paid",
+        "broke",
+        "rose",
+        "flew",
+        "drove",
+        "fought",
+        "chose",
+        "swore",
+    ]
+)
+#: Reporting verbs: the day something was said is not the day of the event it tells of.
+_REPORTING_PAST = frozenset(
+    [
+        "said",
+        "told",
+        "added",
+        "stated",
+        "announced",
+        "explained",
+        "noted",
+        "claimed",
+        "insisted",
+        "argued",
+        "warned",
+        "confirmed",
+        "reported",
+        "wrote",
+        "asked",
+        "replied",
+        "tweeted",
+        "posted",
+        "responded",
+        "declined",
+        "refused",
+    ]
+)
+
+
+def event_days(ref: ClaimRef, quotes: Sequence[Quote]) -> dict[str, tuple[str, int, int]]:
+    """Past verb -> (weekday, start, end) for each "<verb> [on] <weekday>" outside quotes."""
+    out: dict[str, tuple[str, int, int]] = {}
+    for m in _EVENT_DAY.finditer(ref.claim.text):
+        verb = m.group(1).lower()
+        if verb in _REPORTING_PAST or not (verb.endswith("ed") or verb in _IRREGULAR_PAST):
+            continue
+        start, end = ref.claim.start + m.start(2), ref.claim.start + m.end(2)
+        if _in_quote(quotes, start, end):
+            continue
+        out.setdefault(verb, (m.group(2), start, end))
+    return out
+
+
+def _check_event_day(a: ClaimRef, b: ClaimRef, quotes: Sequence[Sequence[Quote]]) -> list[_Found]:
+    """The same past verb dated to different weekdays: "published Saturday" / "published Sunday".
+
+    The verb fixes what is dated, so the claims need not share much else; the
+    caller compares only pairs the pair scorer links (they tell of one thing).
+    """
+    da, db = event_days(a, quotes[a.doc]), event_days(b, quotes[b.doc])
+    for verb in sorted(da.keys() & db.keys()):
+        wa, wb = da[verb][0], db[verb][0]
+        if wa == wb:
+            continue
+        return [
+            _Found(
+                kind="date",
+                a=a,
+                b=b,
+                explanation=(
+                    f"{a.outlet} says {verb} {wa} (\u201c{_bare(a.claim.text)}\u201d); "
+                    f"{b.outlet} says {verb} {wb} (\u201c{_bare(b.claim.text)}\u201d)."
+                ),
+                values=frozenset({wa, wb}),
+            )
+        ]
+    return []
 
 
 _ANSWER_NO = re.compile(r"\s*No\s*[,:;\u2014-]")
@@ -953,6 +1083,129 @@ def _check_entities(a: ClaimRef, b: ClaimRef, look: _Lookup, in_fact: bool) -> l
     return found
 
 
+#: Titles and suffixes a person's name may carry: not a given name or a surname.
+_HONORIFIC_WORDS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "rep",
+        "sen",
+        "gov",
+        "lt",
+        "gen",
+        "col",
+        "sgt",
+        "capt",
+        "adm",
+        "rev",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "judge",
+        "justice",
+        "president",
+        "senator",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "governor",
+        "mayor",
+        "secretary",
+        "former",
+        "councillor",
+        "councilor",
+        "councilman",
+        "councilwoman",
+        "councilmember",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "minister",
+        "chancellor",
+        "commissioner",
+        "sheriff",
+        "speaker",
+        "leader",
+        "deputy",
+        "ambassador",
+        "attorney",
+        "general",
+        "officer",
+        "chief",
+        "prime",
+        "vice",
+        "jr",
+        "sr",
+        "ii",
+        "iii",
+        "iv",
+    ]
+)
+#: Rest-of-claim overlap (Jaccard of content words, names left out) for a namesake swap.
+NAMESAKE_JACCARD = 0.2
+
+
+def _person_parts(text: str) -> tuple[str, str] | None:
+    """(given name, surname) of a person's name of two or more words, lower case, accents folded."""
+    parts = [w for w in norm_words(text) if w not in STOPWORDS and w not in _GENERIC_NAME_WORDS]
+    parts = [w for w in parts if w not in _HONORIFIC_WORDS]
+    if len(parts) < 2:
+        return None
+    return parts[0], parts[-1]
+
+
+def _check_namesakes(a: ClaimRef, b: ClaimRef, look: _Lookup, in_fact: bool) -> list[_Found]:
+    """The same statement credited to two people sharing a surname ("Loretta" / "Linda Sánchez").
+
+    Each claim names one person of that surname with a given name; the given
+    names differ (an initial matching the name's first letter is the same
+    person, so is a short form: "Jim" / "James") and neither article mentions the other's given name anywhere, so
+    the reader cannot tell both people apart; apart from the names the claims
+    share some content. Catches the most common name error in real coverage:
+    the namesake printed for the person meant.
+    """
+    if a.negated != b.negated or not in_fact:
+        return []
+    people_a = [e for e in look.names(a) if e.label == "PERSON"]
+    people_b = [e for e in look.names(b) if e.label == "PERSON"]
+    words_a, words_b = look.words(a.doc), look.words(b.doc)
+    for ea in people_a:
+        pa = _person_parts(ea.text)
+        if pa is None:
+            continue
+        for eb in people_b:
+            pb = _person_parts(eb.text)
+            if pb is None or pa[1] != pb[1] or same_given_name(pa[0], pb[0]):
+                continue
+            if pa[0] in words_b or pb[0] in words_a:
+                continue
+            rest_a = a.terms - {stem(w) for w in norm_words(ea.text)}
+            rest_b = b.terms - {stem(w) for w in norm_words(eb.text)}
+            union = rest_a | rest_b
+            if not union or len(rest_a & rest_b) / len(union) < NAMESAKE_JACCARD:
+                continue
+            return [
+                _Found(
+                    kind="entity",
+                    a=a,
+                    b=b,
+                    explanation=(
+                        f"{a.outlet} names {ea.text} and {b.outlet} names {eb.text} in the same "
+                        f"statement (\u201c{_bare(a.claim.text)}\u201d / "
+                        f"\u201c{_bare(b.claim.text)}\u201d): two people sharing a surname; "
+                        "neither article mentions the other's."
+                    ),
+                    values=frozenset({ea.text, eb.text}),
+                )
+            ]
+    return []
+
+
 # --- status words -----------------------------------------------------------------------
 
 #: Stage -> phrases that put a thing in that stage (lower case, whole words).
@@ -1070,6 +1323,57 @@ def _check_status(a: ClaimRef, b: ClaimRef, look: _Lookup) -> list[_Found]:
     return []
 
 
+#: Claim statuses (:mod:`storyscope.analyze.roles`) telling of an event still ahead.
+_AHEAD_STATUS = frozenset({"planned", "expected"})
+
+
+def _check_preview(a: ClaimRef, b: ClaimRef, table: ClaimTable) -> list[_Found]:
+    """One outlet previews an event ("he'll make the announcement"), another reports it done
+    ("he made the announcement").
+
+    Only claims the grouping put in one fact, with the same main verb, neither
+    negated: the clause roles (status, predicate) say what the status-word
+    check cannot see, a future or scheduled verb against its past tense. Most
+    such pairs come from publication timing; the explanation says so, with the
+    dates when both are known.
+    """
+    sa, sb = a.claim.status, b.claim.status
+    if sa in _AHEAD_STATUS and sb == "done":
+        ahead, done = a, b
+    elif sb in _AHEAD_STATUS and sa == "done":
+        ahead, done = b, a
+    else:
+        return []
+    pa, pb = ahead.claim.predicate, done.claim.predicate
+    if not pa or not pb or pa.split()[0] != pb.split()[0]:
+        return []
+    if negated(a.claim.text) or negated(b.claim.text):
+        return []
+    pub_ahead = table.articles[ahead.doc].article.published
+    pub_done = table.articles[done.doc].article.published
+    timing = "Likely publication timing"
+    if pub_ahead is not None and pub_done is not None:
+        timing += (
+            f": {ahead.outlet} was published {pub_ahead.date().isoformat()}, "
+            f"{done.outlet} {pub_done.date().isoformat()}"
+        )
+    verb = pa.split()[0]
+    return [
+        _Found(
+            kind="status",
+            a=a,
+            b=b,
+            explanation=(
+                f"{ahead.outlet} reports \u201c{verb}\u201d as {ahead.claim.status} "
+                f"(\u201c{_bare(ahead.claim.text)}\u201d); {done.outlet} reports it done "
+                f"(\u201c{_bare(done.claim.text)}\u201d). {timing}, or the plan changed."
+            ),
+            values=frozenset({f"{ahead.outlet}:{ahead.claim.status}", f"{done.outlet}:done"}),
+            contests=False,
+        )
+    ]
+
+
 def _same_period(a: ClaimRef, b: ClaimRef) -> bool:
     """Whether two claims date what they state alike: the same dates, or none on either side."""
     da = {t.value for t in a.times if t.value}
@@ -1114,10 +1418,26 @@ def find_contradictions(
     cand = same_fact | loose
     if prob is not None:
         cand |= prob >= sure_prob
+    quotes = [_marked(doc.quotes) for doc in table.articles]
+    # Claims dating one past verb to a weekday: linked pairs are compared
+    # whatever their wording ("comments published Saturday" / "an interview
+    # published Sunday" around a long quotation share few words).
+    dated: dict[str, list[int]] = {}
+    for row, ref in enumerate(table.refs):
+        if _WEEKDAY_HINT.search(ref.claim.text):
+            for verb in event_days(ref, quotes[ref.doc]):
+                dated.setdefault(verb, []).append(row)
+    day_pairs: set[tuple[int, int]] = set()
+    if prob is not None:
+        for rows in dated.values():
+            for x, i in enumerate(rows):
+                for j in rows[x + 1 :]:
+                    if prob[i, j] >= EVENT_DAY_PROB:
+                        day_pairs.add((min(i, j), max(i, j)))
+                        cand[i, j] = cand[j, i] = True
     cand &= table.score > -1.0
     ii, jj = np.nonzero(np.triu(cand, k=1))
 
-    quotes = [_marked(doc.quotes) for doc in table.articles]
     look = _Lookup(table)
     seen: set[tuple[object, ...]] = set()
     out: list[tuple[tuple[int, int, int, int], Contradiction]] = []
@@ -1141,12 +1461,16 @@ def find_contradictions(
             found += _check_numbers(a, b, table, in_fact or sure)
         if a.times and b.times and (in_fact or (cos >= DATE_COSINE and jac >= DATE_JACCARD)):
             found += _check_dates(a, b, quotes, table, in_fact)
+        if (i, j) in day_pairs and not any(f.kind == "date" for f in found):
+            found += _check_event_day(a, b, quotes)
         polar_ok = jac >= POLARITY_JACCARD and (in_fact or cos >= POLARITY_COSINE)
         if polar_ok and a.negated != b.negated:
             found += _check_polarity(a, b, quotes)
         if in_fact or (cos >= ROLE_COSINE and jac >= ROLE_JACCARD):
-            found += _check_entities(a, b, look, in_fact)
-            found += _check_status(a, b, look)
+            found += _check_entities(a, b, look, in_fact) or _check_namesakes(a, b, look, in_fact)
+            found += _check_status(a, b, look) or (
+                _check_preview(a, b, table) if same_fact[i, j] else []
+            )
         if not found:
             continue
         fa, fb = fact_of.get(i), fact_of.get(j)
@@ -1160,7 +1484,8 @@ def find_contradictions(
             if key in seen:
                 continue
             seen.add(key)
-            contested.update(f for f in (fa, fb) if f)
+            if item.contests:
+                contested.update(f for f in (fa, fb) if f)
             out.append(
                 (
                     (priority[item.kind], a.doc, a.claim.start, b.doc),
