@@ -8,13 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import anyio
-import anyio.to_thread
 from pydantic import BaseModel, ConfigDict, Field
 
 from storyscope.errors import IngestError, StoryscopeError
 from storyscope.model import Article, Story
 from storyscope.web._errors import WebError
+from storyscope.web._pool import WorkPool
 from storyscope.web._settings import WebSettings
 
 __all__ = ["ArticleIn", "CompareIn", "Pasted", "build_articles", "run_compare"]
@@ -123,20 +122,19 @@ def build_articles(items: Sequence[Pasted], settings: WebSettings) -> list[Artic
     return articles
 
 
-async def run_compare(
-    articles: Sequence[Article], settings: WebSettings, limiter: anyio.CapacityLimiter
-) -> Story:
-    """Analyze and align in a worker thread, at most ``settings.compare_workers`` at once.
+async def run_compare(articles: Sequence[Article], settings: WebSettings, pool: WorkPool) -> Story:
+    """Analyze and align in a worker thread of ``pool`` (``settings.compare_workers`` at once).
 
     Raises:
-        WebError: 422 when the pipeline rejects the input.
+        WebError: 422 when the pipeline rejects the input; 503 when ``pool``'s queue is full.
     """
     comparer = settings.comparer
     if comparer is None:
         from storyscope.api import compare_articles
 
         comparer = compare_articles
+    chosen = comparer
     try:
-        return await anyio.to_thread.run_sync(comparer, list(articles), limiter=limiter)
+        return await pool.run(lambda: chosen(list(articles)))
     except StoryscopeError as exc:
         raise WebError(422, f"cannot compare these articles: {exc}") from exc

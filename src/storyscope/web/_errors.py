@@ -34,15 +34,22 @@ class WebError(Exception):
         status: HTTP status code.
         message: What went wrong, on one line.
         errors: Field problems (for 422).
+        headers: Extra response headers (``Retry-After`` on 503).
     """
 
     def __init__(
-        self, status: int, message: str, errors: list[dict[str, Any]] | None = None
+        self,
+        status: int,
+        message: str,
+        errors: list[dict[str, Any]] | None = None,
+        *,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.errors = errors or []
+        self.headers = headers or {}
 
 
 def error_body(

@@ -24,6 +24,12 @@ class WebSettings:
         max_article_chars: Longest pasted or uploaded article, in characters (422 above).
         compare_enabled: Whether the compare page and ``POST /api/compare`` exist.
         compare_workers: Compare jobs run at once (each in a worker thread); others wait.
+        compare_queue: Compare jobs waiting at most; one more answers 503 with ``Retry-After``.
+        analysis_workers: Story analyses (a story page or API call for a story not in
+            memory yet) run at once, each in a worker thread of their own.
+        analysis_queue: Story analyses waiting at most; one more answers 503. Requests for
+            the same story on the same route share one analysis and one queue place.
+        retry_after_s: The ``Retry-After`` of a 503, in seconds.
         comparer: Replaces :func:`storyscope.api.compare_articles` (tests pass a cheap one).
         page_size: Stories per page of the story list.
         cache_size: Stories whose rendered pages and JSON are kept in memory.
@@ -35,6 +41,10 @@ class WebSettings:
     max_article_chars: int = 200_000
     compare_enabled: bool = True
     compare_workers: int = 1
+    compare_queue: int = 4
+    analysis_workers: int = 1
+    analysis_queue: int = 8
+    retry_after_s: int = 5
     comparer: Comparer | None = None
     page_size: int = 25
     cache_size: int = 64

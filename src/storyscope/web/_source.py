@@ -9,6 +9,12 @@ The protocol is deliberately small. Every method is synchronous (the app calls i
 from a worker thread) and returns ``None`` for an unknown id or name instead of raising.
 Stories returned by :meth:`StorySource.get_story` are analyzed and aligned; a source
 that returns the *same object* for the same id lets the app reuse its cached pages.
+
+A source may also offer ``is_warm(kind, ident) -> bool`` (``kind`` is ``"story"`` or
+``"article"``): True when answering for that id needs no analysis (it is in memory, or
+unknown). The app then answers on the shared thread pool; otherwise, or for a source
+without the method, on the bounded analysis pool, which answers 503 when its queue
+is full (see :mod:`storyscope.web._pool`).
 """
 
 from __future__ import annotations
@@ -365,6 +371,10 @@ class MemorySource:
 
     def get_story(self, story_id: str) -> Story | None:
         return self._stories.get(story_id)
+
+    def is_warm(self, kind: str, ident: str) -> bool:
+        """Always: every story is analysed already (see ``WebState.offload``)."""
+        return True
 
     def get_article(self, article_id: str) -> ArticleEntry | None:
         return self._articles.get(article_id)

@@ -15,16 +15,20 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, TypeVar, cast
 
+import anyio.to_thread
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from storyscope.model import Story
 from storyscope.report import to_dict
+from storyscope.web._pool import WorkPool
 from storyscope.web._settings import WebSettings
 from storyscope.web._source import StorySource
+
+T = TypeVar("T")
 
 __all__ = ["StoryCache", "WebState", "environment", "outlet_url", "state"]
 
@@ -119,7 +123,61 @@ class WebState:
     settings: WebSettings
     cache: StoryCache
     env: jinja2.Environment
-    limiter: Any = None  # anyio.CapacityLimiter, made on first compare (needs an event loop)
+    analyses: WorkPool = field(default_factory=lambda: WorkPool(1, 8, what="story analyses"))
+    compares: WorkPool = field(default_factory=lambda: WorkPool(1, 4, what="comparisons"))
+
+    @classmethod
+    def create(
+        cls, source: StorySource, settings: WebSettings, env: jinja2.Environment
+    ) -> WebState:
+        """The state for an app: pools sized by ``settings``."""
+        return cls(
+            source=source,
+            settings=settings,
+            cache=StoryCache(settings.cache_size),
+            env=env,
+            analyses=WorkPool(
+                settings.analysis_workers,
+                settings.analysis_queue,
+                retry_after=settings.retry_after_s,
+                what="story analyses",
+            ),
+            compares=WorkPool(
+                settings.compare_workers,
+                settings.compare_queue,
+                retry_after=settings.retry_after_s,
+                what="comparisons",
+            ),
+        )
+
+    async def offload(
+        self, kind: Literal["story", "article"], ident: str, route: str, job: Callable[[], T]
+    ) -> T:
+        """Run a route's blocking ``job`` for story or article ``ident`` off the event loop.
+
+        When the source says the answer needs no analysis (``is_warm(kind, ident)``:
+        the story is in memory, or the id is unknown), the job runs on the shared
+        thread pool at once; otherwise on :attr:`analyses`, the bounded pool (503 when
+        its queue is full; one job per route and id). A source without ``is_warm``
+        is treated as always cold. An id the source calls malformed (``is_malformed``:
+        it can name nothing, so the lookup returns None without I/O) is answered on the
+        event loop, so an alias flood costs neither a thread nor a queue place.
+        """
+        malformed = getattr(self.source, "is_malformed", None)
+        if malformed is not None and malformed(kind, ident):
+            return job()  # no lookup to wait for: the job answers 404 on the loop, no thread
+        warm = getattr(self.source, "is_warm", None)
+        if warm is not None:
+
+            def attempt() -> tuple[bool, T | None]:
+                if warm(kind, ident):
+                    return True, job()
+                return False, None
+
+            done, value = await anyio.to_thread.run_sync(attempt)
+            if done:
+                return cast(T, value)
+        return await self.analyses.run(job, key=(route, ident))
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         """Render a template to an HTML response."""

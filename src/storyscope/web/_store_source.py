@@ -185,6 +185,30 @@ class StoreSource:
                 self._stories.popitem(last=False)
         return story
 
+    def is_malformed(self, kind: str, ident: str) -> bool:
+        """Whether ``ident`` can name nothing here (no I/O): a non-canonical story id, or an
+        article id :func:`~storyscope.web._ids.plausible_id` refuses."""
+        if kind == "story":
+            return canonical_int(ident) is None
+        return not plausible_id(ident)
+
+    def is_warm(self, kind: str, ident: str) -> bool:
+        """Whether answering for story or article ``ident`` needs no analysis now: its story
+        is in memory, or there is nothing to analyse (an unknown id, a non-canonical one)."""
+        if kind == "story":
+            number = canonical_int(ident)
+            if number is None or self._cached(ident) is not None:
+                return True
+            return self.store.get_story(number) is None
+        if kind == "article":
+            if not plausible_id(ident):
+                return True
+            info = self.store.article_info(ident)
+            if info is None or info.story_id is None:
+                return True
+            return self._cached(str(info.story_id)) is not None
+        return False
+
     def get_article(self, article_id: str) -> ArticleEntry | None:
         if not plausible_id(article_id):
             return None

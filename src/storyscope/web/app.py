@@ -22,7 +22,7 @@ from storyscope.web._errors import WebError, error_body
 from storyscope.web._security import SECURITY_HEADERS, SecurityMiddleware
 from storyscope.web._settings import WebSettings
 from storyscope.web._source import StorySource
-from storyscope.web._state import StoryCache, WebState, environment
+from storyscope.web._state import WebState, environment
 from storyscope.web.pages import router as pages_router
 from storyscope.web.rest import router as rest_router
 
@@ -38,17 +38,23 @@ def _wants_json(request: Request) -> bool:
 
 
 def _error_response(
-    request: Request, status: int, message: str, errors: list[dict[str, Any]] | None = None
+    request: Request,
+    status: int,
+    message: str,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     if _wants_json(request):
         return JSONResponse(
-            error_body(status, message, errors), status_code=status, headers=SECURITY_HEADERS
+            error_body(status, message, errors),
+            status_code=status,
+            headers={**SECURITY_HEADERS, **(headers or {})},
         )
     web: WebState = request.app.state.web
     response = web.render(
         "error.html.j2", status_code=status, status=status, message=message, errors=errors or []
     )
-    response.headers.update(SECURITY_HEADERS)
+    response.headers.update({**SECURITY_HEADERS, **(headers or {})})
     return response
 
 
@@ -80,13 +86,11 @@ def create_app(source: StorySource, *, settings: WebSettings | None = None) -> F
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    app.state.web = WebState(
-        source=source, settings=settings, cache=StoryCache(settings.cache_size), env=environment()
-    )
+    app.state.web = WebState.create(source, settings, environment())
 
     @app.exception_handler(WebError)
     async def _web_error(request: Request, exc: WebError) -> Response:
-        return _error_response(request, exc.status, exc.message, exc.errors)
+        return _error_response(request, exc.status, exc.message, exc.errors, exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -119,9 +119,16 @@ def _query_string(filters: dict[str, str]) -> str:
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: str) -> Response:
-    """A story: summary, contradictions, facts, quotes, framing; articles side by side."""
+async def story_page(request: Request, story_id: str) -> Response:
+    """A story: summary, contradictions, facts, quotes, framing; articles side by side.
+
+    A story not in memory yet is analysed on the bounded pool (503 when it is full).
+    """
     web = state(request)
+    return await web.offload("story", story_id, "page:story", lambda: _story_page(web, story_id))
+
+
+def _story_page(web: WebState, story_id: str) -> Response:
     story = web.source.get_story(story_id) if plausible_id(story_id) else None
     if story is None:
         raise WebError(404, f"no story with id {story_id[:100]!r}")
@@ -135,9 +142,15 @@ def _story_html(web: WebState, story_id: str, story: Story) -> str:
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(request: Request, article_id: str) -> Response:
+async def article_page(request: Request, article_id: str) -> Response:
     """One article with its highlighted spans and the facts, contradictions and quotes citing it."""
     web = state(request)
+    return await web.offload(
+        "article", article_id, "page:article", lambda: _article_page(web, article_id)
+    )
+
+
+def _article_page(web: WebState, article_id: str) -> Response:
     entry = web.source.get_article(article_id) if plausible_id(article_id) else None
     if entry is None:
         raise WebError(404, f"no article with id {article_id[:100]!r}")
@@ -224,9 +237,7 @@ async def compare_submit(request: Request) -> Response:
     partial = request.headers.get("HX-Request") == "true"
     try:
         articles = build_articles(items, settings)
-        if web.limiter is None:
-            web.limiter = anyio.CapacityLimiter(settings.compare_workers)
-        story = await run_compare(articles, settings, web.limiter)
+        story = await run_compare(articles, settings, web.compares)
     except WebError as exc:
         if partial:
             return web.render("_compare_error.html.j2", status_code=exc.status, error=exc.message)

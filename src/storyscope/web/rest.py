@@ -11,7 +11,6 @@ import datetime as dt
 import json
 from typing import Annotated, Any
 
-import anyio
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
@@ -45,6 +44,10 @@ def _error_doc(description: str) -> dict[str, Any]:
 _READ_ERRORS: dict[int | str, dict[str, Any]] = {
     404: _error_doc("Unknown id"),
     422: _error_doc("Invalid parameter"),
+}
+_BUSY_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_READ_ERRORS,
+    503: _error_doc("Too many stories being analysed; retry after Retry-After seconds"),
 }
 
 router = APIRouter(prefix="/api", tags=["api"], responses={500: _error_doc("Server error")})
@@ -120,11 +123,20 @@ def list_stories(
     )
 
 
-@router.get("/stories/{story_id}", responses=_READ_ERRORS, summary="One story and its report")
-def get_story(request: Request, story_id: str) -> Response:
+async def _story_json(web: WebState, story_id: str, key: str, build: Any) -> Response:
+    """A story's JSON: from memory at once, else analysed on the bounded pool (503 when full)."""
+    return await web.offload(
+        "story", story_id, f"api:{key}", lambda: _cached_json(web, story_id, key, build)
+    )
+
+
+@router.get(
+    "/stories/{story_id}", responses=_BUSY_ERRORS, summary="One story and its report"
+)
+async def get_story(request: Request, story_id: str) -> Response:
     """``{"story": {id, title, ...}, "report": <JSON report>}``."""
     web = state(request)
-    return _cached_json(
+    return await _story_json(
         web,
         story_id,
         "story",
@@ -132,11 +144,11 @@ def get_story(request: Request, story_id: str) -> Response:
     )
 
 
-@router.get("/stories/{story_id}/facts", responses=_READ_ERRORS, summary="Facts of a story")
-def get_facts(request: Request, story_id: str) -> Response:
+@router.get("/stories/{story_id}/facts", responses=_BUSY_ERRORS, summary="Facts of a story")
+async def get_facts(request: Request, story_id: str) -> Response:
     """``{"story": id, "facts": [...]}`` with status, support count and cited spans."""
     web = state(request)
-    return _cached_json(
+    return await _story_json(
         web,
         story_id,
         "facts",
@@ -146,13 +158,13 @@ def get_facts(request: Request, story_id: str) -> Response:
 
 @router.get(
     "/stories/{story_id}/contradictions",
-    responses=_READ_ERRORS,
+    responses=_BUSY_ERRORS,
     summary="Contradictions of a story",
 )
-def get_contradictions(request: Request, story_id: str) -> Response:
+async def get_contradictions(request: Request, story_id: str) -> Response:
     """``{"story": id, "contradictions": [...]}``, each with both cited sentences."""
     web = state(request)
-    return _cached_json(
+    return await _story_json(
         web,
         story_id,
         "contradictions",
@@ -160,8 +172,8 @@ def get_contradictions(request: Request, story_id: str) -> Response:
     )
 
 
-@router.get("/stories/{story_id}/quotes", responses=_READ_ERRORS, summary="Quotes of a story")
-def get_quotes(request: Request, story_id: str) -> Response:
+@router.get("/stories/{story_id}/quotes", responses=_BUSY_ERRORS, summary="Quotes of a story")
+async def get_quotes(request: Request, story_id: str) -> Response:
     """``{"story": id, "quotes": [...], "quote_variants": [...]}``."""
     web = state(request)
 
@@ -173,18 +185,34 @@ def get_quotes(request: Request, story_id: str) -> Response:
             "quote_variants": report["quote_variants"],
         }
 
-    return _cached_json(web, story_id, "quotes", build)
+    return await _story_json(web, story_id, "quotes", build)
 
 
-@router.get("/articles/{article_id}", responses=_READ_ERRORS, summary="One analyzed article")
-def get_article(request: Request, article_id: str) -> Response:
-    """``{"story": id or null, "article": <report article record>}``."""
-    web = state(request)
+def _article_json(web: WebState, article_id: str) -> Response:
     entry = web.source.get_article(article_id) if plausible_id(article_id) else None
     if entry is None:
         raise WebError(404, f"no article with id {article_id[:100]!r}")
     record = to_dict(Story(articles=(entry.article,)))["articles"][0]
     return _json({"story": entry.story_id, "article": record})
+
+
+@router.get("/articles/{article_id}", responses=_BUSY_ERRORS, summary="One analyzed article")
+async def get_article(request: Request, article_id: str) -> Response:
+    """``{"story": id or null, "article": <report article record>}``."""
+    web = state(request)
+    return await web.offload(
+        "article", article_id, "api:article", lambda: _article_json(web, article_id)
+    )
+
+
+@router.get("/health", summary="Liveness and load")
+async def health(request: Request) -> Response:
+    """``{"ok": true, "analyses": n, "comparisons": m}``: jobs running or waiting now.
+
+    Answered on the event loop, without a thread: it answers while every worker is busy.
+    """
+    web = state(request)
+    return _json({"ok": True, "analyses": web.analyses.pending, "comparisons": web.compares.pending})
 
 
 def outlet_dict(summary: OutletSummary) -> dict[str, Any]:
@@ -222,7 +250,11 @@ def get_outlet(request: Request, name: str) -> Response:
 @router.post(
     "/compare",
     summary="Compare pasted articles",
-    responses={413: _error_doc("Body too large"), 422: _error_doc("Invalid input")},
+    responses={
+        413: _error_doc("Body too large"),
+        422: _error_doc("Invalid input"),
+        503: _error_doc("Too many comparisons running or waiting; retry after Retry-After"),
+    },
 )
 async def compare(request: Request, body: CompareIn) -> Response:
     """Analyze and align 2..N articles given in the body; returns ``{"report": <JSON report>}``.
@@ -245,7 +277,5 @@ async def compare(request: Request, body: CompareIn) -> Response:
         for i, a in enumerate(body.articles, start=1)
     ]
     articles = build_articles(items, web.settings)
-    if web.limiter is None:
-        web.limiter = anyio.CapacityLimiter(web.settings.compare_workers)
-    story = await run_compare(articles, web.settings, web.limiter)
+    story = await run_compare(articles, web.settings, web.compares)
     return _json({"report": to_dict(story)})

@@ -1,0 +1,168 @@
+"""A flood of cold-story and alias requests cannot stall the server (bounded in count and time).
+
+Before: every request for a story not in memory took one of FastAPI's 40 shared
+threads and waited there for its analysis, an alias (``01``, ``١``) being a new
+story each time, so a flood left the story list and warm pages waiting for seconds.
+Now aliases are 404 at once, cold stories go to a pool of ``analysis_workers``
+threads with ``analysis_queue`` places, and the rest answer 503 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _store_app import CountingPipeline, fill_store  # noqa: E402
+from conftest import free_port  # noqa: E402
+
+from storyscope.model import AnalyzedArticle, Article  # noqa: E402
+from storyscope.store import Store  # noqa: E402
+from storyscope.web import WebSettings, create_app  # noqa: E402
+from storyscope.web._errors import WebError  # noqa: E402
+from storyscope.web._pool import WorkPool  # noqa: E402
+from storyscope.web._store_source import StoreSource  # noqa: E402
+
+STORIES = 20
+COST_S = 0.15  # CPU burnt per analysis
+
+
+class BurningPipeline(CountingPipeline):
+    """Burns CPU like a real analysis; no ``version``, so nothing is stored and every
+    analysis of a story not in memory costs the full price again."""
+
+    version = None  # type: ignore[assignment]
+
+    def analyze_many(self, articles: Sequence[Article]) -> list[AnalyzedArticle]:
+        deadline = time.process_time() + COST_S
+        while time.process_time() < deadline:
+            pass
+        return super().analyze_many(articles)
+
+
+@pytest.fixture(scope="module")
+def flood_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, BurningPipeline]]:
+    import uvicorn
+
+    path = tmp_path_factory.mktemp("flood") / "s.db"
+    fill_store(path, stories=STORIES)
+    pipeline = BurningPipeline()
+    store = Store.open(path)
+    settings = WebSettings(analysis_workers=1, analysis_queue=4, retry_after_s=3)
+    app = create_app(StoreSource(store, pipeline=pipeline), settings=settings)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}", pipeline
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        store.close()
+
+
+def _aliases(n: int) -> list[str]:
+    arabic = str(n).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    wide = str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    return [f"0{n}", arabic, wide]
+
+
+async def _flood(base: str) -> tuple[list[httpx.Response], dict[str, float]]:
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+        assert (await client.get("/stories/1")).status_code == 200  # warm before the flood
+        cold = range(2, STORIES + 1)
+        paths = [f"{route}/{k}" for k in cold for route in ("/api/stories", "/stories")]
+        paths += [f"/stories/{a}" for k in cold for a in _aliases(k)]
+        flood = [asyncio.ensure_future(client.get(p)) for p in paths]
+        await asyncio.sleep(0.2)  # the flood is in
+        slowest: dict[str, float] = {}
+        for _ in range(3):
+            for cheap in ("/api/health", "/stories", "/stories/1", "/api/stories/1"):
+                t0 = time.perf_counter()
+                r = await client.get(cheap)
+                assert r.status_code == 200, (cheap, r.status_code)
+                slowest[cheap] = max(slowest.get(cheap, 0.0), time.perf_counter() - t0)
+        return list(await asyncio.gather(*flood)), slowest
+
+
+def test_a_cold_and_alias_flood_leaves_cheap_pages_answering_within_a_second(
+    flood_server: tuple[str, BurningPipeline],
+) -> None:
+    base, pipeline = flood_server
+    t0 = time.monotonic()
+    responses, slowest = asyncio.run(_flood(base))
+    took = time.monotonic() - t0
+    # The issue's bar: a story page (and the health check) within 1 s during the flood.
+    assert max(slowest["/api/health"], slowest["/stories/1"], slowest["/api/stories/1"]) < 1.0, (
+        slowest
+    )
+    # The story list reads each story's row and cached counts from the store: a few
+    # queries a story, each waiting for the GIL that the busy analysis holds (0.2-0.5 s
+    # here, ~0.06 s idle); bounded, where a starved thread pool made it wait for the flood.
+    assert slowest["/stories"] < 3.0, slowest
+    by_status: dict[int, list[httpx.Response]] = {}
+    for r in responses:
+        by_status.setdefault(r.status_code, []).append(r)
+    assert set(by_status) <= {200, 404, 503}, {s: len(v) for s, v in by_status.items()}
+    assert len(by_status[404]) == 3 * (STORIES - 1)  # every alias, without an analysis
+    refused = by_status.get(503, [])
+    assert refused, "a full queue must answer 503"
+    for r in refused:
+        assert r.headers["Retry-After"] == "3"
+        if r.url.path.startswith("/api/"):
+            body: dict[str, Any] = r.json()
+            assert body["code"] == "unavailable" and body["status"] == 503 and not body["ok"]
+        else:
+            assert r.headers["content-type"].startswith("text/html") and "busy" in r.text
+    analysed = pipeline.analyzed // 4  # four articles a story
+    assert analysed <= 1 + len(by_status.get(200, []))  # the warm story, and each accepted one
+    assert analysed <= 1 + STORIES // 2, analysed  # bounded: not the whole flood
+    assert took < 15, took
+
+
+def test_the_pool_shares_one_job_per_key_and_refuses_past_its_queue() -> None:
+    async def main() -> tuple[list[Any], int]:
+        pool = WorkPool(1, 1, retry_after=7, what="jobs")
+        calls = 0
+
+        def job() -> int:
+            nonlocal calls
+            calls += 1
+            time.sleep(0.1)
+            return calls
+
+        results: list[Any] = [None] * 4
+
+        async def one(i: int, key: str) -> None:
+            try:
+                results[i] = await pool.run(job, key=key)
+            except WebError as exc:
+                results[i] = (exc.status, exc.headers)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(one, 0, "a")
+            tg.start_soon(one, 1, "a")  # shares job "a"
+            tg.start_soon(one, 2, "b")  # waits in the queue
+            tg.start_soon(one, 3, "c")  # past the queue: refused
+        return results, pool.pending
+
+    results, pending = anyio.run(main)
+    assert results[0] == results[1] == 1 and results[2] == 2
+    assert results[3] == (503, {"Retry-After": "7"}) and pending == 0
