@@ -143,3 +143,45 @@ def test_api_compare_runs_the_real_pipeline() -> None:
     for article in report["articles"]:
         for s in article["sentences"]:
             assert 0 <= s["start"] < s["end"] <= len(article["text"])
+
+
+def test_a_compare_flood_past_the_queue_answers_503_with_retry_after() -> None:
+    import sys
+    import time
+    from pathlib import Path
+
+    import anyio
+    import httpx
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _stories import fake_compare
+
+    from storyscope.web import MemorySource, WebSettings, create_app
+
+    def slow(articles):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        return fake_compare(articles)
+
+    settings = WebSettings(comparer=slow, compare_workers=1, compare_queue=1, retry_after_s=2)
+    app = create_app(MemorySource({}), settings=settings)
+    body = {"articles": [{"text": ONE}, {"text": TWO}]}
+
+    async def flood() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            results: list[httpx.Response] = []
+
+            async def one() -> None:
+                results.append(await client.post("/api/compare", json=body))
+
+            async with anyio.create_task_group() as tg:
+                for _ in range(5):
+                    tg.start_soon(one)
+            return results
+
+    t0 = time.monotonic()
+    statuses = sorted(r.status_code for r in anyio.run(flood))
+    assert statuses == [200, 200, 503, 503, 503]  # one running, one waiting, three refused
+    assert time.monotonic() - t0 < 3  # the refused ones did not wait
+    refused = next(r for r in anyio.run(flood) if r.status_code == 503)
+    assert refused.headers["Retry-After"] == "2" and refused.json()["code"] == "unavailable"
