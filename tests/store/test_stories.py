@@ -140,3 +140,19 @@ def test_failures_are_recorded_per_run(store: Store) -> None:
     assert [f.source for f in store.failures()] == ["bad.warc", "feed.xml"]
     only = store.failures(run_id="r1")
     assert len(only) == 1 and only[0].error == "truncated record" and only[0].at.tzinfo is dt.UTC
+
+
+def test_batch_reads_match_the_one_at_a_time_ones(store: Store) -> None:
+    store.add_articles(ALL)
+    strike = store.create_story("Strike", [HARBOUR.id, HARBOUR_WIRE.id])
+    bridge = store.create_story("Bridge", [BRIDGE.id])
+    empty = store.create_story("Empty")
+    store.mark_duplicate(HARBOUR_WIRE.id, HARBOUR.id)
+    ids = [strike, bridge, empty, 10**6, 2**64]
+    assert store.story_versions(ids) == {i: store.story_version(i) for i in ids[:4]}
+    store.cache_put("report", f"story:{strike}", {"n": 1}, version="v1")
+    store.cache_put("report", f"story:{bridge}", {"n": 2}, version="old")
+    wanted = {f"story:{strike}": "v1", f"story:{bridge}": "v2", "story:nope": "v1"}
+    assert store.cache_get_many("report", wanted) == {f"story:{strike}": {"n": 1}}
+    got = store.article_stories([HARBOUR.id, BRIDGE.id, UNDATED.id, "missing"])
+    assert got == {HARBOUR.id: strike, BRIDGE.id: bridge, UNDATED.id: None}

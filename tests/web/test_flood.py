@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -23,8 +22,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from _live import live_server  # noqa: E402
 from _store_app import CountingPipeline, fill_store  # noqa: E402
-from conftest import free_port  # noqa: E402
 
 from storyscope.model import AnalyzedArticle, Article  # noqa: E402
 from storyscope.store import Store  # noqa: E402
@@ -52,28 +51,16 @@ class BurningPipeline(CountingPipeline):
 
 @pytest.fixture(scope="module")
 def flood_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, BurningPipeline]]:
-    import uvicorn
-
     path = tmp_path_factory.mktemp("flood") / "s.db"
     fill_store(path, stories=STORIES)
     pipeline = BurningPipeline()
     store = Store.open(path)
     settings = WebSettings(analysis_workers=1, analysis_queue=4, retry_after_s=3)
     app = create_app(StoreSource(store, pipeline=pipeline), settings=settings)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{server.config.port}", pipeline
+        with live_server(app) as url:
+            yield url, pipeline
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         store.close()
 
 

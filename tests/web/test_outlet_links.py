@@ -7,8 +7,6 @@ that a '.' or '..' segment, even percent-encoded, is resolved away.
 from __future__ import annotations
 
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from html import escape, unescape
 from html.parser import HTMLParser
@@ -20,9 +18,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from _live import live_server  # noqa: E402
 from _store_app import OUTLETS, article  # noqa: E402
 from _stories import fake_compare  # noqa: E402
-from conftest import free_port  # noqa: E402
 
 from storyscope.web import MemorySource, create_app  # noqa: E402
 from storyscope.web._state import outlet_url  # noqa: E402
@@ -57,22 +55,9 @@ def _named(href: str) -> str:
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    import uvicorn
-
     story = fake_compare([article(n, o) for n, o in enumerate(OUTLETS)])
-    app = create_app(MemorySource({"s": story}))
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{server.config.port}"
-    server.should_exit = True
-    thread.join(timeout=5)
+    with live_server(create_app(MemorySource({"s": story}))) as url:
+        yield url
 
 
 def test_outlet_url_quotes_a_whole_segment_or_falls_back_to_the_query() -> None:

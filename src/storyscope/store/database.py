@@ -795,6 +795,21 @@ class Store:
                 digest.update(f"{row.id}:{row.duplicate_of or ''}\n".encode())
         return digest.hexdigest()[:32]
 
+    def story_versions(self, story_ids: Iterable[int]) -> dict[int, str]:
+        """:meth:`story_version` of many stories, read in one connection (500 ids a query)."""
+        wanted = sorted({i for i in story_ids if _is_key(i)})
+        digests = {i: hashlib.sha256() for i in wanted}
+        with self._read() as conn:
+            for chunk in _chunks(wanted):
+                query = (
+                    sa.select(articles.c.story_id, articles.c.id, articles.c.duplicate_of)
+                    .where(articles.c.story_id.in_(chunk))
+                    .order_by(articles.c.story_id, articles.c.id)
+                )
+                for row in conn.execute(query):
+                    digests[row.story_id].update(f"{row.id}:{row.duplicate_of or ''}\n".encode())
+        return {i: d.hexdigest()[:32] for i, d in digests.items()}
+
     # -- failures and progress ---------------------------------------------------------------
 
     def record_failure(self, failure: Failure, *, run_id: str | None = None) -> None:
@@ -899,6 +914,31 @@ class Store:
         if row is None or row.version != version:
             return None
         return json.loads(row.value)
+
+    def cache_get_many(self, kind: str, versions: Mapping[str, str]) -> dict[str, Any]:
+        """The cached values of many keys, each at its version (``{key: version}``), read in
+        one connection; keys absent or cached at another version are left out."""
+        keys = list(versions)
+        found: dict[str, Any] = {}
+        with self._read() as conn:
+            for chunk in _chunks(keys):
+                query = sa.select(cache.c.key, cache.c.version, cache.c.value).where(
+                    cache.c.kind == kind, cache.c.key.in_(chunk)
+                )
+                for row in conn.execute(query):
+                    if row.version == versions.get(row.key):
+                        found[row.key] = json.loads(row.value)
+        return found
+
+    def article_stories(self, article_ids: Iterable[str]) -> dict[str, int | None]:
+        """The story of each stored article among ``article_ids`` (None: in no story)."""
+        wanted = list(dict.fromkeys(article_ids))
+        found: dict[str, int | None] = {}
+        with self._read() as conn:
+            for chunk in _chunks(wanted):
+                query = sa.select(articles.c.id, articles.c.story_id).where(articles.c.id.in_(chunk))
+                found.update({row.id: row.story_id for row in conn.execute(query)})
+        return found
 
     def cache_delete(self, kind: str | None = None, key: str | None = None) -> int:
         """Drop cache entries matching ``kind`` and/or ``key``; returns how many."""

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from storyscope.web._ids import canonical_int, plausible_id
@@ -40,8 +41,21 @@ __all__ = ["StoreSource"]
 logger = logging.getLogger(__name__)
 
 
+_COUNTS_KEPT = 100_000  # stories whose report counts are remembered (a few dozen bytes each)
+
+
 def _count(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _report_counts(report: object) -> tuple[int | None, int | None, int | None]:
+    """(facts, contradictions, consensus facts) from a JSON report's stats, None where absent."""
+    stats = report.get("stats") if isinstance(report, dict) else None
+    if not isinstance(stats, dict):
+        return None, None, None
+    by_status = stats.get("facts_by_status")
+    consensus = _count(by_status.get("consensus")) if isinstance(by_status, dict) else None
+    return _count(stats.get("facts")), _count(stats.get("contradictions")), consensus
 
 
 class StoreSource:
@@ -67,6 +81,8 @@ class StoreSource:
         self.settings = settings
         self.cache_size = cache_size
         self._stories: OrderedDict[str, tuple[str, Story]] = OrderedDict()
+        # story id -> (report version, its counts): each cached report decoded once
+        self._counts: dict[str, tuple[str, tuple[int | None, int | None, int | None]]] = {}
         self._lock = threading.Lock()
         self._analyze_lock = threading.Lock()
 
@@ -83,13 +99,17 @@ class StoreSource:
         limit: int = 50,
         offset: int = 0,
     ) -> StoryPage:
+        """One page of the store's stories, with counts for the rows shown.
+
+        A handful of queries whatever the store's size: the story rows (two), the
+        search hits' stories (one per 500), and for the rows whose counts are needed
+        (the page's, or every row when sorting by conflicts) their versions and cached
+        reports (one each per 500), each report decoded once per version.
+        """
         stored = self.store.list_stories()
         if query and query.strip():
-            wanted: set[int] = set()
-            for hit in self.store.search(query, limit=1000):
-                info = self.store.article_info(hit.article_id)
-                if info is not None and info.story_id is not None:
-                    wanted.add(info.story_id)
+            hits = [hit.article_id for hit in self.store.search(query, limit=1000)]
+            wanted = {sid for sid in self.store.article_stories(hits).values() if sid is not None}
             stored = [s for s in stored if s.id in wanted]
         rows = []
         for story in stored:
@@ -103,28 +123,14 @@ class StoreSource:
                 continue
             if date_to and (first is None or first > date_to):
                 continue
-            rows.append(self._info(story))
-        return page_of(rows, sort=sort, limit=limit, offset=offset)
+            rows.append(self._row(story))
+        if sort == "conflicts":  # the order needs every row's counts
+            return page_of(self._with_counts(rows), sort=sort, limit=limit, offset=offset)
+        page = page_of(rows, sort=sort, limit=limit, offset=offset)
+        return StoryPage(stories=tuple(self._with_counts(list(page.stories))), total=page.total)
 
-    def _info(self, stored: StoredStory) -> StoryInfo:
+    def _row(self, stored: StoredStory) -> StoryInfo:
         sid = str(stored.id)
-        analyzed = self._cached(sid)
-        facts = contradictions = consensus = None
-        if analyzed is not None:
-            facts, contradictions = len(analyzed.facts), len(analyzed.contradictions)
-            consensus = sum(1 for f in analyzed.facts if f.status == "consensus")
-        else:
-            # A report cached in the store by an earlier run (or `storyscope report`):
-            # counts at once after a restart, without analysing the story again.
-            from storyscope.corpus import cached_report
-
-            report = cached_report(self.store, stored.id, settings=self.settings)
-            stats = report.get("stats") if report else None
-            if isinstance(stats, dict):
-                facts = _count(stats.get("facts"))
-                contradictions = _count(stats.get("contradictions"))
-                by_status = stats.get("facts_by_status")
-                consensus = _count(by_status.get("consensus")) if isinstance(by_status, dict) else None
         return StoryInfo(
             id=sid,
             title=stored.title or f"Story {sid}",
@@ -132,10 +138,55 @@ class StoreSource:
             outlets=tuple(sorted(stored.outlets, key=_fold)),
             first_published=_utc(stored.first_published) if stored.first_published else None,
             last_published=_utc(stored.last_published) if stored.last_published else None,
-            fact_count=facts,
-            contradiction_count=contradictions,
-            consensus_count=consensus,
         )
+
+    def _with_counts(self, rows: list[StoryInfo]) -> list[StoryInfo]:
+        """``rows`` with fact, contradiction and consensus counts: from the story in memory,
+        else from the report an earlier run cached in the store (counts at once after a
+        restart, without analysing the story again), else None."""
+        if not rows:
+            return rows
+        from storyscope.corpus import REPORT_KIND
+        from storyscope.settings import default_settings
+
+        versions = self.store.story_versions(int(r.id) for r in rows)
+        digest = (self.settings or default_settings()).digest
+        counts: dict[str, tuple[int | None, int | None, int | None]] = {}
+        missing: dict[str, str] = {}  # cache key -> report version, not decoded yet
+        with self._lock:
+            for row in rows:
+                version = versions.get(int(row.id), "")
+                entry = self._stories.get(row.id)
+                if entry is not None and entry[0] == version:
+                    story = entry[1]
+                    consensus = sum(1 for f in story.facts if f.status == "consensus")
+                    counts[row.id] = (len(story.facts), len(story.contradictions), consensus)
+                    continue
+                # the key and version corpus.story_report caches the report under
+                report_version = f"{version}:{digest}"
+                known = self._counts.get(row.id)
+                if known is not None and known[0] == report_version:
+                    counts[row.id] = known[1]
+                else:
+                    missing[f"story:{row.id}"] = report_version
+        if missing:
+            found = self.store.cache_get_many(REPORT_KIND, missing)
+            with self._lock:
+                for key, report_version in missing.items():
+                    sid = key.removeprefix("story:")
+                    counts[sid] = _report_counts(found.get(key))
+                    self._counts[sid] = (report_version, counts[sid])
+                while len(self._counts) > _COUNTS_KEPT:
+                    self._counts.pop(next(iter(self._counts)))
+        return [
+            replace(
+                row,
+                fact_count=counts[row.id][0],
+                contradiction_count=counts[row.id][1],
+                consensus_count=counts[row.id][2],
+            )
+            for row in rows
+        ]
 
     # -- one story -------------------------------------------------------------------------
 
