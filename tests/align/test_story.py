@@ -306,3 +306,43 @@ def test_five_long_articles_align_sentence_by_sentence() -> None:
     assert len(story.facts) == 40
     assert all(len(f.outlets) == 5 and f.status == "consensus" for f in story.facts)
     assert not story.contradictions
+
+
+_SAME_REPORT_SCRIPT = """
+import sys
+sys.path.insert(0, {here!r})
+import test_story
+from _align_articles import make_article
+from storyscope.align import align
+from storyscope.align.omissions import _main_names
+from storyscope.report import render
+
+# Seven names, each in every article: a tie for the story's five main names.
+names = ["Brisco", "Pike", "Velmora", "Kelsund", "Harrow", "Dornby", "Tarn"]
+roll = "Officials from " + ", ".join(names) + " met on the quay."
+arts = [
+    make_article(a.article.outlet, [*(s.text for s in a.sentences), roll],
+                 entities=[(n, "ORG") for n in names])
+    for a in test_story._four()
+]
+print(_main_names(arts))
+print(render(align(arts), "json"))
+"""
+
+
+def test_the_report_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Set order follows PYTHONHASHSEED; a report run twice must be the same report
+    (tied main names and float sums over term sets once reordered the omissions)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "run.py"
+    script.write_text(_SAME_REPORT_SCRIPT.format(here=str(Path(__file__).parent)))
+    outs = []
+    for seed in ("0", "1", "2"):
+        env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, env=env, check=True
+        )
+        outs.append(done.stdout)
+    assert outs[0] and outs[0] == outs[1] == outs[2]

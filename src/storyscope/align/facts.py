@@ -454,8 +454,12 @@ def covered_elsewhere(
         for key in {(table.refs[r].doc, table.refs[r].sentence.start) for r in rows}:
             for t in sentence_terms[key]:
                 counts[t] = counts.get(t, 0) + 1
-        weight = {t: math.log(n_sentences / df[t]) for t, k in counts.items() if k >= 2}
-        total = sum(weight.values())
+        # Sorted terms: float sums in one order on every run (set order follows
+        # the hash seed, and a share exactly at the threshold must not flip).
+        weight = {
+            t: math.log(n_sentences / df[t]) for t, k in sorted(counts.items()) if k >= 2
+        }
+        total = math.fsum(weight.values())
         # Each outside sentence's share of the fact's wording, from the postings.
         held: dict[tuple[int, int], float] = {}
         for t, w in weight.items():

@@ -26,7 +26,9 @@ def _main_names(articles: Sequence[AnalyzedArticle]) -> list[str]:
     counts: Counter[str] = Counter()
     for doc in articles:
         counts.update({e.text.lower() for e in doc.entities if e.label in _NAME_LABELS})
-    return [name for name, k in counts.most_common(MAIN_NAMES) if k >= 2]
+    # Ties broken by the name, not by set order (which follows the hash seed).
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAIN_NAMES]
+    return [name for name, k in ranked if k >= 2]
 
 
 def centrality(
