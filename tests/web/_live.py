@@ -17,12 +17,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(app: Any) -> Iterator[str]:
+def live_server(app: Any, **options: Any) -> Iterator[str]:
     """Serve ``app`` on 127.0.0.1 and yield its base URL; stop it on exit."""
+    with live(app, **options) as (url, _):
+        yield url
+
+
+@contextmanager
+def live(app: Any, **options: Any) -> Iterator[tuple[str, Any]]:
+    """Serve ``app`` (uvicorn ``options``); yield its base URL and (server, its thread)."""
     import uvicorn
 
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off")
+        uvicorn.Config(
+            app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="off", **options
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -32,7 +41,7 @@ def live_server(app: Any) -> Iterator[str]:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{server.config.port}"
+        yield f"http://127.0.0.1:{server.config.port}", (server, thread)
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -22,7 +23,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _live import live_server  # noqa: E402
+from _live import live, live_server  # noqa: E402
 from _store_app import CountingPipeline, fill_store  # noqa: E402
 
 from storyscope.model import AnalyzedArticle, Article  # noqa: E402
@@ -153,3 +154,68 @@ def test_the_pool_shares_one_job_per_key_and_refuses_past_its_queue() -> None:
     results, pending = anyio.run(main)
     assert results[0] == results[1] == 1 and results[2] == 2
     assert results[3] == (503, {"Retry-After": "7"}) and pending == 0
+
+
+class StoppablePipeline(CountingPipeline):
+    """Burns CPU for ``cost`` seconds an analysis, or until ``stop`` is set."""
+
+    version = None  # type: ignore[assignment]
+
+    def __init__(self, cost: float) -> None:
+        super().__init__()
+        self.cost = cost
+        self.started = threading.Event()
+        self.stop = threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def analyze_many(self, articles: Sequence[Article]) -> list[AnalyzedArticle]:
+        self.threads.append(threading.current_thread())
+        self.started.set()
+        deadline = time.monotonic() + self.cost
+        while time.monotonic() < deadline and not self.stop.is_set():
+            sum(range(1000))
+        return super().analyze_many(articles)
+
+
+@pytest.fixture
+def small_store(tmp_path: Path) -> Iterator[Store]:
+    fill_store(tmp_path / "s.db", stories=2)
+    with Store.open(tmp_path / "s.db") as store:
+        yield store
+
+
+def test_a_waiting_analysis_is_dropped_when_its_client_goes(small_store: Store) -> None:
+    pipeline = StoppablePipeline(cost=0.6)
+    app = create_app(StoreSource(small_store, pipeline=pipeline))
+    with live_server(app) as base:
+        first = threading.Thread(target=lambda: httpx.get(f"{base}/api/stories/1", timeout=10))
+        first.start()
+        assert pipeline.started.wait(5)
+        with pytest.raises(httpx.TimeoutException):  # waits behind story 1, then gives up
+            httpx.get(f"{base}/api/stories/2", timeout=0.2)
+        first.join(timeout=10)
+        time.sleep(0.3)
+        assert httpx.get(f"{base}/api/health").json()["analyses"] == 0
+    assert pipeline.analyzed == 4  # story 1 only: story 2's job left the queue with its client
+
+
+def test_stopping_the_server_does_not_wait_for_a_running_analysis(small_store: Store) -> None:
+    from storyscope.web.cli import GRACEFUL_SHUTDOWN_S
+
+    pipeline = StoppablePipeline(cost=60)
+    app = create_app(StoreSource(small_store, pipeline=pipeline))
+    try:
+        with live(app, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S) as (base, (server, thread)):
+            threading.Thread(
+                target=lambda: httpx.get(f"{base}/stories/1", timeout=30), daemon=True
+            ).start()
+            assert pipeline.started.wait(5)
+            t0 = time.monotonic()
+            server.should_exit = True  # what uvicorn's SIGTERM handler does
+            thread.join(timeout=GRACEFUL_SHUTDOWN_S + 5)
+            took = time.monotonic() - t0
+            assert not thread.is_alive() and took < GRACEFUL_SHUTDOWN_S + 2, took
+            # the analysis still runs, in a daemon thread: it cannot hold the process at exit
+            assert all(t.daemon for t in pipeline.threads) and pipeline.threads
+    finally:
+        pipeline.stop.set()

@@ -58,3 +58,6 @@ def test_serve_db_serves_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert result.exit_code == 0, result.output
     assert calls
     assert isinstance(calls[0]["app"].state.web.source, StoreSource)
+    from storyscope.web.cli import GRACEFUL_SHUTDOWN_S
+
+    assert calls[0]["timeout_graceful_shutdown"] == GRACEFUL_SHUTDOWN_S  # SIGTERM stops in seconds

@@ -9,21 +9,26 @@ with ``503`` and ``Retry-After``. Requests for the same key (the same cold story
 on the same route) share one job instead of queueing twice.
 
 Every method runs on the event loop (one thread), so the counters need no lock.
+Jobs run in daemon threads of their own, so a job still computing never keeps the
+process alive after the server stopped (SIGTERM); the pool needs the asyncio loop
+(uvicorn's, or the test client's anyio one on asyncio).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Hashable
+import threading
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import anyio
-import anyio.to_thread
 
 from storyscope.web._errors import WebError
 
-__all__ = ["WorkPool"]
+__all__ = ["WorkPool", "until_disconnect"]
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +79,11 @@ class WorkPool:
     async def run(self, job: Callable[[], T], *, key: Hashable | None = None) -> T:
         """``job()`` in a worker thread; a request for a ``key`` in flight waits for that job.
 
+        Cancelling the caller (its client went away, the server is stopping) drops a
+        job still waiting for a worker; a running job cannot be stopped, so it finishes
+        in its thread (a daemon thread: it never holds the process at exit) and keeps
+        its worker until then, so no more than ``workers`` jobs ever run at once.
+
         Raises:
             WebError: 503 (with ``Retry-After``) when the queue is full.
             Exception: Whatever ``job`` raised.
@@ -90,19 +100,93 @@ class WorkPool:
             raise self._busy()
         if self._limiter is None:
             self._limiter = anyio.CapacityLimiter(self.workers)
+        limiter = self._limiter
         entry = _Job()
         if key is not None:
             self._jobs[key] = entry
         self._pending += 1
+        started = False
         try:
-            entry.value = await anyio.to_thread.run_sync(job, limiter=self._limiter)
+            borrower = object()
+            await limiter.acquire_on_behalf_of(borrower)  # cancellable: a waiting job is dropped
+            started = True
+            future = _start(job, lambda: self._finished(limiter, borrower))
+            entry.value = await future
             result: T = entry.value
             return result
         except BaseException as exc:
             entry.error = exc
             raise
         finally:
-            self._pending -= 1
+            if not started:
+                self._pending -= 1
             if key is not None and self._jobs.get(key) is entry:
                 del self._jobs[key]
             entry.done.set()
+
+    def _finished(self, limiter: anyio.CapacityLimiter, borrower: object) -> None:
+        """On the loop, when a job's thread ends: its worker and queue place are free."""
+        self._pending -= 1
+        limiter.release_on_behalf_of(borrower)
+
+
+def _start(job: Callable[[], T], finished: Callable[[], None]) -> asyncio.Future[T]:
+    """Run ``job`` in a new daemon thread; the future settles (and ``finished`` runs) on the loop."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(value: Any, error: BaseException | None) -> None:
+        finished()
+        if future.done():  # the caller stopped waiting
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)
+
+    def target() -> None:
+        value: Any = None
+        error: BaseException | None = None
+        try:
+            value = job()
+        except BaseException as exc:  # noqa: BLE001 -- handed to the awaiting task
+            error = exc
+        try:
+            loop.call_soon_threadsafe(settle, value, error)
+        except RuntimeError:  # the loop is closed: the server stopped meanwhile
+            logger.debug("a job finished after its event loop closed")
+
+    threading.Thread(target=target, name="storyscope-work", daemon=True).start()
+    return future
+
+
+async def until_disconnect(receive: Callable[[], Awaitable[Any]], work: Awaitable[T]) -> T:
+    """Await ``work``, cancelling it when the client disconnects (read from ASGI ``receive``).
+
+    For a request whose body has been read (or that has none): the next message is
+    ``http.disconnect``, sent when the client goes (or once the response is sent).
+    A job still waiting in a :class:`WorkPool` is dropped then; a running one ends
+    in its thread.
+
+    Raises:
+        WebError: 499 when the client went away first.
+    """
+    task = asyncio.ensure_future(work)
+
+    async def gone() -> None:
+        while (await receive()).get("type") != "http.disconnect":
+            pass
+
+    watcher = asyncio.ensure_future(gone())
+    try:
+        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if not task.done():
+            task.cancel()
+        watcher.cancel()
+    if task.cancelled() or not task.done():
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        logger.info("client went away; its job was dropped")
+        raise WebError(499, "the client closed the request")
+    return task.result()

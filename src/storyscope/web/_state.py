@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse
 
 from storyscope.model import Story
 from storyscope.report import to_dict
-from storyscope.web._pool import WorkPool
+from storyscope.web._pool import WorkPool, until_disconnect
 from storyscope.web._settings import WebSettings
 from storyscope.web._source import StorySource
 
@@ -151,7 +151,12 @@ class WebState:
         )
 
     async def offload(
-        self, kind: Literal["story", "article"], ident: str, route: str, job: Callable[[], T]
+        self,
+        request: Request,
+        kind: Literal["story", "article"],
+        ident: str,
+        route: str,
+        job: Callable[[], T],
     ) -> T:
         """Run a route's blocking ``job`` for story or article ``ident`` off the event loop.
 
@@ -161,7 +166,8 @@ class WebState:
         its queue is full; one job per route and id). A source without ``is_warm``
         is treated as always cold. An id the source calls malformed (``is_malformed``:
         it can name nothing, so the lookup returns None without I/O) is answered on the
-        event loop, so an alias flood costs neither a thread nor a queue place.
+        event loop, so an alias flood costs neither a thread nor a queue place. A job
+        waiting in the pool is dropped when its client disconnects.
         """
         malformed = getattr(self.source, "is_malformed", None)
         if malformed is not None and malformed(kind, ident):
@@ -177,7 +183,7 @@ class WebState:
             done, value = await anyio.to_thread.run_sync(attempt)
             if done:
                 return cast(T, value)
-        return await self.analyses.run(job, key=(route, ident))
+        return await until_disconnect(request.receive, self.analyses.run(job, key=(route, ident)))
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         """Render a template to an HTML response."""

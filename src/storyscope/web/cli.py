@@ -16,7 +16,12 @@ from storyscope.errors import StoryscopeError
 from storyscope.settings import Settings
 from storyscope.web._source import StorySource
 
-__all__ = ["serve"]
+__all__ = ["GRACEFUL_SHUTDOWN_S", "serve"]
+
+GRACEFUL_SHUTDOWN_S = 3
+"""On SIGTERM, requests still running after this many seconds are cancelled and the
+process exits (a story analysis still computing runs in a daemon thread: it never
+holds the process)."""
 
 logger = logging.getLogger(__name__)
 
@@ -141,4 +146,11 @@ def serve(
     )
     app = create_app(source, settings=settings)
     click.echo(f"serving on http://{host}:{port}/", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+    )

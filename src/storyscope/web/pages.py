@@ -20,6 +20,7 @@ from storyscope.model import Story
 from storyscope.web._compare import Pasted, build_articles, run_compare
 from storyscope.web._errors import WebError
 from storyscope.web._ids import canonical_int, plausible_id
+from storyscope.web._pool import until_disconnect
 from storyscope.web._source import SORTS, StorySort
 from storyscope.web._state import WebState, state
 from storyscope.web._views import article_context, story_context
@@ -125,7 +126,9 @@ async def story_page(request: Request, story_id: str) -> Response:
     A story not in memory yet is analysed on the bounded pool (503 when it is full).
     """
     web = state(request)
-    return await web.offload("story", story_id, "page:story", lambda: _story_page(web, story_id))
+    return await web.offload(
+        request, "story", story_id, "page:story", lambda: _story_page(web, story_id)
+    )
 
 
 def _story_page(web: WebState, story_id: str) -> Response:
@@ -146,7 +149,7 @@ async def article_page(request: Request, article_id: str) -> Response:
     """One article with its highlighted spans and the facts, contradictions and quotes citing it."""
     web = state(request)
     return await web.offload(
-        "article", article_id, "page:article", lambda: _article_page(web, article_id)
+        request, "article", article_id, "page:article", lambda: _article_page(web, article_id)
     )
 
 
@@ -237,7 +240,9 @@ async def compare_submit(request: Request) -> Response:
     partial = request.headers.get("HX-Request") == "true"
     try:
         articles = build_articles(items, settings)
-        story = await run_compare(articles, settings, web.compares)
+        story = await until_disconnect(
+            request.receive, run_compare(articles, settings, web.compares)
+        )
     except WebError as exc:
         if partial:
             return web.render("_compare_error.html.j2", status_code=exc.status, error=exc.message)

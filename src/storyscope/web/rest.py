@@ -19,6 +19,7 @@ from storyscope.report import to_dict
 from storyscope.web._compare import CompareIn, Pasted, build_articles, run_compare
 from storyscope.web._errors import WebError
 from storyscope.web._ids import INT64_MAX, plausible_id
+from storyscope.web._pool import until_disconnect
 from storyscope.web._source import SORTS, OutletSummary, StoryInfo, StorySort, story_info
 from storyscope.web._state import WebState, state
 
@@ -123,20 +124,21 @@ def list_stories(
     )
 
 
-async def _story_json(web: WebState, story_id: str, key: str, build: Any) -> Response:
+async def _story_json(
+    request: Request, web: WebState, story_id: str, key: str, build: Any
+) -> Response:
     """A story's JSON: from memory at once, else analysed on the bounded pool (503 when full)."""
     return await web.offload(
-        "story", story_id, f"api:{key}", lambda: _cached_json(web, story_id, key, build)
+        request, "story", story_id, f"api:{key}", lambda: _cached_json(web, story_id, key, build)
     )
 
 
-@router.get(
-    "/stories/{story_id}", responses=_BUSY_ERRORS, summary="One story and its report"
-)
+@router.get("/stories/{story_id}", responses=_BUSY_ERRORS, summary="One story and its report")
 async def get_story(request: Request, story_id: str) -> Response:
     """``{"story": {id, title, ...}, "report": <JSON report>}``."""
     web = state(request)
     return await _story_json(
+        request,
         web,
         story_id,
         "story",
@@ -149,6 +151,7 @@ async def get_facts(request: Request, story_id: str) -> Response:
     """``{"story": id, "facts": [...]}`` with status, support count and cited spans."""
     web = state(request)
     return await _story_json(
+        request,
         web,
         story_id,
         "facts",
@@ -165,6 +168,7 @@ async def get_contradictions(request: Request, story_id: str) -> Response:
     """``{"story": id, "contradictions": [...]}``, each with both cited sentences."""
     web = state(request)
     return await _story_json(
+        request,
         web,
         story_id,
         "contradictions",
@@ -185,7 +189,7 @@ async def get_quotes(request: Request, story_id: str) -> Response:
             "quote_variants": report["quote_variants"],
         }
 
-    return await _story_json(web, story_id, "quotes", build)
+    return await _story_json(request, web, story_id, "quotes", build)
 
 
 def _article_json(web: WebState, article_id: str) -> Response:
@@ -201,7 +205,7 @@ async def get_article(request: Request, article_id: str) -> Response:
     """``{"story": id or null, "article": <report article record>}``."""
     web = state(request)
     return await web.offload(
-        "article", article_id, "api:article", lambda: _article_json(web, article_id)
+        request, "article", article_id, "api:article", lambda: _article_json(web, article_id)
     )
 
 
@@ -212,7 +216,9 @@ async def health(request: Request) -> Response:
     Answered on the event loop, without a thread: it answers while every worker is busy.
     """
     web = state(request)
-    return _json({"ok": True, "analyses": web.analyses.pending, "comparisons": web.compares.pending})
+    return _json(
+        {"ok": True, "analyses": web.analyses.pending, "comparisons": web.compares.pending}
+    )
 
 
 def outlet_dict(summary: OutletSummary) -> dict[str, Any]:
@@ -277,5 +283,7 @@ async def compare(request: Request, body: CompareIn) -> Response:
         for i, a in enumerate(body.articles, start=1)
     ]
     articles = build_articles(items, web.settings)
-    story = await run_compare(articles, web.settings, web.compares)
+    story = await until_disconnect(
+        request.receive, run_compare(articles, web.settings, web.compares)
+    )
     return _json({"report": to_dict(story)})
