@@ -218,3 +218,40 @@ def test_a_dateline_is_never_the_speaker(parse: Parse) -> None:
         "promising that \u201cevery pier will be open by the winter.\u201d\n"
     )
     assert _speaker_of(parse, text, "every pier") == "Ilse Brandt"
+
+
+def test_the_one_who_said_it_speaks_not_the_relay_after_according_to(parse: Parse) -> None:
+    text = (
+        "\u201cI am not in this race to be liked,\u201d Governor Ilse Varga said in 2019, "
+        "according to the Harbor Courier.\n"
+        "\u201cWe have already lost,\u201d lamented Senator Piet Olsen, according to people "
+        "familiar with the remarks.\n"
+        "\u201cThe port stays shut,\u201d according to the Harbor Courier.\n"
+    )
+    assert _speaker_of(parse, text, "to be liked") == "Ilse Varga"
+    assert _speaker_of(parse, text, "already lost") == "Piet Olsen"
+    assert _speaker_of(parse, text, "port stays shut") == "Harbor Courier"
+
+
+def test_she_skips_a_man_named_by_a_family_word(parse: Parse) -> None:
+    text = (
+        "\u201cHis death could have been prevented,\u201d one of the mothers, Ilse Varga, said "
+        "after the hearing.\n"
+        "Her son Tomas Brandt, 23, was killed in a crash on the coast road in 2019.\n"
+        "\u201cThe driver should never have been on that road,\u201d she said.\n"
+    )
+    assert _speaker_of(parse, text, "never have been on that road") == "Ilse Varga"
+
+
+def test_he_finds_a_name_the_model_labels_differently_elsewhere(parse: Parse) -> None:
+    from storyscope.analyze._speakers import _people_relabelled
+    from storyscope.model import Entity
+
+    ents = [
+        Entity(text="Trump", label="PERSON", start=0, end=5, sentence=0),
+        Entity(text="Jared Kushner", label="PERSON", start=10, end=23, sentence=0),
+        Entity(text="Trump", label="ORG", start=40, end=45, sentence=1),
+        Entity(text="Trump Organization", label="ORG", start=60, end=78, sentence=2),
+    ]
+    labels = [e.label for e in _people_relabelled(ents)]
+    assert labels == ["PERSON", "PERSON", "PERSON", "ORG"]

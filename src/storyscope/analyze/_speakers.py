@@ -13,6 +13,7 @@ without titles ("Akin", "Rep. Akin" -> "Todd Akin").
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -289,6 +290,12 @@ _GENDERED_TITLE = re.compile(
     r"|(Mrs|Ms|Miss|Dame|Lady|Sister|Congresswoman|Councilwoman|Spokeswoman|Chairwoman|"
     r"Queen|Princess))\.?\s+(?:[A-Z][\w.'\u2019-]*\s+){0,2}([A-Z][\w'\u2019-]+)"
 )
+#: Family words naming a person's gender: "her son Matthew Denice", "his wife, Ida Voss".
+_GENDERED_RELATIVE = re.compile(
+    r"\b(?:(son|brother|father|husband|nephew|uncle|grandson|grandfather|stepson|stepfather)"
+    r"|(daughter|sister|mother|wife|niece|aunt|granddaughter|grandmother|stepdaughter|"
+    r"stepmother|widow)),?\s+(?:[A-Z][\w.'\u2019-]*\s+){0,2}([A-Z][\w'\u2019-]+)(?![\w'\u2019-])"
+)
 #: Dashes, quote marks and other punctuation the NER may glue to a name ("― Ada Okafor").
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w.]+$")
 _INDEFINITE = frozenset({"a", "an", "one", "some", "two", "three", "several", "another"})
@@ -302,9 +309,12 @@ def _strip_honorific(name: str) -> str:
 
 
 def _genders(text: str) -> dict[str, str]:
-    """Surname (lower-cased) -> "m" / "f" where a gendered title names the person."""
+    """Surname (lower-cased) -> "m" / "f" where a gendered title or a family word names
+    the person ("Mr. Clarke", "her son Matthew Denice")."""
     found: dict[str, set[str]] = {}
     for match in _GENDERED_TITLE.finditer(text):
+        found.setdefault(match.group(3).lower(), set()).add("m" if match.group(1) else "f")
+    for match in _GENDERED_RELATIVE.finditer(text):
         found.setdefault(match.group(3).lower(), set()).add("m" if match.group(1) else "f")
     return {name: next(iter(g)) for name, g in found.items() if len(g) == 1}
 
@@ -514,6 +524,32 @@ def _not_a_person(ent: Entity, text: str) -> bool:
     return m is not None and ent.end <= m.end()
 
 
+def _people_relabelled(entities: Sequence[Entity]) -> list[Entity]:
+    """``entities`` with every mention of a person's name labelled PERSON.
+
+    The small NER model labels one name differently from mention to mention
+    ("Trump" is PERSON once and ORG three times in one article); a pronoun
+    after an ORG-labelled "Trump" then skips him for a person named earlier.
+    A one- or two-word mention whose text is a PERSON's full name or surname
+    elsewhere in the article is that person.
+    """
+    people: set[str] = set()
+    for e in entities:
+        if e.label == "PERSON":
+            bare = _strip_honorific(_EDGE_PUNCT.sub("", e.text)).lower()
+            if bare:
+                people.add(bare)
+                people.add(bare.split()[-1])
+    out: list[Entity] = []
+    for e in entities:
+        if e.label in ("ORG", "NORP", "GPE", "PRODUCT", "WORK_OF_ART", "FAC"):
+            bare = _strip_honorific(_EDGE_PUNCT.sub("", e.text)).lower()
+            if bare in people and len(bare.split()) <= 2:
+                e = dataclasses.replace(e, label="PERSON")
+        out.append(e)
+    return out
+
+
 class SpeakerContext:
     """Per-article lookups shared by the quote rules."""
 
@@ -531,7 +567,7 @@ class SpeakerContext:
         self.sentences = sentences
         # A dateline ("LIVINGSTON, N.J. —") or a month or weekday the NER took for a
         # person never speaks.
-        entities = [e for e in entities if not _not_a_person(e, text)]
+        entities = _people_relabelled([e for e in entities if not _not_a_person(e, text)])
         self.entities = entities
         self.ent_starts = [e.start for e in entities]
         self.names = canonical_names(entities)

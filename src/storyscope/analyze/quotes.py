@@ -87,13 +87,19 @@ def _attribution(
         (before, (before_lo, before_hi), False),
     ):
         acc = according_to(tokens)
+        acc_found = None
         if acc is not None:
             dist = acc[0].idx - region.close if after_side else region.open - acc[0].idx
-            found.append((dist, 0 if after_side else 1, acc[0], acc[1], (sent.start, sent.end)))
-            continue
+            acc_found = (dist, 0 if after_side else 1, acc[0], acc[1], (sent.start, sent.end))
         verbs = [t for t in tokens if is_speech_verb(t)]
+        if acc is not None:
+            # '"...," Christie said in 2014, according to the AP': the one who said
+            # it speaks; "according to" names the relay, used only without a speaker.
+            verbs = [t for t in verbs if t.i < acc[0].i]
         main = [t for t in verbs if t.dep_ not in EMBEDDED_DEPS] or verbs
         if not main:
+            if acc_found is not None:
+                found.append(acc_found)
             continue
         tok = main[0] if after_side else main[-1]
         if not after_side:
@@ -106,6 +112,9 @@ def _attribution(
             subj = _fallback_subject(tok, tokens, ctx, after_side)
         if subj is not None and not sent.start <= subj.idx < sent.end:
             subj = None
+        if subj is None and acc_found is not None:
+            found.append(acc_found)
+            continue
         window = (sent.start, sent.end)
         dist = tok.idx - region.close if after_side else region.open - tok.idx
         found.append((dist, 0 if after_side else 1, tok, subj, window))
