@@ -32,6 +32,7 @@ from storyscope.web import WebSettings, create_app  # noqa: E402
 from storyscope.web._errors import WebError  # noqa: E402
 from storyscope.web._pool import WorkPool  # noqa: E402
 from storyscope.web._store_source import StoreSource  # noqa: E402
+from storyscope.web.cli import SWITCH_INTERVAL_S  # noqa: E402
 
 STORIES = 20
 COST_S = 0.15  # CPU burnt per analysis
@@ -77,7 +78,8 @@ async def _flood(base: str) -> tuple[list[httpx.Response], dict[str, float]]:
         assert (await client.get("/stories/1")).status_code == 200  # warm before the flood
         cold = range(2, STORIES + 1)
         paths = [f"{route}/{k}" for k in cold for route in ("/api/stories", "/stories")]
-        paths += [f"/stories/{a}" for k in cold for a in _aliases(k)]
+        aliases = [a for k in cold for a in _aliases(k)]  # pages and API alike
+        paths += [f"{('/stories', '/api/stories')[n % 2]}/{a}" for n, a in enumerate(aliases)]
         flood = [asyncio.ensure_future(client.get(p)) for p in paths]
         await asyncio.sleep(0.2)  # the flood is in
         slowest: dict[str, float] = {}
@@ -95,7 +97,12 @@ def test_a_cold_and_alias_flood_leaves_cheap_pages_answering_within_a_second(
 ) -> None:
     base, pipeline = flood_server
     t0 = time.monotonic()
-    responses, slowest = asyncio.run(_flood(base))
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL_S)  # as `storyscope serve` sets it
+    try:
+        responses, slowest = asyncio.run(_flood(base))
+    finally:
+        sys.setswitchinterval(interval)
     took = time.monotonic() - t0
     # The bar: a story page (and the health check) within 1 s during the flood.
     assert max(slowest["/api/health"], slowest["/stories/1"], slowest["/api/stories/1"]) < 1.0, (

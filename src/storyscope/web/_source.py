@@ -11,10 +11,11 @@ Stories returned by :meth:`StorySource.get_story` are analyzed and aligned; a so
 that returns the *same object* for the same id lets the app reuse its cached pages.
 
 A source may also offer ``is_warm(kind, ident) -> bool`` (``kind`` is ``"story"`` or
-``"article"``): True when answering for that id needs no analysis (it is in memory, or
-unknown). The app then answers on the shared thread pool; otherwise, or for a source
+``"article"``; called on the event loop, so without I/O): True when the answer is in
+memory. The app then answers on the shared thread pool; otherwise, or for a source
 without the method, on the bounded analysis pool, which answers 503 when its queue
-is full (see :mod:`storyscope.web._pool`).
+is full (see :mod:`storyscope.web._pool`). ``is_malformed(kind, ident) -> bool`` (no
+I/O either) marks ids that can name nothing; they are answered 404 on the loop.
 """
 
 from __future__ import annotations
@@ -373,7 +374,7 @@ class MemorySource:
         return self._stories.get(story_id)
 
     def is_warm(self, kind: str, ident: str) -> bool:
-        """Always: every story is analysed already (see ``WebState.offload``)."""
+        """Always: every story is in memory, analysed (see ``WebState.offload``)."""
         return True
 
     def get_article(self, article_id: str) -> ArticleEntry | None:

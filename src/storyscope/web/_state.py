@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar
 
 import anyio.to_thread
 import jinja2
@@ -160,29 +160,21 @@ class WebState:
     ) -> T:
         """Run a route's blocking ``job`` for story or article ``ident`` off the event loop.
 
-        When the source says the answer needs no analysis (``is_warm(kind, ident)``:
-        the story is in memory, or the id is unknown), the job runs on the shared
-        thread pool at once; otherwise on :attr:`analyses`, the bounded pool (503 when
-        its queue is full; one job per route and id). A source without ``is_warm``
-        is treated as always cold. An id the source calls malformed (``is_malformed``:
-        it can name nothing, so the lookup returns None without I/O) is answered on the
-        event loop, so an alias flood costs neither a thread nor a queue place. A job
-        waiting in the pool is dropped when its client disconnects.
+        When the source has the answer in memory (``is_warm(kind, ident)``, asked on
+        the event loop, so it must not do I/O), the job runs on the shared thread pool
+        at once; otherwise (a story to analyse, an unknown id, or a source without
+        ``is_warm``) on :attr:`analyses`, the bounded pool: one job per route and id,
+        503 when its queue is full, dropped when its client disconnects while waiting.
+        An id the source calls malformed (``is_malformed``: it can name nothing, so
+        the lookup returns None without I/O) is answered on the event loop, so an
+        alias flood costs neither a thread nor a queue place.
         """
         malformed = getattr(self.source, "is_malformed", None)
         if malformed is not None and malformed(kind, ident):
             return job()  # no lookup to wait for: the job answers 404 on the loop, no thread
         warm = getattr(self.source, "is_warm", None)
-        if warm is not None:
-
-            def attempt() -> tuple[bool, T | None]:
-                if warm(kind, ident):
-                    return True, job()
-                return False, None
-
-            done, value = await anyio.to_thread.run_sync(attempt)
-            if done:
-                return cast(T, value)
+        if warm is not None and warm(kind, ident):
+            return await anyio.to_thread.run_sync(job)
         return await until_disconnect(request.receive, self.analyses.run(job, key=(route, ident)))
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -66,6 +67,10 @@ class StoreSource:
         pipeline: Analyze pipeline for story reports (the shared default when None).
         cache_size: Analyzed stories kept in memory.
         settings: Resolved settings (the shipped defaults when None).
+
+    Attributes:
+        version_ttl_s: How long a story in memory is served before its members are
+            checked again (1 s; a change by an ingest shows within that time).
     """
 
     def __init__(
@@ -81,6 +86,9 @@ class StoreSource:
         self.settings = settings
         self.cache_size = cache_size
         self._stories: OrderedDict[str, tuple[str, Story]] = OrderedDict()
+        self._checked: dict[str, float] = {}  # story id -> when its version was last confirmed
+        self._article_story: dict[str, str] = {}  # article id -> its story in memory
+        self.version_ttl_s = 1.0
         # story id -> (report version, its counts): each cached report decoded once
         self._counts: dict[str, tuple[str, tuple[int | None, int | None, int | None]]] = {}
         self._lock = threading.Lock()
@@ -191,16 +199,26 @@ class StoreSource:
     # -- one story -------------------------------------------------------------------------
 
     def _cached(self, sid: str) -> Story | None:
+        """The story in memory while its members are unchanged (checked at most once a
+        second, so a warm page reads no database at all under load)."""
         with self._lock:
             entry = self._stories.get(sid)
+            checked = self._checked.get(sid, 0.0)
         if entry is None:
             return None
         version, story = entry
+        now = time.monotonic()
+        if now - checked < self.version_ttl_s:
+            return story
         try:
             current = self.store.story_version(int(sid))
         except Exception:  # a merged/deleted story
             return None
-        return story if version == current else None
+        if version != current:
+            return None
+        with self._lock:
+            self._checked[sid] = now
+        return story
 
     def get_story(self, story_id: str) -> Story | None:
         """The analysed story; None for an unknown id or a non-canonical spelling of one.
@@ -231,9 +249,15 @@ class StoreSource:
             )
         with self._lock:
             self._stories[story_id] = (version, story)
+            self._checked[story_id] = time.monotonic()
+            self._article_story.update({a.id: story_id for a in story.articles})
             self._stories.move_to_end(story_id)
             while len(self._stories) > self.cache_size:
-                self._stories.popitem(last=False)
+                gone, (_, old) = self._stories.popitem(last=False)
+                self._checked.pop(gone, None)
+                for a in old.articles:
+                    if self._article_story.get(a.id) == gone:
+                        del self._article_story[a.id]
         return story
 
     def is_malformed(self, kind: str, ident: str) -> bool:
@@ -244,21 +268,20 @@ class StoreSource:
         return not plausible_id(ident)
 
     def is_warm(self, kind: str, ident: str) -> bool:
-        """Whether answering for story or article ``ident`` needs no analysis now: its story
-        is in memory, or there is nothing to analyse (an unknown id, a non-canonical one)."""
-        if kind == "story":
-            number = canonical_int(ident)
-            if number is None or self._cached(ident) is not None:
-                return True
-            return self.store.get_story(number) is None
+        """Whether story or article ``ident`` (its story) is in memory (no I/O: the app
+        asks on its event loop). Anything else, unknown ids included, is answered on the
+        bounded analysis pool. A story in memory whose members changed since is analysed
+        again by the request that finds out, one at a time (the analysis lock)."""
         if kind == "article":
-            if not plausible_id(ident):
-                return True
-            info = self.store.article_info(ident)
-            if info is None or info.story_id is None:
-                return True
-            return self._cached(str(info.story_id)) is not None
-        return False
+            with self._lock:
+                sid = self._article_story.get(ident)
+            if sid is None:
+                return False
+            ident = sid
+        elif kind != "story":
+            return False
+        with self._lock:
+            return ident in self._stories
 
     def get_article(self, article_id: str) -> ArticleEntry | None:
         if not plausible_id(article_id):
