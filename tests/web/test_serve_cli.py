@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +11,15 @@ import pytest
 from click.testing import CliRunner
 
 from storyscope.model import Story
-from storyscope.web.cli import serve
+from storyscope.web.cli import SWITCH_INTERVAL_S, serve
+
+
+@pytest.fixture(autouse=True)
+def _switch_interval() -> Iterator[None]:
+    """``serve`` tunes the interpreter's switch interval: give the next tests theirs back."""
+    before = sys.getswitchinterval()
+    yield
+    sys.setswitchinterval(before)
 
 
 def test_serve_binds_loopback_by_default(
@@ -61,3 +71,4 @@ def test_serve_db_serves_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     from storyscope.web.cli import GRACEFUL_SHUTDOWN_S
 
     assert calls[0]["timeout_graceful_shutdown"] == GRACEFUL_SHUTDOWN_S  # SIGTERM stops in seconds
+    assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S)
