@@ -207,22 +207,65 @@ def test_a_waiting_analysis_is_dropped_when_its_client_goes(small_store: Store) 
 
 
 def test_stopping_the_server_does_not_wait_for_a_running_analysis(small_store: Store) -> None:
-    from storyscope.web.cli import GRACEFUL_SHUTDOWN_S
-
+    graceful = 1  # `storyscope serve` passes GRACEFUL_SHUTDOWN_S (test_serve_cli checks it)
     pipeline = StoppablePipeline(cost=60)
     app = create_app(StoreSource(small_store, pipeline=pipeline))
     try:
-        with live(app, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S) as (base, (server, thread)):
+        with live(app, timeout_graceful_shutdown=graceful) as (base, (server, thread)):
             threading.Thread(
                 target=lambda: httpx.get(f"{base}/stories/1", timeout=30), daemon=True
             ).start()
             assert pipeline.started.wait(5)
             t0 = time.monotonic()
             server.should_exit = True  # what uvicorn's SIGTERM handler does
-            thread.join(timeout=GRACEFUL_SHUTDOWN_S + 5)
+            thread.join(timeout=graceful + 5)
             took = time.monotonic() - t0
-            assert not thread.is_alive() and took < GRACEFUL_SHUTDOWN_S + 2, took
+            assert not thread.is_alive() and took < graceful + 2, took
             # the analysis still runs, in a daemon thread: it cannot hold the process at exit
             assert all(t.daemon for t in pipeline.threads) and pipeline.threads
     finally:
         pipeline.stop.set()
+
+
+def test_a_job_past_the_budget_answers_503_and_a_second_request_shares_it() -> None:
+    async def main() -> tuple[Any, Any, Any, int]:
+        pool = WorkPool(1, 2, retry_after=4, what="jobs", budget_s=0.2)
+        calls = 0
+
+        def job() -> str:
+            nonlocal calls
+            calls += 1
+            time.sleep(0.3)
+            return "done"
+
+        def boom() -> str:
+            raise ValueError("bad story")
+
+        async def attempt(key: str, work: Any = job) -> Any:
+            try:
+                return await pool.run(work, key=key)
+            except (WebError, ValueError) as exc:
+                return (getattr(exc, "status", None), getattr(exc, "headers", {}), str(exc))
+
+        first = await attempt("a")  # 0.2 s: too slow; the job goes on
+        second = await attempt("a")  # joins the running job, done at 0.3 s
+        error = await attempt("b", boom)
+        return first, second, error, calls
+
+    first, second, error, calls = anyio.run(main)
+    assert first[0] == 503 and first[1] == {"Retry-After": "4"} and "goes on" in first[2]
+    assert second == "done" and calls == 1
+    assert error == (None, {}, "bad story")
+
+
+def test_a_story_past_the_budget_is_kept_for_the_retry(small_store: Store) -> None:
+    pipeline = StoppablePipeline(cost=0.5)
+    settings = WebSettings(request_budget_s=0.1, retry_after_s=1)
+    app = create_app(StoreSource(small_store, pipeline=pipeline), settings=settings)
+    with live_server(app) as base:
+        late = httpx.get(f"{base}/api/stories/1", timeout=10)
+        assert late.status_code == 503 and late.headers["Retry-After"] == "1"
+        assert late.json()["code"] == "unavailable"
+        time.sleep(0.7)
+        assert httpx.get(f"{base}/api/stories/1", timeout=10).status_code == 200
+    assert pipeline.analyzed == 4  # analysed once: the retry read it from memory

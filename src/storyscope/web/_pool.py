@@ -21,7 +21,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import anyio
@@ -37,9 +37,7 @@ T = TypeVar("T")
 
 @dataclass(slots=True)
 class _Job:
-    done: anyio.Event = field(default_factory=anyio.Event)
-    value: Any = None
-    error: BaseException | None = None
+    result: asyncio.Future[Any]
 
 
 class WorkPool:
@@ -50,15 +48,25 @@ class WorkPool:
         queue: Jobs waiting for a worker at most; one more answers 503.
         retry_after: Seconds suggested to a refused client (``Retry-After``).
         what: What the jobs are, for the 503 message ("story analyses").
+        budget_s: Longest a request waits for its job (queue included); past it the
+            request answers 503 with ``Retry-After`` while the job goes on, so a retry
+            finds its result (a story is kept in memory). None: no limit.
     """
 
     def __init__(
-        self, workers: int, queue: int, *, retry_after: int = 5, what: str = "jobs"
+        self,
+        workers: int,
+        queue: int,
+        *,
+        retry_after: int = 5,
+        what: str = "jobs",
+        budget_s: float | None = None,
     ) -> None:
         self.workers = max(1, workers)
         self.queue = max(0, queue)
         self.retry_after = max(1, retry_after)
         self.what = what
+        self.budget_s = budget_s
         self._limiter: anyio.CapacityLimiter | None = None
         self._pending = 0
         self._jobs: dict[Hashable, _Job] = {}
@@ -76,8 +84,24 @@ class WorkPool:
             headers={"Retry-After": str(self.retry_after)},
         )
 
+    def _late(self) -> WebError:
+        return WebError(
+            503,
+            f"still working after {self.budget_s:g} s (it goes on); try again in {self.retry_after} s",
+            headers={"Retry-After": str(self.retry_after)},
+        )
+
+    async def _wait(self, result: asyncio.Future[T], deadline: float | None) -> T:
+        """The job's result; 503 past ``deadline`` (loop time) without stopping the job."""
+        loop = asyncio.get_running_loop()
+        timeout = None if deadline is None else max(0.0, deadline - loop.time())
+        try:
+            return await asyncio.wait_for(asyncio.shield(result), timeout)
+        except TimeoutError:
+            raise self._late() from None
+
     async def run(self, job: Callable[[], T], *, key: Hashable | None = None) -> T:
-        """``job()`` in a worker thread; a request for a ``key`` in flight waits for that job.
+        """``job()`` in a worker thread; a request for a ``key`` in flight shares that job.
 
         Cancelling the caller (its client went away, the server is stopping) drops a
         job still waiting for a worker; a running job cannot be stopped, so it finishes
@@ -85,71 +109,78 @@ class WorkPool:
         its worker until then, so no more than ``workers`` jobs ever run at once.
 
         Raises:
-            WebError: 503 (with ``Retry-After``) when the queue is full.
+            WebError: 503 (with ``Retry-After``) when the queue is full, or when the
+                job is not done within :attr:`budget_s` (it goes on).
             Exception: Whatever ``job`` raised.
         """
-        if key is not None and (running := self._jobs.get(key)) is not None:
-            await running.done.wait()
-            if running.error is None:
-                value: T = running.value
-                return value
-            if not isinstance(running.error, anyio.get_cancelled_exc_class()):
-                raise running.error
-            # the first requester went away before its job ran: run it for this one
+        loop = asyncio.get_running_loop()
+        deadline = None if self.budget_s is None else loop.time() + self.budget_s
+        if key is not None and (shared := self._jobs.get(key)) is not None:
+            try:
+                return await self._wait(shared.result, deadline)
+            except asyncio.CancelledError:
+                if not shared.result.cancelled():
+                    raise  # this request itself was cancelled
+                # the job's first requester left before it started: run it for this one
         if self._pending >= self.workers + self.queue:
             raise self._busy()
         if self._limiter is None:
             self._limiter = anyio.CapacityLimiter(self.workers)
         limiter = self._limiter
-        entry = _Job()
+        entry = _Job(result=loop.create_future())
+        entry.result.add_done_callback(_retrieve)
         if key is not None:
             self._jobs[key] = entry
         self._pending += 1
-        started = False
-        try:
-            borrower = object()
-            await limiter.acquire_on_behalf_of(borrower)  # cancellable: a waiting job is dropped
-            started = True
-            future = _start(job, lambda: self._finished(limiter, borrower))
-            entry.value = await future
-            result: T = entry.value
-            return result
-        except BaseException as exc:
-            entry.error = exc
-            raise
-        finally:
-            if not started:
-                self._pending -= 1
+        borrower = object()
+
+        def finished() -> None:  # on the loop, when the job's thread ends
+            self._pending -= 1
+            limiter.release_on_behalf_of(borrower)
             if key is not None and self._jobs.get(key) is entry:
                 del self._jobs[key]
-            entry.done.set()
 
-    def _finished(self, limiter: anyio.CapacityLimiter, borrower: object) -> None:
-        """On the loop, when a job's thread ends: its worker and queue place are free."""
-        self._pending -= 1
-        limiter.release_on_behalf_of(borrower)
+        try:
+            timeout = None if deadline is None else max(0.0, deadline - loop.time())
+            with anyio.fail_after(timeout):  # cancellable: a waiting job is dropped
+                await limiter.acquire_on_behalf_of(borrower)
+        except BaseException as exc:
+            self._pending -= 1
+            if key is not None and self._jobs.get(key) is entry:
+                del self._jobs[key]
+            entry.result.cancel()  # requests sharing it run it themselves
+            if isinstance(exc, TimeoutError):
+                raise self._late() from None
+            raise
+        _start(job, entry.result, finished)
+        return await self._wait(entry.result, deadline)
 
 
-def _start(job: Callable[[], T], finished: Callable[[], None]) -> asyncio.Future[T]:
-    """Run ``job`` in a new daemon thread; the future settles (and ``finished`` runs) on the loop."""
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    """Mark a job's error as seen (nobody may be waiting for it any more)."""
+    if not future.cancelled():
+        future.exception()
+
+
+def _start(job: Callable[[], T], result: asyncio.Future[T], finished: Callable[[], None]) -> None:
+    """Run ``job`` in a new daemon thread; ``result`` settles (and ``finished`` runs) on the loop."""
     loop = asyncio.get_running_loop()
-    future: asyncio.Future[T] = loop.create_future()
 
     def settle(value: Any, error: BaseException | None) -> None:
         finished()
-        if future.done():  # the caller stopped waiting
+        if result.done():
             return
         if error is not None:
-            future.set_exception(error)
+            result.set_exception(error)
         else:
-            future.set_result(value)
+            result.set_result(value)
 
     def target() -> None:
         value: Any = None
         error: BaseException | None = None
         try:
             value = job()
-        except BaseException as exc:  # noqa: BLE001 -- handed to the awaiting task
+        except BaseException as exc:  # noqa: BLE001 -- handed to the awaiting tasks
             error = exc
         try:
             loop.call_soon_threadsafe(settle, value, error)
@@ -157,7 +188,6 @@ def _start(job: Callable[[], T], finished: Callable[[], None]) -> asyncio.Future
             logger.debug("a job finished after its event loop closed")
 
     threading.Thread(target=target, name="storyscope-work", daemon=True).start()
-    return future
 
 
 async def until_disconnect(receive: Callable[[], Awaitable[Any]], work: Awaitable[T]) -> T:

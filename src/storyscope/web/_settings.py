@@ -30,6 +30,9 @@ class WebSettings:
         analysis_queue: Story analyses waiting at most; one more answers 503. Requests for
             the same story on the same route share one analysis and one queue place.
         retry_after_s: The ``Retry-After`` of a 503, in seconds.
+        request_budget_s: Longest a request waits for its analysis or comparison (queue
+            included); past it, 503 with ``Retry-After`` while the job goes on (a story's
+            analysis is then kept for the retry). None: no limit.
         comparer: Replaces :func:`storyscope.api.compare_articles` (tests pass a cheap one).
         page_size: Stories per page of the story list.
         cache_size: Stories whose rendered pages and JSON are kept in memory.
@@ -45,6 +48,7 @@ class WebSettings:
     analysis_workers: int = 1
     analysis_queue: int = 8
     retry_after_s: int = 5
+    request_budget_s: float | None = 60.0
     comparer: Comparer | None = None
     page_size: int = 25
     cache_size: int = 64

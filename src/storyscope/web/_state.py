@@ -141,12 +141,14 @@ class WebState:
                 settings.analysis_queue,
                 retry_after=settings.retry_after_s,
                 what="story analyses",
+                budget_s=settings.request_budget_s,
             ),
             compares=WorkPool(
                 settings.compare_workers,
                 settings.compare_queue,
                 retry_after=settings.retry_after_s,
                 what="comparisons",
+                budget_s=settings.request_budget_s,
             ),
         )
 
