@@ -255,3 +255,22 @@ def test_he_finds_a_name_the_model_labels_differently_elsewhere(parse: Parse) ->
     ]
     labels = [e.label for e in _people_relabelled(ents)]
     assert labels == ["PERSON", "PERSON", "PERSON", "ORG"]
+
+
+def test_she_skips_the_last_speaker_whose_pronouns_say_he(parse: Parse) -> None:
+    text = (
+        "Councillor Piet Olsen said his district had been ignored for years.\n"
+        "\u201cThe harbour has failed the workers,\u201d Olsen said last week.\n"
+        "Anna Lindqvist rejected the charge in an interview on Monday, defending her record.\n"
+        "\u201cHe did not even win his own ward,\u201d she said.\n"
+    )
+    assert _speaker_of(parse, text, "his own ward") == "Anna Lindqvist"
+
+
+def test_he_is_the_main_clause_subject_not_a_name_in_a_clause_below_it(parse: Parse) -> None:
+    text = (
+        "Mayor Tomas Rudd, speaking briefly with reporters at the harbour, offered an emphatic "
+        "\u201cyes\u201d when asked whether Piet Olsen was among the finalists.\n"
+        "\u201cWe need a great harbour master,\u201d he told reporters later.\n"
+    )
+    assert _speaker_of(parse, text, "great harbour master") == "Tomas Rudd"

@@ -111,6 +111,8 @@ SPEECH_VERBS = frozenset(
     ]
 )
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
+_MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+_FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 _PLURAL_PRONOUNS = frozenset({"they", "we", "i", "it", "you", "them", "us", "me"})
 #: Pronouns that may stand for a body, a group or a document ("it said", "they wrote").
 _BODY_PRONOUNS = frozenset({"it", "they"})
@@ -575,12 +577,51 @@ class SpeakerContext:
         self.token_starts = [t.idx for t in doc]
         self.regions = regions
         self.region_starts = [r.open for r in regions]
-        self.gender = _genders(text)
+        # Titles and family words are surer than pronouns: they win a disagreement.
+        self.gender = {**self._pronoun_genders(), **_genders(text)}
         self._descriptions: dict[str, tuple[int, str]] | None = None
         #: (start, speaker) of the last direct quotation attributed so far, set by
         #: the quote finder: "he" after '"...," Okafor said.' prefers Okafor.
         self.last_quote: tuple[int, str] | None = None
         self._titles: dict[str, str] = {}
+
+    def _pronoun_genders(self) -> dict[str, str]:
+        """Surname (lower-cased) -> "m" / "f" from the pronouns of sentences naming one person.
+
+        In a sentence (outside quotation marks) that names exactly one person,
+        as the subject of its main clause, with no gendered pronoun before the
+        name, a "he"/"his" or "she"/"her" after the name is that person's, as a
+        reader takes it ("The 76-year-old Pelosi ... vowed that her party would ...").
+        Only one-sided evidence counts; a person with both is left unknown.
+        """
+        votes: dict[str, set[str]] = {}
+        by_sentence: dict[int, list[Entity]] = {}
+        for ent in self.entities:
+            if ent.label == "PERSON" and not self.in_quote(ent.start):
+                by_sentence.setdefault(ent.sentence, []).append(ent)
+        for index, ents in by_sentence.items():
+            surnames = {_strip_honorific(_EDGE_PUNCT.sub("", e.text)).split()[-1].lower()
+                        for e in ents if _strip_honorific(_EDGE_PUNCT.sub("", e.text))}
+            if len(surnames) != 1 or not 0 <= index < len(self.sentences):
+                continue
+            sent = self.sentences[index]
+            first = ents[0]
+            if not self._is_subject(first, main_only=True):
+                continue  # "She later claimed Trump was among them": her, not his
+            if any(
+                t.lower_ in _MALE_PRONOUNS or t.lower_ in _FEMALE_PRONOUNS
+                for t in self.tokens_in(sent.start, first.start)
+            ):
+                continue
+            after = first.end
+            for tok in self.tokens_in(after, sent.end):
+                low = tok.lower_
+                if low in _MALE_PRONOUNS or low in _FEMALE_PRONOUNS:
+                    if not self.in_quote(tok.idx):
+                        votes.setdefault(next(iter(surnames)), set()).add(
+                            "m" if low in _MALE_PRONOUNS else "f"
+                        )
+        return {name: next(iter(g)) for name, g in votes.items() if len(g) == 1}
 
     def full_name(self, surname: str) -> str | None:
         """The longest "First [Middle] Surname" the text writes for a name the NER missed.
@@ -762,17 +803,21 @@ class SpeakerContext:
         :data:`_SUBJECT_WINDOW` characters, else the most recent person; a person
         whose title gives the other gender ("Ms. Lynch" for "he") is skipped.
         """
-        i = bisect.bisect_left(self.ent_starts, pos) - 1
-        while i >= 0 and self.entities[i].start >= pos - _SUBJECT_WINDOW:
-            ent = self.entities[i]
-            if (
-                ent.label == "PERSON"
-                and not self.in_quote(ent.start)
-                and self._is_subject(ent)
-                and self._agrees(ent, pronoun)
-            ):
-                return ent
-            i -= 1
+        lo = bisect.bisect_left(self.ent_starts, pos) - 1
+        # The subject of a main clause first ("Trump ... offered a 'yes' when asked
+        # whether Lieberman was a finalist": "he" is Trump), then any subject.
+        for main_only in (True, False):
+            i = lo
+            while i >= 0 and self.entities[i].start >= pos - _SUBJECT_WINDOW:
+                ent = self.entities[i]
+                if (
+                    ent.label == "PERSON"
+                    and not self.in_quote(ent.start)
+                    and self._is_subject(ent, main_only=main_only)
+                    and self._agrees(ent, pronoun)
+                ):
+                    return ent
+                i -= 1
         return self._last_person_before(pos, pronoun)
 
     def last_body_before(self, pos: int, *, plural: bool) -> Token | None:
@@ -835,11 +880,23 @@ class SpeakerContext:
         lemma = tok.lemma_.lower()
         return lemma in SOURCE_NOUNS or lemma in PERSON_NOUNS
 
-    def _is_subject(self, ent: Entity) -> bool:
+    def _is_subject(self, ent: Entity, *, main_only: bool = False) -> bool:
         k = bisect.bisect_right(self.token_starts, ent.end - 1) - 1
         if k < 0:
             return False
-        return self.doc[k].dep_ in ("nsubj", "nsubjpass")
+        tok = self.doc[k]
+        if tok.dep_ not in ("nsubj", "nsubjpass"):
+            return False
+        if not main_only:
+            return True
+        head = tok.head
+        # A speaker's tag ('"...," Trump said') is parsed below the quoted clause;
+        # its subject is as salient as a main clause's.
+        return (
+            head.dep_ == "ROOT"
+            or (head.dep_ == "conj" and head.head.dep_ == "ROOT")
+            or is_speech_verb(head)
+        )
 
     def _last_person_before(self, pos: int, pronoun: str | None = None) -> Entity | None:
         i = bisect.bisect_left(self.ent_starts, pos) - 1
