@@ -616,11 +616,11 @@ class SpeakerContext:
             after = first.end
             for tok in self.tokens_in(after, sent.end):
                 low = tok.lower_
-                if low in _MALE_PRONOUNS or low in _FEMALE_PRONOUNS:
-                    if not self.in_quote(tok.idx):
-                        votes.setdefault(next(iter(surnames)), set()).add(
-                            "m" if low in _MALE_PRONOUNS else "f"
-                        )
+                gendered = low in _MALE_PRONOUNS or low in _FEMALE_PRONOUNS
+                if gendered and not self.in_quote(tok.idx):
+                    votes.setdefault(next(iter(surnames)), set()).add(
+                        "m" if low in _MALE_PRONOUNS else "f"
+                    )
         return {name: next(iter(g)) for name, g in votes.items() if len(g) == 1}
 
     def full_name(self, surname: str) -> str | None:
