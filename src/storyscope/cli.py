@@ -44,8 +44,15 @@ def _one_line_errors(func: F) -> F:
         except Exception as exc:  # never show a traceback to a user
             if debug:
                 raise
+            if type(exc).__module__.startswith("sqlalchemy"):
+                # A database failure outside the store's own wrapping: its driver's
+                # message, one line (the full SQLAlchemy text runs to six).
+                from storyscope.store._engine import wrap
+
+                raise click.ClickException(str(wrap(exc, "database"))) from None
+            first = (str(exc).strip().splitlines() or [""])[0]
             raise click.ClickException(
-                f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)"
+                f"internal error: {type(exc).__name__}: {first} (run with --debug for details)"
             ) from None
 
     return wrapper  # type: ignore[return-value]

@@ -174,29 +174,63 @@ def ingest_corpus(
 
 @contextlib.contextmanager
 def writer_lock(store: Store) -> Iterator[None]:
-    """Hold the store's ingest lock: one ingest run at a time per PostgreSQL database.
+    """Hold the store's ingest lock: one ingest run at a time per store.
 
     Each run keeps its clustering state in memory and saves it to the store;
     two runs at once would each merge and create stories the other does not
-    know about. On PostgreSQL a second run waits here (a session-level advisory
-    lock, released when the run ends or its connection drops); SQLite needs no
-    lock for the shared-server case and gets none.
+    know about (300 near-copies ingested twice at once linked 0 duplicates and
+    opened stories twice). A second run waits here until the first ends: on
+    PostgreSQL through a session-level advisory lock (dropped with the run's
+    connection), on a SQLite file through an exclusive ``flock`` on
+    ``<file>.lock`` beside it (released by the kernel when the process ends,
+    so a killed run never leaves it held). An in-memory store needs none.
+
+    Raises:
+        StoreError: The lock cannot be taken (server unreachable, lock file not
+            writable).
     """
-    engine = getattr(store, "_engine", None)
-    if engine is None or getattr(store, "dialect", "") != "postgresql":
+    if getattr(store, "dialect", "") == "postgresql":
+        with store.advisory_lock(_LOCK_KEY):
+            yield
+        return
+    path = _sqlite_file(store)
+    if path is None:
         yield
         return
-    import sqlalchemy as sa
+    import fcntl
 
-    with engine.connect() as conn:
-        logger.debug("%s: waiting for the ingest lock", store.name)
-        conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": _LOCK_KEY})
-        conn.commit()
+    lock_path = f"{path}.lock"
+    try:
+        handle = open(lock_path, "a+b")  # noqa: SIM115 - held for the block
+    except OSError as exc:
+        raise StoreError(f"{store.name}: cannot open the ingest lock {lock_path} ({exc})") from exc
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.warning("%s: another ingest is running; waiting for it to finish", store.name)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _LOCK_KEY})
-            conn.commit()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()
+
+
+def _sqlite_file(store: Store) -> str | None:
+    """The database file of a SQLite store (None for memory or another dialect)."""
+    if getattr(store, "dialect", "") != "sqlite":
+        return None
+    import sqlalchemy as sa
+
+    try:
+        database = sa.engine.make_url(str(store.url)).database
+    except (sa.exc.ArgumentError, AttributeError):
+        return None
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return database
 
 
 def _ingest_local(
@@ -589,8 +623,17 @@ def story_report(
     return story, report
 
 
+#: Stores already reported read-only (one log line each, not one per article).
+_READ_ONLY_NOTED: set[str] = set()
+
+
 def _cache_put(store: Store, kind: str, key: str, value: Any, version: str) -> None:
     """Cache a value; a store that cannot take it (read-only, full) costs the cache, not the answer."""
+    if getattr(store, "read_only", False):
+        if store.name not in _READ_ONLY_NOTED:
+            _READ_ONLY_NOTED.add(store.name)
+            logger.info("%s is read-only: analyses and reports are computed, not cached", store.name)
+        return
     try:
         store.cache_put(kind, key, value, version=version)
     except StoreError as exc:

@@ -108,11 +108,6 @@ def test_a_lost_server_gives_one_line_with_the_real_error_inside_the_lock_and_af
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storyscope.corpus.writer_lock unlocks on its own connection and raises the unlock's "
-    "six-line OperationalError; it should hold Store.advisory_lock instead (remove this mark then)",
-)
 def test_losing_the_server_inside_the_ingest_lock_surfaces_the_real_error(
     doomed: tuple[Store, Callable[[], None]],
 ) -> None:
