@@ -274,3 +274,20 @@ def test_he_is_the_main_clause_subject_not_a_name_in_a_clause_below_it(parse: Pa
         "\u201cWe need a great harbour master,\u201d he told reporters later.\n"
     )
     assert _speaker_of(parse, text, "great harbour master") == "Tomas Rudd"
+
+
+def test_he_is_the_one_person_the_sentence_before_names_even_as_an_object(parse: Parse) -> None:
+    text = (
+        "Mr. Piet Sellers responded that the managers \u201cdo not decide in a vacuum.\u201d\n\n"
+        "That did not satisfy Justice Tomas Rudd. \u201cIf somebody tells you how to decide,\u201d "
+        "he said, \u201cyou do not decide.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "tells you how") == "Tomas Rudd"
+
+
+def test_he_after_a_question_naming_someone_is_not_that_person(parse: Parse) -> None:
+    text = (
+        "Asked about each of the candidates he is considering, Mayor Tomas Rudd played along.\n\n"
+        "Councillor Olsen? \u201cStrong,\u201d he said.\n"
+    )
+    assert _speaker_of(parse, text, "Strong") == "Tomas Rudd"

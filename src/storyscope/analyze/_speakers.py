@@ -803,6 +803,9 @@ class SpeakerContext:
         :data:`_SUBJECT_WINDOW` characters, else the most recent person; a person
         whose title gives the other gender ("Ms. Lynch" for "he") is skipped.
         """
+        only = self._only_person_just_before(pos, pronoun)
+        if only is not None:
+            return only
         lo = bisect.bisect_left(self.ent_starts, pos) - 1
         # The subject of a main clause first ("Trump ... offered a 'yes' when asked
         # whether Lieberman was a finalist": "he" is Trump), then any subject.
@@ -819,6 +822,36 @@ class SpeakerContext:
                     return ent
                 i -= 1
         return self._last_person_before(pos, pronoun)
+
+    def _only_person_just_before(self, pos: int, pronoun: str | None) -> Entity | None:
+        """The one person the sentence before a pronoun's names, as subject or not.
+
+        '"...," Sellers said. That did not satisfy Justice Rudd. "...," he said.':
+        a reader takes "he" for the person just named, object or not, when that
+        sentence names no one else and the pronoun's own sentence names no one
+        before it (quoted words aside). Not after a question ("Governor Rudd?
+        'Strong,' he said." answers about Rudd).
+        """
+        here = self.lookup.index_at(pos)
+        if here <= 0:
+            return None
+        own, prev = self.sentences[here], self.sentences[here - 1]
+        if self.text[prev.start : prev.end].rstrip().endswith("?"):
+            return None  # "Governor Christie? 'Strong,' he said.": the one asked about
+        lo = bisect.bisect_left(self.ent_starts, prev.start)
+        hi = bisect.bisect_left(self.ent_starts, pos)
+        found: list[Entity] = []
+        for ent in self.entities[lo:hi]:
+            if ent.label != "PERSON" or self.in_quote(ent.start):
+                continue
+            if ent.start >= own.start:
+                return None  # someone is named before the pronoun in its own sentence
+            found.append(ent)
+        surnames = {_strip_honorific(_EDGE_PUNCT.sub("", e.text)).split()[-1].lower()
+                    for e in found if _strip_honorific(_EDGE_PUNCT.sub("", e.text))}
+        if len(surnames) != 1 or not self._agrees(found[-1], pronoun):
+            return None
+        return found[-1]
 
     def last_body_before(self, pos: int, *, plural: bool) -> Token | None:
         """The subject an "it" or "they" at ``pos`` most likely stands for.
