@@ -1,25 +1,34 @@
-"""Benchmark the web app (issue #7 targets). Prints figures; asserts nothing.
+"""Benchmark the web app (issues #7 and #19 targets). Prints figures; asserts nothing.
 
 Targets, on the 2-core reference machine:
   - story page of a 20-article story renders in <= 300 ms warm
   - the API sustains >= 100 requests/s on story reads, measured with a load generator
     (httpx, one keep-alive client per thread) against a live uvicorn on 127.0.0.1
+  - (issue #19) the story list of a 10,000-story store: <= 50 ms a page, and >= 100
+    requests/s from 20 concurrent clients (httpx async, one connection each), for the
+    HTML list (``/``, deep pages, sorts) and ``/api/stories``
 
 The story is hand-built (tests/web/_stories.py: 20 invented articles with facts,
-contradictions, quotes and framing), so no model is loaded. The server runs in a
-separate process so that the load generator does not share its interpreter.
+contradictions, quotes and framing), so no model is loaded. The store of the list
+benchmark is invented too (three one-sentence articles a story, a cached report of
+about 10 KB per story, as ``ingest --analyze`` leaves them; built once and kept as
+``--db`` when given). Servers run in a separate process so that the load generator
+does not share their interpreter.
 
-Usage: python bench/bench_web.py [--articles 20] [--paragraphs 10] [--seconds 5] [--threads 8]
+Usage: python bench/bench_web.py [story|list] [--articles 20] [--paragraphs 10] [--seconds 5]
+       [--threads 8] [--stories 10000] [--clients 20] [--db PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -113,18 +122,205 @@ def _load(url: str, paths: list[str], seconds: float, threads: int) -> None:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=20)
-    parser.add_argument("--paragraphs", type=int, default=10, help="extra paragraphs per article")
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--serve", type=int, default=None, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.serve is not None:
-        _serve(args.serve, args.articles, args.paragraphs)
-        return
+# -- the story list of a large store (issue #19) -------------------------------------------
 
+_OUTLETS = 40
+
+
+def build_store(path: Path, stories: int) -> None:
+    """``stories`` stories of three invented one-sentence articles, each with a cached report
+    (stats as a real report has them, padded to about 10 KB) under its current version."""
+    import json
+
+    import sqlalchemy as sa
+
+    from storyscope.corpus import REPORT_KIND
+    from storyscope.model import Article
+    from storyscope.settings import default_settings
+    from storyscope.store import Store
+    from storyscope.store._schema import cache
+    from storyscope.store._schema import stories as stories_table
+
+    base = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    t0 = time.perf_counter()
+    with Store.open(path) as store:
+        members: dict[str, int] = {}
+        batch: list[Article] = []
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        with store._write() as conn:  # noqa: SLF001 - one bulk insert of the story rows
+            conn.execute(
+                sa.insert(stories_table),
+                [
+                    {"id": k, "title": f"Council vote {k}", "created_at": now, "updated_at": now}
+                    for k in range(1, stories + 1)
+                ],
+            )
+        for k in range(1, stories + 1):
+            for j in range(3):
+                article = Article.create(
+                    text=f"The council of town {k} voted {k % 97} to {j} on the harbour plan.",
+                    source=f"bench/{k}-{j}.txt",
+                    outlet=f"Outlet {(k + j) % _OUTLETS}",
+                    title=f"Council vote {k}" if j == 0 else f"Town {k} votes, report {j}",
+                    published=base + dt.timedelta(minutes=7 * k + j),
+                )
+                batch.append(article)
+                members[article.id] = k
+            if len(batch) >= 3000:
+                store.add_articles(batch)
+                batch = []
+        store.add_articles(batch)
+        store.assign_many(members)
+        digest = default_settings().digest
+        versions = store.story_versions(range(1, stories + 1))
+        pad = "x" * 10_000
+        rows = []
+        for k, version in versions.items():
+            report = {
+                "stats": {
+                    "facts": 4 + k % 5,
+                    "contradictions": k % 4,
+                    "facts_by_status": {"consensus": 1 + k % 3},
+                },
+                "padding": pad,
+            }
+            rows.append(
+                {
+                    "kind": REPORT_KIND,
+                    "key": f"story:{k}",
+                    "version": f"{version}:{digest}",
+                    "value": json.dumps(report),
+                    "updated_at": now,
+                }
+            )
+        with store._write() as conn:  # noqa: SLF001
+            for start in range(0, len(rows), 1000):
+                conn.execute(sa.insert(cache), rows[start : start + 1000])
+        summarise = getattr(store, "summarise_reports", None)
+        if summarise is not None:  # summary rows (issue #19) from the cached reports
+            summarise(digest)
+    print(f"built {stories} stories ({3 * stories} articles) in {time.perf_counter() - t0:.1f} s")
+
+
+def _serve_store(port: int, db: str, list_ttl_s: float) -> None:
+    import uvicorn
+
+    from storyscope.store import Store
+    from storyscope.web import WebSettings, create_app
+    from storyscope.web._store_source import StoreSource
+
+    source = StoreSource(Store.open(db))
+    source.list_ttl_s = list_ttl_s
+    app = create_app(source, settings=WebSettings())
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def _percentiles(values: list[float]) -> str:
+    values = sorted(values)
+    p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
+    return f"p50 {statistics.median(values) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms"
+
+
+def _load_async(url: str, paths: list[str], seconds: float, clients: int) -> None:
+    import asyncio
+
+    import httpx
+
+    async def run() -> tuple[list[float], int, float]:
+        latencies: list[float] = []
+        errors = 0
+        stop = time.perf_counter() + seconds
+
+        async def client(offset: int) -> None:
+            nonlocal errors
+            async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+                i = offset
+                while time.perf_counter() < stop:
+                    t0 = time.perf_counter()
+                    r = await http.get(paths[i % len(paths)])
+                    latencies.append(time.perf_counter() - t0)
+                    errors += r.status_code != 200
+                    i += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(client(k) for k in range(clients)))
+        return latencies, errors, time.perf_counter() - started
+
+    latencies, errors, elapsed = asyncio.run(run())
+    print(
+        f"  {len(latencies)} requests in {elapsed:.1f} s from {clients} clients: "
+        f"{len(latencies) / elapsed:.0f} req/s, {errors} errors, {_percentiles(latencies)}"
+    )
+
+
+def _wait_up(url: str, server: subprocess.Popen[bytes]) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"{url}/api/health", timeout=1)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("server did not start") from None
+            time.sleep(0.1)
+
+
+def list_bench(stories: int, clients: int, seconds: float, db: str | None, list_ttl_s: float) -> None:
+    import httpx
+
+    tmp = None
+    if db is None:
+        tmp = tempfile.TemporaryDirectory()
+        db = str(Path(tmp.name) / "list.db")
+    if not Path(db).exists():
+        build_store(Path(db), stories)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve-store", str(port), "--db", db, "--list-ttl", str(list_ttl_s)],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        _wait_up(url, server)
+        middle = max(1, stories // 50)  # a page in the middle of the list
+        single = {
+            "/": "HTML list, first page",
+            f"/?page={middle}": "HTML list, a middle page",
+            "/?sort=size": "HTML list by size",
+            "/?sort=conflicts": "HTML list by conflicts",
+            "/?outlet=Outlet%207": "HTML list of one outlet",
+            "/api/stories": "API list, first page",
+            f"/api/stories?offset={stories // 2}": "API list, a middle page",
+            "/api/stories?sort=conflicts&limit=200": "API list by conflicts, 200 rows",
+        }
+        print(f"StoreSource.list_ttl_s = {list_ttl_s} (0: every request reads the store)")
+        print(f"one client, {stories} stories (20 requests each after one warm-up):")
+        with httpx.Client(base_url=url, timeout=60) as client:
+            for path, what in single.items():
+                client.get(path)
+                times = []
+                for _ in range(20):
+                    t0 = time.perf_counter()
+                    r = client.get(path)
+                    times.append(time.perf_counter() - t0)
+                print(f"  {what:32} {path:40} {_percentiles(times)} ({r.status_code})")
+        print(f"HTML list (/ and /?page=2..9), {clients} clients (target >= 100 req/s):")
+        _load_async(url, ["/", *(f"/?page={k}" for k in range(2, 10))], seconds, clients)
+        print(f"API list (/api/stories, offsets 0..200), {clients} clients:")
+        _load_async(url, [f"/api/stories?offset={25 * k}" for k in range(9)], seconds, clients)
+        pages = max(1, stories // 25)
+        print(f"HTML list, every request another of its {pages} pages, {clients} clients:")
+        _load_async(url, [f"/?page={1 + (k * 37) % pages}" for k in range(pages)], seconds, clients)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if tmp is not None:
+            tmp.cleanup()
+
+
+def story_bench(args: argparse.Namespace) -> None:
     _in_process(args.articles, args.paragraphs)
 
     import httpx
@@ -145,15 +341,7 @@ def main() -> None:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{url}/api/stories", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("server did not start") from None
-                time.sleep(0.1)
+        _wait_up(url, server)
         with httpx.Client(base_url=url) as client:
             t0 = time.perf_counter()
             client.get("/stories/big")
@@ -185,6 +373,34 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("part", nargs="?", choices=["story", "list", "all"], default="all")
+    parser.add_argument("--articles", type=int, default=20)
+    parser.add_argument("--paragraphs", type=int, default=10, help="extra paragraphs per article")
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--stories", type=int, default=10_000, help="stories in the list benchmark's store")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent clients on the list")
+    parser.add_argument("--db", default=None, help="the list benchmark's SQLite file (built when missing)")
+    parser.add_argument(
+        "--list-ttl", type=float, default=1.0, help="StoreSource.list_ttl_s of the list server (0: off)"
+    )
+    parser.add_argument("--serve", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--serve-store", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve is not None:
+        _serve(args.serve, args.articles, args.paragraphs)
+        return
+    if args.serve_store is not None:
+        _serve_store(args.serve_store, args.db, args.list_ttl)
+        return
+    if args.part in ("story", "all"):
+        story_bench(args)
+    if args.part in ("list", "all"):
+        list_bench(args.stories, args.clients, args.seconds, args.db, args.list_ttl)
 
 
 if __name__ == "__main__":

@@ -620,7 +620,22 @@ def story_report(
     report = to_dict(story)
     if use_cache:
         _cache_put(store, REPORT_KIND, key, report, version)
+        _put_counts(store, story_id, version, report)
     return story, report
+
+
+def _put_counts(store: Store, story_id: int, version: str, report: dict[str, Any]) -> None:
+    """The report's counts into the story's summary row (the story list), best-effort like
+    the cache; left out when the story's members changed since ``version``."""
+    if getattr(store, "read_only", False):
+        return
+    from storyscope.store import StoryCounts
+
+    members, _, digest = version.partition(":")
+    try:
+        store.set_story_counts([StoryCounts.of_report(story_id, members, digest, report)])
+    except StoreError as exc:
+        logger.warning("story %s: list counts not kept: %s", story_id, exc)
 
 
 #: Stores already reported read-only (one log line each, not one per article).

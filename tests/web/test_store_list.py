@@ -68,3 +68,110 @@ def test_a_story_analysed_in_memory_gives_its_own_counts(store_path: Path) -> No
             len(story.facts),
             len(story.contradictions),
         )
+
+
+def test_a_report_puts_its_counts_in_the_summary_row(tmp_path: Path) -> None:
+    """story_report keeps the list's counts in the story's summary row: after a restart the
+    list answers them from that row alone, without reading any cached report."""
+    from storyscope.model import Article
+    from storyscope.settings import default_settings
+
+    path = tmp_path / "s.db"
+    (sid,) = fill_store(path)
+    digest = default_settings().digest
+    with Store.open(path) as store:
+        assert store.story_summaries(digest=digest).stories[0].fact_count is None
+        _, report = story_report(store, sid, pipeline=CountingPipeline())
+        (row,) = store.story_summaries(digest=digest).stories
+        stats = report["stats"]
+        assert (row.fact_count, row.contradiction_count, row.consensus_count) == (
+            stats["facts"],
+            stats["contradictions"],
+            stats["facts_by_status"].get("consensus", 0),
+        )
+    with Store.open(path) as store:
+        source = StoreSource(store)
+        reads: list[str] = []
+        event.listen(
+            store._engine,  # noqa: SLF001
+            "before_cursor_execute",
+            lambda _c, _cur, statement, *_: reads.append(statement),
+        )
+        (listed,) = source.list_stories().stories
+        assert listed.fact_count == stats["facts"]
+        assert not [s for s in reads if "cache" in s], reads  # no report decoded
+        # a new member: the counts are unknown until the story is reported again
+        extra = Article.create(text="A late report on the ferries.", source="late", outlet="Late")
+        store.add_article(extra)
+        store.assign(extra.id, sid)
+        source.list_ttl_s = 0
+        (changed,) = source.list_stories().stories
+        assert changed.article_count == 5 and changed.fact_count is None
+
+
+def test_list_filters_keep_their_date_semantics(tmp_path: Path) -> None:
+    import datetime as dt
+
+    path = tmp_path / "s.db"
+    fill_store(path, stories=2)  # articles published 2031-09-07 08:00..08:03 UTC
+    with Store.open(path) as store:
+        source = StoreSource(store)
+        day = dt.date(2031, 9, 7)
+        for date_from, date_to, total in (
+            (day, None, 2),
+            (day + dt.timedelta(days=1), None, 0),
+            (None, day, 2),
+            (None, day - dt.timedelta(days=1), 0),
+            (day, day, 2),
+            (dt.date.min, dt.date.max, 2),
+        ):
+            page = source.list_stories(date_from=date_from, date_to=date_to)
+            assert page.total == total, (date_from, date_to)
+        assert source.list_stories(outlet="a/b").total == 2
+        assert source.list_stories(outlet="nobody").total == 0
+        assert source.list_stories(query="ferries").total == 2
+        assert source.list_stories(query="zzzunknownword").total == 0
+        assert source.outlets() == sorted(
+            ["Saltmere Daily", "a/b", "..", "100% News?#"], key=lambda n: (n.casefold(), n)
+        )
+
+
+def test_a_list_page_is_kept_a_moment_and_dropped_when_a_story_is_analysed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.db"
+    fill_store(path, stories=2)
+    with Store.open(path) as store:
+        source = StoreSource(store, pipeline=CountingPipeline())
+        opened = _connections(store)
+        first = source.list_stories()
+        reads = len(opened)
+        assert source.list_stories() is first and len(opened) == reads  # kept: no read
+        assert all(r.fact_count is None for r in first.stories)
+        story = source.get_story("1")
+        assert story is not None
+        row = next(r for r in source.list_stories().stories if r.id == "1")
+        assert row.fact_count == len(story.facts)  # the analysis dropped the kept pages
+        source.list_ttl_s = 0
+        assert source.list_stories() is not source.list_stories()
+
+
+def test_api_rows_have_every_field_of_a_list_row() -> None:
+    import dataclasses
+    import datetime as dt
+
+    from storyscope.web._source import StoryInfo
+    from storyscope.web.rest import info_dict
+
+    info = StoryInfo(
+        id="7",
+        title="T",
+        article_count=2,
+        outlets=("A", "B"),
+        first_published=dt.datetime(2031, 1, 1, tzinfo=dt.UTC),
+        fact_count=3,
+    )
+    row = info_dict(info)
+    expected = dataclasses.asdict(info)
+    expected.update(outlets=["A", "B"], first_published="2031-01-01T00:00:00+00:00", url="/api/stories/7")
+    assert row == expected and list(row) == list(expected)

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from ._engine import default_db_path, head_revision
 from .database import Store, open_store
-from .records import ArticleInfo, RunProgress, SearchHit, SentenceHit, StoredFailure, StoredStory
+from .records import (
+    ArticleInfo,
+    RunProgress,
+    SearchHit,
+    SentenceHit,
+    StoredFailure,
+    StoredStory,
+    StoryCounts,
+    StorySummary,
+    SummaryPage,
+)
 from .vectors import VectorIndex, new_index
 
 __all__ = [
@@ -21,6 +31,9 @@ __all__ = [
     "Store",
     "StoredFailure",
     "StoredStory",
+    "StoryCounts",
+    "StorySummary",
+    "SummaryPage",
     "VectorIndex",
     "default_db_path",
     "head_revision",

@@ -26,6 +26,19 @@ stories = sa.Table(
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Column("first_published", sa.DateTime, nullable=True),
     sa.Column("last_published", sa.DateTime, nullable=True),
+    # The story list's summary (0004_story_summaries), kept by the store on every change of
+    # membership or title; the counts are those of the report cached for ``report_members``
+    # (a ``members_version``) and ``report_digest`` (the settings digest).
+    sa.Column("article_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("duplicate_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("outlets", sa.Text, nullable=False, server_default="[]"),  # sorted JSON list
+    sa.Column("members_version", sa.String(32), nullable=False),
+    sa.Column("sort_title", sa.Text, nullable=False, server_default=""),  # COLLATE "C" on PostgreSQL
+    sa.Column("report_members", sa.String(32), nullable=True),
+    sa.Column("report_digest", sa.String(64), nullable=True),
+    sa.Column("fact_count", sa.Integer, nullable=True),
+    sa.Column("contradiction_count", sa.Integer, nullable=True),
+    sa.Column("consensus_count", sa.Integer, nullable=True),
 )
 
 articles = sa.Table(

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +31,17 @@ from storyscope.model import Article, Failure, Removed, Sentence
 
 from . import _engine, _pgvector, _search
 from ._schema import articles, cache, embeddings, failures, ingest_progress, sentences, stories
-from .records import ArticleInfo, RunProgress, SearchHit, SentenceHit, StoredFailure, StoredStory
+from .records import (
+    ArticleInfo,
+    RunProgress,
+    SearchHit,
+    SentenceHit,
+    StoredFailure,
+    StoredStory,
+    StoryCounts,
+    StorySummary,
+    SummaryPage,
+)
 from .vectors import VectorIndex, load_index, new_index
 
 __all__ = ["Store", "open_store"]
@@ -41,6 +51,14 @@ logger.addHandler(logging.NullHandler())
 
 _CHUNK = 500  # ids per IN (...) clause
 _INT64 = 2**63 - 1
+_NO_MEMBERS = hashlib.sha256().hexdigest()[:32]  # the membership version of an empty story
+
+SummaryOrder = Literal["recent", "size", "conflicts"]
+
+
+def _sort_title(story_id: int, title: str | None) -> str:
+    """The key the story list orders titles by: the display title, casefolded."""
+    return (title or f"Story {story_id}").casefold()
 
 
 def _is_key(value: int) -> bool:
@@ -609,9 +627,14 @@ class Store:
             story_id = int(
                 conn.execute(
                     sa.insert(stories)
-                    .values(title=title, created_at=now, updated_at=now)
+                    .values(title=title, created_at=now, updated_at=now, members_version=_NO_MEMBERS)
                     .returning(stories.c.id)
                 ).scalar_one()
+            )
+            conn.execute(
+                sa.update(stories)
+                .where(stories.c.id == story_id)
+                .values(sort_title=_sort_title(story_id, title))
             )
             if members:
                 self._assign(conn, dict.fromkeys(members, story_id))
@@ -621,7 +644,9 @@ class Store:
         """Rename a story."""
         with self._write() as conn:
             done = conn.execute(
-                sa.update(stories).where(stories.c.id == story_id).values(title=title, updated_at=_utcnow())
+                sa.update(stories)
+                .where(stories.c.id == story_id)
+                .values(title=title, sort_title=_sort_title(story_id, title), updated_at=_utcnow())
             ).rowcount
         if not done:
             raise StoreError(f"{self.name}: no story {story_id}")
@@ -673,19 +698,52 @@ class Store:
         self._refresh_stories(conn, touched)
 
     def _refresh_stories(self, conn: Connection, story_ids: set[int]) -> None:
+        """Recompute the dates and the summary (counts, outlets, membership version) of
+        ``story_ids`` from their members, in the transaction that changed them."""
         if not story_ids:
             return
         first = sa.select(sa.func.min(articles.c.published_at)).where(articles.c.story_id == stories.c.id)
         last = sa.select(sa.func.max(articles.c.published_at)).where(articles.c.story_id == stories.c.id)
+        update = (
+            sa.update(stories)
+            .where(stories.c.id == sa.bindparam("sid"))
+            .values(
+                first_published=first.scalar_subquery(),
+                last_published=last.scalar_subquery(),
+                updated_at=sa.bindparam("now"),
+                article_count=sa.bindparam("n"),
+                duplicate_count=sa.bindparam("dups"),
+                outlets=sa.bindparam("outlet_list"),
+                members_version=sa.bindparam("version"),
+            )
+        )
+        now = _utcnow()
         for chunk in _chunks(sorted(story_ids)):
+            figures = {sid: (hashlib.sha256(), [0, 0], set[str]()) for sid in chunk}
+            members = (
+                sa.select(articles.c.story_id, articles.c.id, articles.c.duplicate_of, articles.c.outlet)
+                .where(articles.c.story_id.in_(chunk))
+                .order_by(articles.c.story_id, articles.c.id)  # story_version's order
+            )
+            for row in conn.execute(members):
+                digest, counts, outlets = figures[row.story_id]
+                digest.update(f"{row.id}:{row.duplicate_of or ''}\n".encode())
+                counts[0] += 1
+                counts[1] += row.duplicate_of is not None
+                outlets.add(row.outlet)
             conn.execute(
-                sa.update(stories)
-                .where(stories.c.id.in_(chunk))
-                .values(
-                    first_published=first.scalar_subquery(),
-                    last_published=last.scalar_subquery(),
-                    updated_at=_utcnow(),
-                )
+                update,
+                [
+                    {
+                        "sid": sid,
+                        "now": now,
+                        "n": counts[0],
+                        "dups": counts[1],
+                        "outlet_list": json.dumps(sorted(outlets), ensure_ascii=False),
+                        "version": digest.hexdigest()[:32],
+                    }
+                    for sid, (digest, counts, outlets) in figures.items()
+                ],
             )
 
     def merge_stories(self, keep: int, absorb: int) -> int:
@@ -809,6 +867,151 @@ class Store:
                 for row in conn.execute(query):
                     digests[row.story_id].update(f"{row.id}:{row.duplicate_of or ''}\n".encode())
         return {i: d.hexdigest()[:32] for i, d in digests.items()}
+
+    # -- story summaries (the story list) ----------------------------------------------------
+
+    def story_summaries(
+        self,
+        *,
+        story_ids: Iterable[int] | None = None,
+        outlet: str | None = None,
+        published_since: dt.datetime | None = None,
+        published_before: dt.datetime | None = None,
+        order: SummaryOrder = "recent",
+        digest: str = "",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> SummaryPage:
+        """One page of the stories with members, from their summary rows (no article read).
+
+        Two queries, the page's and its total, whatever the store's size: ``recent``
+        (latest publication first, undated last) and ``size`` (most articles first)
+        walk an index; ``conflicts`` (most contradictions first, unknown counted as 0)
+        sorts the matching rows. Ties go by title (casefolded), then id.
+
+        Args:
+            story_ids: Only these stories (None: all).
+            outlet: Only stories with an article from this outlet.
+            published_since: Only stories with an article published at or after this time.
+            published_before: Only stories with an article published before this time.
+            order: ``recent``, ``size`` or ``conflicts``.
+            digest: The settings digest whose report counts are wanted; counts of a
+                report made with another digest or for other members are None.
+            limit: Page size.
+            offset: Rows to skip.
+        """
+        conditions: list[Any] = [stories.c.article_count > 0]
+        if story_ids is not None:
+            wanted = sorted({i for i in story_ids if _is_key(i)})
+            if not wanted:
+                return SummaryPage(stories=(), total=0)
+            conditions.append(stories.c.id.in_(wanted))
+        if outlet is not None:
+            conditions.append(
+                stories.c.id.in_(
+                    sa.select(articles.c.story_id).where(
+                        articles.c.outlet == outlet, articles.c.story_id.is_not(None)
+                    )
+                )
+            )
+        if published_since is not None:
+            conditions.append(stories.c.last_published >= _to_db(published_since))
+        if published_before is not None:
+            conditions.append(stories.c.first_published < _to_db(published_before))
+        current = sa.and_(
+            stories.c.report_members == stories.c.members_version, stories.c.report_digest == digest
+        )
+        counted = [
+            sa.case((current, column), else_=None).label(column.name)
+            for column in (stories.c.fact_count, stories.c.contradiction_count, stories.c.consensus_count)
+        ]
+        if order == "size":
+            keys: list[Any] = [stories.c.article_count.desc()]
+        elif order == "conflicts":
+            keys = [sa.func.coalesce(sa.case((current, stories.c.contradiction_count), else_=0), 0).desc()]
+        else:
+            latest = stories.c.last_published.desc()
+            keys = [latest.nulls_last() if self.dialect == "postgresql" else latest]
+        query = (
+            sa.select(
+                stories.c.id,
+                stories.c.title,
+                stories.c.article_count,
+                stories.c.duplicate_count,
+                stories.c.outlets,
+                stories.c.first_published,
+                stories.c.last_published,
+                stories.c.members_version,
+                *counted,
+            )
+            .where(*conditions)
+            .order_by(*keys, stories.c.sort_title, stories.c.id)
+            .limit(max(0, limit))
+            .offset(max(0, offset))
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+            total = int(conn.execute(sa.select(sa.func.count()).select_from(stories).where(*conditions)).scalar_one())
+        return SummaryPage(
+            stories=tuple(
+                StorySummary(
+                    id=row.id,
+                    title=row.title,
+                    article_count=row.article_count,
+                    duplicate_count=row.duplicate_count,
+                    outlets=tuple(json.loads(row.outlets)),
+                    first_published=_from_db(row.first_published),
+                    last_published=_from_db(row.last_published),
+                    version=row.members_version,
+                    fact_count=row.fact_count,
+                    contradiction_count=row.contradiction_count,
+                    consensus_count=row.consensus_count,
+                )
+                for row in rows
+            ),
+            total=total,
+        )
+
+    def set_story_counts(self, counts: Iterable[StoryCounts]) -> int:
+        """Keep the report counts of stories in their summary rows (one transaction).
+
+        A count is kept only while its story still has the members it was computed
+        for (``members``), so a report that finishes after an ingest changed its story
+        is left out. Returns how many stories took their counts.
+        """
+        rows = [
+            {
+                "sid": c.story_id,
+                "members": c.members,
+                "digest": c.digest[:64],
+                "facts": c.facts,
+                "contradictions": c.contradictions,
+                "consensus": c.consensus,
+            }
+            for c in counts
+            if _is_key(c.story_id)
+        ]
+        if not rows:
+            return 0
+        stmt = (
+            sa.update(stories)
+            .where(stories.c.id == sa.bindparam("sid"), stories.c.members_version == sa.bindparam("members"))
+            .values(
+                report_members=sa.bindparam("members"),
+                report_digest=sa.bindparam("digest"),
+                fact_count=sa.bindparam("facts"),
+                contradiction_count=sa.bindparam("contradictions"),
+                consensus_count=sa.bindparam("consensus"),
+            )
+        )
+        with self._write() as conn:
+            return int(conn.execute(stmt, rows).rowcount)
+
+    def outlets(self) -> list[str]:
+        """The distinct outlets of articles in a story, sorted (an index scan, no story read)."""
+        query = sa.select(articles.c.outlet).where(articles.c.story_id.is_not(None)).distinct()
+        with self._read() as conn:
+            return sorted(conn.execute(query).scalars())
 
     # -- failures and progress ---------------------------------------------------------------
 

@@ -7,7 +7,17 @@ from dataclasses import dataclass
 
 from storyscope.model import Span
 
-__all__ = ["ArticleInfo", "RunProgress", "SearchHit", "SentenceHit", "StoredFailure", "StoredStory"]
+__all__ = [
+    "ArticleInfo",
+    "RunProgress",
+    "SearchHit",
+    "SentenceHit",
+    "StoredFailure",
+    "StoredStory",
+    "StoryCounts",
+    "StorySummary",
+    "SummaryPage",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -116,3 +126,84 @@ class StoredFailure:
     error: str
     at: dt.datetime
     run_id: str | None = None
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoryCounts:
+    """The story list's counts of one story's report, for :meth:`Store.set_story_counts`.
+
+    Attributes:
+        story_id: The story.
+        members: The membership version (:meth:`Store.story_version`) the report was made for.
+        digest: The settings digest it was made with.
+        facts: Facts in the report (None when the report does not say).
+        contradictions: Contradictions in the report.
+        consensus: Facts backed by two or more outlets.
+    """
+
+    story_id: int
+    members: str
+    digest: str
+    facts: int | None = None
+    contradictions: int | None = None
+    consensus: int | None = None
+
+    @classmethod
+    def of_report(cls, story_id: int, members: str, digest: str, report: object) -> StoryCounts:
+        """The counts of a JSON report (its ``stats``); None for what it lacks."""
+        stats = report.get("stats") if isinstance(report, dict) else None
+        if not isinstance(stats, dict):
+            return cls(story_id=story_id, members=members, digest=digest)
+        by_status = stats.get("facts_by_status")
+        return cls(
+            story_id=story_id,
+            members=members,
+            digest=digest,
+            facts=_count(stats.get("facts")),
+            contradictions=_count(stats.get("contradictions")),
+            consensus=_count(by_status.get("consensus")) if isinstance(by_status, dict) else None,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StorySummary:
+    """A story's row of the story list, as the store keeps it (no article is read).
+
+    Attributes:
+        id: Story id.
+        title: Story title, if one was set.
+        article_count: Member articles, duplicates included.
+        duplicate_count: Members that are near-duplicates of another article.
+        outlets: Distinct outlets of its articles, sorted.
+        first_published: Earliest publication date among its articles (UTC), if any.
+        last_published: Latest publication date among its articles (UTC), if any.
+        version: Its membership version (what :meth:`Store.story_version` returns).
+        fact_count: Facts of its report for this membership and the digest asked for,
+            None when no such report was summarised.
+        contradiction_count: Contradictions of that report, or None.
+        consensus_count: Consensus facts of that report, or None.
+    """
+
+    id: int
+    title: str | None
+    article_count: int
+    duplicate_count: int
+    outlets: tuple[str, ...]
+    first_published: dt.datetime | None
+    last_published: dt.datetime | None
+    version: str
+    fact_count: int | None = None
+    contradiction_count: int | None = None
+    consensus_count: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SummaryPage:
+    """One page of :meth:`Store.story_summaries`: ``total`` matching stories in all."""
+
+    stories: tuple[StorySummary, ...]
+    total: int

@@ -1,7 +1,8 @@
 """A :class:`~storyscope.web._source.StorySource` over a corpus store (``storyscope serve --db``).
 
-Story lists come straight from the store (full-text search through its FTS
-index), with the counts of the report cached in the store when there is one. A
+Story lists come straight from the store's summary rows (one indexed query a
+page; full-text search through its FTS index), with the counts of the report
+cached in the store when there is one. A
 story is aligned the first time its page is asked for
 (:func:`storyscope.corpus.story_report`: each article's analysis is stored the
 first time, the JSON report is cached) and kept in memory until its members
@@ -15,7 +16,6 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from storyscope.web._ids import canonical_int, plausible_id
@@ -28,14 +28,13 @@ from storyscope.web._source import (
     _fold,
     _utc,
     outlet_summary_of,
-    page_of,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from storyscope.model import Story
     from storyscope.settings import Settings
     from storyscope.store import Store
-    from storyscope.store.records import StoredStory
+    from storyscope.store.records import StorySummary
 
 __all__ = ["StoreSource"]
 
@@ -43,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 
 _COUNTS_KEPT = 100_000  # stories whose report counts are remembered (a few dozen bytes each)
+_PAGES_KEPT = 256  # story list pages kept for list_ttl_s
 
 
 def _count(value: object) -> int | None:
@@ -71,6 +71,9 @@ class StoreSource:
     Attributes:
         version_ttl_s: How long a story in memory is served before its members are
             checked again (1 s; a change by an ingest shows within that time).
+        outlets_ttl_s: How long the outlet menu is kept before it is read again (5 s).
+        list_ttl_s: How long a page of the story list is answered from memory (1 s, as
+            ``version_ttl_s``: under load a page costs one read a second; 0 turns it off).
     """
 
     def __init__(
@@ -89,6 +92,10 @@ class StoreSource:
         self._checked: dict[str, float] = {}  # story id -> when its version was last confirmed
         self._article_story: dict[str, str] = {}  # article id -> its story in memory
         self.version_ttl_s = 1.0
+        self.outlets_ttl_s = 5.0
+        self.list_ttl_s = 1.0
+        self._pages: OrderedDict[tuple[object, ...], tuple[float, StoryPage]] = OrderedDict()
+        self._outlets: tuple[float, tuple[str, ...]] | None = None
         # story id -> (report version, its counts): each cached report decoded once
         self._counts: dict[str, tuple[str, tuple[int | None, int | None, int | None]]] = {}
         self._lock = threading.Lock()
@@ -107,94 +114,119 @@ class StoreSource:
         limit: int = 50,
         offset: int = 0,
     ) -> StoryPage:
-        """One page of the store's stories, with counts for the rows shown.
+        """One page of the store's stories, from their summary rows.
 
-        A handful of queries whatever the store's size: the story rows (two), the
-        search hits' stories (one per 500), and for the rows whose counts are needed
-        (the page's, or every row when sorting by conflicts) their versions and cached
-        reports (one each per 500), each report decoded once per version.
+        Two queries on the ``stories`` table (the page, on an index for ``recent`` and
+        ``size``, and the total) whatever the store's size, plus the search hits'
+        stories for a query. Counts come from the story in memory, else the summary
+        row (kept when the story's report is cached), else, for a report cached
+        without one (a read-only store), the report itself, decoded once per version.
+        A page is kept for :attr:`list_ttl_s` (a story analysed here clears them).
         """
-        stored = self.store.list_stories()
-        if query and query.strip():
-            hits = [hit.article_id for hit in self.store.search(query, limit=1000)]
-            wanted = {sid for sid in self.store.article_stories(hits).values() if sid is not None}
-            stored = [s for s in stored if s.id in wanted]
-        rows = []
-        for story in stored:
-            if story.article_count == 0:
-                continue
-            if outlet and outlet not in story.outlets:
-                continue
-            first = story.first_published.date() if story.first_published else None
-            last = story.last_published.date() if story.last_published else None
-            if date_from and (last is None or last < date_from):
-                continue
-            if date_to and (first is None or first > date_to):
-                continue
-            rows.append(self._row(story))
-        if sort == "conflicts":  # the order needs every row's counts
-            return page_of(self._with_counts(rows), sort=sort, limit=limit, offset=offset)
-        page = page_of(rows, sort=sort, limit=limit, offset=offset)
-        return StoryPage(stories=tuple(self._with_counts(list(page.stories))), total=page.total)
+        key = (query, outlet, date_from, date_to, sort, limit, offset)
+        now = time.monotonic()
+        with self._lock:
+            kept = self._pages.get(key)
+        if kept is not None and now - kept[0] < self.list_ttl_s:
+            return kept[1]
+        result = self._list(query, outlet, date_from, date_to, sort, limit, offset)
+        with self._lock:
+            self._pages[key] = (now, result)
+            self._pages.move_to_end(key)
+            while len(self._pages) > _PAGES_KEPT:
+                self._pages.popitem(last=False)
+        return result
 
-    def _row(self, stored: StoredStory) -> StoryInfo:
-        sid = str(stored.id)
-        return StoryInfo(
-            id=sid,
-            title=stored.title or f"Story {sid}",
-            article_count=stored.article_count,
-            outlets=tuple(sorted(stored.outlets, key=_fold)),
-            first_published=_utc(stored.first_published) if stored.first_published else None,
-            last_published=_utc(stored.last_published) if stored.last_published else None,
-        )
-
-    def _with_counts(self, rows: list[StoryInfo]) -> list[StoryInfo]:
-        """``rows`` with fact, contradiction and consensus counts: from the story in memory,
-        else from the report an earlier run cached in the store (counts at once after a
-        restart, without analysing the story again), else None."""
-        if not rows:
-            return rows
-        from storyscope.corpus import REPORT_KIND
+    def _list(
+        self,
+        query: str | None,
+        outlet: str | None,
+        date_from: dt.date | None,
+        date_to: dt.date | None,
+        sort: StorySort,
+        limit: int,
+        offset: int,
+    ) -> StoryPage:
         from storyscope.settings import default_settings
 
-        versions = self.store.story_versions(int(r.id) for r in rows)
+        story_ids: set[int] | None = None
+        if query and query.strip():
+            hits = [hit.article_id for hit in self.store.search(query, limit=1000)]
+            story_ids = {sid for sid in self.store.article_stories(hits).values() if sid is not None}
+        since = dt.datetime.combine(date_from, dt.time(), dt.UTC) if date_from else None
+        before = None
+        if date_to is not None and date_to < dt.date.max:
+            before = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), dt.UTC)
         digest = (self.settings or default_settings()).digest
-        counts: dict[str, tuple[int | None, int | None, int | None]] = {}
+        page = self.store.story_summaries(
+            story_ids=story_ids,
+            outlet=outlet,
+            published_since=since,
+            published_before=before,
+            order=sort,
+            digest=digest,
+            limit=limit,
+            offset=offset,
+        )
+        return StoryPage(stories=tuple(self._rows(page.stories, digest)), total=page.total)
+
+    def _rows(self, summaries: tuple[StorySummary, ...], digest: str) -> list[StoryInfo]:
+        """List rows with fact, contradiction and consensus counts: from the story in
+        memory, else the summary row, else the report cached in the store, else None."""
+        from storyscope.corpus import REPORT_KIND
+
+        counts: dict[int, tuple[int | None, int | None, int | None]] = {}
         missing: dict[str, str] = {}  # cache key -> report version, not decoded yet
         with self._lock:
-            for row in rows:
-                version = versions.get(int(row.id), "")
-                entry = self._stories.get(row.id)
-                if entry is not None and entry[0] == version:
+            for summary in summaries:
+                sid = str(summary.id)
+                entry = self._stories.get(sid)
+                if entry is not None and entry[0] == summary.version:
                     story = entry[1]
-                    consensus = sum(1 for f in story.facts if f.status == "consensus")
-                    counts[row.id] = (len(story.facts), len(story.contradictions), consensus)
+                    agreed = sum(1 for f in story.facts if f.status == "consensus")
+                    counts[summary.id] = (len(story.facts), len(story.contradictions), agreed)
+                    continue
+                if summary.fact_count is not None or summary.contradiction_count is not None:
+                    counts[summary.id] = (
+                        summary.fact_count,
+                        summary.contradiction_count,
+                        summary.consensus_count,
+                    )
                     continue
                 # the key and version corpus.story_report caches the report under
-                report_version = f"{version}:{digest}"
-                known = self._counts.get(row.id)
+                report_version = f"{summary.version}:{digest}"
+                known = self._counts.get(sid)
                 if known is not None and known[0] == report_version:
-                    counts[row.id] = known[1]
+                    counts[summary.id] = known[1]
                 else:
-                    missing[f"story:{row.id}"] = report_version
+                    missing[f"story:{sid}"] = report_version
         if missing:
             found = self.store.cache_get_many(REPORT_KIND, missing)
             with self._lock:
                 for key, report_version in missing.items():
                     sid = key.removeprefix("story:")
-                    counts[sid] = _report_counts(found.get(key))
-                    self._counts[sid] = (report_version, counts[sid])
+                    counts[int(sid)] = _report_counts(found.get(key))
+                    self._counts[sid] = (report_version, counts[int(sid)])
                 while len(self._counts) > _COUNTS_KEPT:
                     self._counts.pop(next(iter(self._counts)))
-        return [
-            replace(
-                row,
-                fact_count=counts[row.id][0],
-                contradiction_count=counts[row.id][1],
-                consensus_count=counts[row.id][2],
+        rows = []
+        for summary in summaries:
+            sid = str(summary.id)
+            facts, contradictions, consensus = counts[summary.id]
+            rows.append(
+                StoryInfo(
+                    id=sid,
+                    title=summary.title or f"Story {sid}",
+                    article_count=summary.article_count,
+                    outlets=tuple(sorted(summary.outlets, key=_fold)),
+                    first_published=_utc(summary.first_published) if summary.first_published else None,
+                    last_published=_utc(summary.last_published) if summary.last_published else None,
+                    fact_count=facts,
+                    contradiction_count=contradictions,
+                    consensus_count=consensus,
+                )
             )
-            for row in rows
-        ]
+        return rows
 
     # -- one story -------------------------------------------------------------------------
 
@@ -248,6 +280,7 @@ class StoreSource:
                 self.store, number, pipeline=self.pipeline, settings=self.settings
             )
         with self._lock:
+            self._pages.clear()  # its counts are known now
             self._stories[story_id] = (version, story)
             self._checked[story_id] = time.monotonic()
             self._article_story.update({a.id: story_id for a in story.articles})
@@ -309,5 +342,14 @@ class StoreSource:
         return outlet_summary_of(name, entries)
 
     def outlets(self) -> list[str]:
-        names = {o for s in self.store.list_stories() for o in s.outlets}
-        return sorted(names, key=_fold)
+        """Every outlet with an article in a story (one index scan, kept for
+        :attr:`outlets_ttl_s`: the list page's outlet menu asks on every request)."""
+        now = time.monotonic()
+        with self._lock:
+            kept = self._outlets
+        if kept is not None and now - kept[0] < self.outlets_ttl_s:
+            return list(kept[1])
+        names = sorted(self.store.outlets(), key=_fold)
+        with self._lock:
+            self._outlets = (now, tuple(names))
+        return names
