@@ -145,6 +145,21 @@ def test_quoted_title_is_a_term_not_a_statement(parse: Parse) -> None:
         ('Dock workers, known as "harbour hands," said they had not been paid.', "harbour hands"),
         ('Dubbed "Quaygate," the affair cost the mayor her majority, aides said.', "Quaygate"),
         ('Under the law the definition of "vessel" includes barges, Varga told reporters.', "vessel"),
+        # headlines and titles after a title cue, whatever their case, length or mark
+        (
+            'Piet Olsen wrote on the site, under the headline "Harbour Wire Puts Mayor on Cover '
+            'That Makes Her Look Odd."',
+            "Harbour Wire Puts Mayor",
+        ),
+        (
+            'The Coast Review ran a story about that cover called, simply, "How Creepy Is the '
+            'Ghost on the Quay?"',
+            "How Creepy Is the Ghost",
+        ),
+        ('The headline on the magazine\'s cover reads, "THE QUEEN OF HARBOURS."', "QUEEN OF HARBOURS"),
+        # labels of a change of state
+        ('His condition was upgraded from "critical" to "serious" on Thursday, a nurse said.', "critical"),
+        ('His condition was upgraded from "critical" to "serious" on Thursday, a nurse said.', "serious"),
     ],
 )
 def test_titles_nicknames_and_terms_are_not_statements(parse: Parse, text: str, fragment: str) -> None:

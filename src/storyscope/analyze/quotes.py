@@ -380,6 +380,7 @@ def find_quotes(
                 and _BY_AGENT.match(text, region.close + 1) is None
             )
             or _is_title(content, text, region)
+            or _is_label_change(text, region, words)
             or _is_modifier(region, words, ctx)
         ):
             scare.append(
@@ -574,15 +575,53 @@ _TITLE_SMALL = frozenset(
 )
 
 
+#: Words before a quoted headline or title, whatever its case or length: 'under the
+#: headline "..."', 'a story about that cover called, simply, "..."', 'The headline
+#: reads, "..."', 'an essay titled "..."'.
+_TITLE_CUE = re.compile(
+    r"(?:\bunder\s+the\s+(?:headline|title|banner)|\bheadlined|\b(?:en)?titled"
+    r"|\b(?:story|article|piece|book|film|movie|documentary|show|column|op-ed|essay|segment|"
+    r"episode|song|album|post|cover|report|headline)\s+(?:\w+\s+){0,4}?called,?(?:\s+simply,?)?"
+    r"|\b(?:headline|title|banner|cover\s+line)\b[^.\n]{0,60}?\breads?,?)\s*$",
+    re.IGNORECASE,
+)
+#: How many words a quotation after a title cue may hold and still be a title.
+_TITLE_MAX_WORDS_AFTER_TITLE_CUE = 20
+#: Quoted labels of a change of state: 'upgraded from "critical" to "serious"'.
+
+
+def _is_label_change(text: str, region: QuoteRegion, words: Sequence[str]) -> bool:
+    """A one- or two-word quotation in 'from "X" to "Y"': a label (a condition, a
+    rating), not anyone's words."""
+    if len(words) > 2:
+        return False
+    before = text[max(0, region.open - 6) : region.open]
+    if re.search(r"\bfrom\s*$", before, re.IGNORECASE):
+        after = text[region.close + 1 : region.close + 8]
+        return re.match(r"\s*to\s*[“\"]", after, re.IGNORECASE) is not None
+    if re.search(r"\bto\s*$", before, re.IGNORECASE):
+        head = text[max(0, region.open - 60) : region.open]
+        return re.search(r"\bfrom\s*[“\"][^“”\"]{1,30}[”\"]\s*to\s*$", head) is not None
+    return False
+
+
 def _is_title(content: str, text: str, region: QuoteRegion) -> bool:
     """Whether quoted words are a title or name (a show, a book), not a statement.
 
     Every word capitalised but the small ones ("of", "with"; "&" too), at least two
     words, or one after a programme cue ('said on "Outnumbered."', 'told "Fox &
-    Friends."'), which also allows a longer title.
+    Friends."'), which also allows a longer title. After a headline or title cue
+    ('under the headline "..."', 'a story called "..."') any wording up to
+    :data:`_TITLE_MAX_WORDS_AFTER_TITLE_CUE` words is a title.
     """
     words = content.rstrip(".,;:").split()
-    if not words or content.rstrip()[-1:] in "?!":
+    if not words:
+        return False
+    if len(words) <= _TITLE_MAX_WORDS_AFTER_TITLE_CUE and _TITLE_CUE.search(
+        text[max(0, region.open - 90) : region.open]
+    ):
+        return True
+    if content.rstrip()[-1:] in "?!":
         return False
     before = text[: region.open].rstrip()[-1:]
     if before in (":", ",", "") or before in "\n":
