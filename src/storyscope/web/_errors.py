@@ -22,6 +22,7 @@ CODES: dict[int, str] = {
     405: "method_not_allowed",
     413: "payload_too_large",
     422: "invalid_input",
+    429: "too_many_requests",
     500: "internal_error",
     503: "unavailable",
 }

@@ -30,6 +30,10 @@ class WebSettings:
         analysis_queue: Story analyses waiting at most; one more answers 503. Requests for
             the same story on the same route share one analysis and one queue place.
         retry_after_s: The ``Retry-After`` of a 503, in seconds.
+        compare_per_minute: Comparisons (``POST /api/compare`` and the compare form) one
+            client address (an IPv6 client's /64) may start a minute, after a burst of
+            ``compare_burst``; past it, 429 with ``Retry-After``. None: no limit.
+        compare_burst: Comparisons a client may start at once before the rate applies.
         request_budget_s: Longest a request waits for its analysis or comparison (queue
             included); past it, 503 with ``Retry-After`` while the job goes on (a story's
             analysis is then kept for the retry). None: no limit.
@@ -48,6 +52,8 @@ class WebSettings:
     analysis_workers: int = 1
     analysis_queue: int = 8
     retry_after_s: int = 5
+    compare_per_minute: float | None = 30.0
+    compare_burst: int = 10
     request_budget_s: float | None = 60.0
     comparer: Comparer | None = None
     page_size: int = 25

@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyscope.web._errors import WebError, error_body
+from storyscope.web._ratelimit import RateLimiter, RateLimitMiddleware
 from storyscope.web._security import SECURITY_HEADERS, SecurityMiddleware
 from storyscope.web._settings import WebSettings
 from storyscope.web._source import StorySource
@@ -115,6 +116,16 @@ def create_app(source: StorySource, *, settings: WebSettings | None = None) -> F
     app.include_router(pages_router)
     static = resources.files("storyscope.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    if settings.compare_enabled and settings.compare_per_minute is not None:
+        # inside SecurityMiddleware (its headers, its body cap), before any form or JSON is parsed
+        app.add_middleware(
+            RateLimitMiddleware,
+            limiter=RateLimiter(settings.compare_per_minute, settings.compare_burst),
+            routes=[("POST", "/api/compare"), ("POST", "/compare")],
+            respond=lambda request, message, seconds: _error_response(
+                request, 429, message, headers={"Retry-After": str(seconds)}
+            ),
+        )
     app.add_middleware(SecurityMiddleware, max_body=settings.max_upload_bytes)
     return app
 

@@ -95,6 +95,13 @@ def _store_source(db: str, settings: Settings) -> StorySource:
     help="Largest compare request body, in MB.",
 )
 @click.option("--no-compare", is_flag=True, help="Disable the compare page and POST /api/compare.")
+@click.option(
+    "--compare-per-minute",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Comparisons one client address may start a minute, after a burst of 10 (0: no limit).",
+)
 def serve(
     db: str | None,
     stories_dir: Path | None,
@@ -104,6 +111,7 @@ def serve(
     max_articles: int,
     max_upload_mb: float,
     no_compare: bool,
+    compare_per_minute: float,
 ) -> None:
     """Serve the web UI and REST API (http://127.0.0.1:8000 by default).
 
@@ -148,6 +156,7 @@ def serve(
         max_articles=max_articles,
         max_upload_bytes=int(max_upload_mb * 1_000_000),
         compare_enabled=not no_compare,
+        compare_per_minute=compare_per_minute or None,
         comparer=functools.partial(compare_articles, settings=resolved),
     )
     app = create_app(source, settings=settings)

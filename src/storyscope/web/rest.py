@@ -266,6 +266,7 @@ def get_outlet(request: Request, name: str) -> Response:
     responses={
         413: _error_doc("Body too large"),
         422: _error_doc("Invalid input"),
+        429: _error_doc("Too many comparisons from this client address; retry after Retry-After"),
         503: _error_doc("Too many comparisons running or waiting; retry after Retry-After"),
     },
 )
