@@ -157,6 +157,8 @@ def test_quoted_title_is_a_term_not_a_statement(parse: Parse) -> None:
             "How Creepy Is the Ghost",
         ),
         ('The headline on the magazine\'s cover reads, "THE QUEEN OF HARBOURS."', "QUEEN OF HARBOURS"),
+        # a word talked about
+        ('"Quaygate" is a word that does not appear in the report, Varga told reporters.', "Quaygate"),
         # labels of a change of state
         ('His condition was upgraded from "critical" to "serious" on Thursday, a nurse said.', "critical"),
         ('His condition was upgraded from "critical" to "serious" on Thursday, a nurse said.', "serious"),

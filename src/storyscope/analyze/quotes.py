@@ -381,6 +381,10 @@ def find_quotes(
             )
             or _is_title(content, text, region)
             or _is_label_change(text, region, words)
+            or (
+                len(words) <= _SCARE_MAX_WORDS
+                and _NAMED_AFTER.match(text, region.close + 1) is not None
+            )
             or _is_modifier(region, words, ctx)
         ):
             scare.append(
@@ -509,6 +513,13 @@ _BY_AGENT = re.compile(r"[\s,.\u201d\"]*by\b", re.IGNORECASE)
 _NAMING = re.compile(
     r"\b(?:known\s+as|dubbed|nicknamed|so-called|the\s+(?:word|words|term|phrase|label)"
     r"|definition\s+of)\s*$",
+    re.IGNORECASE,
+)
+#: Words after a short quotation that make it a word talked about: '"Rage" is a word that
+#: does not appear in the profile', '"Quaygate" was the name reporters gave it'.
+_NAMED_AFTER = re.compile(
+    r"[\s,]*(?:is|was|are|were|has\s+become|became)\s+(?:a|an|the|not\s+a)\s+"
+    r"(?:\w+\s+)?(?:word|words|term|phrase|label|name|nickname|slogan)\b",
     re.IGNORECASE,
 )
 #: Words before a quoted title of a programme or publication: 'said on "Outnumbered"',
