@@ -221,7 +221,18 @@ def _percentiles(values: list[float]) -> str:
     return f"p50 {statistics.median(values) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms"
 
 
-def _load_async(url: str, paths: list[str], seconds: float, clients: int) -> None:
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _load_async(
+    url: str, paths: list[str], seconds: float, clients: int, server: int | None = None
+) -> None:
+    """``clients`` concurrent keep-alive connections (httpx async, one process) for ``seconds``;
+    with ``server`` (its pid) also the server's CPU per request, a figure that the machine's
+    other load and the load generator's own CPU do not move."""
     import asyncio
 
     import httpx
@@ -246,11 +257,19 @@ def _load_async(url: str, paths: list[str], seconds: float, clients: int) -> Non
         await asyncio.gather(*(client(k) for k in range(clients)))
         return latencies, errors, time.perf_counter() - started
 
+    cpu = _cpu_s(server) if server is not None else 0.0
     latencies, errors, elapsed = asyncio.run(run())
     print(
         f"  {len(latencies)} requests in {elapsed:.1f} s from {clients} clients: "
         f"{len(latencies) / elapsed:.0f} req/s, {errors} errors, {_percentiles(latencies)}"
     )
+    if server is not None and latencies:
+        per = (_cpu_s(server) - cpu) / len(latencies)
+        print(
+            f"  server CPU {per * 1000:.2f} ms a request (one core: {1 / per:.0f} req/s)"
+            if per
+            else ""
+        )
 
 
 def _wait_up(url: str, server: subprocess.Popen[bytes]) -> None:
@@ -267,7 +286,9 @@ def _wait_up(url: str, server: subprocess.Popen[bytes]) -> None:
             time.sleep(0.1)
 
 
-def list_bench(stories: int, clients: int, seconds: float, db: str | None, list_ttl_s: float) -> None:
+def list_bench(
+    stories: int, clients: int, seconds: float, db: str | None, list_ttl_s: float
+) -> None:
     import httpx
 
     tmp = None
@@ -279,7 +300,16 @@ def list_bench(stories: int, clients: int, seconds: float, db: str | None, list_
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, __file__, "--serve-store", str(port), "--db", db, "--list-ttl", str(list_ttl_s)],
+        [
+            sys.executable,
+            __file__,
+            "--serve-store",
+            str(port),
+            "--db",
+            db,
+            "--list-ttl",
+            str(list_ttl_s),
+        ],
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
@@ -307,12 +337,24 @@ def list_bench(stories: int, clients: int, seconds: float, db: str | None, list_
                     times.append(time.perf_counter() - t0)
                 print(f"  {what:32} {path:40} {_percentiles(times)} ({r.status_code})")
         print(f"HTML list (/ and /?page=2..9), {clients} clients (target >= 100 req/s):")
-        _load_async(url, ["/", *(f"/?page={k}" for k in range(2, 10))], seconds, clients)
+        _load_async(
+            url, ["/", *(f"/?page={k}" for k in range(2, 10))], seconds, clients, server.pid
+        )
         print(f"API list (/api/stories, offsets 0..200), {clients} clients:")
-        _load_async(url, [f"/api/stories?offset={25 * k}" for k in range(9)], seconds, clients)
+        _load_async(
+            url, [f"/api/stories?offset={25 * k}" for k in range(9)], seconds, clients, server.pid
+        )
         pages = max(1, stories // 25)
         print(f"HTML list, every request another of its {pages} pages, {clients} clients:")
-        _load_async(url, [f"/?page={1 + (k * 37) % pages}" for k in range(pages)], seconds, clients)
+        _load_async(
+            url,
+            [f"/?page={1 + (k * 37) % pages}" for k in range(pages)],
+            seconds,
+            clients,
+            server.pid,
+        )
+        print(f"/api/health (the load generator's ceiling on this machine), {clients} clients:")
+        _load_async(url, ["/api/health"], seconds, clients, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -382,11 +424,18 @@ def main() -> None:
     parser.add_argument("--paragraphs", type=int, default=10, help="extra paragraphs per article")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--stories", type=int, default=10_000, help="stories in the list benchmark's store")
-    parser.add_argument("--clients", type=int, default=20, help="concurrent clients on the list")
-    parser.add_argument("--db", default=None, help="the list benchmark's SQLite file (built when missing)")
     parser.add_argument(
-        "--list-ttl", type=float, default=1.0, help="StoreSource.list_ttl_s of the list server (0: off)"
+        "--stories", type=int, default=10_000, help="stories in the list benchmark's store"
+    )
+    parser.add_argument("--clients", type=int, default=20, help="concurrent clients on the list")
+    parser.add_argument(
+        "--db", default=None, help="the list benchmark's SQLite file (built when missing)"
+    )
+    parser.add_argument(
+        "--list-ttl",
+        type=float,
+        default=1.0,
+        help="StoreSource.list_ttl_s of the list server (0: off)",
     )
     parser.add_argument("--serve", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--serve-store", type=int, default=None, help=argparse.SUPPRESS)

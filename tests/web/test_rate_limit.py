@@ -43,7 +43,11 @@ def test_a_bucket_allows_its_burst_then_its_rate() -> None:
 
 def test_client_keys_group_an_ipv6_client_by_its_64() -> None:
     assert client_key("203.0.113.7") == "203.0.113.7"
-    assert client_key("2001:db8:1:2:aaaa::1") == client_key("2001:db8:1:2:bbbb::9") == "2001:db8:1:2::/64"
+    assert (
+        client_key("2001:db8:1:2:aaaa::1")
+        == client_key("2001:db8:1:2:bbbb::9")
+        == "2001:db8:1:2::/64"
+    )
     assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
     assert client_key("::ffff:203.0.113.7") == "203.0.113.7"
     assert client_key(None) == "unknown" and client_key("testclient") == "testclient"

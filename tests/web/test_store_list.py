@@ -173,5 +173,7 @@ def test_api_rows_have_every_field_of_a_list_row() -> None:
     )
     row = info_dict(info)
     expected = dataclasses.asdict(info)
-    expected.update(outlets=["A", "B"], first_published="2031-01-01T00:00:00+00:00", url="/api/stories/7")
+    expected.update(
+        outlets=["A", "B"], first_published="2031-01-01T00:00:00+00:00", url="/api/stories/7"
+    )
     assert row == expected and list(row) == list(expected)

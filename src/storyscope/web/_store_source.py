@@ -152,7 +152,9 @@ class StoreSource:
         story_ids: set[int] | None = None
         if query and query.strip():
             hits = [hit.article_id for hit in self.store.search(query, limit=1000)]
-            story_ids = {sid for sid in self.store.article_stories(hits).values() if sid is not None}
+            story_ids = {
+                sid for sid in self.store.article_stories(hits).values() if sid is not None
+            }
         since = dt.datetime.combine(date_from, dt.time(), dt.UTC) if date_from else None
         before = None
         if date_to is not None and date_to < dt.date.max:
@@ -219,7 +221,9 @@ class StoreSource:
                     title=summary.title or f"Story {sid}",
                     article_count=summary.article_count,
                     outlets=tuple(sorted(summary.outlets, key=_fold)),
-                    first_published=_utc(summary.first_published) if summary.first_published else None,
+                    first_published=_utc(summary.first_published)
+                    if summary.first_published
+                    else None,
                     last_published=_utc(summary.last_published) if summary.last_published else None,
                     fact_count=facts,
                     contradiction_count=contradictions,
