@@ -108,6 +108,14 @@ SPEECH_VERBS = frozenset(
         "concede",
         "report",
         "read",
+        "signal",
+        "cite",
+        "rail",
+        "instruct",
+        "recommend",
+        "clarify",
+        "criticize",
+        "criticise",
     ]
 )
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
