@@ -291,3 +291,21 @@ def test_he_after_a_question_naming_someone_is_not_that_person(parse: Parse) -> 
         "Councillor Olsen? \u201cStrong,\u201d he said.\n"
     )
     assert _speaker_of(parse, text, "Strong") == "Tomas Rudd"
+
+
+def test_a_bare_surname_the_model_missed_is_still_the_person() -> None:
+    from storyscope.analyze._speakers import _with_surname_mentions
+    from storyscope.analyze._text import SentenceLookup
+    from storyscope.model import Entity, Sentence
+
+    text = "Anna Lindqvist spoke first. Lindqvist, who leads the board, said more."
+    sentences = [
+        Sentence(index=0, start=0, end=27, text=text[0:27]),
+        Sentence(index=1, start=28, end=len(text), text=text[28:]),
+    ]
+    ents = [Entity(text="Anna Lindqvist", label="PERSON", start=0, end=14, sentence=0)]
+    out = _with_surname_mentions(text, ents, SentenceLookup(sentences))
+    assert [(e.text, e.label, e.sentence, text[e.start : e.end]) for e in out] == [
+        ("Anna Lindqvist", "PERSON", 0, "Anna Lindqvist"),
+        ("Lindqvist", "PERSON", 1, "Lindqvist"),
+    ]

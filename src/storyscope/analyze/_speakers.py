@@ -560,6 +560,48 @@ def _people_relabelled(entities: Sequence[Entity]) -> list[Entity]:
     return out
 
 
+def _with_surname_mentions(
+    text: str, entities: Sequence[Entity], lookup: SentenceLookup
+) -> list[Entity]:
+    """``entities`` plus a PERSON mention for each bare surname the NER missed.
+
+    The small model finds "Nancy Pelosi" but often not a later "Pelosi, who is
+    expected to ...": a pronoun after that sentence then skips her for a man
+    named earlier. A capitalised surname of a person named in full elsewhere
+    in the article, outside every entity, is that person.
+    """
+    surnames: set[str] = set()
+    for e in entities:
+        if e.label == "PERSON":
+            parts = _strip_honorific(_EDGE_PUNCT.sub("", e.text)).split()
+            if len(parts) >= 2 and len(parts[-1]) >= 3 and parts[-1][:1].isupper():
+                surnames.add(parts[-1].rstrip(".,"))
+    if not surnames:
+        return list(entities)
+    pattern = re.compile(
+        r"(?<![\w'\u2019-])(" + "|".join(re.escape(n) for n in sorted(surnames)) + r")(?![\w-])"
+    )
+    starts = [e.start for e in entities]
+    out = list(entities)
+    for match in pattern.finditer(text):
+        k = bisect.bisect_right(starts, match.start()) - 1
+        if k >= 0 and entities[k].end > match.start():
+            continue  # inside a found entity
+        if k + 1 < len(entities) and entities[k + 1].start < match.end():
+            continue
+        out.append(
+            Entity(
+                start=match.start(),
+                end=match.end(),
+                text=match.group(1),
+                label="PERSON",
+                sentence=max(0, lookup.index_at(match.start())),
+            )
+        )
+    out.sort(key=lambda e: (e.start, e.end))
+    return out
+
+
 class SpeakerContext:
     """Per-article lookups shared by the quote rules."""
 
@@ -578,6 +620,7 @@ class SpeakerContext:
         # A dateline ("LIVINGSTON, N.J. —") or a month or weekday the NER took for a
         # person never speaks.
         entities = _people_relabelled([e for e in entities if not _not_a_person(e, text)])
+        entities = _with_surname_mentions(text, entities, self.lookup)
         self.entities = entities
         self.ent_starts = [e.start for e in entities]
         self.names = canonical_names(entities)
