@@ -59,3 +59,41 @@ def test_negation_hedge_and_speaker_flags(parse) -> None:
 def test_refusal_counts_as_negation(parse) -> None:
     (claim,) = _claims(parse, "The ministry declined to comment on the report.")
     assert claim.negated
+
+
+def test_an_article_gives_at_most_max_claims_those_of_its_first_sentences(parse) -> None:
+    from storyscope.analyze.claims import MAX_CLAIMS
+
+    text = " ".join(f"Prices rose {k}%; wages fell." for k in range(MAX_CLAIMS))
+    claims = _claims(parse, text)
+    assert len(claims) == MAX_CLAIMS
+    assert claims[0].text == "Prices rose 0%"
+    assert [c.start for c in claims] == sorted(c.start for c in claims)
+    assert all(text[c.start : c.end] == c.text for c in claims)
+    assert claims[-1].sentence < MAX_CLAIMS  # two claims a sentence: the rest give none
+
+
+def test_claim_speakers_are_those_of_the_first_overlapping_quote(parse) -> None:
+    from pathlib import Path
+
+    import storyscope
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "port-aster"
+    for article in storyscope.read([str(example)]).articles:
+        text = article.text
+        doc, sentences, entities = parse(text)
+        quotes = find_quotes(text, doc, sentences, entities)
+        claims = find_claims(
+            "a", text, doc, sentences, entities, quotes, find_cues(text, sentences)
+        )
+        for c in claims:
+            first = next(
+                (
+                    q
+                    for q in quotes
+                    if q.start < c.end and c.start < q.end and (q.speaker or q.anonymous)
+                ),
+                None,
+            )
+            if first is not None:
+                assert c.speaker == first.speaker

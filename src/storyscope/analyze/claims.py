@@ -8,12 +8,17 @@ cue falls inside it, whether its main clause is negated, and its roles
 (subject, predicate lemma, object, status: done / planned / expected / ...; see
 :mod:`storyscope.analyze.roles`) with the kind of attribution (the outlet's own
 voice, a named source, an anonymous one).
+
+An article gives at most :data:`MAX_CLAIMS` claims, those of its first sentences:
+the align stage compares claims pairwise, so the cap bounds its cost for one
+article whatever the article's length (a long news article has a few hundred).
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from storyscope._words import NEGATIONS
 from storyscope.analyze._speakers import (
@@ -29,7 +34,10 @@ from storyscope.model import Claim, Cue, Entity, Quote, Sentence
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
 
-__all__ = ["ClaimSplitter", "find_claims"]
+__all__ = ["MAX_CLAIMS", "ClaimSplitter", "find_claims"]
+
+#: Most claims of one article: the claims of its first sentences, in text order.
+MAX_CLAIMS = 500
 
 _NEGATING_VERBS = frozenset({"deny", "decline", "refuse"})
 _EMBEDDED = frozenset({"relcl", "advcl", "acl", "pcomp", "csubj", "prep", "pobj", "npadvmod"})
@@ -120,6 +128,34 @@ def _speaker(
     return None, False
 
 
+class _Span(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+_S = TypeVar("_S", bound=_Span)
+
+
+def _by_sentence(sentences: Sequence[Sentence], items: Sequence[_S]) -> dict[int, list[_S]]:
+    """The items overlapping each sentence (by sentence index), in the order of ``items``.
+
+    Linear in the items and the sentences each one spans, where a scan of every item
+    for every claim was quadratic in the article's length.
+    """
+    starts = [s.start for s in sentences]
+    out: dict[int, list[_S]] = {}
+    for item in items:
+        i = max(bisect.bisect_right(starts, item.start) - 1, 0)
+        while i < len(sentences) and sentences[i].start < item.end:
+            if item.start < sentences[i].end:
+                out.setdefault(sentences[i].index, []).append(item)
+            i += 1
+    return out
+
+
 def find_claims(
     article_id: str,
     text: str,
@@ -141,12 +177,17 @@ def find_claims(
         cues: The article's cues (hedges).
 
     Returns:
-        Claims in text order; every sentence yields at least one.
+        Claims in text order; every sentence yields at least one, until
+        :data:`MAX_CLAIMS` claims (the rest of the article gives none).
     """
     ctx = SpeakerContext(text, doc, sentences, entities, find_quote_regions(text))
     hedges = [c for c in cues if c.kind == "hedge"]
+    quotes_of = _by_sentence(sentences, quotes)
+    hedges_of = _by_sentence(sentences, hedges)
     out: list[Claim] = []
     for sent in sentences:
+        if len(out) >= MAX_CLAIMS:
+            break
         tokens = ctx.tokens_in(sent.start, sent.end)
         pieces: list[tuple[int, int]] = []
         cursor = sent.start
@@ -162,8 +203,9 @@ def find_claims(
             pieces.append((s, e))
         if not pieces:
             pieces.append((sent.start, sent.end))
+        del pieces[MAX_CLAIMS - len(out) :]
         for k, (s, e) in enumerate(pieces):
-            speaker, anonymous = _speaker(sent, s, e, tokens, quotes, ctx)
+            speaker, anonymous = _speaker(sent, s, e, tokens, quotes_of.get(sent.index, ()), ctx)
             roles = claim_roles(tokens, s, e, in_quote=ctx.in_quote)
             out.append(
                 Claim(
@@ -174,7 +216,7 @@ def find_claims(
                     end=e,
                     text=text[s:e],
                     speaker=speaker,
-                    hedged=any(h.start < e and s < h.end for h in hedges),
+                    hedged=any(h.start < e and s < h.end for h in hedges_of.get(sent.index, ())),
                     negated=_negated(tokens, s, e),
                     subject=roles.subject,
                     predicate=roles.predicate,
@@ -189,7 +231,7 @@ def find_claims(
 class ClaimSplitter:
     """Pipeline component: sentences + parse -> claims."""
 
-    name = "claims.v2"
+    name = "claims.v3"
     requires = frozenset({"doc", "sentences", "entities", "quotes", "cues"})
     assigns = frozenset({"claims"})
 
