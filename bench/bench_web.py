@@ -208,10 +208,12 @@ def _serve_store(port: int, db: str, list_ttl_s: float) -> None:
     from storyscope.store import Store
     from storyscope.web import WebSettings, create_app
     from storyscope.web._store_source import StoreSource
+    from storyscope.web.cli import SWITCH_INTERVAL_S
 
     source = StoreSource(Store.open(db))
     source.list_ttl_s = list_ttl_s
     app = create_app(source, settings=WebSettings())
+    sys.setswitchinterval(SWITCH_INTERVAL_S)  # as storyscope serve does
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
@@ -237,28 +239,35 @@ def _load_async(
 
     import httpx
 
-    async def run() -> tuple[list[float], int, float]:
+    async def run() -> tuple[list[float], int, float, float]:
         latencies: list[float] = []
         errors = 0
+        # clients made and connected before the clock starts: an httpx client builds an SSL
+        # context (tens of ms), which would otherwise land on the first request of each
+        http = [httpx.AsyncClient(base_url=url, timeout=30) for _ in range(clients)]
+        for one in http:
+            await one.get("/api/health")
+        cpu = _cpu_s(server) if server is not None else 0.0
         stop = time.perf_counter() + seconds
 
         async def client(offset: int) -> None:
             nonlocal errors
-            async with httpx.AsyncClient(base_url=url, timeout=30) as http:
-                i = offset
-                while time.perf_counter() < stop:
-                    t0 = time.perf_counter()
-                    r = await http.get(paths[i % len(paths)])
-                    latencies.append(time.perf_counter() - t0)
-                    errors += r.status_code != 200
-                    i += 1
+            i = offset
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                r = await http[offset].get(paths[i % len(paths)])
+                latencies.append(time.perf_counter() - t0)
+                errors += r.status_code != 200
+                i += 1
 
         started = time.perf_counter()
         await asyncio.gather(*(client(k) for k in range(clients)))
-        return latencies, errors, time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        for one in http:
+            await one.aclose()
+        return latencies, errors, elapsed, cpu
 
-    cpu = _cpu_s(server) if server is not None else 0.0
-    latencies, errors, elapsed = asyncio.run(run())
+    latencies, errors, elapsed, cpu = asyncio.run(run())
     print(
         f"  {len(latencies)} requests in {elapsed:.1f} s from {clients} clients: "
         f"{len(latencies) / elapsed:.0f} req/s, {errors} errors, {_percentiles(latencies)}"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sqlite3
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -58,6 +60,7 @@ def test_summaries_follow_every_change_of_membership(store_url: str) -> None:
         empty = store.create_story("Nothing yet")
         _assert_current(store)
         assert empty not in {s.id for s in _summaries(store)}
+        assert store.story_summaries().total == 2  # the empty story is not counted
         store.assign_many({a[5].id: two, a[6].id: empty})
         _assert_current(store)
         store.mark_duplicate(a[1].id, a[0].id)
@@ -208,3 +211,29 @@ def test_upgrade_fills_the_summaries_of_an_older_store(store_url: str) -> None:
         assert [s.id for s in _summaries(store, order="conflicts", digest="dg")] == [1, 3]
         store.assign(a[2].id, 1)  # out of story 3, into story 1: summaries go on
         _assert_current(store)
+
+
+def test_a_warm_connection_blocks_no_writer_and_closes_with_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "warm.db"
+    with Store.open(path) as store:
+        store.keep_warm()
+        warm = store._warm  # noqa: SLF001
+        assert warm is not None
+        store.keep_warm()  # once
+        assert store._warm is warm  # noqa: SLF001
+        with Store.open(path) as writer:  # another process's writer: commits and checkpoints
+            writer.add_articles([_article(n, "Outlet", n) for n in range(50)])
+        raw = sqlite3.connect(path)
+        try:  # a full checkpoint needs every reader out of the log: the warm one holds nothing
+            busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            raw.close()
+        assert busy == 0
+        assert store.count() == 50
+    assert store._warm is None  # noqa: SLF001
+
+
+def test_keep_warm_is_a_no_op_on_postgresql(store_url: str) -> None:
+    with Store.open(store_url) as store:
+        store.keep_warm()
+        assert (store._warm is None) == (store.dialect == "postgresql")  # noqa: SLF001

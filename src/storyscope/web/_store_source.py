@@ -85,6 +85,9 @@ class StoreSource:
         settings: Settings | None = None,
     ) -> None:
         self.store = store
+        keep_warm = getattr(store, "keep_warm", None)
+        if keep_warm is not None:  # every request reads: about 1 ms less a read on SQLite
+            keep_warm()
         self.pipeline = pipeline
         self.settings = settings
         self.cache_size = cache_size
