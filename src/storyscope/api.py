@@ -12,9 +12,28 @@ from storyscope.errors import AnalysisError, IngestError, StoryscopeError
 from storyscope.model import AnalyzedArticle, Article, Failure, Story
 from storyscope.settings import Settings
 
-__all__ = ["StageTimes", "compare", "compare_articles"]
+__all__ = [
+    "COMPARE_MAX_ARTICLES",
+    "COMPARE_WARN_ARTICLES",
+    "StageTimes",
+    "compare",
+    "compare_articles",
+]
 
 logger = logging.getLogger(__name__)
+
+#: ``storyscope compare`` warns past this many articles (and shows its progress): one
+#: event's coverage is a handful; a corpus belongs in ``storyscope ingest``.
+COMPARE_WARN_ARTICLES = 50
+#: ... and refuses more than this many: the align stage compares every pair of claims
+#: (about 30 an article), so memory grows with the square of the count (200 articles:
+#: about 6,000 claims, 36 million pairs).
+COMPARE_MAX_ARTICLES = 200
+#: Articles analysed per batch: progress is reported after each.
+_ANALYZE_CHUNK = 32
+
+#: ``progress(articles analysed, articles to analyse)``, first called with 0 done.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(slots=True)
@@ -38,6 +57,8 @@ def compare(
     pipeline: object | None = None,
     timings: StageTimes | None = None,
     settings: Settings | None = None,
+    progress: Progress | None = None,
+    max_articles: int | None = None,
 ) -> Story:
     """Read sources, analyze each article and align them into a :class:`Story`.
 
@@ -49,6 +70,9 @@ def compare(
         timings: a :class:`StageTimes` to fill with seconds per stage.
         settings: resolved settings (:func:`storyscope.settings.resolve_settings`);
             the shipped defaults when None.
+        progress: called with (articles analysed, articles to analyse): once with
+            0 before the analysis starts, then after each batch.
+        max_articles: refuse more articles than this (None: no limit).
 
     Returns:
         The story. Sources that failed are listed in ``story.failures`` and
@@ -57,6 +81,7 @@ def compare(
     Raises:
         IngestError: no source yielded an article (or, with ``fail_fast``, any
             source failed).
+        StoryscopeError: more than ``max_articles`` articles.
     """
     from storyscope.ingest import read
 
@@ -71,8 +96,19 @@ def compare(
             more = f" (and {len(result.failures) - 1} more)" if len(result.failures) > 1 else ""
             raise IngestError(first.source, f"{_problem(first)}{more}")
         raise IngestError(", ".join(paths) or "(no sources)", "no articles found")
+    if max_articles is not None and len(result.articles) > max_articles:
+        raise StoryscopeError(
+            f"{len(result.articles):,} articles: compare takes at most {max_articles:,} "
+            "(one event's coverage); for a corpus use `storyscope ingest SOURCE... --db PATH`, "
+            "then `storyscope stories` and `storyscope report`"
+        )
     story = compare_articles(
-        result.articles, fail_fast=fail_fast, pipeline=pipeline, timings=timings, settings=settings
+        result.articles,
+        fail_fast=fail_fast,
+        pipeline=pipeline,
+        timings=timings,
+        settings=settings,
+        progress=progress,
     )
     return replace(
         story,
@@ -88,37 +124,118 @@ def compare_articles(
     pipeline: object | None = None,
     timings: StageTimes | None = None,
     settings: Settings | None = None,
+    progress: Progress | None = None,
 ) -> Story:
-    """Analyze and align articles that are already read (``settings``: see :func:`compare`)."""
+    """Analyze and align articles that are already read (``settings``, ``progress``:
+    see :func:`compare`)."""
     from storyscope.align import align
 
     t0 = time.perf_counter()
-    analyzed, failures = _analyze_all(articles, pipeline=pipeline, fail_fast=fail_fast)
+    analyzed, failures = _analyze_all(
+        articles, pipeline=pipeline, fail_fast=fail_fast, progress=progress
+    )
     t1 = time.perf_counter()
-    story = align(analyzed, settings=settings.align if settings is not None else None)
+    story = align(
+        [_analysed_part(doc) for doc in analyzed],
+        settings=settings.align if settings is not None else None,
+    )
     t2 = time.perf_counter()
     if timings is not None:
         timings.analyze = t1 - t0
         timings.align = t2 - t1
-    return replace(story, failures=tuple(failures) + story.failures)
+    return replace(
+        story,
+        failures=tuple(failures) + story.failures,
+        warnings=tuple(_budget_warnings(analyzed)) + story.warnings,
+    )
+
+
+def _analysed_part(doc: AnalyzedArticle) -> AnalyzedArticle:
+    """The article as compared: cut to its analysed part when only its start was analysed.
+
+    The align stage reads an article's text as well as its records; past the analysed
+    part it would search text without sentences (linear in the whole length per name).
+    The id, and every record's offsets, are those of the whole text.
+    """
+    from storyscope.analyze.pipeline import analysed_end
+
+    end = analysed_end(doc.text)
+    if end == len(doc.text):
+        return doc
+    return replace(doc, article=replace(doc.article, text=doc.text[:end]))
+
+
+def _budget_warnings(analyzed: Sequence[AnalyzedArticle]) -> list[str]:
+    """One line per article whose analysis stopped at a budget (see storyscope.analyze.pipeline)."""
+    from storyscope.analyze.claims import MAX_CLAIMS
+    from storyscope.analyze.pipeline import MAX_ANALYSED_CHARS, analysed_end
+
+    out = []
+    for doc in analyzed:
+        where = f"{doc.article.outlet} ({doc.article.source})"
+        if len(doc.text) > MAX_ANALYSED_CHARS:
+            out.append(
+                f"{where}: only its first {analysed_end(doc.text):,} of {len(doc.text):,} "
+                f"characters are analysed and compared (at most {MAX_ANALYSED_CHARS:,})"
+            )
+        if len(doc.claims) >= MAX_CLAIMS:
+            out.append(f"{where}: only its first {MAX_CLAIMS} claims are compared")
+    return out
 
 
 def _analyze_all(
-    articles: Sequence[Article], *, pipeline: object | None, fail_fast: bool
+    articles: Sequence[Article],
+    *,
+    pipeline: object | None,
+    fail_fast: bool,
+    progress: Progress | None = None,
 ) -> tuple[list[AnalyzedArticle], list[Failure]]:
-    """Analyze in one batch; if the batch fails, retry one by one so one bad article can't sink it."""
+    """Analyze in batches of :data:`_ANALYZE_CHUNK`; if a batch fails, retry it one by one
+    so one bad article can't sink it."""
     if pipeline is None:
         from storyscope.analyze import Pipeline
 
         pipeline = _default_pipeline(Pipeline)
     analyze_many: Callable[[Sequence[Article]], list[AnalyzedArticle]] = pipeline.analyze_many  # type: ignore[attr-defined]
+    if progress is not None:
+        progress(0, len(articles))
+    if len(articles) == 1:
+        try:
+            analyzed = list(analyze_many(articles))
+        except StoryscopeError:
+            raise
+        except Exception as exc:
+            raise AnalysisError(f"analysis failed: {exc}") from exc
+        if progress is not None:
+            progress(1, 1)
+        return analyzed, []
+    analyzed = []
+    failures: list[Failure] = []
+    for lo in range(0, len(articles), _ANALYZE_CHUNK):
+        chunk = articles[lo : lo + _ANALYZE_CHUNK]
+        done, failed = _analyze_batch(chunk, analyze_many, fail_fast=fail_fast)
+        analyzed.extend(done)
+        failures.extend(failed)
+        if progress is not None:
+            progress(lo + len(chunk), len(articles))
+    if not analyzed:
+        raise AnalysisError(f"analysis failed for every article ({failures[0].error})")
+    return analyzed, failures
+
+
+def _analyze_batch(
+    articles: Sequence[Article],
+    analyze_many: Callable[[Sequence[Article]], list[AnalyzedArticle]],
+    *,
+    fail_fast: bool,
+) -> tuple[list[AnalyzedArticle], list[Failure]]:
     try:
         return list(analyze_many(articles)), []
     except StoryscopeError:
-        if fail_fast or len(articles) == 1:
+        if fail_fast:
             raise
     except Exception as exc:
-        if fail_fast or len(articles) == 1:
+        if fail_fast:
             raise AnalysisError(f"analysis failed: {exc}") from exc
     logger.warning("batch analysis failed; retrying article by article")
     analyzed: list[AnalyzedArticle] = []
@@ -128,8 +245,6 @@ def _analyze_all(
             analyzed.extend(analyze_many([article]))
         except Exception as exc:  # one bad article must not sink the batch
             failures.append(Failure(stage="analyze", source=article.source, error=str(exc)))
-    if not analyzed:
-        raise AnalysisError(f"analysis failed for every article ({failures[0].error})")
     return analyzed, failures
 
 

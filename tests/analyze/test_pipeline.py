@@ -132,3 +132,93 @@ def test_default_analyze_uses_real_embeddings() -> None:
     (r,) = analyze_pkg.analyze([_article(COURIER, "courier")])
     assert r.embeddings.shape == (len(r.sentences), 384)
     assert np.allclose(np.linalg.norm(r.embeddings, axis=1), 1.0, atol=1e-4)
+
+
+# Budgets: text without sentence breaks costs a bounded amount (issue 19).
+
+
+def _breakless(n: int) -> str:
+    phrase = "the council said harbour workers would strike over pay and the mayor "
+    return (phrase * (n // len(phrase) + 1))[:n]
+
+
+@pytest.mark.slow
+def test_a_200000_character_article_without_breaks_is_analysed_within_bounds(
+    pipeline: Pipeline,
+) -> None:
+    import time
+
+    from storyscope.analyze.claims import MAX_CLAIMS
+    from storyscope.analyze.pipeline import MAX_ANALYSED_CHARS, analysed_end
+    from storyscope.analyze.sentences import MAX_SENTENCE_CHARS
+
+    text = _breakless(200_000)
+    t = time.perf_counter()
+    r = pipeline.analyze(_article(text, "blob"))
+    elapsed = time.perf_counter() - t
+    assert elapsed < 30, elapsed
+    end = analysed_end(text)
+    assert MAX_ANALYSED_CHARS // 2 < end <= MAX_ANALYSED_CHARS
+    assert r.sentences and r.sentences[-1].end <= end
+    assert max(s.end - s.start for s in r.sentences) <= MAX_SENTENCE_CHARS
+    assert len(r.sentences) <= end // 5  # pieces, not words
+    assert 0 < len(r.claims) <= MAX_CLAIMS
+    assert r.embeddings.shape == (len(r.sentences), 16)
+    _assert_offsets(r)
+
+
+class _CountingEmbedder(FakeEmbedder):
+    def __init__(self) -> None:
+        super().__init__(dim=16)
+        self.texts = 0
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        self.texts += len(texts)
+        return super().embed(texts)
+
+
+def test_sentences_after_the_claim_cap_are_not_embedded(nlp) -> None:
+    from storyscope.analyze.claims import MAX_CLAIMS
+
+    embedder = _CountingEmbedder()
+    text = " ".join(f"Prices rose {k}%; wages fell." for k in range(MAX_CLAIMS))
+    r = Pipeline(nlp=nlp, embedder=embedder).analyze(_article(text, "long"))
+    assert len(r.claims) == MAX_CLAIMS and len(r.sentences) == MAX_CLAIMS
+    embedded = r.claims[-1].sentence + 1
+    assert embedder.texts == embedded < len(r.sentences)
+    assert r.embeddings.shape == (len(r.sentences), 16)
+    mean = r.embeddings[:embedded].mean(axis=0)
+    assert np.allclose(r.embeddings[embedded:], mean / np.linalg.norm(mean), atol=1e-6)
+
+
+def test_compare_warns_and_compares_only_the_analysed_part(pipeline: Pipeline) -> None:
+    from storyscope.analyze.pipeline import MAX_ANALYSED_CHARS, analysed_end
+    from storyscope.api import compare_articles
+
+    text = _breakless(MAX_ANALYSED_CHARS + 20_000)
+    long, short = _article(text, "blob"), _article(LEDGER, "ledger")
+    calls: list[tuple[int, int]] = []
+    story = compare_articles(
+        [long, short], pipeline=pipeline, progress=lambda done, total: calls.append((done, total))
+    )
+    assert calls == [(0, 2), (2, 2)]
+    (line,) = [w for w in story.warnings if "blob.txt" in w]
+    assert f"only its first {analysed_end(text):,} of {len(text):,} characters" in line
+    compared = next(d for d in story.articles if d.article.outlet == "blob")
+    assert compared.id == long.id and compared.text == text[: analysed_end(text)]
+    for fact in story.facts:
+        for c in fact.support:
+            doc = next(d for d in story.articles if d.id == c.article)
+            assert doc.text[c.start : c.end] == c.text
+
+
+def test_compare_refuses_more_than_max_articles(tmp_path) -> None:
+    from storyscope.api import compare
+    from storyscope.errors import StoryscopeError
+
+    for k in range(3):
+        (tmp_path / f"a{k}.txt").write_text(f"Article number {k} is here.\n", encoding="utf-8")
+    with pytest.raises(
+        StoryscopeError, match=r"^3 articles: compare takes at most 2 .*storyscope ingest"
+    ):
+        compare([tmp_path], max_articles=2)

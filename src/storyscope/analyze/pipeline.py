@@ -1,4 +1,15 @@
-"""The analyze pipeline: ``Article`` -> ``AnalyzedArticle``, one spaCy pass, one embed call."""
+"""The analyze pipeline: ``Article`` -> ``AnalyzedArticle``, one spaCy pass, one embed call.
+
+Cost per article is bounded: only its first :data:`MAX_ANALYSED_CHARS` characters
+are analysed (cut at a line break or space; records point into the article's text
+as always, the rest of it has none), no sentence is longer than
+:data:`~storyscope.analyze.sentences.MAX_SENTENCE_CHARS` characters (text without
+sentence breaks is cut before the parser and again after the sentence repairs), an
+article gives at most :data:`~storyscope.analyze.claims.MAX_CLAIMS` claims, and only
+the sentences up to the last claim's are embedded (the embedder reads at most 256
+tokens of each); the rows of the sentences after it hold the mean of the embedded
+ones, so the article's vector is that of its compared part. See ``bench/bench_long.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from storyscope.analyze.claims import ClaimSplitter
+from storyscope.analyze.claims import MAX_CLAIMS, ClaimSplitter
 from storyscope.analyze.cues import CueFinder
 from storyscope.analyze.embeddings import Embedder, get_embedder
 from storyscope.analyze.entities import EntityFinder
@@ -25,7 +36,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["Pipeline"]
+__all__ = ["MAX_ANALYSED_CHARS", "Pipeline", "analysed_end"]
+
+#: Most characters of one article that are analysed: about 8,500 words, 1.5 times
+#: the longest PolNeAR article and 4.5 times the longest BASIL one. An article costs
+#: time and memory linear in its length up to this, constant past it.
+MAX_ANALYSED_CHARS = 50_000
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +117,7 @@ class Pipeline:
             else f"embedder:{getattr(embedder, 'name', type(embedder).__name__)}"
         )
         parts.append(f"cues:{self._cue_lexicon or 'packaged'}")
+        parts.append(f"budget:{MAX_ANALYSED_CHARS}:{MAX_CLAIMS}")
         digest = hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
         return f"analysis-{digest}"
 
@@ -121,7 +138,7 @@ class Pipeline:
         return self._embedder
 
     def _analyze_doc(self, article: Article, doc: Doc) -> AnalyzedArticle:
-        text = article.text
+        text = doc.text  # the analysed part: the article's text, or its start
         sentences = self.sentences(text, doc)
         entities = self.entities(text, doc, sentences)
         quantities = self.quantities(text, doc, sentences)
@@ -164,7 +181,7 @@ class Pipeline:
         if not articles:
             return []
         nlp = self.nlp
-        texts = [a.text for a in articles]
+        texts = [a.text[: analysed_end(a.text)] for a in articles]
         try:
             docs = list(nlp.pipe(texts, batch_size=_BATCH_SIZE))
         except Exception as exc:
@@ -177,20 +194,59 @@ class Pipeline:
                 raise
             except Exception as exc:
                 raise AnalysisError(f"{article.source}: analysis failed: {exc}") from exc
-        all_sentences = [s.text for a in analyzed for s in a.sentences]
+        counts = [_embedded_count(a) for a in analyzed]
+        all_sentences = [
+            s.text for a, k in zip(analyzed, counts, strict=True) for s in a.sentences[:k]
+        ]
+        dim = self.embedder.dim
         matrix: Any = (
             self.embedder.embed(all_sentences)
             if all_sentences
-            else np.zeros((0, self.embedder.dim), dtype=np.float32)
+            else np.zeros((0, dim), dtype=np.float32)
         )
         out: list[AnalyzedArticle] = []
         offset = 0
-        for item in analyzed:
-            n = len(item.sentences)
-            out.append(_with_embeddings(item, matrix[offset : offset + n]))
-            offset += n
-        logger.debug("analyzed %d articles, %d sentences", len(out), offset)
+        for item, k in zip(analyzed, counts, strict=True):
+            vectors = matrix[offset : offset + k]
+            if k < len(item.sentences):
+                vectors = _padded(vectors, len(item.sentences), dim)
+            out.append(_with_embeddings(item, vectors))
+            offset += k
+        logger.debug("analyzed %d articles, %d sentences embedded", len(out), offset)
         return out
+
+
+def analysed_end(text: str, limit: int = MAX_ANALYSED_CHARS) -> int:
+    """Where the analysed part of ``text`` ends: its length, or a cut at most ``limit``.
+
+    The cut is after the last line break in the second half of the first ``limit``
+    characters, else at the last whitespace there, else at ``limit``.
+    """
+    if len(text) <= limit:
+        return len(text)
+    newline = text.rfind("\n", limit // 2, limit)
+    if newline >= 0:
+        return newline
+    return next((i for i in range(limit, limit // 2, -1) if text[i].isspace()), limit)
+
+
+def _embedded_count(item: AnalyzedArticle) -> int:
+    """How many leading sentences of an article are embedded: all, unless its claims were capped."""
+    if len(item.claims) < MAX_CLAIMS:
+        return len(item.sentences)
+    return item.claims[-1].sentence + 1
+
+
+def _padded(vectors: Any, n: int, dim: int) -> Any:
+    """``vectors`` plus rows up to ``n`` holding their normalised mean (zeros when none)."""
+    fill = np.zeros(dim, dtype=np.float32)
+    if len(vectors):
+        mean = vectors.mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        if norm > 0:
+            fill = (mean / norm).astype(np.float32)
+    rest = np.broadcast_to(fill, (n - len(vectors), dim))
+    return np.concatenate([np.asarray(vectors, dtype=np.float32), rest]).astype(np.float32)
 
 
 def _with_embeddings(item: AnalyzedArticle, vectors: Any) -> AnalyzedArticle:
