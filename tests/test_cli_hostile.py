@@ -215,3 +215,34 @@ def test_a_newline_in_a_file_name_stays_on_its_error_line(tmp_path: Path) -> Non
     code, _, err = _run("compare", odd, a, b, "-q")
     assert code == 1
     assert f"error: {tmp_path}/evil\\nname.txt: empty file" in err.splitlines()
+
+
+def _pair(tmp_path: Path) -> list[Path]:
+    paths = [tmp_path / "gazette.txt", tmp_path / "courier.txt"]
+    for path, text in zip(paths, (ARTICLE_A, ARTICLE_B), strict=True):
+        path.write_text(text, encoding="utf-8")
+    return paths
+
+
+def test_compare_past_the_warning_count_points_to_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storyscope.api.COMPARE_WARN_ARTICLES", 1)
+    code, out, err = _run("compare", *_pair(tmp_path))
+    assert code == 0
+    json.loads(out)
+    (line,) = [x for x in err.splitlines() if x.startswith("warning: 2 articles")]
+    assert "storyscope ingest" in line
+    code, _, err = _run("compare", "-q", *_pair(tmp_path))
+    assert code == 0 and "warning" not in err
+
+
+def test_compare_of_too_many_articles_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storyscope.api.COMPARE_MAX_ARTICLES", 1)
+    code, out, err = _run("compare", *_pair(tmp_path))
+    assert code == 1 and out == ""
+    (line,) = err.strip().splitlines()
+    assert line.startswith("Error: 2 articles: compare takes at most 1 ")
+    assert "storyscope ingest" in line

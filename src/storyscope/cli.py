@@ -190,9 +190,10 @@ def compare(
     least two outlets were compared; 1 when some source failed (the report on
     the others is still written), when only one outlet's articles were read
     (report written), or when no article could be read (no report); 2 on usage
-    errors.
+    errors. Compare is for one event's coverage: past 50 articles it warns and
+    shows its progress, past 200 it refuses (use `storyscope ingest` for a corpus).
     """
-    from storyscope.api import StageTimes
+    from storyscope.api import COMPARE_MAX_ARTICLES, StageTimes
     from storyscope.api import compare as run_compare
     from storyscope.report import render
 
@@ -201,9 +202,16 @@ def compare(
     if fmt is None:
         fmt = _format_from_suffix(output)
     stage_times = StageTimes()
-    story = run_compare(
-        sources, outlets=outlets, fail_fast=fail_fast, timings=stage_times, settings=settings
-    )
+    with _CompareProgress(quiet=quiet) as progress:
+        story = run_compare(
+            sources,
+            outlets=outlets,
+            fail_fast=fail_fast,
+            timings=stage_times,
+            settings=settings,
+            progress=progress,
+            max_articles=COMPARE_MAX_ARTICLES,
+        )
     text = render(story, fmt)
     _write_report(text, output)
 
@@ -232,6 +240,48 @@ def compare(
         )
     if story.failures or len(distinct) < 2:
         sys.exit(1)
+
+
+class _CompareProgress:
+    """Past COMPARE_WARN_ARTICLES articles: a warning line, then a progress bar on stderr."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> _CompareProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def __call__(self, done: int, total: int) -> None:
+        from storyscope.api import COMPARE_WARN_ARTICLES
+
+        if self.quiet or total <= COMPARE_WARN_ARTICLES:
+            return
+        if self.bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            click.echo(
+                f"warning: {total:,} articles: compare analyses and aligns them all as one "
+                "story, in memory; for a corpus, `storyscope ingest SOURCE... --db PATH` "
+                "groups articles into stories (resumable), then `storyscope report`",
+                err=True,
+            )
+            self.bar = Progress(
+                "{task.description}",
+                BarColumn(bar_width=None),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=_stderr_console(),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("analysing", total=total)
+        self.bar.update(self.task, completed=done)
 
 
 def _format_from_suffix(output: Path | None) -> str:
