@@ -237,3 +237,24 @@ def test_keep_warm_is_a_no_op_on_postgresql(store_url: str) -> None:
     with Store.open(store_url) as store:
         store.keep_warm()
         assert (store._warm is None) == (store.dialect == "postgresql")  # noqa: SLF001
+
+
+def test_the_summary_columns_downgrade_and_upgrade_again(store_url: str) -> None:
+    from alembic import command
+
+    a = [_article(n, "Outlet", n) for n in range(2)]
+    with Store.open(store_url) as store:
+        store.add_articles(a)
+        store.create_story("Vote", [x.id for x in a])
+    engine = _engine.create_engine(_engine.resolve_url(store_url))
+    try:
+        with engine.begin() as conn:
+            command.downgrade(_engine._alembic_config(conn), "0003_accents")  # noqa: SLF001
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("stories")}
+            assert "members_version" not in columns and "title" in columns
+    finally:
+        engine.dispose()
+    with Store.open(store_url) as store:
+        assert store.revision() == _engine.head_revision()
+        _assert_current(store)
+        assert store.story_summaries().total == 1
