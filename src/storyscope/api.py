@@ -150,6 +150,23 @@ def compare_articles(
     )
 
 
+def _analysed_cut(doc: AnalyzedArticle) -> int | None:
+    """Where the analysed part of an article ends, when only its start was analysed.
+
+    None when the whole text was analysed, or when a record lies past the cut (a
+    pipeline without the budget analysed more).
+    """
+    from storyscope.analyze.pipeline import analysed_end
+
+    end = analysed_end(doc.text)
+    if end == len(doc.text):
+        return None
+    for name in ("sentences", "entities", "quantities", "times", "quotes", "cues", "claims"):
+        if any(rec.end > end for rec in getattr(doc, name)):
+            return None
+    return end
+
+
 def _analysed_part(doc: AnalyzedArticle) -> AnalyzedArticle:
     """The article as compared: cut to its analysed part when only its start was analysed.
 
@@ -157,10 +174,8 @@ def _analysed_part(doc: AnalyzedArticle) -> AnalyzedArticle:
     part it would search text without sentences (linear in the whole length per name).
     The id, and every record's offsets, are those of the whole text.
     """
-    from storyscope.analyze.pipeline import analysed_end
-
-    end = analysed_end(doc.text)
-    if end == len(doc.text):
+    end = _analysed_cut(doc)
+    if end is None:
         return doc
     return replace(doc, article=replace(doc.article, text=doc.text[:end]))
 
@@ -168,14 +183,15 @@ def _analysed_part(doc: AnalyzedArticle) -> AnalyzedArticle:
 def _budget_warnings(analyzed: Sequence[AnalyzedArticle]) -> list[str]:
     """One line per article whose analysis stopped at a budget (see storyscope.analyze.pipeline)."""
     from storyscope.analyze.claims import MAX_CLAIMS
-    from storyscope.analyze.pipeline import MAX_ANALYSED_CHARS, analysed_end
+    from storyscope.analyze.pipeline import MAX_ANALYSED_CHARS
 
     out = []
     for doc in analyzed:
         where = f"{doc.article.outlet} ({doc.article.source})"
-        if len(doc.text) > MAX_ANALYSED_CHARS:
+        end = _analysed_cut(doc)
+        if end is not None:
             out.append(
-                f"{where}: only its first {analysed_end(doc.text):,} of {len(doc.text):,} "
+                f"{where}: only its first {end:,} of {len(doc.text):,} "
                 f"characters are analysed and compared (at most {MAX_ANALYSED_CHARS:,})"
             )
         if len(doc.claims) >= MAX_CLAIMS:

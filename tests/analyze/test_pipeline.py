@@ -222,3 +222,16 @@ def test_compare_refuses_more_than_max_articles(tmp_path) -> None:
         StoryscopeError, match=r"^3 articles: compare takes at most 2 .*storyscope ingest"
     ):
         compare([tmp_path], max_articles=2)
+
+
+def test_an_analysis_reaching_past_the_budget_is_compared_whole() -> None:
+    from storyscope.analyze.pipeline import MAX_ANALYSED_CHARS
+    from storyscope.api import _analysed_part, _budget_warnings
+    from storyscope.model import AnalyzedArticle, Sentence
+
+    text = _breakless(MAX_ANALYSED_CHARS + 1_000)
+    n = len(text.rstrip())
+    last = Sentence(index=0, start=n - 5, end=n, text=text[n - 5 : n])
+    doc = AnalyzedArticle(article=_article(text, "blob"), sentences=(last,))
+    assert _analysed_part(doc) is doc
+    assert not any("only its first" in w for w in _budget_warnings([doc]))
