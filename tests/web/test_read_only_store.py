@@ -30,7 +30,7 @@ def test_pages_and_api_read_a_read_only_store(
         app = create_app(StoreSource(store, pipeline=pipeline))
         with (
             TestClient(app, raise_server_exceptions=False) as client,
-            caplog.at_level(logging.WARNING),
+            caplog.at_level(logging.INFO),
         ):
             for url in (
                 "/",
