@@ -184,27 +184,12 @@ def _sentence_bounds(doc: AnalyzedArticle, start: int, end: int) -> tuple[int, i
     """Start and end of the sentence holding ``start`` (stretched to ``end``); the whole
     text when none does. Sentences are in text order and never overlap: a binary search
     (a scan per mention made source finding quadratic in the article's length)."""
-    k = bisect.bisect_right(_sentence_starts(doc), start) - 1
+    k = bisect.bisect_right(doc.sentences, start, key=lambda sent: sent.start) - 1
     if k >= 0:
         sent = doc.sentences[k]
         if sent.start <= start < sent.end:
             return sent.start, max(sent.end, end)
     return 0, len(doc.text)
-
-
-_STARTS_CACHE: dict[int, tuple[AnalyzedArticle, list[int]]] = {}
-
-
-def _sentence_starts(doc: AnalyzedArticle) -> list[int]:
-    """The sentence starts of ``doc`` (kept for the last few articles asked about)."""
-    hit = _STARTS_CACHE.get(id(doc))
-    if hit is not None and hit[0] is doc:
-        return hit[1]
-    if len(_STARTS_CACHE) > 64:
-        _STARTS_CACHE.clear()
-    starts = [sent.start for sent in doc.sentences]
-    _STARTS_CACHE[id(doc)] = (doc, starts)
-    return starts
 
 
 def classify_source(

@@ -318,6 +318,16 @@ def _strip_honorific(name: str) -> str:
     return _HONORIFICS.sub("", name).strip()
 
 
+def _bare_name(text: str) -> str:
+    """An entity's text without edge punctuation or a leading title ("Mr. Ruiz," -> "Ruiz")."""
+    return _strip_honorific(_EDGE_PUNCT.sub("", text))
+
+
+def _surnames(ents: Sequence[Entity]) -> set[str]:
+    """The lower-cased last words of the names of ``ents`` (one per person, in effect)."""
+    return {bare.split()[-1].lower() for e in ents if (bare := _bare_name(e.text))}
+
+
 def _genders(text: str) -> dict[str, str]:
     """Surname (lower-cased) -> "m" / "f" where a gendered title or a family word names
     the person ("Mr. Clarke", "her son Matthew Denice")."""
@@ -336,7 +346,7 @@ def _namesakes(entities: Sequence[Entity]) -> dict[str, list[tuple[int, str]]]:
     for ent in entities:
         if ent.label != "PERSON":
             continue
-        parts = _strip_honorific(_EDGE_PUNCT.sub("", ent.text)).split()
+        parts = _bare_name(ent.text).split()
         if len(parts) >= 2 and parts[0][:1].isupper():
             found.setdefault(parts[-1].lower(), []).append((ent.start, " ".join(parts)))
     return {
@@ -359,7 +369,7 @@ def canonical_names(entities: Sequence[Entity]) -> dict[str, str]:
     for ent in entities:
         if ent.label != "PERSON":
             continue
-        name = _strip_honorific(_EDGE_PUNCT.sub("", ent.text))
+        name = _bare_name(ent.text)
         parts = name.split()
         if not parts:
             continue
@@ -546,14 +556,14 @@ def _people_relabelled(entities: Sequence[Entity]) -> list[Entity]:
     people: set[str] = set()
     for e in entities:
         if e.label == "PERSON":
-            bare = _strip_honorific(_EDGE_PUNCT.sub("", e.text)).lower()
+            bare = _bare_name(e.text).lower()
             if bare:
                 people.add(bare)
                 people.add(bare.split()[-1])
     out: list[Entity] = []
     for e in entities:
         if e.label in ("ORG", "NORP", "GPE", "PRODUCT", "WORK_OF_ART", "FAC"):
-            bare = _strip_honorific(_EDGE_PUNCT.sub("", e.text)).lower()
+            bare = _bare_name(e.text).lower()
             if bare in people and len(bare.split()) <= 2:
                 e = dataclasses.replace(e, label="PERSON")
         out.append(e)
@@ -573,7 +583,7 @@ def _with_surname_mentions(
     surnames: set[str] = set()
     for e in entities:
         if e.label == "PERSON":
-            parts = _strip_honorific(_EDGE_PUNCT.sub("", e.text)).split()
+            parts = _bare_name(e.text).split()
             if len(parts) >= 2 and len(parts[-1]) >= 3 and parts[-1][:1].isupper():
                 surnames.add(parts[-1].rstrip(".,"))
     if not surnames:
@@ -651,8 +661,7 @@ class SpeakerContext:
             if ent.label == "PERSON" and not self.in_quote(ent.start):
                 by_sentence.setdefault(ent.sentence, []).append(ent)
         for index, ents in by_sentence.items():
-            surnames = {_strip_honorific(_EDGE_PUNCT.sub("", e.text)).split()[-1].lower()
-                        for e in ents if _strip_honorific(_EDGE_PUNCT.sub("", e.text))}
+            surnames = _surnames(ents)
             if len(surnames) != 1 or not 0 <= index < len(self.sentences):
                 continue
             sent = self.sentences[index]
@@ -898,8 +907,7 @@ class SpeakerContext:
             if ent.start >= own.start:
                 return None  # someone is named before the pronoun in its own sentence
             found.append(ent)
-        surnames = {_strip_honorific(_EDGE_PUNCT.sub("", e.text)).split()[-1].lower()
-                    for e in found if _strip_honorific(_EDGE_PUNCT.sub("", e.text))}
+        surnames = _surnames(found)
         if len(surnames) != 1 or not self._agrees(found[-1], pronoun):
             return None
         return found[-1]
