@@ -130,7 +130,9 @@ def test_a_cold_and_alias_flood_leaves_cheap_pages_answering_within_a_second(
             assert r.headers["content-type"].startswith("text/html") and "busy" in r.text
     analysed = pipeline.analyzed // 4  # four articles a story
     assert analysed <= 1 + len(by_status.get(200, []))  # the warm story, and each accepted one
-    assert analysed <= 1 + STORIES // 2, analysed  # bounded: not the whole flood
+    # How many cold stories get analysed while the flood lasts depends on the machine's
+    # speed (a job done frees its queue place for a later request): the bound that holds
+    # on any machine is the one above, one analysis per accepted request, none for an alias.
     assert took < 15, took
 
 
