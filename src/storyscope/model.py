@@ -422,3 +422,32 @@ class Story:
     failures: tuple[Failure, ...] = ()
     warnings: tuple[str, ...] = ()
     outlets: tuple[OutletProfile, ...] = ()  # per-outlet framing and sourcing
+
+    def to_frames(self, story_id: int | None = None) -> dict[str, Any]:
+        """The story's report as pandas DataFrames, one per table of ``storyscope export``.
+
+        The same tables, columns and values as ``storyscope export`` writes (both
+        come from :func:`storyscope.report.tables.report_rows`; columns in
+        docs/report.md, "Tables"): ``articles``, ``claims``, ``facts``,
+        ``fact_citations``, ``contradictions``, ``contradiction_citations``,
+        ``quotes``, ``quote_variants``, ``quote_variant_citations``, ``omissions``,
+        ``labels``, ``summary``, ``summary_citations``.
+
+        Args:
+            story_id: Put in every row's ``story_id`` column (a stored story's id);
+                missing (``pd.NA``) when None.
+
+        Raises:
+            ImportError: pandas is not installed (``pip install 'storyscope[frames]'``).
+        """
+        from storyscope.report.json import to_dict
+        from storyscope.report.tables import frames, report_rows
+
+        return frames(report_rows(to_dict(self), story_id))
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: headline counts, the cited summary and the contradictions (escaped)."""
+        from storyscope.report.json import to_dict
+        from storyscope.report.notebook import story_html
+
+        return story_html(to_dict(self))
