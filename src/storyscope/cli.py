@@ -120,7 +120,8 @@ _FORMAT_OPTION = click.option(
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
-    help="Report format (default: from the -o suffix, else json).",
+    help="Report format (default: from the -o suffix: .json, .md, .markdown, .html, .htm; "
+    "else json).",
 )
 _OUTPUT_OPTION = click.option(
     "-o",
@@ -284,12 +285,28 @@ class _CompareProgress:
         self.bar.update(self.task, completed=done)
 
 
+#: Report format of each -o suffix; a file name without a suffix gets JSON.
+_SUFFIX_FORMATS = {
+    ".json": "json",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
 def _format_from_suffix(output: Path | None) -> str:
-    if output is None:
+    """The report format the -o file's suffix names (usage error for an unknown suffix)."""
+    if output is None or not output.suffix:
         return "json"
-    return {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}.get(
-        output.suffix.lower(), "json"
-    )
+    fmt = _SUFFIX_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        raise click.BadParameter(
+            f"{displayable(str(output))}: unknown report suffix {displayable(output.suffix)!r}; "
+            f"use {', '.join(_SUFFIX_FORMATS)} (or name the format with --format)",
+            param_hint="'-o' / '--output'",
+        )
+    return fmt
 
 
 def _summary_line(story: Any, output: Path | None) -> str:
@@ -658,6 +675,71 @@ def report(
     _write_report(text, output)
     if output is not None:
         click.echo(f"Wrote {displayable(os.path.abspath(output))}", err=True)
+
+
+@cli.command()
+@_DB_OPTION
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(("csv", "parquet")),
+    default="csv",
+    show_default=True,
+    help="csv: UTF-8 with a header row; parquet: typed columns (needs pyarrow).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for the tables (created if missing); existing tables there are replaced.",
+)
+@click.option(
+    "--story",
+    "story_ids",
+    type=int,
+    multiple=True,
+    metavar="ID",
+    help="Export only this story (repeatable; default: every story with articles).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print no summary.")
+@_SET_OPTION
+@_one_line_errors
+def export(
+    db: str | None,
+    fmt: str,
+    output_dir: Path,
+    story_ids: tuple[int, ...],
+    quiet: bool,
+    set_values: tuple[str, ...],
+) -> None:
+    """Write the stored stories' reports as flat tables, one CSV or Parquet file each.
+
+    Tables: articles, claims, facts, fact_citations, contradictions,
+    contradiction_citations, quotes, quote_variants, quote_variant_citations,
+    omissions, labels, summary, summary_citations (columns in docs/report.md,
+    "Tables"). Every row carries story_id; every cited span carries article_id,
+    outlet, start, end and text. Each story is read like `storyscope report`
+    reads it: its cached report when current, else compared from its stored
+    analyses (and cached).
+    """
+    from storyscope.export import check_writable, export_rows, write_tables
+
+    settings = _settings(set_values)
+    with _open_existing(db) as store:
+        check_writable(output_dir, fmt)
+        rows, ids = export_rows(store, list(story_ids) or None, settings=settings)
+    write_tables(rows, output_dir, fmt)
+    if not quiet:
+        counts = ", ".join(f"{len(table)} {name}" for name, table in rows.items())
+        click.echo(
+            f"Wrote {displayable(os.path.abspath(output_dir))}: {len(ids)} "
+            f"{'story' if len(ids) == 1 else 'stories'} as {fmt}; {counts}.",
+            err=True,
+        )
 
 
 @cli.group()
