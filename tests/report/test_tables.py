@@ -143,3 +143,18 @@ def test_repr_html_escapes_article_markup(story: Story) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;x()&lt;/script&gt;" in html
     assert 'onmouseover="x' not in html
+
+
+def test_docs_list_every_table_and_its_columns_in_order() -> None:
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "report.md").read_text(encoding="utf-8")
+    section = doc.split("\n## Tables\n", 1)[1].split("\n## ", 1)[0]
+    documented = {
+        m.group(1): re.findall(r"`(\w+)`", m.group(2))
+        for m in re.finditer(r"^\| `(\w+)` \| [^|]+ \| (.+) \|$", section, re.M)
+    }
+    assert list(documented) == list(TABLES)
+    for name, columns in TABLES.items():
+        assert documented[name] == [c for c, _ in columns], name
