@@ -28,6 +28,7 @@ from storyscope.errors import ConfigError
 
 __all__ = [
     "AlignSettings",
+    "AnalyzeSettings",
     "ENV_PREFIX",
     "Settings",
     "default_settings",
@@ -54,6 +55,23 @@ class AlignSettings:
     summary_differences: int
 
 
+class Names(tuple[str, ...]):
+    """A list of names (``[analyze] analyzers``), shown as the comma-separated form it is set by."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return ",".join(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnalyzeSettings:
+    """The analyze stage (see ``data/settings.toml`` and docs/architecture.md, "Plugins")."""
+
+    #: Analyzers by name, in the order they run (installed plugins' unnamed ones run after).
+    analyzers: Names
+
+
 #: Allowed ranges, by (section, key); probabilities and shares are 0..1.
 _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("align", "group_threshold"): (0.0, 1.0),
@@ -72,12 +90,25 @@ class Settings:
     """All settings, by section. ``sources`` maps ``"section.key"`` to where its value came from."""
 
     align: AlignSettings
+    analyze: AnalyzeSettings
     sources: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
     def digest(self) -> str:
-        """A short hash of the values (not their sources): part of cached reports' versions."""
-        blob = json.dumps([(k, v) for k, v, _ in self.items()], sort_keys=True)
+        """A short hash of the values (not their sources): part of cached reports' versions.
+
+        Settings of the sections added after ``[align]`` count only where they differ
+        from the shipped defaults, so the default settings keep the digest they had.
+        """
+        shipped = {k: v for k, v, _ in default_settings().items()}
+        blob = json.dumps(
+            [
+                (k, v)
+                for k, v, _ in self.items()
+                if k.partition(".")[0] == "align" or v != shipped.get(k)
+            ],
+            sort_keys=True,
+        )
         return hashlib.sha1(blob.encode()).hexdigest()[:12]
 
     def items(self) -> list[tuple[str, Any, str]]:
@@ -91,19 +122,37 @@ class Settings:
         return out
 
 
-_SECTIONS: dict[str, type] = {"align": AlignSettings}
+_SECTIONS: dict[str, type] = {"align": AlignSettings, "analyze": AnalyzeSettings}
 
 
 def _types(section: str) -> dict[str, type]:
     return {
-        f.name: (float if f.type in ("float", float) else int)
+        f.name: (
+            float if f.type in ("float", float) else Names if f.type in ("Names", Names) else int
+        )
         for f in dataclasses.fields(_SECTIONS[section])
     }
 
 
-def _coerce(section: str, key: str, value: Any, where: str) -> float | int:
+def _names(section: str, key: str, value: Any, where: str) -> Names:
+    """A list of names: a TOML array of strings, or one comma-separated string."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(n, str) for n in items):
+        raise ConfigError(
+            f"{where}: {section}.{key} must be a list of names (or one comma-separated string), "
+            f"not {value!r}"
+        )
+    names = [n.strip() for n in items]
+    if not all(names) and names != [""]:
+        raise ConfigError(f"{where}: {section}.{key} has an empty name in {value!r}")
+    return Names(n for n in names if n)
+
+
+def _coerce(section: str, key: str, value: Any, where: str) -> float | int | Names:
     """``value`` as the setting's type, inside its range, else a ConfigError naming ``where``."""
     kind = _types(section)[key]
+    if kind is Names:
+        return _names(section, key, value, where)
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -225,13 +274,31 @@ def resolve_settings(
                 f"--set {item!r}: expected SECTION.KEY=VALUE (e.g. align.group_threshold=0.9)"
             )
         _layer(values, sources, {section: {key: value}}, f"--set {name.strip()}")
+    if "analyze.analyzers" in sources:
+        _check_analyzers(values["analyze"]["analyzers"], sources["analyze.analyzers"])
     return Settings(
         align=AlignSettings(**values["align"]),
+        analyze=AnalyzeSettings(**values["analyze"]),
         sources=dict(sources),
     )
+
+
+def _check_analyzers(names: Names, where: str) -> None:
+    """Build the analyzers a settings layer lists (built-ins and installed plugins), so an
+    unknown name or a missing requirement is an error here, naming where it was set."""
+    from storyscope.analyze.pipeline import build_analyzers
+
+    try:
+        build_analyzers(names)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: analyze.analyzers: {exc}") from None
 
 
 @functools.cache
 def default_settings() -> Settings:
     """The shipped defaults, ignoring every file, variable and flag."""
-    return Settings(align=AlignSettings(**_defaults()["align"]))
+    values = _defaults()
+    return Settings(
+        align=AlignSettings(**values["align"]),
+        analyze=AnalyzeSettings(**values["analyze"]),
+    )

@@ -1,5 +1,15 @@
 """The analyze pipeline: ``Article`` -> ``AnalyzedArticle``, one spaCy pass, one embed call.
 
+The pipeline is a declared list of analyzers (:class:`Analyzer`): each has a
+versioned ``name`` ("quotes.v1"), the fields it ``requires`` and ``assigns``, and
+is called with a :class:`Draft` (the article being analysed: its parse and the
+fields found so far) to return a new one. The built-ins (:func:`builtin_analyzers`:
+sentences, entities, quantities, times, quotes, cues, claims) and the analyzers of
+installed plugins (:mod:`storyscope.plugins`) are registered through the same hook;
+the settings' ``[analyze] analyzers`` list names which run and in what order, and
+:class:`Pipeline` checks at build time that every analyzer's ``requires`` is
+assigned before it.
+
 Cost per article is bounded: only its first :data:`MAX_ANALYSED_CHARS` characters
 are analysed (cut at a line break or space; records point into the article's text
 as always, the rest of it has none), no sentence is longer than
@@ -13,11 +23,15 @@ ones, so the article's vector is that of its compared part. See ``bench/bench_lo
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -29,14 +43,35 @@ from storyscope.analyze.quantities import QuantityFinder
 from storyscope.analyze.quotes import QuoteFinder
 from storyscope.analyze.sentences import SentenceSplitter
 from storyscope.analyze.times import TimeFinder
-from storyscope.errors import AnalysisError
-from storyscope.model import AnalyzedArticle, Article
+from storyscope.errors import AnalysisError, ConfigError
+from storyscope.model import (
+    AnalyzedArticle,
+    Article,
+    Claim,
+    Cue,
+    Entity,
+    Quantity,
+    Quote,
+    Sentence,
+    TimeExpression,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["MAX_ANALYSED_CHARS", "Pipeline", "analysed_end"]
+    from storyscope.settings import AnalyzeSettings
+
+__all__ = [
+    "BASE_FIELDS",
+    "MAX_ANALYSED_CHARS",
+    "Analyzer",
+    "Draft",
+    "Pipeline",
+    "analysed_end",
+    "analyzer_key",
+    "builtin_analyzers",
+]
 
 #: Most characters of one article that are analysed: about 8,500 words, 1.5 times
 #: the longest PolNeAR article and 4.5 times the longest BASIL one. An article costs
@@ -48,8 +83,248 @@ logger = logging.getLogger(__name__)
 _BATCH_SIZE = 16
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Draft:
+    """The article being analysed, as every analyzer sees it.
+
+    The base record (``article``, ``text``, ``doc``) plus the
+    :class:`~storyscope.model.AnalyzedArticle` fields assigned so far. An analyzer
+    returns a new draft: ``dataclasses.replace(draft, cues=draft.cues + found)``.
+    Data of one's own for later analyzers goes on the spaCy doc as an extension
+    attribute (``doc._.name``; name it in ``assigns``/``requires`` as ``"doc._.name"``).
+    """
+
+    article: Article
+    #: The analysed part of ``article.text``: all of it, or its first
+    #: :data:`MAX_ANALYSED_CHARS` characters (:func:`analysed_end`).
+    text: str
+    #: The spaCy parse of ``text``.
+    doc: Doc
+    sentences: tuple[Sentence, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    times: tuple[TimeExpression, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    cues: tuple[Cue, ...] = ()
+    claims: tuple[Claim, ...] = ()
+
+    def analyzed(self) -> AnalyzedArticle:
+        """The analyzed article of this draft (without embeddings)."""
+        return AnalyzedArticle(
+            article=self.article,
+            sentences=tuple(self.sentences),
+            entities=tuple(self.entities),
+            quantities=tuple(self.quantities),
+            times=tuple(self.times),
+            quotes=tuple(self.quotes),
+            cues=tuple(self.cues),
+            claims=tuple(self.claims),
+        )
+
+
+#: What every draft holds before the first analyzer runs.
+BASE_FIELDS = frozenset({"article", "text", "doc"})
+
+
+@runtime_checkable
+class Analyzer(Protocol):
+    """One step of the analyze pipeline (spaCy's ``Language.factory(requires=, assigns=)``).
+
+    ``name`` carries a version ("quotes.v1"): it is part of :attr:`Pipeline.version`,
+    so stored analyses are redone when it changes. ``requires`` and ``assigns`` name
+    :class:`Draft` fields (or ``doc._.`` attributes) it reads and writes; the pipeline
+    checks them when it is built. Load models in ``__init__``, not per call.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def requires(self) -> AbstractSet[str]: ...
+
+    @property
+    def assigns(self) -> AbstractSet[str]: ...
+
+    def __call__(self, draft: Draft, /) -> Draft: ...
+
+
+_VERSIONED = re.compile(r"^(?P<key>\S+)\.v\d+$")
+
+
+def analyzer_key(name: str) -> str:
+    """The name an analyzer is listed by in settings: its ``name`` without the version.
+
+    Raises:
+        ConfigError: The name has no version suffix (``".v1"``).
+    """
+    found = _VERSIONED.match(name)
+    if found is None:
+        raise ConfigError(f"analyzer name {name!r} lacks a version (e.g. {name!s}.v1)")
+    return found.group("key")
+
+
+class _Component:
+    """A built-in component as an analyzer: ``run(component, draft)`` gives its one field."""
+
+    __slots__ = ("_field", "_run", "component")
+
+    def __init__(self, component: Any, run: Callable[[Any, Draft], Sequence[Any]]) -> None:
+        (self._field,) = component.assigns
+        self.component = component
+        self._run = run
+
+    @property
+    def name(self) -> str:
+        return str(self.component.name)
+
+    @property
+    def requires(self) -> AbstractSet[str]:
+        return frozenset(self.component.requires)
+
+    @property
+    def assigns(self) -> AbstractSet[str]:
+        return frozenset(self.component.assigns)
+
+    def __call__(self, draft: Draft, /) -> Draft:
+        found: dict[str, Any] = {self._field: tuple(self._run(self.component, draft))}
+        return dataclasses.replace(draft, **found)
+
+    def __repr__(self) -> str:
+        return f"<analyzer {self.name}>"
+
+
+# How each built-in component is called (module functions, so that pipelines pickle).
+def _sentences(c: SentenceSplitter, d: Draft) -> list[Sentence]:
+    return c(d.text, d.doc)
+
+
+def _entities(c: EntityFinder, d: Draft) -> list[Entity]:
+    return c(d.text, d.doc, d.sentences)
+
+
+def _quantities(c: QuantityFinder, d: Draft) -> list[Quantity]:
+    return c(d.text, d.doc, d.sentences)
+
+
+def _times(c: TimeFinder, d: Draft) -> list[TimeExpression]:
+    return c(d.text, d.doc, d.sentences, d.article.published)
+
+
+def _quotes(c: QuoteFinder, d: Draft) -> list[Quote]:
+    return c(d.text, d.doc, d.sentences, d.entities)
+
+
+def _cues(c: CueFinder, d: Draft) -> list[Cue]:
+    return c(d.text, d.sentences)
+
+
+def _claims(c: ClaimSplitter, d: Draft) -> list[Claim]:
+    return c(d.article.id, d.text, d.doc, d.sentences, d.entities, d.quotes, d.cues)
+
+
+def builtin_analyzers(cue_lexicon: str | Path | None = None) -> list[Analyzer]:
+    """The built-in analyzers, in their order: sentences, entities, quantities, times,
+    quotes, cues, claims (``cue_lexicon``: a cue lexicon TOML; the packaged one when None)."""
+    return [
+        _Component(SentenceSplitter(), _sentences),
+        _Component(EntityFinder(), _entities),
+        _Component(QuantityFinder(), _quantities),
+        _Component(TimeFinder(), _times),
+        _Component(QuoteFinder(), _quotes),
+        _Component(CueFinder(cue_lexicon), _cues),
+        _Component(ClaimSplitter(), _claims),
+    ]
+
+
+def build_analyzers(
+    analyzers: Sequence[str | Analyzer],
+    *,
+    cue_lexicon: str | Path | None = None,
+    load_plugins: bool | None = None,
+) -> tuple[Analyzer, ...]:
+    """The analyzers of a pipeline, in order, checked.
+
+    Args:
+        analyzers: Registered analyzers by name (``"quotes"``, or ``"quotes.v1"`` to
+            insist on that version) or analyzer objects, in the order they run. The
+            analyzers of installed plugins that it does not name run after them, in the
+            order the plugins loaded; a built-in it does not name does not run.
+        cue_lexicon: A cue lexicon TOML for the built-in cues analyzer.
+        load_plugins: Load the plugins of the ``storyscope`` entry-point group; None:
+            unless ``STORYSCOPE_NO_PLUGINS=1`` (:func:`storyscope.plugins.plugin_manager`).
+
+    Raises:
+        ConfigError: An unknown name or version, an analyzer listed twice, or one whose
+            ``requires`` no analyzer before it assigns (one line naming both).
+    """
+    from storyscope.plugins import BUILTIN, registered_analyzers
+
+    registry: dict[str, tuple[Analyzer, str]] = {}
+    for plugin, analyzer in registered_analyzers(load_entrypoints=load_plugins):
+        key = analyzer_key(analyzer.name)
+        if key in registry:
+            raise ConfigError(
+                f"analyzer {key!r} is registered twice: by {registry[key][1]} and by {plugin}"
+            )
+        registry[key] = (analyzer, plugin)
+    if cue_lexicon is not None and registry.get("cues", (None, ""))[1] == BUILTIN:
+        cues = next(a for a in builtin_analyzers(cue_lexicon) if analyzer_key(a.name) == "cues")
+        registry["cues"] = (cues, BUILTIN)
+    chosen: list[Analyzer] = []
+    for item in analyzers:
+        if isinstance(item, str):
+            analyzer = _registered(item, registry)
+        elif isinstance(item, Analyzer):
+            analyzer = item
+        else:
+            raise ConfigError(f"{item!r} is not an analyzer (it needs name, requires, assigns, __call__)")
+        key = analyzer_key(analyzer.name)
+        if any(analyzer_key(a.name) == key for a in chosen):
+            raise ConfigError(f"analyzer {key!r} is listed twice")
+        chosen.append(analyzer)
+    named = {analyzer_key(a.name) for a in chosen}
+    chosen += [a for key, (a, plugin) in registry.items() if plugin != BUILTIN and key not in named]
+    _check_requires(chosen, [a for a, _ in registry.values()])
+    return tuple(chosen)
+
+
+def _registered(name: str, registry: dict[str, tuple[Analyzer, str]]) -> Analyzer:
+    versioned = _VERSIONED.match(name)
+    key = name if name in registry or versioned is None else versioned.group("key")
+    if key not in registry:
+        raise ConfigError(f"unknown analyzer {name!r} (known: {', '.join(registry)})")
+    analyzer = registry[key][0]
+    if name not in (key, analyzer.name):
+        raise ConfigError(f"analyzer {name} is not available ({analyzer.name} is installed)")
+    return analyzer
+
+
+def _check_requires(chosen: Sequence[Analyzer], registered: Sequence[Analyzer]) -> None:
+    available = set(BASE_FIELDS)
+    for i, analyzer in enumerate(chosen):
+        missing = sorted(set(analyzer.requires) - available)
+        if missing:
+            field = missing[0]
+            later = next((a.name for a in chosen[i + 1 :] if field in a.assigns), None)
+            other = next(
+                (a.name for a in registered if field in a.assigns and a not in chosen), None
+            )
+            hint = (
+                f" ({later} assigns it, after it)"
+                if later
+                else f" ({other} assigns it but is not in the pipeline)"
+                if other
+                else ""
+            )
+            raise ConfigError(
+                f"analyzer {analyzer.name} requires {', '.join(missing)}, "
+                f"which no analyzer before it assigns{hint}"
+            )
+        available |= analyzer.assigns
+
+
 class Pipeline:
-    """Run spaCy once and the rule components over articles, then embed every sentence.
+    """Run spaCy once and the analyzers over articles, then embed every sentence.
 
     Args:
         nlp: A spaCy pipeline with parser and NER; the shared default when None
@@ -57,6 +332,13 @@ class Pipeline:
         embedder: Sentence embedder; the default MiniLM one when None (loaded on
             first use). Pass :class:`storyscope.testing.FakeEmbedder` in tests.
         cue_lexicon: Path of a cue lexicon TOML; the packaged one when None.
+        analyzers: The analyzers, by name or as objects, in order (see
+            :func:`build_analyzers`); the shipped ``[analyze] analyzers`` when None.
+        load_plugins: Load installed plugins (entry-point group ``storyscope``);
+            None: unless ``STORYSCOPE_NO_PLUGINS=1``.
+
+    Raises:
+        ConfigError: The analyzers do not make a pipeline (:func:`build_analyzers`).
     """
 
     def __init__(
@@ -65,6 +347,8 @@ class Pipeline:
         nlp: Language | None = None,
         embedder: Embedder | None = None,
         cue_lexicon: str | Path | None = None,
+        analyzers: Sequence[str | Analyzer] | None = None,
+        load_plugins: bool | None = None,
     ) -> None:
         self._nlp = nlp
         self._embedder = embedder
@@ -72,38 +356,48 @@ class Pipeline:
         self._given_nlp = nlp
         self._given_embedder = embedder
         self._cue_lexicon = None if cue_lexicon is None else str(cue_lexicon)
-        self.sentences = SentenceSplitter()
-        self.entities = EntityFinder()
-        self.quantities = QuantityFinder()
-        self.times = TimeFinder()
-        self.quotes = QuoteFinder()
-        self.cues = CueFinder(cue_lexicon)
-        self.claims = ClaimSplitter()
+        if analyzers is None:
+            from storyscope.settings import default_settings
+
+            analyzers = default_settings().analyze.analyzers
+        #: The analyzers, in the order they run.
+        self.analyzers: tuple[Analyzer, ...] = build_analyzers(
+            analyzers, cue_lexicon=cue_lexicon, load_plugins=load_plugins
+        )
+
+    @classmethod
+    def from_config(
+        cls,
+        settings: AnalyzeSettings,
+        *,
+        nlp: Language | None = None,
+        embedder: Embedder | None = None,
+        cue_lexicon: str | Path | None = None,
+        load_plugins: bool | None = None,
+    ) -> Pipeline:
+        """The pipeline of the ``[analyze]`` settings (``settings.analyze`` of
+        :func:`storyscope.settings.resolve_settings`); other arguments as for the class."""
+        return cls(
+            nlp=nlp,
+            embedder=embedder,
+            cue_lexicon=cue_lexicon,
+            analyzers=settings.analyzers,
+            load_plugins=load_plugins,
+        )
 
     @property
     def version(self) -> str:
         """What the analyses of this pipeline depend on, as a short string.
 
-        The package version, every component's versioned name ("claims.v2"), the
-        spaCy pipeline and embedder in use (the default ones by name, without
+        The package version, every analyzer's versioned name ("claims.v3") in order,
+        the spaCy pipeline and embedder in use (the default ones by name, without
         loading them) and the cue lexicon. Stored analyses are reused only under
         the same version (:class:`storyscope.corpus.StoredAnalyses`).
         """
         from storyscope._version import __version__
 
         parts = [f"storyscope {__version__}"]
-        parts += [
-            str(getattr(c, "name", type(c).__name__))
-            for c in (
-                self.sentences,
-                self.entities,
-                self.quantities,
-                self.times,
-                self.quotes,
-                self.cues,
-                self.claims,
-            )
-        ]
+        parts += [str(a.name) for a in self.analyzers]
         nlp = self._given_nlp
         parts.append(
             "spacy:default"
@@ -138,24 +432,23 @@ class Pipeline:
         return self._embedder
 
     def _analyze_doc(self, article: Article, doc: Doc) -> AnalyzedArticle:
-        text = doc.text  # the analysed part: the article's text, or its start
-        sentences = self.sentences(text, doc)
-        entities = self.entities(text, doc, sentences)
-        quantities = self.quantities(text, doc, sentences)
-        times = self.times(text, doc, sentences, article.published)
-        quotes = self.quotes(text, doc, sentences, entities)
-        cues = self.cues(text, sentences)
-        claims = self.claims(article.id, text, doc, sentences, entities, quotes, cues)
-        return AnalyzedArticle(
-            article=article,
-            sentences=tuple(sentences),
-            entities=tuple(entities),
-            quantities=tuple(quantities),
-            times=tuple(times),
-            quotes=tuple(quotes),
-            cues=tuple(cues),
-            claims=tuple(claims),
-        )
+        # doc.text is the analysed part: the article's text, or its start.
+        draft = Draft(article=article, text=doc.text, doc=doc)
+        for analyzer in self.analyzers:
+            try:
+                draft = analyzer(draft)
+            except AnalysisError:
+                raise
+            except Exception as exc:
+                raise AnalysisError(
+                    f"{article.source}: analysis failed in {analyzer.name}: {exc}"
+                ) from exc
+            if not isinstance(draft, Draft):
+                raise AnalysisError(
+                    f"{article.source}: analyzer {analyzer.name} returned "
+                    f"{type(draft).__name__}, not a Draft"
+                )
+        return draft.analyzed()
 
     def analyze(self, article: Article) -> AnalyzedArticle:
         """Analyze one article.
@@ -176,7 +469,7 @@ class Pipeline:
             ``(len(sentences), dim)``.
 
         Raises:
-            AnalysisError: A model failed to load or run, or a component crashed.
+            AnalysisError: A model failed to load or run, or an analyzer crashed.
         """
         if not articles:
             return []
@@ -250,6 +543,4 @@ def _padded(vectors: Any, n: int, dim: int) -> Any:
 
 
 def _with_embeddings(item: AnalyzedArticle, vectors: Any) -> AnalyzedArticle:
-    import dataclasses
-
     return dataclasses.replace(item, embeddings=vectors)
