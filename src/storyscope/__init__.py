@@ -14,12 +14,18 @@ The common path::
 Stages, for more control: :func:`read` (sources -> articles),
 :func:`analyze` (articles -> analyzed articles), :func:`align`
 (analyzed articles -> :class:`Story`), :func:`render` (story -> report).
+``storyscope.analyze`` and ``storyscope.align`` are both the stage function and
+a view of the stage's subpackage: ``storyscope.analyze(articles)`` runs the
+stage and ``storyscope.analyze.Pipeline`` is :class:`storyscope.analyze.Pipeline`
+(also after ``import storyscope.analyze as stage``).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import TYPE_CHECKING
+import sys
+from typing import TYPE_CHECKING, Any
 
 from storyscope._version import __version__
 from storyscope.errors import (
@@ -65,9 +71,9 @@ if TYPE_CHECKING:  # pragma: no cover
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 # The stage subpackages share their names with the stage functions below. Import
-# them first, so that the functions (defined afterwards) are what
-# ``storyscope.analyze`` / ``storyscope.align`` name; the subpackages stay
-# importable as ``storyscope.analyze.Pipeline`` etc. through ``sys.modules``.
+# them first, so that the functions (bound afterwards, as _Stage objects that also
+# show the subpackage's attributes) are what ``storyscope.analyze`` /
+# ``storyscope.align`` name.
 import storyscope.align as _align_stage  # noqa: E402
 import storyscope.analyze as _analyze_stage  # noqa: E402
 from storyscope.api import compare  # noqa: E402
@@ -121,12 +127,43 @@ def read(
     return _read(sources, outlets=outlets, fail_fast=fail_fast)
 
 
-def analyze(articles: Sequence[Article]) -> list[AnalyzedArticle]:
+class _Stage:
+    """A stage function that is also a view of its subpackage.
+
+    ``import storyscope.analyze as stage`` binds the attribute ``storyscope.analyze``
+    (not ``sys.modules["storyscope.analyze"]``), and that attribute must stay the
+    function for ``from storyscope import analyze; analyze(articles)``. So it is this
+    callable, whose other attributes are the subpackage's: ``stage.Pipeline``.
+    """
+
+    def __init__(self, function: Any, package: str) -> None:
+        functools.update_wrapper(self, function)
+        self._package = package
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.__wrapped__(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name != "__all__":
+            raise AttributeError(name)
+        return getattr(sys.modules[self._package], name)
+
+    def __dir__(self) -> list[str]:
+        return sorted({*object.__dir__(self), *dir(sys.modules[self._package])})
+
+    def __repr__(self) -> str:
+        return f"<function storyscope.{self.__name__}, and package {self._package}>"
+
+    def __reduce__(self) -> str:
+        return str(self.__qualname__)  # pickled by name, as the function was
+
+
+def _analyze(articles: Sequence[Article]) -> list[AnalyzedArticle]:
     """Analyze articles with the default pipeline. See :mod:`storyscope.analyze`."""
     return _analyze_stage.analyze(articles)
 
 
-def align(
+def _align(
     articles: Sequence[AnalyzedArticle],
     *,
     embedder: Embedder | None = None,
@@ -134,6 +171,17 @@ def align(
 ) -> Story:
     """Align analyzed articles into a :class:`Story`. See :func:`storyscope.align.align`."""
     return _align_stage.align(articles, embedder=embedder, settings=settings)
+
+
+_analyze.__name__ = _analyze.__qualname__ = "analyze"
+_align.__name__ = _align.__qualname__ = "align"
+
+if TYPE_CHECKING:  # pragma: no cover - what type checkers see: the stage functions
+    analyze = _analyze
+    align = _align
+else:
+    analyze = _Stage(_analyze, "storyscope.analyze")
+    align = _Stage(_align, "storyscope.align")
 
 
 def render(story: Story, format: str = "json") -> str:  # noqa: A002 - public name fixed by the API

@@ -1,19 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import storyscope.analyze as analyze_pkg
 from storyscope.analyze import Pipeline
 from storyscope.model import Article
 from storyscope.testing import FakeEmbedder
-
-# `import storyscope.analyze as x` would bind the stage *function* storyscope.analyze.
-analyze_pkg = importlib.import_module("storyscope.analyze")
 
 LEDGER = (
     "PORT ASTER, Velmar \u2014 The container terminal at Port Aster will stay closed for at least "
@@ -85,10 +82,33 @@ def test_empty_input_and_empty_article(pipeline: Pipeline) -> None:
 
 def test_public_api_matches_all() -> None:
     assert sorted(analyze_pkg.__all__) == sorted(
-        ["Embedder", "MiniLMEmbedder", "Pipeline", "analyze", "get_embedder"]
+        ["Analyzer", "Draft", "Embedder", "MiniLMEmbedder", "Pipeline", "analyze", "get_embedder"]
     )
     for name in analyze_pkg.__all__:
         assert hasattr(analyze_pkg, name)
+
+
+def test_the_stage_function_is_also_the_subpackage() -> None:
+    """`import storyscope.analyze as x` binds storyscope.analyze: it calls the stage and
+    shows the subpackage (issue 15: it used to be the bare function, without Pipeline)."""
+    import pickle
+    import sys
+
+    import storyscope
+    import storyscope.align as align_pkg
+    from storyscope import align, analyze
+
+    subpackage = sys.modules["storyscope.analyze"]
+    assert analyze_pkg is storyscope.analyze is analyze
+    assert analyze_pkg.Pipeline is subpackage.Pipeline is Pipeline
+    assert analyze_pkg.pipeline is sys.modules["storyscope.analyze.pipeline"]
+    assert analyze_pkg.__all__ == subpackage.__all__
+    assert align_pkg.align is sys.modules["storyscope.align"].align
+    assert callable(align) and align.__name__ == "align"
+    assert analyze([]) == [] and analyze.__name__ == "analyze" and analyze.__doc__
+    assert pickle.loads(pickle.dumps(analyze)) is analyze
+    with pytest.raises(AttributeError):
+        _ = analyze_pkg.no_such_name
 
 
 _PIECES = [

@@ -5,6 +5,10 @@ sentence embeddings. Models load lazily, once per process::
 
     from storyscope.analyze import analyze
     analyzed = analyze(articles)
+
+The pipeline is a list of :class:`Analyzer` objects, each called with a
+:class:`Draft` of the article; plugins add their own (:mod:`storyscope.plugins`,
+docs/architecture.md, "Plugins").
 """
 
 from __future__ import annotations
@@ -13,10 +17,18 @@ import functools
 from collections.abc import Sequence
 
 from storyscope.analyze.embeddings import Embedder, MiniLMEmbedder, get_embedder
-from storyscope.analyze.pipeline import Pipeline
+from storyscope.analyze.pipeline import Analyzer, Draft, Pipeline
 from storyscope.model import AnalyzedArticle, Article
 
-__all__ = ["Embedder", "MiniLMEmbedder", "Pipeline", "analyze", "get_embedder"]
+__all__ = [
+    "Analyzer",
+    "Draft",
+    "Embedder",
+    "MiniLMEmbedder",
+    "Pipeline",
+    "analyze",
+    "get_embedder",
+]
 
 
 @functools.cache
