@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from storyscope.cli import cli
-from storyscope.report.tables import TABLES
+from storyscope.export import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "port-aster"

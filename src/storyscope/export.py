@@ -4,9 +4,9 @@ Each story's JSON report is read the way ``storyscope report STORY --db`` reads
 it: the cached report when it is current (same members, same settings),
 otherwise the story is compared from its stored analyses
 (:func:`storyscope.corpus.story_report`, which caches the report). The rows
-come from :func:`storyscope.report.tables.report_rows`, the same rows
+come from :func:`report_rows`, the same rows
 :meth:`storyscope.model.Story.to_frames` gives, one file per table of
-:data:`~storyscope.report.tables.TABLES` (``articles.csv``, ``facts.parquet``, ...).
+:data:`TABLES` (``articles.csv``, ``facts.parquet``, ...).
 """
 
 from __future__ import annotations
@@ -18,13 +18,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storyscope.errors import StoreError, StoryscopeError, displayable
-from storyscope.report.tables import TABLES, Rows, empty_rows, extend_rows, report_rows
+from storyscope.report._tables import TABLES, Rows, empty_rows, extend_rows, report_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from storyscope.settings import Settings
     from storyscope.store import Store
 
-__all__ = ["EXPORT_FORMATS", "ExportError", "check_writable", "export_rows", "write_tables"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "TABLES",
+    "ExportError",
+    "check_writable",
+    "export_rows",
+    "report_rows",
+    "write_tables",
+]
 
 EXPORT_FORMATS = ("csv", "parquet")
 

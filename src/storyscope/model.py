@@ -427,7 +427,7 @@ class Story:
         """The story's report as pandas DataFrames, one per table of ``storyscope export``.
 
         The same tables, columns and values as ``storyscope export`` writes (both
-        come from :func:`storyscope.report.tables.report_rows`; columns in
+        come from :func:`storyscope.export.report_rows`; columns in
         docs/report.md, "Tables"): ``articles``, ``claims``, ``facts``,
         ``fact_citations``, ``contradictions``, ``contradiction_citations``,
         ``quotes``, ``quote_variants``, ``quote_variant_citations``, ``omissions``,
@@ -440,14 +440,14 @@ class Story:
         Raises:
             ImportError: pandas is not installed (``pip install 'storyscope[frames]'``).
         """
+        from storyscope.report._tables import frames, report_rows
         from storyscope.report.json import to_dict
-        from storyscope.report.tables import frames, report_rows
 
         return frames(report_rows(to_dict(self), story_id))
 
     def _repr_html_(self) -> str:
         """Jupyter's view: headline counts, the cited summary and the contradictions (escaped)."""
+        from storyscope.report._notebook import story_html
         from storyscope.report.json import to_dict
-        from storyscope.report.notebook import story_html
 
         return story_html(to_dict(self))

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from storyscope.export import TABLES, report_rows
 from storyscope.model import Citation, Story, SummarySentence
 from storyscope.report import to_dict
-from storyscope.report.tables import TABLES, report_rows
 
 from .conftest import SENTINEL_TEXT
 

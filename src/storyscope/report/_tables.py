@@ -8,7 +8,8 @@ in ``docs/report.md``, "Tables"). Every row carries ``story_id``; every row that
 cites text carries ``article_id``, ``outlet``, ``start``, ``end`` and ``text``,
 with ``article.text[start:end] == text``. Fields that hold several values
 (``facts.outlets``, ``quote_variants.differences``, ...) are JSON arrays in
-one text cell, so every cell is a scalar in every format.
+one text cell, so every cell is a scalar in every format. The public names
+(:data:`TABLES`, :func:`report_rows`) are re-exported by :mod:`storyscope.export`.
 """
 
 from __future__ import annotations
