@@ -1,7 +1,19 @@
-"""The HTML report: one self-contained page (inline CSS, no scripts, no external URLs).
+"""The HTML report: one self-contained page (inline CSS and SVG, no scripts, no external URLs).
+
+Reading order: a note on what the report can and cannot see; the summary;
+contradictions and quote variants; the coverage grid (facts several outlets
+state x outlets); agreed and contested facts; single-source claims, folded per
+outlet; framing and sourcing, with inline SVG charts; the articles side by
+side; warnings.
 
 Every citation is a link to ``#a-<article>-<start>-<end>``, the id of the
-highlighted span in the article column at the bottom of the page.
+highlighted span in the article column at the bottom of the page. An item
+with spans in several articles (a summary sentence, a fact, a contradiction,
+a quote variant) links to ``#sel-<key>``, an empty anchor at the top of the
+article columns; CSS written for that key (``:target`` and sibling selectors,
+no script) then colours the item's spans, brings the columns that hold them to
+the front and folds the paragraphs above the first of them, so that every
+cited span is in view. Two columns can be pinned (radio buttons and CSS).
 """
 
 from __future__ import annotations
@@ -10,12 +22,26 @@ import functools
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from storyscope.errors import ReportError
 from storyscope.model import Story
 from storyscope.report._highlight import Highlight, anchor_id, highlight
 from storyscope.report._index import paragraph_ranges
-from storyscope.report._view import quotes_by_speaker, report_title, word_diff
+from storyscope.report._view import (
+    LIMITS,
+    QUALITY,
+    QUALITY_SOURCE,
+    claims_by_outlet,
+    counters,
+    coverage,
+    fact_numbers,
+    multi_outlet_facts,
+    outlet_figures,
+    quotes_by_speaker,
+    report_title,
+    word_diff,
+)
 from storyscope.report.json import to_dict
 
 __all__ = ["render_html"]
@@ -45,6 +71,8 @@ class _Linker:
             for a in report["articles"]
         }
         self.spans: dict[str, set[Highlight]] = {a["id"]: set() for a in report["articles"]}
+        # Selectable items: key -> {article id: first paragraph (1-based) holding one of its spans}.
+        self.items: dict[str, dict[str, int]] = {}
 
     def resolves(self, record: dict[str, Any]) -> bool:
         text = self.texts.get(record["article"])
@@ -53,6 +81,9 @@ class _Linker:
             and 0 <= record["start"] <= record["end"] <= len(text)
             and text[record["start"] : record["end"]] == record["text"]
         )
+
+    def _paragraph(self, record: dict[str, Any]) -> int:
+        return sum(1 for s in self.paragraphs[record["article"]] if s <= record["start"]) or 1
 
     def cite(self, record: dict[str, Any], kind: str) -> dict[str, Any]:
         """Link data for a citation-like record, registering its span for highlighting."""
@@ -63,8 +94,7 @@ class _Linker:
         if self.resolves(record):
             self.spans[article].add(Highlight(record["start"], record["end"], kind))
             href = "#" + anchor_id(article, record["start"], record["end"])
-            number = sum(1 for s in self.paragraphs[article] if s <= record["start"]) or 1
-            label = f"{outlet} ¶{number}"
+            label = f"{outlet} ¶{self._paragraph(record)}"
         return {
             "label": label,
             "href": href,
@@ -74,36 +104,249 @@ class _Linker:
             "kind": kind,
         }
 
+    def select(self, key: str, records: list[dict[str, Any]]) -> str | None:
+        """Make ``records`` one selectable item: ``#sel-<key>`` lights up all its spans.
+
+        Args:
+            key: A short id made of letters and digits only (it is written into CSS).
+            records: The item's citation records; those that do not resolve are skipped.
+
+        Returns:
+            The item's link, or None when none of its spans resolves.
+        """
+        firsts: dict[str, int] = {}
+        for record in records:
+            if not self.resolves(record):
+                continue
+            article = record["article"]
+            self.spans[article].add(Highlight(record["start"], record["end"], f"x-{key}"))
+            number = self._paragraph(record)
+            firsts[article] = min(firsts.get(article, number), number)
+        if not firsts:
+            return None
+        self.items[key] = firsts
+        return f"#sel-{key}"
+
+
+def _selection_css(items: dict[str, dict[str, int]], columns: dict[str, int]) -> Markup:
+    """CSS that makes ``#sel-<key>`` light up an item's spans and line the columns up on them.
+
+    Keys are generated here (``s1``, ``c2``...), never taken from the story, so the
+    selectors hold no report text.
+    """
+    marks, front, fold, notes = [], [], [], []
+    for key, firsts in items.items():
+        target = f"#sel-{key}:target ~ "
+        marks.append(f"{target}.col .hl-x-{key}")
+        for article, first in firsts.items():
+            column = f"{target}.col-n{columns[article]}"
+            front.append(column)
+            if first > 1:
+                fold.append(f"{column} > .body > p:nth-of-type(-n+{first - 1})")
+                notes.append(f"{column} .fold-note")
+    rules = []
+    for selectors, body in (
+        (front, "order: -6; opacity: 1;"),
+        (marks, "background: var(--sel-bg); box-shadow: 0 0 0 2px var(--sel-line);"),
+        (
+            fold,
+            "max-height: 0; overflow: hidden; margin: 0 0 4px; border-top: 3px solid var(--line);",
+        ),
+        (notes, "display: block;"),
+    ):
+        if selectors:
+            rules.append(",\n".join(selectors) + " { " + body + " }")
+    return Markup("\n".join(rules))
+
+
+def _pin_css(count: int) -> Markup:
+    """CSS for the two pin slots: the column whose radio is checked moves first and sticks."""
+    if not count:
+        return Markup("")
+    slots = (
+        ("a", "order: -4; position: sticky; left: 0;"),
+        ("b", "order: -3; position: sticky; left: calc(var(--colw) + var(--gap));"),
+    )
+    rules = []
+    for slot, body in slots:
+        selectors = [f"#pin-{slot}-{n}:checked ~ .cols > .col-n{n}" for n in range(1, count + 1)]
+        rules.append(",\n".join(selectors) + " { " + body + " z-index: 3; }")
+    pressed = [
+        f"#pin-{slot}-{n}:checked ~ .cols label[for=pin-{slot}-{n}]"
+        for slot, _ in slots
+        for n in range(1, count + 1)
+    ]
+    rules.append(",\n".join(pressed) + " { background: var(--ink); color: #fff; }")
+    return Markup("\n".join(rules))
+
+
+_CHART_LABEL_X = 190
+_CHART_BAR_X = 200
+_CHART_BAR_W = 360
+_CHART_ROW_H = 26
+_CHART_WIDTH = 960
+
+
+def _chart(
+    key: str,
+    title: str,
+    caption: str,
+    legend: list[tuple[str, str]],
+    rows: list[tuple[str, list[tuple[str, float, str]], str]],
+) -> dict[str, Any]:
+    """Geometry of a horizontal bar chart: one bar per row, stacked segments, 0..1 of the width.
+
+    Args:
+        key: Chart id suffix.
+        title: Chart title.
+        caption: What the bars measure.
+        legend: ``(css class, label)`` per segment kind.
+        rows: ``(label, [(css class, fraction of the full width, tooltip)], value text)``.
+    """
+    drawn = []
+    for i, (label, segments, value) in enumerate(rows):
+        x = float(_CHART_BAR_X)
+        parts = []
+        for css, fraction, tip in segments:
+            width = round(max(0.0, min(fraction, 1.0)) * _CHART_BAR_W, 1)
+            if width > 0:
+                parts.append({"cls": css, "x": round(x, 1), "w": width, "title": tip})
+            x += width
+        drawn.append({"y": 4 + i * _CHART_ROW_H, "label": label, "segments": parts, "value": value})
+    return {
+        "id": key,
+        "title": title,
+        "caption": caption,
+        "legend": legend,
+        "rows": drawn,
+        "height": 8 + len(rows) * _CHART_ROW_H,
+        "label_x": _CHART_LABEL_X,
+        "bar_x": _CHART_BAR_X,
+        "bar_w": _CHART_BAR_W,
+        "value_x": _CHART_BAR_X + _CHART_BAR_W + 10,
+        "width": _CHART_WIDTH,
+    }
+
+
+def _charts(report: dict[str, Any]) -> list[dict[str, Any]]:
+    figures = outlet_figures(report)
+    if not figures:
+        return []
+    total = figures[0]["facts_total"]
+    most_sources = max((f["named"] + f["unnamed"] for f in figures), default=0) or 1
+    return [
+        _chart(
+            "coverage",
+            "Coverage share",
+            f"share of the {total} facts several outlets state that each outlet states",
+            [("bar-cov", "states the fact"), ("bar-track", "does not (or was not matched)")],
+            [
+                (
+                    f["outlet"],
+                    [("bar-cov", f["coverage"], f"{f['outlet']}: {f['facts']} of {total} facts")],
+                    f"{f['facts']} of {total} facts · {f['claims']} single-source claims",
+                )
+                for f in figures
+            ],
+        ),
+        _chart(
+            "voice",
+            "Own voice and attributed text",
+            "share of each outlet's text in its own voice and inside quotes",
+            [("bar-own", "own voice"), ("bar-quoted", "in quotes (attributed)")],
+            [
+                (
+                    f["outlet"],
+                    [
+                        ("bar-own", f["own"], f"{f['outlet']}: {f['own']:.0%} own voice"),
+                        ("bar-quoted", f["quoted"], f"{f['outlet']}: {f['quoted']:.0%} in quotes"),
+                    ],
+                    f"{f['own']:.0%} own voice · {f['quoted']:.0%} quoted",
+                )
+                for f in figures
+            ],
+        ),
+        _chart(
+            "sources",
+            "Named and unnamed sources",
+            "distinct sources each outlet quotes or cites, by whether it names them",
+            [("bar-named", "named"), ("bar-unnamed", "unnamed or anonymous")],
+            [
+                (
+                    f["outlet"],
+                    [
+                        (
+                            "bar-named",
+                            f["named"] / most_sources,
+                            f"{f['outlet']}: {f['named']} named",
+                        ),
+                        (
+                            "bar-unnamed",
+                            f["unnamed"] / most_sources,
+                            f"{f['outlet']}: {f['unnamed']} unnamed",
+                        ),
+                    ],
+                    f"{f['named']} named · {f['unnamed']} unnamed",
+                )
+                for f in figures
+            ],
+        ),
+    ]
+
 
 def _context(report: dict[str, Any]) -> dict[str, Any]:
     linker = _Linker(report)
-    summary = [
-        {
-            "text": s["text"],
-            "section": s["section"],
-            "citations": [linker.cite(c, "summary") for c in s["citations"]],
-        }
-        for s in report["summary"]
+    summary = []
+    for n, s in enumerate(report["summary"], start=1):
+        summary.append(
+            {
+                "text": s["text"],
+                "section": s["section"],
+                "select": linker.select(f"s{n}", s["citations"]),
+                "citations": [linker.cite(c, "summary") for c in s["citations"]],
+            }
+        )
+    numbers = fact_numbers(report)
+    facts = []
+    for f in multi_outlet_facts(report):
+        number = numbers[f["id"]]
+        facts.append(
+            {
+                **f,
+                "number": number,
+                "select": linker.select(number.lower(), f["support"]),
+                "links": [linker.cite(c, f"fact-{f['status']}") for c in f["support"]],
+            }
+        )
+    claim_groups = [
+        (
+            outlet,
+            [
+                {**f, "links": [linker.cite(c, f"fact-{f['status']}") for c in f["support"]]}
+                for f in items
+            ],
+        )
+        for outlet, items in claims_by_outlet(report)
     ]
-    facts = [
-        {**f, "links": [linker.cite(c, f"fact-{f['status']}") for c in f["support"]]}
-        for f in report["facts"]
-    ]
-    contradictions = [
-        {
-            **c,
-            "link_a": linker.cite(c["a"], "contradiction"),
-            "link_b": linker.cite(c["b"], "contradiction"),
-        }
-        for c in report["contradictions"]
-    ]
+    contradictions = []
+    for n, c in enumerate(report["contradictions"], start=1):
+        contradictions.append(
+            {
+                **c,
+                "number": n,
+                "select": linker.select(f"c{n}", [c["a"], c["b"]]),
+                "link_a": linker.cite(c["a"], "contradiction"),
+                "link_b": linker.cite(c["b"], "contradiction"),
+            }
+        )
     quote_groups = [
         (speaker, [{**q, "link": linker.cite(q, "quote")} for q in quotes])
         for speaker, quotes in quotes_by_speaker(report)
     ]
     variants = []
-    for v in report["quote_variants"]:
-        members = [linker.cite(m, "quote") for m in v["members"]]
+    for n, v in enumerate(report["quote_variants"], start=1):
+        select = linker.select(f"v{n}", v["members"])
+        members = [linker.cite(m, "variant") for m in v["members"]]
         diffs = [
             {
                 "from": members[0],
@@ -114,38 +357,60 @@ def _context(report: dict[str, Any]) -> dict[str, Any]:
         ]
         variants.append(
             {
+                "number": n,
                 "speaker": v["speaker"],
+                "select": select,
                 "members": members,
                 "diffs": diffs,
                 "differences": v["differences"],
             }
         )
+    grid = coverage(report)
+    for row in grid["rows"]:
+        for cell in row["cells"]:
+            record = cell["citation"]
+            cell["href"] = (
+                "#" + anchor_id(record["article"], record["start"], record["end"])
+                if record is not None and linker.resolves(record)
+                else None
+            )
     framing = report["framing"]
     hedges = [linker.cite(c, "hedge") for c in framing["hedges"]]
     anonymous = [linker.cite(c, "anonymous") for c in framing["anonymous_sources"]]
     outlet_table = _outlet_table(framing["outlets"], linker)
+    columns = {a["id"]: n for n, a in enumerate(report["articles"], start=1)}
     articles = [
-        {**a, "body": highlight(a["text"], linker.spans[a["id"]], article=a["id"])}
+        {
+            **a,
+            "column": columns[a["id"]],
+            "body": highlight(a["text"], linker.spans[a["id"]], article=a["id"]),
+        }
         for a in report["articles"]
     ]
     return {
         "title": report_title(report),
         "report": report,
+        "counters": counters(report),
+        "limits": LIMITS,
+        "quality": QUALITY,
+        "quality_source": QUALITY_SOURCE,
         "summary": summary,
         "facts": facts,
         "fact_ids": {f["id"] for f in report["facts"]},
-        "statuses": [
-            ("consensus", "Agreed facts"),
-            ("contested", "Contested facts"),
-            ("single_source", "Single-source claims"),
-        ],
+        "claim_groups": claim_groups,
+        "claim_count": sum(len(items) for _, items in claim_groups),
         "contradictions": contradictions,
         "quote_groups": quote_groups,
         "variants": variants,
+        "grid": grid,
+        "charts": _charts(report),
         "hedges": hedges,
         "anonymous": anonymous,
         "outlet_table": outlet_table,
         "articles": articles,
+        "selectable": list(linker.items),
+        "selection_css": _selection_css(linker.items, columns),
+        "pin_css": _pin_css(len(articles)),
     }
 
 
@@ -263,8 +528,8 @@ def render_html(story: Story) -> str:
     """Render a story as one self-contained HTML page.
 
     All article text is escaped (Jinja2 autoescape, and :func:`markupsafe.escape`
-    per highlighted segment). The page needs no JavaScript and loads nothing
-    from outside itself.
+    per highlighted segment). The page has no script (selection and pinning are
+    CSS) and loads nothing from outside itself; the charts are inline SVG.
 
     Args:
         story: The aligned story.
