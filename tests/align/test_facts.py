@@ -8,6 +8,7 @@ from _align_articles import make_article
 from storyscope.align import align
 from storyscope.align._claims import build_table
 from storyscope.align._pairs import pair_probability
+from storyscope.align.facts import attach_support, group_claims
 
 
 def test_paraphrases_from_three_outlets_form_one_consensus_fact() -> None:
@@ -87,10 +88,16 @@ def test_no_chaining_one_fact_holds_one_claim_per_article() -> None:
     b = make_article(
         "Daily Lantern", ["Firefighters rescued 12 workers from the Velmora cannery on Friday."]
     )
+    table = build_table([a, b])
+    for rows in group_claims(table):
+        docs = [table.refs[r].doc for r in rows]
+        assert len(docs) == len(set(docs))
+    # The Courier's second sentence states the fact too: it is cited as support
+    # of the agreed fact, not reported as something only the Courier says.
     story = align([a, b])
-    for fact in story.facts:
-        arts = [c.split(":")[0] for c in fact.claims]
-        assert len(arts) == len(set(arts))
+    assert [f.status for f in story.facts] == ["consensus"]
+    courier = [c for c in story.facts[0].support if c.article == a.id]
+    assert len(courier) == 2
 
 
 def test_fact_ids_are_stable_across_runs() -> None:
@@ -200,3 +207,37 @@ def test_weighted_jaccard_counts_rare_words_more_than_ubiquitous_ones() -> None:
     assert wj[tunnel, shut] > wj[tunnel, praised]
     assert wj[tunnel, praised] < table.jaccard[tunnel, praised]
     assert np.allclose(wj, wj.T)
+
+
+def test_an_article_that_states_a_fact_twice_cites_both_sentences() -> None:
+    """A headline and a lead (or a dense lead and a later sentence) both state one fact."""
+    a = make_article(
+        "Harbor Courier",
+        [
+            "Firefighters rescued 12 workers from the burning Velmora cannery on Friday night.",
+            "The cannery owner, Brisco Foods, has promised to rebuild by the autumn.",
+            "Firefighters rescued 12 workers from the burning Velmora cannery on Friday night, "
+            "the fire chief said.",
+        ],
+    )
+    b = make_article(
+        "Daily Lantern",
+        ["On Friday night firefighters rescued 12 workers from the burning Velmora cannery."],
+    )
+    table = build_table([a, b])
+    prob = pair_probability(table)
+    rows = [i for i, ref in enumerate(table.refs) if "rescued" in ref.claim.text]
+    groups = [rows[:1] + rows[2:], rows[1:2]] + [
+        [i] for i in range(len(table.refs)) if i not in rows
+    ]
+    # The second "rescued" sentence of the Courier, judged against the Lantern only.
+    prob = prob.copy()
+    prob[rows[1], rows[2]] = prob[rows[2], rows[1]] = 0.995
+    attached = attach_support(table, groups, prob)
+    assert attached[0] == [rows[1]]
+    assert attach_support(table, groups, prob, same_article=False)[0] == []
+    # Below the threshold, or a sentence about something else: not cited.
+    prob[rows[1], rows[2]] = prob[rows[2], rows[1]] = 0.98
+    assert attach_support(table, groups, prob)[0] == []
+    owner = next(i for i, ref in enumerate(table.refs) if "Brisco" in ref.claim.text)
+    assert owner not in [r for extra in attach_support(table, groups, prob) for r in extra]

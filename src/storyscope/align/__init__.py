@@ -180,7 +180,13 @@ def align(
     contradictions = contradictions + attributions
     if low_overlap:
         contradictions, contested = (), set()
-    facts = build_facts(table, groups, contested, attached=supported)
+    facts = build_facts(
+        table,
+        groups,
+        contested,
+        attached=supported,
+        keep={c.fact for c in contradictions if c.fact},
+    )
     framing = find_framing(docs, table, groups)
     summary = build_summary(
         facts,
