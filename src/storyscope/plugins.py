@@ -146,6 +146,11 @@ def registered_analyzers(*, load_entrypoints: bool | None = None) -> list[tuple[
                 f"{type(result).__name__}, not a list of analyzers"
             )
         for analyzer in result:
+            if isinstance(analyzer, type):
+                raise ConfigError(
+                    f"plugin {impl.plugin_name}: storyscope_analyzers returned the class "
+                    f"{analyzer.__name__}, not an analyzer ({analyzer.__name__}())"
+                )
             if not isinstance(analyzer, Analyzer):
                 raise ConfigError(
                     f"plugin {impl.plugin_name}: {analyzer!r} is not an analyzer "

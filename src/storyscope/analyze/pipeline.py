@@ -277,7 +277,9 @@ def build_analyzers(
         elif isinstance(item, Analyzer):
             analyzer = item
         else:
-            raise ConfigError(f"{item!r} is not an analyzer (it needs name, requires, assigns, __call__)")
+            raise ConfigError(
+                f"{item!r} is not an analyzer (it needs name, requires, assigns, __call__)"
+            )
         key = analyzer_key(analyzer.name)
         if any(analyzer_key(a.name) == key for a in chosen):
             raise ConfigError(f"analyzer {key!r} is listed twice")
