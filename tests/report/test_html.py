@@ -287,3 +287,10 @@ def test_article_highlights_are_coloured_by_fact_status(story: Story, page: str)
     for status in statuses:
         assert f"hl-fact-{status}" in page.split('id="articles"', 1)[1], status
     assert "hl-fact " not in page and 'hl-fact"' not in page  # no status-less fact marks
+
+
+def test_empty_story_renders() -> None:
+    page = render_html(Story(articles=()))
+    assert "0 facts stated by several outlets (0 agreed, 0 contested)" in page
+    assert "No articles." in page and "No fact is stated by more than one outlet." in page
+    assert "<svg" not in page and 'class="pin"' not in page
