@@ -24,6 +24,7 @@ def test_the_shipped_defaults_are_the_modules_constants() -> None:
     assert align.group_threshold == facts.GROUP_THRESHOLD
     assert align.member_floor == facts.GROUP_MEMBER_FLOOR
     assert align.attach_threshold == facts.ATTACH_THRESHOLD
+    assert align.attach_same_threshold == facts.ATTACH_SAME_THRESHOLD
     assert align.cover_threshold == facts.COVER_THRESHOLD
     assert align.cover_words == facts.COVER_WORDS
     assert align.candidate_prob == contra.CANDIDATE_PROB

@@ -48,6 +48,7 @@ class AlignSettings:
     group_threshold: float
     member_floor: float
     attach_threshold: float
+    attach_same_threshold: float
     cover_threshold: float
     cover_words: float
     candidate_prob: float
@@ -77,6 +78,7 @@ _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("align", "group_threshold"): (0.0, 1.0),
     ("align", "member_floor"): (0.0, 1.0),
     ("align", "attach_threshold"): (0.0, 1.0),
+    ("align", "attach_same_threshold"): (0.0, 1.0),
     ("align", "cover_threshold"): (0.0, 1.0),
     ("align", "cover_words"): (0.0, 1.0),
     ("align", "candidate_prob"): (0.0, 1.0),

@@ -135,7 +135,13 @@ def align(
     groups = group_claims(
         table, prob=prob, threshold=cfg.group_threshold, member_floor=cfg.member_floor
     )
-    supported = attach_support(table, groups, prob, threshold=cfg.attach_threshold)
+    supported = attach_support(
+        table,
+        groups,
+        prob,
+        threshold=cfg.attach_threshold,
+        same_threshold=cfg.attach_same_threshold,
+    )
     outlets = list(dict.fromkeys(d.article.outlet for d in docs))
 
     low_overlap = False

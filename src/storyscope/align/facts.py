@@ -64,7 +64,7 @@ LEXICAL_LINK_MIN_PROB = 0.5
 GROUP_MEMBER_FLOOR = 0.6
 #: Mean pair probability to a fact's members from which a claim already in
 #: another fact also supports this one (:func:`attach_support`).
-ATTACH_THRESHOLD = 0.97
+ATTACH_THRESHOLD = 0.95
 #: Mean pair probability to a fact's members from the other articles at which
 #: a second sentence of an article already in the fact is cited as well.
 ATTACH_SAME_THRESHOLD = 0.99
