@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from storyscope.align import align
 from storyscope.align.contradictions import STATUS_CONFLICTS, STATUS_WORDS
-from storyscope.model import Quote, Story
+from storyscope.model import AnalyzedArticle, Quote, Story
 
 
 def _kinds(story: Story) -> list[str]:
@@ -158,3 +158,78 @@ def test_an_amount_in_a_trailing_phrase_is_read_with_the_phrase_before_it() -> N
     numbers = [c for c in story.contradictions if c.kind == "number"]
     assert len(numbers) == 1
     assert "$3.5 billion" in numbers[0].explanation and "$3.6 billion" in numbers[0].explanation
+
+
+def _titled(outlet: str, sentences: list[str], people: list[str]) -> AnalyzedArticle:
+    return make_article(outlet, sentences, entities=[(p, "PERSON") for p in people])
+
+
+def test_a_current_title_against_a_former_one_is_a_status_contradiction() -> None:
+    a = _titled(
+        "Harbor Courier",
+        ["PAM official Marta Quell said the cranes would stay idle until Monday."],
+        ["Marta Quell"],
+    )
+    b = _titled(
+        "Daily Lantern",
+        ["Marta Quell, a former senior official at the P.A.M., said the cranes would stay idle."],
+        ["Marta Quell"],
+    )
+    # Another organisation (the Port Authority is not the PAM): compared with nobody.
+    c = _titled(
+        "Coast Weekly",
+        [
+            "Marta Quell, who worked at the Port Authority for 20 years before retiring as deputy "
+            "director in 2019, said the cranes would stay idle.",
+        ],
+        ["Marta Quell"],
+    )
+    status = [x for x in align([a, b, c]).contradictions if x.kind == "status"]
+    assert len(status) == 1
+    (found,) = status
+    assert {found.a.article, found.b.article} == {a.id, b.id}
+    assert "PAM official" in found.explanation
+    assert "a former senior official at the P.A.M" in found.explanation
+    assert found.fact is None
+    # "who ... before retiring as" is a former title too.
+    d = _titled(
+        "Harbor Courier",
+        ["Port Authority official Marta Quell said the cranes would stay idle until Monday."],
+        ["Marta Quell"],
+    )
+    status = [x for x in align([d, c]).contradictions if x.kind == "status"]
+    assert [(x.a.article, x.b.article) for x in status] == [(d.id, c.id)]
+
+
+def test_titles_of_other_roles_or_both_tenses_in_one_article_are_no_contradiction() -> None:
+    # The same article tells a current and a former role with one organisation: no conflict.
+    a = _titled(
+        "Harbor Courier",
+        [
+            "Harbor Board chair Ines Varga, a former Harbor Board treasurer, opened the hearing.",
+        ],
+        ["Ines Varga"],
+    )
+    b = _titled(
+        "Daily Lantern",
+        ["Ines Varga, a former Harbor Board treasurer, opened the hearing on Monday."],
+        ["Ines Varga"],
+    )
+    assert [x.kind for x in align([a, b]).contradictions if x.kind == "status"] == []
+    # A former role with another organisation, a role to come ("incoming"), a namesake.
+    c = _titled(
+        "Harbor Courier",
+        ["Velmora Port chief Tomas Reyl, a former Kelsund mayor, opened the hearing."],
+        ["Tomas Reyl"],
+    )
+    d = _titled(
+        "Daily Lantern",
+        ["Tomas Reyl, the incoming Velmora Port chief, opened the hearing on Monday."],
+        ["Tomas Reyl"],
+    )
+    e = _titled(
+        "Coast Weekly",
+        ["Former Velmora Port chief Anna Reyl watched the hearing."],
+        ["Anna Reyl"],
+    )
+    assert [x.kind for x in align([c, d, e]).contradictions if x.kind == "status"] == []

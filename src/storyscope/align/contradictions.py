@@ -52,6 +52,7 @@ from storyscope.align._text import (
     NEGATIONS,
     STOPWORDS,
     WORD_RE,
+    fold,
     negated,
     norm_words,
     quoted_share,
@@ -60,6 +61,7 @@ from storyscope.align._text import (
     stem,
     words,
 )
+from storyscope.align._titles import title_conflicts
 from storyscope.model import (
     Contradiction,
     Entity,
@@ -1498,5 +1500,36 @@ def find_contradictions(
                     ),
                 )
             )
+    for conflict in title_conflicts(table):
+        a, b = table.refs[conflict.a], table.refs[conflict.b]
+        key = (None, "status", frozenset({a.outlet, b.outlet}), frozenset({conflict.person}))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(
+            (
+                (priority["status"], a.doc, a.claim.start, b.doc),
+                Contradiction(
+                    kind="status",
+                    explanation=(
+                        f"{a.outlet} gives {_name_in(a, conflict.person)} a current title "
+                        f"(\u201c{conflict.current}\u201d); {b.outlet} a former one "
+                        f"(\u201c{conflict.former}\u201d)."
+                    ),
+                    a=a.sentence,
+                    b=b.sentence,
+                    fact=None,
+                ),
+            )
+        )
     out.sort(key=lambda x: x[0])
     return tuple(c for _, c in out), contested
+
+
+def _name_in(ref: ClaimRef, surname: str) -> str:
+    """The person's name as the claim's sentence prints it (its last word ``surname``)."""
+    for match in re.finditer(r"[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*)*", ref.sentence.text):
+        words = match.group(0).split()
+        if words and fold(words[-1].lower().strip(".'\u2019")) == surname:
+            return match.group(0)
+    return surname.title()
