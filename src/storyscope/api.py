@@ -7,10 +7,14 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from storyscope.errors import AnalysisError, IngestError, StoryscopeError
 from storyscope.model import AnalyzedArticle, Article, Failure, Story
-from storyscope.settings import Settings
+from storyscope.settings import AnalyzeSettings, Settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from storyscope.analyze import Pipeline
 
 __all__ = [
     "COMPARE_MAX_ARTICLES",
@@ -66,10 +70,12 @@ def compare(
         sources: files, directories or glob patterns (text, HTML, JSON, JSONL).
         outlets: optional mapping of source path / file name / stem -> outlet name.
         fail_fast: raise on the first bad source instead of recording a failure.
-        pipeline: an analyze ``Pipeline`` to use (defaults to the shared one).
+        pipeline: an analyze ``Pipeline`` to use; when None, the shared pipeline of
+            the settings' ``[analyze] analyzers`` (built once per process and list).
         timings: a :class:`StageTimes` to fill with seconds per stage.
-        settings: resolved settings (:func:`storyscope.settings.resolve_settings`);
-            the shipped defaults when None.
+        settings: resolved settings (:func:`storyscope.settings.resolve_settings`):
+            ``[analyze]`` picks the analyzers, ``[align]`` the thresholds; the shipped
+            defaults when None.
         progress: called with (articles analysed, articles to analyse): once with
             0 before the analysis starts, then after each batch.
         max_articles: refuse more articles than this (None: no limit).
@@ -131,6 +137,8 @@ def compare_articles(
     from storyscope.align import align
 
     t0 = time.perf_counter()
+    if pipeline is None:
+        pipeline = _shared_pipeline(settings.analyze if settings is not None else None)
     analyzed, failures = _analyze_all(
         articles, pipeline=pipeline, fail_fast=fail_fast, progress=progress
     )
@@ -202,16 +210,12 @@ def _budget_warnings(analyzed: Sequence[AnalyzedArticle]) -> list[str]:
 def _analyze_all(
     articles: Sequence[Article],
     *,
-    pipeline: object | None,
+    pipeline: object,
     fail_fast: bool,
     progress: Progress | None = None,
 ) -> tuple[list[AnalyzedArticle], list[Failure]]:
     """Analyze in batches of :data:`_ANALYZE_CHUNK`; if a batch fails, retry it one by one
     so one bad article can't sink it."""
-    if pipeline is None:
-        from storyscope.analyze import Pipeline
-
-        pipeline = _default_pipeline(Pipeline)
     analyze_many: Callable[[Sequence[Article]], list[AnalyzedArticle]] = pipeline.analyze_many  # type: ignore[attr-defined]
     if progress is not None:
         progress(0, len(articles))
@@ -264,14 +268,40 @@ def _analyze_batch(
     return analyzed, failures
 
 
-_PIPELINE: object | None = None
+#: The shared pipelines by (analyzer list, plugin manager); None: none built yet (tests
+#: set it back to None to build new ones).
+_PIPELINE: dict[tuple[object, ...], Pipeline] | None = None
+#: Pipelines kept: one per analyzer list a process uses (a server has one).
+_PIPELINES_KEPT = 8
 
 
-def _default_pipeline(factory: Callable[[], object]) -> object:
+def _shared_pipeline(settings: AnalyzeSettings | None = None) -> Pipeline:
+    """The process's analyze pipeline for ``[analyze]`` settings (the shipped ones when None).
+
+    Built with :meth:`storyscope.analyze.Pipeline.from_config` the first time an
+    analyzer list is asked for, then reused: its analyzers and models (loaded on
+    first use) are kept. Plugins reloaded (:func:`storyscope.plugins.reset`) build
+    it again.
+
+    Raises:
+        ConfigError: The list does not make a pipeline, or a plugin failed to load.
+    """
     global _PIPELINE
+    from storyscope.analyze import Pipeline
+    from storyscope.plugins import plugin_manager
+    from storyscope.settings import default_settings
+
+    analyze = settings if settings is not None else default_settings().analyze
+    key = (tuple(analyze.analyzers), plugin_manager())
     if _PIPELINE is None:
-        _PIPELINE = factory()
-    return _PIPELINE
+        _PIPELINE = {}
+    pipeline = _PIPELINE.get(key)
+    if pipeline is None:
+        pipeline = Pipeline.from_config(analyze)
+        while len(_PIPELINE) >= _PIPELINES_KEPT:
+            _PIPELINE.pop(next(iter(_PIPELINE)))
+        _PIPELINE[key] = pipeline
+    return pipeline
 
 
 def _problem(failure: Failure) -> str:

@@ -430,7 +430,11 @@ def ingest(
         raise click.UsageError("--workers and --parquet need --engine ray")
     extra: dict[str, Any] = {}
     if engine == "ray":
-        extra = {"engine": "ray", "engine_options": {"workers": workers, "parquet_dir": parquet_dir}}
+        extra = {
+            "engine": "ray",
+            "engine_options": {"workers": workers, "parquet_dir": parquet_dir},
+            "settings": _settings(),  # the workers run its [analyze] analyzers
+        }
     fetching = contextlib.ExitStack()
     if allow_private_addresses:
         from storyscope.ingest.fetch import Fetcher

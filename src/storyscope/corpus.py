@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
+import hashlib
 import io
 import logging
 import time
@@ -49,6 +51,7 @@ __all__ = [
     "analyze_stories",
     "cached_report",
     "ingest_corpus",
+    "report_digest",
     "story_articles_for_report",
     "story_report",
 ]
@@ -121,6 +124,7 @@ def ingest_corpus(
     progress: ProgressCallback | None = None,
     engine: str = "local",
     engine_options: Mapping[str, Any] | None = None,
+    settings: Settings | None = None,
 ) -> IngestSummary:
     """Stream sources into ``store``: store, deduplicate and cluster into stories.
 
@@ -141,6 +145,8 @@ def ingest_corpus(
             (see :func:`storyscope.engines.ray.ingest_corpus_ray`).
         engine_options: Keyword arguments for the engine (Ray: ``parquet_dir``,
             ``workers``, ``pipeline_factory``, ``analyze_batch``).
+        settings: Resolved settings: the Ray engine's analysis runs their
+            ``[analyze] analyzers`` (the local engine analyses nothing at ingest).
 
     Returns:
         What was done.
@@ -162,7 +168,7 @@ def ingest_corpus(
             return ingest_corpus_ray(
                 sources, store, run_id=run_id, outlets=outlets, languages=languages,
                 embedder=embedder, fetcher=fetcher, fetch_pages=fetch_pages,
-                batch_size=batch_size, progress=progress, **options,
+                batch_size=batch_size, progress=progress, settings=settings, **options,
             )
     with writer_lock(store):
         return _ingest_local(
@@ -546,10 +552,9 @@ class StoredAnalyses:
 
     def _inner(self) -> Any:
         if self.pipeline is None:
-            from storyscope.analyze import Pipeline
-            from storyscope.api import _default_pipeline
+            from storyscope.api import _shared_pipeline
 
-            self.pipeline = _default_pipeline(Pipeline)
+            self.pipeline = _shared_pipeline()
         return self.pipeline
 
     @property
@@ -600,19 +605,24 @@ def story_report(
     Each article's analysis is stored the first time (:class:`StoredAnalyses`), so
     a story is only aligned again afterwards (no model is loaded); the JSON report
     is cached in the store under the story's current version (a hash of its
-    members) and the settings' digest, where :func:`cached_report` reads it (the
-    story list's counts). ``settings``: see :func:`storyscope.api.compare`.
+    members) and :func:`report_digest` (the settings and the pipeline's analyzers),
+    where :func:`cached_report` reads it (the story list's counts). ``pipeline``:
+    the shared pipeline of the settings' ``[analyze] analyzers`` when None;
+    ``settings``: see :func:`storyscope.api.compare`.
 
     Raises:
         StoreError: No such story.
+        ConfigError: The settings' analyzers do not make a pipeline.
     """
     from dataclasses import replace
 
-    from storyscope.api import compare_articles
+    from storyscope.api import _shared_pipeline, compare_articles
     from storyscope.report import to_dict
 
+    if pipeline is None:
+        pipeline = _shared_pipeline(settings.analyze if settings is not None else None)
     articles, warnings = story_articles_for_report(store, story_id)
-    version = _report_version(store, story_id, settings)
+    version = _report_version(store, story_id, settings, pipeline)
     key = f"story:{story_id}"
     analyses = StoredAnalyses(store, pipeline) if use_cache else pipeline
     story = compare_articles(articles, pipeline=analyses, settings=settings)
@@ -671,17 +681,25 @@ def analyze_stories(
 
     Args:
         store: The store.
-        pipeline: The analyze pipeline (the shared default when None).
+        pipeline: The analyze pipeline (the shared one of the settings' analyzers when None).
         settings: Resolved settings (the shipped defaults when None).
         progress: Called with (stories done, stories to do) after each story.
 
     Returns:
         (stories reported, [(story id, error)] for the stories that failed).
+
+    Raises:
+        ConfigError: The settings' analyzers do not make a pipeline.
     """
+    if pipeline is None:
+        from storyscope.api import _shared_pipeline
+
+        pipeline = _shared_pipeline(settings.analyze if settings is not None else None)
     todo = [
         s.id
         for s in store.list_stories()
-        if s.article_count > 0 and cached_report(store, s.id, settings=settings) is None
+        if s.article_count > 0
+        and cached_report(store, s.id, settings=settings, pipeline=pipeline) is None
     ]
     done = 0
     failed: list[tuple[int, str]] = []
@@ -696,19 +714,70 @@ def analyze_stories(
     return done, failed
 
 
-def _report_version(store: Store, story_id: int, settings: Settings | None) -> str:
+def report_digest(settings: Settings | None = None, pipeline: object | None = None) -> str:
+    """What a cached report depends on besides its story's members, as a short string.
+
+    The settings' digest (:attr:`storyscope.settings.Settings.digest`), folded with
+    the versioned names of the pipeline's analyzers (the part of
+    :attr:`storyscope.analyze.Pipeline.version` that the ``[analyze] analyzers`` list
+    and installed plugins change) where they are not the built-ins in their shipped
+    order: the shipped pipeline keeps the digest reports were cached under before.
+    It is the digest of the story list's counts too (``Store.story_summaries``).
+
+    Args:
+        settings: Resolved settings (the shipped defaults when None).
+        pipeline: The analyze pipeline; the shared one of the settings' analyzers
+            when None. A pipeline without ``analyzers`` (a test double) counts as
+            the shipped one.
+
+    Raises:
+        ConfigError: ``pipeline`` is None and the settings' analyzers do not make one.
+    """
     from storyscope.settings import default_settings
 
     digest = (settings or default_settings()).digest
-    return f"{store.story_version(story_id)}:{digest}"
+    if pipeline is None:
+        from storyscope.api import _shared_pipeline
+
+        pipeline = _shared_pipeline(settings.analyze if settings is not None else None)
+    if isinstance(pipeline, StoredAnalyses):
+        pipeline = pipeline._inner()
+    analyzers = getattr(pipeline, "analyzers", None)
+    if analyzers is None:
+        return digest
+    names = tuple(str(a.name) for a in analyzers)
+    if names == _builtin_names():
+        return digest
+    return hashlib.sha1("\n".join((digest, *names)).encode()).hexdigest()[:12]
+
+
+@functools.cache
+def _builtin_names() -> tuple[str, ...]:
+    """The built-in analyzers' versioned names, in their shipped order."""
+    from storyscope.analyze.pipeline import builtin_analyzers
+
+    return tuple(str(a.name) for a in builtin_analyzers())
+
+
+def _report_version(
+    store: Store, story_id: int, settings: Settings | None, pipeline: object | None
+) -> str:
+    return f"{store.story_version(story_id)}:{report_digest(settings, pipeline)}"
 
 
 def cached_report(
-    store: Store, story_id: int, *, settings: Settings | None = None
+    store: Store,
+    story_id: int,
+    *,
+    settings: Settings | None = None,
+    pipeline: object | None = None,
 ) -> dict[str, Any] | None:
-    """The cached JSON report of a story, if it is current (same members, same settings)."""
+    """The cached JSON report of a story, if it is current: same members, same settings,
+    same analyzers (:func:`report_digest`; ``pipeline``: as for :func:`story_report`)."""
     value = store.cache_get(
-        REPORT_KIND, f"story:{story_id}", version=_report_version(store, story_id, settings)
+        REPORT_KIND,
+        f"story:{story_id}",
+        version=_report_version(store, story_id, settings, pipeline),
     )
     return value if isinstance(value, dict) else None
 

@@ -22,6 +22,7 @@ Ray is an optional extra (``pip install 'ray[data]'``); only this module imports
 
 from __future__ import annotations
 
+import functools
 import glob
 import json
 import logging
@@ -51,6 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from storyscope.analyze.embeddings import Embedder
     from storyscope.corpus import IngestSummary, ProgressCallback
     from storyscope.ingest.fetch import Fetcher
+    from storyscope.settings import AnalyzeSettings, Settings
     from storyscope.store import Store
 
 __all__ = ["default_pipeline", "ingest_corpus_ray"]
@@ -75,12 +77,17 @@ def _import_ray() -> Any:
     return ray
 
 
-def default_pipeline() -> Pipeline:
-    """The analysis pipeline each worker builds: default models, one thread for ONNX."""
+def default_pipeline(settings: AnalyzeSettings | None = None) -> Pipeline:
+    """The analysis pipeline each worker builds: the ``[analyze]`` settings' analyzers
+    (the shipped ones when None), default models, one thread for ONNX."""
     from storyscope.analyze import Pipeline
     from storyscope.analyze.embeddings import MiniLMEmbedder
+    from storyscope.settings import default_settings
 
-    return Pipeline(embedder=MiniLMEmbedder(threads=1))
+    return Pipeline.from_config(
+        settings if settings is not None else default_settings().analyze,
+        embedder=MiniLMEmbedder(threads=1),
+    )
 
 
 class _Analyzer:
@@ -250,6 +257,7 @@ def ingest_corpus_ray(
     workers: int | None = None,
     pipeline_factory: Callable[[], Pipeline] | None = None,
     analyze_batch: int = ANALYZE_BATCH,
+    settings: Settings | None = None,
 ) -> IngestSummary:
     """:func:`storyscope.corpus.ingest_corpus` with the full analysis on Ray.
 
@@ -272,8 +280,11 @@ def ingest_corpus_ray(
         workers: Actor pool size; also the CPUs of a locally started Ray (default:
             every CPU of the cluster, or of this machine).
         pipeline_factory: Picklable callable building each worker's
-            :class:`~storyscope.analyze.Pipeline` (default :func:`default_pipeline`).
+            :class:`~storyscope.analyze.Pipeline` (default :func:`default_pipeline`
+            of the settings' ``[analyze]``).
         analyze_batch: Articles per ``map_batches`` call.
+        settings: Resolved settings: their ``[analyze] analyzers`` are the workers'
+            (the shipped ones when None; ignored with ``pipeline_factory``).
 
     Returns:
         What was done (analysis failures are counted in ``failed``; their
@@ -289,6 +300,11 @@ def ingest_corpus_ray(
 
     if workers is not None and workers < 1:
         raise ConfigError(f"--workers must be at least 1, not {workers}")
+    if pipeline_factory is None and settings is not None:
+        from storyscope.analyze.pipeline import build_analyzers
+
+        build_analyzers(settings.analyze.analyzers)  # a bad list fails here, not in every worker
+        pipeline_factory = functools.partial(default_pipeline, settings.analyze)
     run_id = run_id or uuid.uuid4().hex[:12]
     summary = IngestSummary(run_id=run_id)
     started = time.perf_counter()

@@ -150,7 +150,7 @@ class StoreSource:
         limit: int,
         offset: int,
     ) -> StoryPage:
-        from storyscope.settings import default_settings
+        from storyscope.corpus import report_digest
 
         story_ids: set[int] | None = None
         if query and query.strip():
@@ -162,7 +162,8 @@ class StoreSource:
         before = None
         if date_to is not None and date_to < dt.date.max:
             before = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), dt.UTC)
-        digest = (self.settings or default_settings()).digest
+        # the settings' and the pipeline's analyzers' digest, as story_report keeps them
+        digest = report_digest(self.settings, self.pipeline)
         page = self.store.story_summaries(
             story_ids=story_ids,
             outlet=outlet,
