@@ -1,17 +1,21 @@
 """What quote extraction adds to the analyze stage (issue #3: at most 20%).
 
 Runs the analyze pipeline over the example story (and, when the corpus is there,
-30 BASIL articles) twice: as shipped, and with the quote component replaced by
-one that finds nothing. Prints the best of several interleaved runs of each, the
-difference as a share of the analyze time, and the quote component alone on
-pre-parsed documents (the steadier figure on a busy machine). spaCy and the sentence embedder are loaded and warmed up first.
+the first ``--n`` BASIL articles) as two declared pipelines: the shipped analyzers,
+and the same list with the quotes analyzer swapped for one that finds nothing
+(``Pipeline(analyzers=[...])``; claims then see no quotes, as they would in an
+article without any). Prints the best of several interleaved runs of each, the
+difference as a share of the analyze time, and the quotes analyzer alone on drafts
+parsed and analysed up to it (the steadier figure on a busy machine). spaCy and the
+sentence embedder are loaded and warmed up first; installed plugins are not loaded.
 
-Usage: ``python bench/bench_quotes.py [--repeat N] [--fake-embedder]``.
+Usage: ``python bench/bench_quotes.py [--repeat N] [--n N] [--fake-embedder]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -45,8 +49,31 @@ def _basil_articles(n: int = BASIL_ARTICLES) -> list[Any]:
     return out
 
 
-def _no_quotes(*_args: Any, **_kwargs: Any) -> list[Any]:
-    return []
+class NoQuotes:
+    """An analyzer in the quotes analyzer's place that finds no quotes."""
+
+    name = "no-quotes.v1"
+    requires = frozenset({"doc", "sentences", "entities"})
+    assigns = frozenset({"quotes"})
+
+    def __call__(self, draft: Any) -> Any:
+        return dataclasses.replace(draft, quotes=())
+
+
+def _is_quotes(analyzer: Any) -> bool:
+    from storyscope.analyze.pipeline import analyzer_key
+
+    return analyzer_key(analyzer.name) == "quotes"
+
+
+def _without_quotes(pipeline: Any) -> Any:
+    """``pipeline`` with its quotes analyzer swapped for :class:`NoQuotes` (same models)."""
+    from storyscope.analyze import Pipeline
+
+    swapped = [NoQuotes() if _is_quotes(a) else a for a in pipeline.analyzers]
+    return Pipeline(
+        nlp=pipeline.nlp, embedder=pipeline.embedder, analyzers=swapped, load_plugins=False
+    )
 
 
 def _time(pipeline: Any, articles: Sequence[Any], repeat: int) -> float:
@@ -59,37 +86,37 @@ def _time(pipeline: Any, articles: Sequence[Any], repeat: int) -> float:
 
 
 def _quote_step(pipeline: Any, articles: Sequence[Any], repeat: int) -> float:
-    from storyscope.analyze.quotes import find_quotes
+    """Best time of the quotes analyzer alone over drafts analysed up to it."""
+    from storyscope.analyze.pipeline import Draft, analysed_end
 
-    prepared = []
+    position = next(i for i, a in enumerate(pipeline.analyzers) if _is_quotes(a))
+    quotes = pipeline.analyzers[position]
+    drafts = []
     for article in articles:
-        doc = pipeline.nlp(article.text)
-        sentences = pipeline.sentences(article.text, doc)
-        prepared.append(
-            (article.text, doc, sentences, pipeline.entities(article.text, doc, sentences))
-        )
+        text = article.text[: analysed_end(article.text)]
+        draft = Draft(article=article, text=text, doc=pipeline.nlp(text))
+        for analyzer in pipeline.analyzers[:position]:
+            draft = analyzer(draft)
+        drafts.append(draft)
     best = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()
-        for text, doc, sentences, entities in prepared:
-            find_quotes(text, doc, sentences, entities)
+        for draft in drafts:
+            quotes(draft)
         best = min(best, time.perf_counter() - t0)
     return best
 
 
 def _report(name: str, pipeline: Any, articles: Sequence[Any], repeat: int) -> None:
-    from storyscope.analyze.quotes import QuoteFinder
-
     words = sum(len(a.text.split()) for a in articles)
+    without_quotes = _without_quotes(pipeline)
     with_quotes = without = float("inf")
     for _ in range(repeat):  # interleaved, so that load from elsewhere hits both alike
-        pipeline.quotes = QuoteFinder()
         with_quotes = min(with_quotes, _time(pipeline, articles, 1))
-        pipeline.quotes = _no_quotes
-        without = min(without, _time(pipeline, articles, 1))
-    pipeline.quotes = QuoteFinder()
+        without = min(without, _time(without_quotes, articles, 1))
     step = _quote_step(pipeline, articles, repeat)
     n_quotes = sum(len(a.quotes) for a in pipeline.analyze_many(articles))
+    assert not any(a.quotes for a in without_quotes.analyze_many(articles[:1]))
     share = (with_quotes - without) / without if without else 0.0
     print(
         f"{name}: {len(articles)} articles, {words} words, {n_quotes} quote records\n"
@@ -104,6 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--n", type=int, default=BASIL_ARTICLES, help="BASIL articles (default %(default)s)"
+    )
     parser.add_argument("--fake-embedder", action="store_true", help="skip MiniLM (faster)")
     args = parser.parse_args(argv)
     from storyscope.analyze import Pipeline
@@ -113,11 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from storyscope.testing import FakeEmbedder
 
         embedder = FakeEmbedder()
-    pipeline = Pipeline(embedder=embedder)
+    pipeline = Pipeline(embedder=embedder, load_plugins=False)
     example = _example_articles()
     pipeline.analyze_many(example)  # load and warm up the models
     _report("examples/port-aster", pipeline, example, args.repeat)
-    basil = _basil_articles()
+    basil = _basil_articles(args.n)
     if basil:
         _report(f"BASIL (first {len(basil)})", pipeline, basil, args.repeat)
     else:
