@@ -15,6 +15,7 @@ from storyscope.settings import AnalyzeSettings, Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from storyscope.analyze import Pipeline
+    from storyscope.ingest.fetch import Fetcher
 
 __all__ = [
     "COMPARE_MAX_ARTICLES",
@@ -63,11 +64,14 @@ def compare(
     settings: Settings | None = None,
     progress: Progress | None = None,
     max_articles: int | None = None,
+    fetcher: Fetcher | None = None,
 ) -> Story:
     """Read sources, analyze each article and align them into a :class:`Story`.
 
     Args:
-        sources: files, directories or glob patterns (text, HTML, JSON, JSONL).
+        sources: what :func:`storyscope.ingest.read` reads (and ``storyscope ingest``):
+            files, directories, glob patterns, ``http(s)`` URLs; text, HTML, JSON,
+            JSONL, WARC archives, RSS/Atom feeds and OPML lists.
         outlets: optional mapping of source path / file name / stem -> outlet name.
         fail_fast: raise on the first bad source instead of recording a failure.
         pipeline: an analyze ``Pipeline`` to use; when None, the shared pipeline of
@@ -79,6 +83,8 @@ def compare(
         progress: called with (articles analysed, articles to analyse): once with
             0 before the analysis starts, then after each batch.
         max_articles: refuse more articles than this (None: no limit).
+        fetcher: the fetcher for URLs and feeds (default: a polite one that refuses
+            non-public addresses; ``Fetcher(allow_private_addresses=True)`` allows them).
 
     Returns:
         The story. Sources that failed are listed in ``story.failures`` and
@@ -93,7 +99,7 @@ def compare(
 
     paths = [os.fspath(s) for s in sources]
     t0 = time.perf_counter()
-    result = read(paths, outlets=outlets, fail_fast=fail_fast)
+    result = read(paths, outlets=outlets, fail_fast=fail_fast, fetcher=fetcher)
     if timings is not None:
         timings.read = time.perf_counter() - t0
     if not result.articles:

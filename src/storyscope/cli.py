@@ -11,7 +11,7 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -158,6 +158,27 @@ def _parse_outlets(values: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
+_ALLOW_PRIVATE_OPTION = click.option(
+    "--allow-private-addresses",
+    is_flag=True,
+    help="Also fetch URLs and feeds whose host is loopback, private or link-local "
+    "(your own intranet); refused by default.",
+)
+
+
+@contextlib.contextmanager
+def _fetcher(allow_private_addresses: bool) -> Iterator[Any]:
+    """The fetcher for URL and feed sources: None (the polite default, made when first
+    needed) unless private addresses are allowed."""
+    if not allow_private_addresses:
+        yield None
+        return
+    from storyscope.ingest.fetch import Fetcher
+
+    with Fetcher(allow_private_addresses=True) as fetcher:
+        yield fetcher
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
 @_FORMAT_OPTION
@@ -170,6 +191,7 @@ def _parse_outlets(values: tuple[str, ...]) -> dict[str, str]:
     help="Name the outlet of a source (repeatable). Overrides metadata and file names.",
 )
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad source.")
+@_ALLOW_PRIVATE_OPTION
 @click.option("--timings", is_flag=True, help="Print seconds per stage to stderr.")
 @click.option("-q", "--quiet", is_flag=True, help="Print no summary or warnings.")
 @_SET_OPTION
@@ -180,14 +202,18 @@ def compare(
     output: Path | None,
     outlet_pairs: tuple[str, ...],
     fail_fast: bool,
+    allow_private_addresses: bool,
     timings: bool,
     quiet: bool,
     set_values: tuple[str, ...],
 ) -> None:
-    """Compare articles about one event from SOURCE files, directories or globs.
+    """Compare articles about one event from SOURCE files, directories, globs or URLs.
 
-    Sources may be plain text (optionally with a front-matter block), HTML,
-    JSON or JSONL. Exit code 0 when every source was read and articles from at
+    Sources are what `storyscope ingest` reads: plain text (optionally with a
+    front-matter block), HTML, JSON, JSONL, WARC archives, RSS/Atom feeds and
+    OPML lists, and http(s) URLs of pages or feeds (fetched politely; hosts that
+    resolve to a loopback, private or link-local address are refused unless
+    --allow-private-addresses is given). Exit code 0 when every source was read and articles from at
     least two outlets were compared; 1 when some source failed (the report on
     the others is still written), when only one outlet's articles were read
     (report written), or when no article could be read (no report); 2 on usage
@@ -203,7 +229,7 @@ def compare(
     if fmt is None:
         fmt = _format_from_suffix(output)
     stage_times = StageTimes()
-    with _CompareProgress(quiet=quiet) as progress:
+    with _fetcher(allow_private_addresses) as fetcher, _CompareProgress(quiet=quiet) as progress:
         story = run_compare(
             sources,
             outlets=outlets,
@@ -212,6 +238,7 @@ def compare(
             settings=settings,
             progress=progress,
             max_articles=COMPARE_MAX_ARTICLES,
+            fetcher=fetcher,
         )
     text = render(story, fmt)
     _write_report(text, output)
@@ -381,12 +408,7 @@ _DB_OPTION = click.option(
     default=None,
     help="Ray: folder for the Parquet tables (default: next to a SQLite store).",
 )
-@click.option(
-    "--allow-private-addresses",
-    is_flag=True,
-    help="Also fetch URLs and feeds whose host is loopback, private or link-local "
-    "(your own intranet); refused by default.",
-)
+@_ALLOW_PRIVATE_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @click.option(
     "--analyze",
@@ -435,12 +457,9 @@ def ingest(
             "engine_options": {"workers": workers, "parquet_dir": parquet_dir},
             "settings": _settings(),  # the workers run its [analyze] analyzers
         }
-    fetching = contextlib.ExitStack()
-    if allow_private_addresses:
-        from storyscope.ingest.fetch import Fetcher
-
-        extra["fetcher"] = fetching.enter_context(Fetcher(allow_private_addresses=True))
-    with fetching, Store.open(db) as store:
+    with _fetcher(allow_private_addresses) as fetcher, Store.open(db) as store:
+        if fetcher is not None:
+            extra["fetcher"] = fetcher
         if quiet:
             summary = ingest_corpus(
                 sources,

@@ -123,7 +123,7 @@ def test_text_longer_than_the_model_limit_is_refused(tmp_path: Path, good: Path)
 
 
 def test_a_reader_bug_is_contained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, good: Path) -> None:
-    import storyscope.ingest as ingest_pkg
+    import storyscope.ingest.stream as ingest_pkg  # the one dispatch read() and ingest share
 
     bad = tmp_path / "bad.txt"
     bad.write_text(GOOD + " Different.", encoding="utf-8")

@@ -20,7 +20,7 @@ from storyscope.ingest.html import build_html_article
 from storyscope.ingest.text import build_text_article
 from storyscope.model import Article
 
-__all__ = ["RecordsResult", "read_records"]
+__all__ = ["RecordsResult", "read_record", "read_records"]
 
 _MAX_BAD_LINES = 100  # as storyscope.ingest.stream.MAX_BAD_LINES: past them a mostly bad file is abandoned
 _TEXT_KEYS = ("text", "content", "body", "article", "articleBody")
@@ -115,6 +115,35 @@ def read_records(
         result.warnings.extend(warnings)
     if not result.articles and not result.errors:
         raise IngestError(source, "no articles found")
+    return result
+
+
+def read_record(raw: bytes | str, *, source: str, outlet: str | None = None) -> RecordsResult:
+    """Read one record: a JSONL line, whose JSON value must be an object.
+
+    Args:
+        raw: The line.
+        source: The record's source (``path#L<line>``).
+        outlet: Outlet for the record (beats its own fields).
+
+    Returns:
+        The article and its warnings.
+
+    Raises:
+        IngestError: The line is not JSON (naming the column), or not a usable
+            record ("record is a JSON list, not an object").
+    """
+    text, guessed = decode(raw, source=source)
+    result = RecordsResult()
+    if guessed:
+        result.warnings.append(f"{source}: not valid UTF-8, decoded as {guessed}")
+    try:
+        item = _loads(text, source)
+    except json.JSONDecodeError as exc:
+        raise IngestError(source, f"invalid JSON ({exc.msg}, column {exc.colno})") from exc
+    article, warnings = _record_article(item, source=source, outlet=outlet)
+    result.articles.append(article)
+    result.warnings.extend(warnings)
     return result
 
 

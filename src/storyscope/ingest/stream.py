@@ -1,11 +1,12 @@
 """Streaming ingest over any mix of sources: :func:`iter_sources`.
 
-Where :func:`~storyscope.ingest.read` collects everything into one result,
 :func:`iter_sources` yields each :class:`~storyscope.model.Article` (or
 :class:`~storyscope.model.Failure`) as soon as it is read, so memory stays flat
 however large the input: directories are walked lazily, JSONL is read line by
-line, WARC archives record by record, feeds entry by entry. Sources are
-dispatched by what they are:
+line, WARC archives record by record, feeds entry by entry.
+:func:`~storyscope.ingest.read` (``storyscope compare``) collects the same stream
+into one result: both go through :func:`read_sources`, the one dispatch, and
+accept the same sources. They are dispatched by what they are:
 
 ==========================================  ==========================================
 ``http://`` / ``https://`` URL              fetched politely; a feed or OPML is read as
@@ -16,9 +17,13 @@ dispatched by what they are:
 ``*.json``                                  a record or an array of records
 ``*.html``, ``*.htm``, ``*.xhtml``          an HTML page
 anything else                               plain text (HTML when it sniffs as HTML)
-a directory                                 every file above, recursively, sorted
-a glob pattern (``**`` allowed)             every match
+a directory                                 every file above, recursively, sorted by
+                                            path; hidden ones skipped
+a glob pattern (``**`` allowed)             every match, sorted
 ==========================================  ==========================================
+
+A source that gives nothing is one failure ("file not found", "no articles
+found"), and so is a reader's unexpected error, which costs only that source.
 
 Every article's language is identified (:mod:`py3langid`, offline) and stored in
 ``Article.language``: a confident detection beats declared metadata, otherwise
@@ -40,19 +45,27 @@ from dataclasses import replace
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from storyscope.errors import IngestError
+from storyscope.errors import IngestError, displayable
 from storyscope.ingest._decode import MAX_BYTES, one_line, open_regular, read_regular
 from storyscope.ingest._language import MIN_CONFIDENCE, identify_language, normalise_language
 from storyscope.ingest._meta import lookup_outlet
 from storyscope.ingest.feeds import FEED_SUFFIXES, is_feed, is_opml, iter_feed
 from storyscope.ingest.fetch import Fetcher
 from storyscope.ingest.html import build_html_article
-from storyscope.ingest.records import read_records
+from storyscope.ingest.records import read_record, read_records
 from storyscope.ingest.text import build_text_article
 from storyscope.ingest.warc import WARC_SUFFIXES, iter_warc
 from storyscope.model import Article, Failure
 
-__all__ = ["MAX_BAD_LINES", "STREAM_SUFFIXES", "iter_sources", "with_language"]
+__all__ = [
+    "MAX_BAD_LINES",
+    "STREAM_SUFFIXES",
+    "expand_source",
+    "failure_error",
+    "iter_sources",
+    "read_sources",
+    "with_language",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +89,8 @@ STREAM_SUFFIXES = (
     *WARC_SUFFIXES,
     *_DIR_FEED_SUFFIXES,
 )
-"""File name endings picked up when a directory is walked (``.xml`` only by name)."""
+"""File name endings picked up when a directory is walked (``.xml`` only by name); the one
+table of what a file is read as is :func:`_iter_file`'s, by these endings."""
 
 
 def iter_sources(
@@ -119,6 +133,54 @@ def iter_sources(
         IngestError: only with ``fail_fast``, for the first problem.
     """
     wanted = frozenset(normalise_language(code) or code for code in languages or ())
+    for found in read_sources(sources, outlets=outlets, fetcher=fetcher, fetch_pages=fetch_pages):
+        if isinstance(found, str):
+            logger.info("%s", found)
+            continue
+        if isinstance(found, Article):
+            if detect_languages:
+                found = with_language(found)
+            if wanted and found.language is not None and found.language not in wanted:
+                found = Failure(
+                    stage="ingest",
+                    source=found.source,
+                    error=str(
+                        IngestError(
+                            found.source,
+                            f"language '{found.language}', not " + ", ".join(sorted(wanted)),
+                        )
+                    ),
+                )
+        if isinstance(found, Failure):
+            if fail_fast:
+                raise failure_error(found)
+            logger.info("%s", found.error)
+        yield found
+
+
+def read_sources(
+    sources: Iterable[str | os.PathLike[str]],
+    *,
+    outlets: Mapping[str, str] | None = None,
+    fetcher: Fetcher | None = None,
+    fetch_pages: bool = True,
+) -> Iterator[Article | Failure | str]:
+    """The one dispatch of sources to readers, for :func:`iter_sources` and
+    :func:`~storyscope.ingest.read` (see the table above).
+
+    Args:
+        sources: Paths, directories, glob patterns and ``http(s)`` URLs, in any mix.
+        outlets: Outlet names by source path as given, file name or stem.
+        fetcher: The fetcher for URLs, feeds and linked pages (default: one polite
+            :class:`~storyscope.ingest.fetch.Fetcher`, refusing non-public addresses,
+            created on first use and closed when the stream ends).
+        fetch_pages: Fetch the linked page of feed entries that carry only a summary.
+
+    Yields:
+        Articles and one-line failures in source order (a file reached twice is read
+        once), and one-line notes (``str``: an encoding guessed, a record's field
+        ignored) after the article they are about. Language is not identified here.
+    """
     seen_paths: set[str] = set()
     own = fetcher is None
     fetcher = fetcher or Fetcher()  # creates its HTTP client only when first used
@@ -126,31 +188,15 @@ def iter_sources(
         for item in sources:
             given = os.fspath(item)
             for found in _iter_source(given, outlets, fetcher, fetch_pages, seen_paths):
-                if isinstance(found, Article):
-                    if detect_languages:
-                        found = with_language(found)
-                    if wanted and found.language is not None and found.language not in wanted:
-                        found = Failure(
-                            stage="ingest",
-                            source=found.source,
-                            error=str(
-                                IngestError(
-                                    found.source,
-                                    f"language '{found.language}', not "
-                                    + ", ".join(sorted(wanted)),
-                                )
-                            ),
-                        )
-                if isinstance(found, Failure):
-                    found = _one_line_failure(found)
-                    if fail_fast:
-                        problem = found.error.removeprefix(f"{found.source}: ")
-                        raise IngestError(found.source, problem)
-                    logger.info("%s", found.error)
-                yield found
+                yield _one_line_failure(found) if isinstance(found, Failure) else found
     finally:
         if own:
             fetcher.close()
+
+
+def failure_error(failure: Failure) -> IngestError:
+    """The error a failure records (raised with ``fail_fast``)."""
+    return IngestError(failure.source, failure.error.removeprefix(f"{failure.source}: "))
 
 
 def with_language(article: Article) -> Article:
@@ -179,12 +225,12 @@ def _iter_source(
     fetcher: Fetcher,
     fetch_pages: bool,
     seen_paths: set[str],
-) -> Iterator[Article | Failure]:
+) -> Iterator[Article | Failure | str]:
     if urlsplit(given).scheme.lower() in ("http", "https"):
-        yield from _iter_url(given, outlets, fetcher, fetch_pages)
+        yield from _guarded(given, _iter_url(given, outlets, fetcher, fetch_pages))
         return
     found_any = False
-    for path in _expand(given):
+    for path in expand_source(given):
         found_any = True
         key = os.path.realpath(path)
         if key in seen_paths:
@@ -193,19 +239,30 @@ def _iter_source(
         outlet = lookup_outlet(outlets, path, given) if path != given else None
         if outlet is None:
             outlet = lookup_outlet(outlets, path)
-        try:
-            yield from _iter_file(
-                path,
-                outlet=outlet,
-                outlets=outlets,
-                fetcher=fetcher,
-                fetch_pages=fetch_pages,
-            )
-        except IngestError as exc:
-            yield _failure(exc)
+        yield from _guarded(
+            displayable(path),
+            _iter_file(path, outlet=outlet, outlets=outlets, fetcher=fetcher, fetch_pages=fetch_pages),
+        )
     if not found_any:
         exists = os.path.isdir(given) or glob.has_magic(given)
-        yield _failure(IngestError(given, "no articles found" if exists else "file not found"))
+        problem = "no articles found" if exists else "file not found"
+        yield _failure(IngestError(displayable(given), problem))
+
+
+def _guarded(
+    source: str, items: Iterator[Article | Failure | str]
+) -> Iterator[Article | Failure | str]:
+    """``items``, with an error that ends them (a reader's bug included) as one failure:
+    what was read before it stays, and the next source is read."""
+    try:
+        yield from items
+    except IngestError as exc:
+        yield _failure(exc)
+    except MemoryError:
+        yield _failure(IngestError(source, "out of memory while reading"))
+    except Exception as exc:  # a reader bug must not cost the rest of the batch
+        logger.debug("unexpected error reading %s", source, exc_info=True)
+        yield _failure(IngestError(source, f"could not be read ({type(exc).__name__}: {exc})"))
 
 
 def _iter_url(
@@ -213,7 +270,7 @@ def _iter_url(
     outlets: Mapping[str, str] | None,
     fetcher: Fetcher,
     fetch_pages: bool,
-) -> Iterator[Article | Failure]:
+) -> Iterator[Article | Failure | str]:
     try:
         page = fetcher.fetch(url)
     except IngestError as exc:
@@ -245,9 +302,8 @@ def _iter_url(
     except IngestError as exc:
         yield _failure(exc)
         return
-    for warning in warnings:
-        logger.info("%s", warning)
     yield article
+    yield from warnings
 
 
 def _iter_file(
@@ -257,8 +313,10 @@ def _iter_file(
     outlets: Mapping[str, str] | None,
     fetcher: Fetcher,
     fetch_pages: bool,
-) -> Iterator[Article | Failure]:
+) -> Iterator[Article | Failure | str]:
+    """The articles of one file, read as the end of its name says (else text or sniffed HTML)."""
     name = path.lower()
+    source = displayable(path)
     if name.endswith(WARC_SUFFIXES):
         yield from iter_warc(path, outlet=outlet)
         return
@@ -268,42 +326,44 @@ def _iter_file(
     if name.endswith(_JSONL_SUFFIXES):
         yield from _iter_jsonl(path, outlet=outlet, outlets=outlets)
         return
-    raw = read_regular(path, path)
+    raw = read_regular(path, source)
     if name.endswith(_JSON_SUFFIXES):
-        result = read_records(raw, source=path, outlet=outlet, jsonl=None)
-        for warning in result.warnings:
-            logger.info("%s", warning)
+        result = read_records(raw, source=source, outlet=outlet, jsonl=None)
         for article in result.articles:
             yield _mapped(article, outlet, outlets)
         for error in result.errors:
             yield _failure(error)
+        yield from result.warnings
         return
     if name.endswith(_HTML_SUFFIXES) or (not name.endswith(_TEXT_SUFFIXES) and _sniff_html(raw)):
-        article, warnings = build_html_article(raw, source=path, outlet=outlet)
+        article, warnings = build_html_article(raw, source=source, outlet=outlet)
     else:
-        article, warnings = build_text_article(raw, source=path, outlet=outlet)
-    for warning in warnings:
-        logger.info("%s", warning)
+        article, warnings = build_text_article(raw, source=source, outlet=outlet)
     yield article
+    yield from warnings
 
 
 def _iter_jsonl(
     path: str, *, outlet: str | None, outlets: Mapping[str, str] | None
-) -> Iterator[Article | Failure]:
+) -> Iterator[Article | Failure | str]:
     """One record per line, never holding more than one line in memory."""
-    handle = open_regular(path, path, sized=False)  # streamed: no size limit on the file
+    source = displayable(path)
+    handle = open_regular(path, source, sized=False)  # streamed: no size limit on the file
     try:
         if _not_text(handle.read(_SNIFF_BYTES)):
-            yield _failure(IngestError(path, "binary file, not text"))
+            yield _failure(IngestError(source, "binary file, not text"))
             return
         handle.seek(0)
         lineno = 0
         any_line = False
         bad = good = 0
-        for item in _jsonl_items(handle, path, outlet=outlet, outlets=outlets):
+        for item in _jsonl_items(handle, source, outlet=outlet, outlets=outlets):
             if isinstance(item, int):
                 lineno = item
                 any_line = True
+                continue
+            if isinstance(item, str):
+                yield item
                 continue
             if isinstance(item, Article):
                 good += 1
@@ -315,16 +375,16 @@ def _iter_jsonl(
             elif good < bad:
                 yield _failure(
                     IngestError(
-                        path,
+                        source,
                         f"file abandoned: too many bad lines ({bad} bad lines and {good} articles "
                         f"in the first {lineno} lines)",
                     )
                 )
                 return
         if bad > MAX_BAD_LINES:
-            yield _failure(IngestError(path, f"{bad - MAX_BAD_LINES} more bad lines, not listed one by one"))
+            yield _failure(IngestError(source, f"{bad - MAX_BAD_LINES} more bad lines, not listed one by one"))
         if not any_line and not bad:
-            yield _failure(IngestError(path, "empty file"))
+            yield _failure(IngestError(source, "empty file"))
     finally:
         handle.close()
 
@@ -343,8 +403,9 @@ def _not_text(head: bytes) -> bool:
 
 def _jsonl_items(
     handle: BinaryIO, path: str, *, outlet: str | None, outlets: Mapping[str, str] | None
-) -> Iterator[Article | Failure | int]:
-    """Articles and failures of each line, each line's number (an int) before them."""
+) -> Iterator[Article | Failure | int | str]:
+    """Articles, failures and notes (str) of each line, each line's number (an int) before
+    them; ``path`` names the file."""
     lineno = 0
     while True:
         line = handle.readline(MAX_BYTES + 1)
@@ -362,18 +423,13 @@ def _jsonl_items(
         yield lineno
         where = f"{path}#L{lineno}"
         try:
-            result = read_records(line, source=where, outlet=outlet, jsonl=False)
-        except IngestError as exc:
-            problem = exc.problem.replace("invalid JSON (line 1: ", "invalid JSON (")
-            yield _failure(IngestError(f"{path}:{lineno}", problem))
+            result = read_record(line, source=where, outlet=outlet)
+        except IngestError as exc:  # named by the line, as read_records names a bad line
+            yield _failure(IngestError(f"{path}:{lineno}", exc.problem))
             continue
-        for warning in result.warnings:
-            logger.info("%s", warning)
         for article in result.articles:
             yield _mapped(article, outlet, outlets)
-        for error in result.errors:
-            source = f"{path}:{lineno}" if error.source == where else error.source
-            yield _failure(IngestError(source, error.problem))
+        yield from result.warnings
 
 
 def _mapped(article: Article, outlet: str | None, outlets: Mapping[str, str] | None) -> Article:
@@ -383,14 +439,21 @@ def _mapped(article: Article, outlet: str | None, outlets: Mapping[str, str] | N
     return replace(article, outlet=mapped) if mapped and mapped != article.outlet else article
 
 
-def _expand(given: str) -> Iterator[str]:
-    """Files named by one source, lazily: a file, a directory (recursive) or a glob."""
+def expand_source(given: str) -> Iterator[str]:
+    """The files one source names, lazily: a file, a directory (recursive) or a glob.
+
+    A directory gives its files with a :data:`STREAM_SUFFIXES` ending, hidden files
+    and folders skipped, in the order of their sorted paths (folders are listed as
+    they are reached); a glob its matches, sorted, directories among them walked.
+    Anything else that exists (a FIFO, a device) is given for the reader to refuse.
+    Nothing at all for a missing file or a glob without matches.
+    """
     if os.path.isdir(given):
         yield from _walk(given)
     elif os.path.exists(given):  # a file, or a FIFO or device the reader refuses by name
         yield given
     elif glob.has_magic(given):
-        for match in glob.iglob(given, recursive=True):
+        for match in sorted(glob.glob(given, recursive=True)):
             if os.path.isdir(match):
                 yield from _walk(match)
             elif os.path.isfile(match):
@@ -398,12 +461,31 @@ def _expand(given: str) -> Iterator[str]:
 
 
 def _walk(directory: str) -> Iterator[str]:
-    """Files under a directory with a known suffix, sorted per folder, hidden ones skipped."""
-    for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(STREAM_SUFFIXES):
-                yield os.path.join(root, name)
+    """Files under a directory with a known suffix in sorted path order, hidden ones skipped
+    (symbolic links to folders are not followed, as ``os.walk`` does not)."""
+    try:
+        with os.scandir(directory) as listing:
+            entries = [e for e in listing if not e.name.startswith(".")]
+    except OSError:  # unreadable: skipped, as os.walk skips it
+        return
+    folders: set[str] = set()
+    for entry in entries:
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                folders.add(entry.name)
+        except OSError:
+            continue
+    # a folder sorts as its name plus the separator: the order of the full paths
+    for entry in sorted(entries, key=lambda e: e.name + os.sep if e.name in folders else e.name):
+        if entry.name in folders:
+            yield from _walk(entry.path)
+        elif entry.name.lower().endswith(STREAM_SUFFIXES):
+            try:
+                if entry.is_dir():  # a link to a folder: os.walk lists it, never as a file
+                    continue
+            except OSError:
+                pass
+            yield entry.path
 
 
 def _sniff_html(raw: bytes) -> bool:
