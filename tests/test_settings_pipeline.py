@@ -201,3 +201,14 @@ def test_the_ray_workers_build_the_settings_pipeline() -> None:
     assert [a.name for a in default_pipeline().analyzers] == [
         a.name for a in Pipeline(embedder=FakeEmbedder()).analyzers
     ]
+
+
+def test_a_threshold_in_storyscope_toml_changes_what_compare_reports(here: Path) -> None:
+    shipped = _compare(here / "shipped.json")
+    (here / "storyscope.toml").write_text(
+        "[align]\ngroup_threshold = 0.6\nsummary_sentences = 2\n", encoding="utf-8"
+    )
+    loose = _compare(here / "loose.json")
+    agreed = lambda r: r["stats"]["facts_by_status"].get("consensus", 0)  # noqa: E731
+    assert agreed(loose) > agreed(shipped)
+    assert len(loose["summary"]) <= 2 < len(shipped["summary"])
