@@ -309,3 +309,46 @@ def test_a_bare_surname_the_model_missed_is_still_the_person() -> None:
         ("Anna Lindqvist", "PERSON", 0, "Anna Lindqvist"),
         ("Lindqvist", "PERSON", 1, "Lindqvist"),
     ]
+
+
+def test_a_definite_description_names_the_one_person_just_named(parse: Parse) -> None:
+    text = (
+        "Oskar Brandt answered on Tuesday, telling the Harbor Courier the ruling was unfair.\n\n"
+        "\u201cI think it is a disgrace to the court,\u201d the presumptive Unity Party nominee "
+        "said.\n"
+    )
+    assert _speaker_of(parse, text, "disgrace to the court") == "Oskar Brandt"
+
+
+def test_a_definite_description_after_two_people_or_a_pronoun_stays_a_description(
+    parse: Parse,
+) -> None:
+    # Two people just named: the description is not resolved to either.
+    text = (
+        "Oskar Brandt met Marta Quell on Tuesday at the harbour office.\n\n"
+        "\u201cWe talked about the cranes,\u201d the former governor said.\n"
+    )
+    assert _speaker_of(parse, text, "talked about the cranes") == "the former governor"
+    # A pronoun that may stand for someone else: no guess.
+    text = (
+        "If Oskar Brandt had replaced her, the board would be all men.\n\n"
+        "\u201cToday is special,\u201d the former governor said.\n"
+    )
+    assert _speaker_of(parse, text, "Today is special") == "the former governor"
+
+
+def test_his_campaign_is_the_campaign_of_the_person_just_named(parse: Parse) -> None:
+    text = (
+        "Senator Ilse Varga, who leads the harbour committee, said the vote was close.\n\n"
+        "Tomas Reyl disputed a report in the Harbor Courier as an \u201coutrageous "
+        "distortion\u201d of his service, according to his campaign.\n"
+    )
+    assert _speaker_of(parse, text, "outrageous distortion") == "Tomas Reyl\u2019s campaign"
+
+
+def test_words_relayed_by_aides_are_the_named_person_s(parse: Parse) -> None:
+    text = (
+        "\u201cWe got wiped out on the coast,\u201d aides said Mr. Tomas Reyl told his "
+        "colleagues before the vote.\n"
+    )
+    assert _speaker_of(parse, text, "wiped out on the coast") == "Tomas Reyl"

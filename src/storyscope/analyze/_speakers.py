@@ -276,6 +276,45 @@ SOURCE_NOUNS = frozenset(
     ]
 )
 _POSSESSIVE = frozenset({"his", "her", "its", "their", "our", "my", "your"})
+#: Role nouns a definite description may name a person by ("the presumptive
+#: nominee", "the former governor"), resolved to the one person just named.
+_DESCRIBED_ROLES = frozenset(
+    {
+        "president",
+        "senator",
+        "governor",
+        "minister",
+        "nominee",
+        "candidate",
+        "director",
+        "lawyer",
+        "attorney",
+        "judge",
+        "justice",
+        "mayor",
+        "secretary",
+        "chairman",
+        "chairwoman",
+        "congressman",
+        "congresswoman",
+        "representative",
+        "prosecutor",
+        "lawmaker",
+        "billionaire",
+        "businessman",
+        "businesswoman",
+        "actor",
+        "actress",
+        "singer",
+        "star",
+    }
+)
+#: "The California Democrat said": a party member described by party.
+_PARTY_MEMBERS = frozenset({"democrat", "republican"})
+#: Bodies that speak for the person who owns them ("his campaign said").
+_OWNED_BODIES = frozenset(
+    {"campaign", "office", "team", "administration", "government", "foundation", "company"}
+)
 #: Entity labels that can never name a speaker.
 NOT_SPEAKER_LABELS = frozenset(
     {"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
@@ -803,6 +842,75 @@ class SpeakerContext:
             i -= 1
         return None
 
+    def described_person(self, pos: int) -> str | None:
+        """The one person a definite description at ``pos`` can name ("the presumptive
+        nominee said", "which the former governor called ...").
+
+        A reader takes "the former governor" for the person just named when that
+        person is the only one named in the description's sentence (before it)
+        and the sentence before; gendered pronouns there must fit that person's
+        known gender, and with the gender unknown there must be none (they may
+        stand for someone else: "If Ryan had replaced her, ... The California
+        Democrat said"). Only for a person the text gives no title: a titled one
+        is found by its title or not at all ("the president" is not "Vice
+        President Brandt").
+        """
+        here = self.lookup.index_at(pos)
+        if here < 0:
+            return None
+        lo_pos = self.sentences[here - 1].start if here > 0 else self.sentences[here].start
+        lo = bisect.bisect_left(self.ent_starts, lo_pos)
+        hi = bisect.bisect_left(self.ent_starts, pos)
+        people = [
+            e
+            for e in self.entities[lo:hi]
+            if e.label == "PERSON" and not self.in_quote(e.start)
+        ]
+        if len(_surnames(people)) != 1:
+            return None
+        person = people[-1]
+        name = self.canonical(person.text, "PERSON", person.start)
+        # A person the text gives a title is named by that title (role_holder):
+        # "the president" is not "Vice President Brandt".
+        if self.description_of(name):
+            return None
+        surname = _strip_honorific(person.text).split()[-1].lower()
+        known = self.gender.get(surname)
+        for tok in self.tokens_in(lo_pos, pos):
+            low = tok.lower_
+            if self.in_quote(tok.idx):
+                continue
+            gendered = low in _MALE_PRONOUNS or low in _FEMALE_PRONOUNS
+            if gendered and known != ("m" if low in _MALE_PRONOUNS else "f"):
+                return None
+        return name
+
+    def possessor_before(self, pos: int, pronoun: str) -> str | None:
+        """The person a possessive pronoun at ``pos`` most likely names ("according to his
+        campaign"): the nearest person named before it in its sentence, else the one
+        person the sentence before names; gender must fit."""
+        here = self.lookup.index_at(pos)
+        if here < 0:
+            return None
+        hi = bisect.bisect_left(self.ent_starts, pos)
+        own = self.sentences[here].start
+        for ent in reversed(self.entities[bisect.bisect_left(self.ent_starts, own) : hi]):
+            if ent.label == "PERSON" and not self.in_quote(ent.start):
+                if not self._agrees(ent, pronoun):
+                    return None
+                return self.canonical(ent.text, "PERSON", ent.start)
+        if here == 0:
+            return None
+        lo = bisect.bisect_left(self.ent_starts, self.sentences[here - 1].start)
+        people = [
+            e
+            for e in self.entities[lo:hi]
+            if e.label == "PERSON" and not self.in_quote(e.start)
+        ]
+        if len(_surnames(people)) != 1 or not self._agrees(people[-1], pronoun):
+            return None
+        return self.canonical(people[-1].text, "PERSON", people[-1].start)
+
     def unnamed_source(self, role: str, pos: int) -> str | None:
         """The unnamed source a definite role points back to: "the official" -> "A senior
         port official" (the last "a/an ... official" before ``pos``)."""
@@ -1142,11 +1250,28 @@ def speaker_from_token(
         or first in _INDEFINITE
         or (head.tag_ in ("NNS",) and first not in ("the", "his", "her", "their", "its"))
     )
-    if not anonymous and first == "the" and head.tag_ == "NN":
+    if not anonymous and first == "the" and (
+        head.tag_ == "NN" or head.lower_ in _PARTY_MEMBERS
+    ):
         holder = ctx.role_holder(head.lower_, start)
         if holder is not None:
             return holder, Span(start, end), False
         unnamed = ctx.unnamed_source(head.lower_, start)
         if unnamed is not None:
             return unnamed, Span(start, end), True
+        if head.lemma_.lower() in _DESCRIBED_ROLES or head.lower_ in _PARTY_MEMBERS:
+            described = ctx.described_person(start)
+            if described is not None:
+                return described, Span(start, end), False
+    # "his campaign", "the former secretary of state's campaign": the possessor's.
+    owner = next((c for c in head.children if c.dep_ == "poss"), None)
+    if owner is not None and not anonymous and head.lemma_.lower() in _OWNED_BODIES:
+        if owner.lower_ in ("his", "her"):
+            name = ctx.possessor_before(owner.idx, "he" if owner.lower_ == "his" else "she")
+        else:
+            name, _, owner_anonymous = speaker_from_token(owner, ctx, (start, owner.idx))
+            if owner_anonymous or name == text[start : owner.idx + len(owner)]:
+                name = None
+        if name:
+            return f"{name}\u2019s {head.text}", Span(start, end), False
     return phrase, Span(start, end), anonymous

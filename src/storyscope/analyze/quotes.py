@@ -107,6 +107,7 @@ def _attribution(
             governing = [t for t in verbs if t.left_edge.idx <= region.open <= _right_end(t)]
             if governing:
                 tok = governing[-1]
+        tok = _relayed(tok, ctx)
         subj = subject_of(tok, ctx)
         if subj is None or ctx.not_speaker(subj):
             subj = _fallback_subject(tok, tokens, ctx, after_side)
@@ -122,6 +123,27 @@ def _attribution(
         _, _, tok, subj, window = min(found, key=lambda f: (f[0], f[1]))
         return tok, subj, window
     return None, None, (sent.start, sent.end)
+
+
+def _relayed(verb: Token, ctx: SpeakerContext) -> Token:
+    """The inner speech verb of a relayed remark: in '"...," aides said Mr. Ryan told his
+    colleagues' the words are Ryan's; the aides only pass them on. Only a named
+    person as the inner subject, and an inner verb after the outer one in its
+    sentence, outside quotation marks."""
+    for child in verb.children:
+        if child.dep_ != "ccomp" or not is_speech_verb(child) or child.i <= verb.i:
+            continue
+        if ctx.in_quote(child.idx) or ctx.lookup.index_at(child.idx) != ctx.lookup.index_at(
+            verb.idx
+        ):
+            continue
+        inner = subject_of(child, ctx)
+        if inner is None:
+            continue
+        ent = ctx.entity_at(inner.idx, inner.idx + len(inner))
+        if ent is not None and ent.label == "PERSON":
+            return child
+    return verb
 
 
 #: Tokens skipped between an inverted speech verb and its speaker ("said the city's ...").
