@@ -352,3 +352,22 @@ def test_words_relayed_by_aides_are_the_named_person_s(parse: Parse) -> None:
         "colleagues before the vote.\n"
     )
     assert _speaker_of(parse, text, "wiped out on the coast") == "Tomas Reyl"
+
+
+def test_the_host_is_the_host_talked_about_last_not_the_one_described_last(parse: Parse) -> None:
+    text = (
+        "Talk show host Oskar Brandt closed the harbour conference on Saturday.\n\n"
+        "Last year the keynote was given by radio host Tomas Reyl.\n\n"
+        "Brandt spoke for an hour about the piers.\n\n"
+        "All we have heard, the talk show host complained, is \u201cwe need a bigger port.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "bigger port") == "Oskar Brandt"
+
+
+def test_he_continues_the_last_speaker_past_a_name_inside_his_own_sentence(parse: Parse) -> None:
+    text = (
+        "Oskar Brandt spoke at the harbour conference on Saturday.\n\n"
+        "\u201cWhat are we suffering from?\u201d he asked.\n\n"
+        "Saying President Tomas Reyl, he said, was \u201ctoo simple an answer.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "too simple an answer") == "Oskar Brandt"

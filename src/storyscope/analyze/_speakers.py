@@ -680,6 +680,7 @@ class SpeakerContext:
         # Titles and family words are surer than pronouns: they win a disagreement.
         self.gender = {**self._pronoun_genders(), **_genders(text)}
         self._descriptions: dict[str, tuple[int, str]] | None = None
+        self._mentions: dict[str, list[int]] | None = None
         #: (start, speaker) of the last direct quotation attributed so far, set by
         #: the quote finder: "he" after '"...," Okafor said.' prefers Okafor.
         self.last_quote: tuple[int, str] | None = None
@@ -816,11 +817,26 @@ class SpeakerContext:
         got = self.descriptions().get(name)
         return got[1] if got else self._titles.get(name)
 
+    def last_mention_before(self, name: str, pos: int) -> int:
+        """Offset of the last mention of canonical person ``name`` before ``pos`` (-1: none)."""
+        if self._mentions is None:
+            found: dict[str, list[int]] = {}
+            for ent in self.entities:
+                if ent.label == "PERSON" and not self.in_quote(ent.start):
+                    found.setdefault(self.canonical(ent.text, "PERSON", ent.start), []).append(
+                        ent.start
+                    )
+            self._mentions = found
+        starts = self._mentions.get(name, [])
+        i = bisect.bisect_left(starts, pos) - 1
+        return starts[i] if i >= 0 else -1
+
     def role_holder(self, role: str, pos: int) -> str | None:
         """The person or body a definite role ("the minister", "the authority") names.
 
-        The person described with that word most recently before ``pos`` (titles
-        abbreviated or not: "Gov. Ilse Varga" holds "the governor"), else the most
+        Of the people described with that word before ``pos`` (titles abbreviated
+        or not: "Gov. Ilse Varga" holds "the governor"), the one mentioned last
+        before ``pos`` ("radio host X ... host Y ... Y ... the host" is Y), else the most
         recent organisation whose name holds the word ("the authority" -> "Harbor
         Authority").
         """
@@ -830,8 +846,13 @@ class SpeakerContext:
             # "Vice President Pence" is no "the president": a second-rank title is one word.
             folded = _SECOND_RANK.sub(r"\1-", desc.lower())
             words = {_ROLE_EQUIVALENT.get(w, w) for w in re.findall(r"[\w-]+", folded)}
-            if at < pos and role in words and (best is None or at > best[0]):
-                best = (at, name)
+            if at >= pos or role not in words:
+                continue
+            # The holder talked about last, not the one described last: "talk show host
+            # Beck ... radio host Limbaugh ... Beck ... the host complained" is Beck.
+            last = self.last_mention_before(name, pos)
+            if best is None or last > best[0]:
+                best = (last, name)
         if best is not None:
             return best[1]
         i = bisect.bisect_left(self.ent_starts, pos) - 1
@@ -971,9 +992,17 @@ class SpeakerContext:
         :data:`_SUBJECT_WINDOW` characters, else the most recent person; a person
         whose title gives the other gender ("Ms. Lynch" for "he") is skipped.
         """
+        return self.person_for_pronoun(pos, pronoun)[0]
+
+    def person_for_pronoun(
+        self, pos: int, pronoun: str | None = None
+    ) -> tuple[Entity | None, bool]:
+        """:meth:`last_person_before` and whether the choice is sure: the one person
+        just named, or a main-clause subject (a subject of a clause below, or any
+        person, is a weaker guess that the last quotation's speaker may beat)."""
         only = self._only_person_just_before(pos, pronoun)
         if only is not None:
-            return only
+            return only, True
         lo = bisect.bisect_left(self.ent_starts, pos) - 1
         # The subject of a main clause first ("Trump ... offered a 'yes' when asked
         # whether Lieberman was a finalist": "he" is Trump), then any subject.
@@ -987,9 +1016,9 @@ class SpeakerContext:
                     and self._is_subject(ent, main_only=main_only)
                     and self._agrees(ent, pronoun)
                 ):
-                    return ent
+                    return ent, main_only
                 i -= 1
-        return self._last_person_before(pos, pronoun)
+        return self._last_person_before(pos, pronoun), False
 
     def _only_person_just_before(self, pos: int, pronoun: str | None) -> Entity | None:
         """The one person the sentence before a pronoun's names, as subject or not.
@@ -1199,10 +1228,18 @@ def speaker_from_token(
     if ent is not None:
         return ctx.canonical(ent.text, ent.label, ent.start), Span(ent.start, ent.end), False
     if head.lower_ in _PRONOUNS:
-        person = ctx.last_person_before(head.idx, head.lower_)
+        person, sure = ctx.person_for_pronoun(head.idx, head.lower_)
         mention = Span(head.idx, head.idx + len(head))
         recent = ctx.recent_speaker(head.idx, head.lower_)
-        if recent is not None and (person is None or person.start < recent[0]):
+        # '"What are we suffering from?" he asked. Saying President Obama, he said,
+        # was "too simple an answer."': he is still the speaker, not Obama, who is
+        # named in the pronoun's own sentence only inside a clause below it.
+        aside = (
+            person is not None
+            and not sure
+            and ctx.lookup.index_at(person.start) == ctx.lookup.index_at(head.idx)
+        )
+        if recent is not None and (person is None or person.start < recent[0] or aside):
             return recent[1], mention, False
         if person is not None:
             return ctx.canonical(person.text, "PERSON", person.start), mention, False
