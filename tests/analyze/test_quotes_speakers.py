@@ -371,3 +371,39 @@ def test_he_continues_the_last_speaker_past_a_name_inside_his_own_sentence(parse
         "Saying President Tomas Reyl, he said, was \u201ctoo simple an answer.\u201d\n"
     )
     assert _speaker_of(parse, text, "too simple an answer") == "Oskar Brandt"
+
+
+def test_the_person_right_before_said_speaks_when_the_parse_loses_the_subject(
+    parse: Parse,
+) -> None:
+    text = (
+        "But those two remedies require different standards for class certification and "
+        "Justice Ruth Bader Ginsburg said it was \u201ca very serious problem\u201d in the "
+        "case.\n"
+    )
+    assert _speaker_of(parse, text, "a very serious problem") == "Ruth Bader Ginsburg"
+
+
+def test_a_shop_named_after_someone_is_not_a_person() -> None:
+    from storyscope.analyze._speakers import _not_a_person
+    from storyscope.model import Entity
+
+    def person(text: str, name: str) -> Entity:
+        at = text.index(name)
+        return Entity(text=name, label="PERSON", start=at, end=at + len(name), sentence=0)
+
+    shop = "He had stints at Chuck E. Cheese\u2019s and Sears."
+    assert _not_a_person(person(shop, "Chuck E. Cheese"), shop)
+    rally = "He spoke at Tomas Reyl's rally on Monday."
+    assert not _not_a_person(person(rally, "Tomas Reyl"), rally)
+    owner = "The deal was signed at the office of Tomas Reyl's lawyer."
+    assert not _not_a_person(person(owner, "Tomas Reyl"), owner)
+
+
+def test_a_show_title_before_a_colon_quotation_does_not_hide_the_speaker(parse: Parse) -> None:
+    text = (
+        "\u201cThey elected her to find solutions,\u201d Ilse Varga said.\n\n"
+        "On Thursday night, Tomas Reyl said on Harbor TV's \u201cEvening Docks\u201d that the "
+        "terms were clear: \u201cBottom line, no pier, no deal.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "no pier, no deal") == "Tomas Reyl"

@@ -574,9 +574,21 @@ _DATELINE = re.compile(
 )
 
 
+#: A possessive that ends its noun phrase ("at Macy's and Sears"), not "at Trump's rally".
+_SHOP = re.compile(r"['\u2019]s(?=\s*(?:[,.;)]|and\b|or\b|$))")
+_AT = re.compile(r"\bat\s+$")
+
+
 def _not_a_person(ent: Entity, text: str) -> bool:
     """An entity that names nobody who speaks: a dateline's place, a month or weekday."""
     if ent.label == "PERSON" and ent.text.lower().strip(" .,") in _CALENDAR_WORDS:
+        return True
+    # A shop named after someone: "stints at Chuck E. Cheese's and Sears".
+    if (
+        ent.label == "PERSON"
+        and _SHOP.match(text, ent.end)
+        and _AT.search(text, max(0, ent.start - 8), ent.start)
+    ):
         return True
     line_start = text.rfind("\n", 0, ent.start) + 1
     m = _DATELINE.match(text, line_start)
@@ -1196,6 +1208,13 @@ def subject_of(verb: Token, ctx: SpeakerContext) -> Token | None:
             if child.lower_ in _RELATIVE and verb.dep_ == "relcl" and verb.head is not verb:
                 return verb.head
             return child
+    # "... and Justice Ruth Bader Ginsburg said it was ...", parsed with the name
+    # as a conjunct of an object and "said" without a subject: the person named
+    # right before the verb says it, not the subject of the verb it hangs on.
+    if verb.i > 0:
+        prev = verb.doc[verb.i - 1]
+        if prev.ent_type_ == "PERSON" and prev.dep_ != "poss" and _good_subject(prev, ctx):
+            return prev
     if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp") and verb.head is not verb:
         head = verb.head
         if head.dep_ == "prep" and head.head is not head:  # "..., before asking her"

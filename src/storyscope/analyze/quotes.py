@@ -361,6 +361,7 @@ def find_quotes(
     out: list[Quote] = []
     scare: list[Quote] = []
     origins: list[QuoteRegion] = []
+    not_speech: set[int] = set()
     for k, region in enumerate(regions):
         start, end = strip_span(text, region.inner_start, region.inner_end)
         while end > start and text[end - 1] == ",":
@@ -375,7 +376,10 @@ def find_quotes(
         sent = sentences[sent_index]
         # The sentence that holds the closing mark bounds the attribution after it.
         close_sent = sentences[ctx.lookup.index_at(region.close)]
-        prev_close = regions[k - 1].close if k > 0 else -1
+        # A title or term quoted before it ('Pence said on "Tucker Carlson Tonight"
+        # that ...: "..."') does not end the attribution window: speech does.
+        speech_before = next((j for j in range(k - 1, -1, -1) if j not in not_speech), None)
+        prev_close = regions[speech_before].close if speech_before is not None else -1
         next_open = regions[k + 1].open if k + 1 < len(regions) else len(text)
         window_end = _attribution_end(region, close_sent, ctx, next_open)
         window_sent = Sentence(
@@ -409,6 +413,7 @@ def find_quotes(
             )
             or _is_modifier(region, words, ctx)
         ):
+            not_speech.add(k)
             scare.append(
                 Quote(
                     start=start,
