@@ -407,3 +407,18 @@ def test_a_show_title_before_a_colon_quotation_does_not_hide_the_speaker(parse: 
         "terms were clear: \u201cBottom line, no pier, no deal.\u201d\n"
     )
     assert _speaker_of(parse, text, "no pier, no deal") == "Tomas Reyl"
+
+
+def test_a_parenthetical_said_names_the_speaker_of_a_partial_quote(parse: Parse) -> None:
+    text = (
+        "The council said on Wednesday that the mayor agreed with the plan.\n\n"
+        "Her comments, said Tomas Reyl, the council spokesman, are \u201centirely consistent "
+        "with what the mayor has already said.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "entirely consistent") == "Tomas Reyl"
+    # The verb's own subject is a person: the name after "says" is what she talks about.
+    text = (
+        "Ilse Varga, former head of the harbour board, says Tomas Reyl is \u201ca microcosm of "
+        "the whole coast.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "a microcosm") == "Ilse Varga"

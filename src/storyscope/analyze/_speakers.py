@@ -1198,6 +1198,24 @@ def subject_of(verb: Token, ctx: SpeakerContext) -> Token | None:
     saying") or a conjoined verb takes the subject of its head. Objects ("told
     KTVI", "said in a statement") are never returned.
     """
+    # "Her comments, said Josh Earnest, are ...": an inverted "said X" set off by
+    # commas names its speaker after it, whatever the parse takes for the subject.
+    # Not when the verb's own subject is a person ("Ana Cruz, former head of the
+    # party, says Hillsborough is ..."), and only with the name set off by a comma.
+    doc = verb.doc
+    if (
+        verb.lower_ in ("said", "says")
+        and 0 < verb.i < len(doc) - 1
+        and doc[verb.i - 1].text == ","
+        and doc[verb.i + 1].ent_type_ == "PERSON"
+        and _good_subject(doc[verb.i + 1], ctx)
+        and not any(c.dep_ == "nsubj" and c.ent_type_ == "PERSON" for c in verb.children)
+    ):
+        k = verb.i + 1
+        while k + 1 < len(doc) and doc[k + 1].ent_type_ == "PERSON":
+            k += 1
+        if k + 1 < len(doc) and doc[k + 1].text == ",":
+            return doc[verb.i + 1]
     for child in verb.children:
         if child.dep_ == "agent":  # "was called ... by the union"
             for pobj in child.children:
