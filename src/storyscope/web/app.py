@@ -3,7 +3,8 @@
 Pages are server-rendered Jinja2 (autoescaping on) and read without JavaScript;
 htmx (vendored under ``static/``) and a small ``static/app.js`` add filtering
 without reloads and click-to-highlight. The REST API lives under ``/api/`` with
-its OpenAPI document at ``/api/openapi.json``.
+its OpenAPI document at ``/api/openapi.json`` (typed response schemas, see
+:mod:`storyscope.web._openapi`) and an index of its endpoints at ``/api/``.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def create_app(source: StorySource, *, settings: WebSettings | None = None) -> F
         openapi_url="/api/openapi.json",
     )
     app.state.web = WebState.create(source, settings, environment())
+    _typed_openapi(app)
 
     @app.exception_handler(WebError)
     async def _web_error(request: Request, exc: WebError) -> Response:
@@ -128,6 +130,22 @@ def create_app(source: StorySource, *, settings: WebSettings | None = None) -> F
         )
     app.add_middleware(SecurityMiddleware, max_body=settings.max_upload_bytes)
     return app
+
+
+def _typed_openapi(app: FastAPI) -> None:
+    """Add the response schemas (the JSON report's, the API's envelopes) to the OpenAPI document."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            from storyscope.web._openapi import api_components
+
+            spec = generate()
+            spec.setdefault("components", {}).setdefault("schemas", {}).update(api_components())
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _version() -> str:

@@ -8,38 +8,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from storyscope.model import Story
 from storyscope.report import to_dict
 from storyscope.web._compare import CompareIn, Pasted, build_articles, run_compare
 from storyscope.web._errors import WebError
 from storyscope.web._ids import INT64_MAX, plausible_id
+from storyscope.web._openapi import ok, ref
 from storyscope.web._pool import until_disconnect
 from storyscope.web._source import SORTS, OutletSummary, StoryInfo, StorySort, story_info
 from storyscope.web._state import WebState, state
 
-__all__ = ["info_dict", "outlet_dict", "router"]
-
-_ERROR_SCHEMA = {
-    "type": "object",
-    "required": ["ok", "status", "code", "error", "errors"],
-    "properties": {
-        "ok": {"const": False},
-        "status": {"type": "integer"},
-        "code": {"type": "string"},
-        "error": {"type": "string"},
-        "errors": {"type": "array", "items": {"type": "object"}},
-    },
-}
+__all__ = ["api_index", "info_dict", "outlet_dict", "router"]
 
 
 def _error_doc(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
+    return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
 
 
 _READ_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -54,6 +44,10 @@ _BUSY_ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api", tags=["api"], responses={500: _error_doc("Server error")})
 
 
+def _with(ok_doc: dict[str, Any], errors: dict[int | str, dict[str, Any]]) -> dict[int | str, Any]:
+    return {200: ok_doc, **errors}
+
+
 def _json(value: Any, status_code: int = 200) -> Response:
     return Response(
         json.dumps(value, ensure_ascii=False, allow_nan=False, default=_default).encode("utf-8"),
@@ -66,6 +60,89 @@ def _default(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def api_index(request: Request) -> dict[str, Any]:
+    """The API's endpoints (method, path, one-line summary) and its OpenAPI address."""
+    spec: dict[str, Any] = request.app.openapi()  # built once, then cached by the app
+    endpoints = [
+        {"method": method.upper(), "path": path, "summary": str(operation.get("summary", ""))}
+        for path, operations in spec.get("paths", {}).items()
+        if path.startswith("/api/")
+        for method, operation in operations.items()
+        if isinstance(operation, dict)
+    ]
+    return {
+        "name": "storyscope API",
+        "version": str(request.app.version),
+        "openapi": request.app.openapi_url or "/api/openapi.json",
+        "endpoints": endpoints,
+    }
+
+
+def _wants_html(request: Request) -> bool:
+    """A browser (``Accept`` names text/html before any JSON type); JSON otherwise."""
+    accept = request.headers.get("accept", "").lower()
+    html_at, json_at = accept.find("text/html"), accept.find("json")
+    return html_at >= 0 and (json_at < 0 or html_at < json_at)
+
+
+def _index_html(index: dict[str, Any]) -> str:
+    esc = html.escape
+    rows = "\n".join(
+        f"<tr><td><code>{esc(e['method'])}</code></td><td><code>{esc(e['path'])}</code></td>"
+        f"<td>{esc(e['summary'])}</td></tr>"
+        for e in index["endpoints"]
+    )
+    openapi = esc(index["openapi"])
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>storyscope API</title>
+<link rel="stylesheet" href="/static/app.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+</head>
+<body>
+<main class="api-index">
+<h1>storyscope API <small>{esc(index["version"])}</small></h1>
+<p>JSON over HTTP. Story data uses the records of the JSON report (see
+<code>storyscope schema</code>); every error is
+<code>{{"ok": false, "status", "code", "error", "errors"}}</code>.
+The OpenAPI document, with a typed schema for every response:
+<a href="{openapi}">{openapi}</a>. This page as JSON: <code>Accept: application/json</code>.</p>
+<table>
+<thead><tr><th>Method</th><th>Path</th><th>What it answers</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+<p><a href="/">Back to the stories</a></p>
+</main>
+</body>
+</html>
+"""
+
+
+@router.get(
+    "/",
+    responses={
+        200: {
+            "description": "The API index: JSON, or an HTML page when Accept prefers text/html",
+            "content": {"application/json": {"schema": ref("ApiIndex")}, "text/html": {}},
+        }
+    },
+    summary="This index: every endpoint with a one-line summary, and the OpenAPI address",
+)
+def index(request: Request) -> Response:
+    """The endpoints of the API and a link to its OpenAPI document (``/api/openapi.json``)."""
+    body = api_index(request)
+    if _wants_html(request):
+        return HTMLResponse(_index_html(body), headers={"Vary": "Accept"})
+    response = _json(body)
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 def info_dict(info: StoryInfo) -> dict[str, Any]:
@@ -98,7 +175,11 @@ def _cached_json(web: WebState, story_id: str, key: str, build: Any) -> Response
     return Response(body, media_type="application/json")
 
 
-@router.get("/stories", responses=_READ_ERRORS, summary="List stories")
+@router.get(
+    "/stories",
+    responses=_with(ok("A page of the story list", "StoryList"), _READ_ERRORS),
+    summary="List stories (filters: q, outlet, from, to; sort, limit, offset)",
+)
 def list_stories(
     request: Request,
     q: Annotated[str | None, Query(max_length=500, description="Full-text query")] = None,
@@ -140,7 +221,11 @@ async def _story_json(
     )
 
 
-@router.get("/stories/{story_id}", responses=_BUSY_ERRORS, summary="One story and its report")
+@router.get(
+    "/stories/{story_id}",
+    responses=_with(ok("The story's list row and its JSON report", "StoryReport"), _BUSY_ERRORS),
+    summary="One story and its JSON report",
+)
 async def get_story(request: Request, story_id: str) -> Response:
     """``{"story": {id, title, ...}, "report": <JSON report>}``."""
     web = state(request)
@@ -153,7 +238,11 @@ async def get_story(request: Request, story_id: str) -> Response:
     )
 
 
-@router.get("/stories/{story_id}/facts", responses=_BUSY_ERRORS, summary="Facts of a story")
+@router.get(
+    "/stories/{story_id}/facts",
+    responses=_with(ok("The story's facts", "StoryFacts"), _BUSY_ERRORS),
+    summary="Facts of a story, with status, support and cited spans",
+)
 async def get_facts(request: Request, story_id: str) -> Response:
     """``{"story": id, "facts": [...]}`` with status, support count and cited spans."""
     web = state(request)
@@ -168,8 +257,8 @@ async def get_facts(request: Request, story_id: str) -> Response:
 
 @router.get(
     "/stories/{story_id}/contradictions",
-    responses=_BUSY_ERRORS,
-    summary="Contradictions of a story",
+    responses=_with(ok("The story's contradictions", "StoryContradictions"), _BUSY_ERRORS),
+    summary="Contradictions of a story, each with both cited sentences",
 )
 async def get_contradictions(request: Request, story_id: str) -> Response:
     """``{"story": id, "contradictions": [...]}``, each with both cited sentences."""
@@ -183,7 +272,11 @@ async def get_contradictions(request: Request, story_id: str) -> Response:
     )
 
 
-@router.get("/stories/{story_id}/quotes", responses=_BUSY_ERRORS, summary="Quotes of a story")
+@router.get(
+    "/stories/{story_id}/quotes",
+    responses=_with(ok("The story's quotes and quote variants", "StoryQuotes"), _BUSY_ERRORS),
+    summary="Quotes of a story and the variants of one quote across outlets",
+)
 async def get_quotes(request: Request, story_id: str) -> Response:
     """``{"story": id, "quotes": [...], "quote_variants": [...]}``."""
     web = state(request)
@@ -207,7 +300,11 @@ def _article_json(web: WebState, article_id: str) -> Response:
     return _json({"story": entry.story_id, "article": record})
 
 
-@router.get("/articles/{article_id}", responses=_BUSY_ERRORS, summary="One analyzed article")
+@router.get(
+    "/articles/{article_id}",
+    responses=_with(ok("The article's report record", "ArticleReport"), _BUSY_ERRORS),
+    summary="One analyzed article (text, quotes, claims; offsets into its text)",
+)
 async def get_article(request: Request, article_id: str) -> Response:
     """``{"story": id or null, "article": <report article record>}``."""
     web = state(request)
@@ -216,7 +313,11 @@ async def get_article(request: Request, article_id: str) -> Response:
     )
 
 
-@router.get("/health", summary="Liveness and load")
+@router.get(
+    "/health",
+    responses={200: ok("Alive, with jobs running or waiting", "Health")},
+    summary="Liveness and load",
+)
 async def health(request: Request) -> Response:
     """``{"ok": true, "analyses": n, "comparisons": m}``: jobs running or waiting now.
 
@@ -240,7 +341,11 @@ def outlet_dict(summary: OutletSummary) -> dict[str, Any]:
     return {"outlet": summary.name, "totals": totals, "articles": rows}
 
 
-@router.get("/outlets", responses=_READ_ERRORS, summary="One outlet, named in the query")
+@router.get(
+    "/outlets",
+    responses=_with(ok("The outlet's articles and totals", "Outlet"), _READ_ERRORS),
+    summary="One outlet, named in the query (?name=...)",
+)
 def get_outlet_by_query(
     request: Request, name: Annotated[str, Query(max_length=200, description="Outlet name")]
 ) -> Response:
@@ -248,7 +353,11 @@ def get_outlet_by_query(
     return get_outlet(request, name)
 
 
-@router.get("/outlets/{name:path}", responses=_READ_ERRORS, summary="One outlet over all stories")
+@router.get(
+    "/outlets/{name:path}",
+    responses=_with(ok("The outlet's articles and totals", "Outlet"), _READ_ERRORS),
+    summary="One outlet over all stories: sourcing and hedging per article",
+)
 def get_outlet(request: Request, name: str) -> Response:
     """``{"outlet", "totals": {...}, "articles": [...]}``: sourcing and hedging per article.
 
@@ -262,8 +371,9 @@ def get_outlet(request: Request, name: str) -> Response:
 
 @router.post(
     "/compare",
-    summary="Compare pasted articles",
+    summary="Compare 2..N articles given in the body; returns their JSON report",
     responses={
+        200: ok("The JSON report of the articles", "CompareResult"),
         413: _error_doc("Body too large"),
         422: _error_doc("Invalid input"),
         429: _error_doc("Too many comparisons from this client address; retry after Retry-After"),
