@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 example: install
-	$(BIN)/storyscope compare examples/port-aster -o $(REPORT)
+	$(BIN)/storyscope compare --example -o $(REPORT)
 
 test: install
 	$(BIN)/python -m pytest

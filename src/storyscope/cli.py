@@ -180,7 +180,13 @@ def _fetcher(allow_private_addresses: bool) -> Iterator[Any]:
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.argument("sources", nargs=-1, required=False, metavar="SOURCE...")
+@click.option(
+    "--example",
+    is_flag=True,
+    help="Compare the example story shipped with storyscope (five invented outlets) "
+    "instead of SOURCE.",
+)
 @_FORMAT_OPTION
 @_OUTPUT_OPTION
 @click.option(
@@ -198,6 +204,7 @@ def _fetcher(allow_private_addresses: bool) -> Iterator[Any]:
 @_one_line_errors
 def compare(
     sources: tuple[str, ...],
+    example: bool,
     fmt: str | None,
     output: Path | None,
     outlet_pairs: tuple[str, ...],
@@ -219,11 +226,20 @@ def compare(
     (report written), or when no article could be read (no report); 2 on usage
     errors. Compare is for one event's coverage: past 50 articles it warns and
     shows its progress, past 200 it refuses (use `storyscope ingest` for a corpus).
+    --example compares the example story shipped with storyscope.
     """
     from storyscope.api import COMPARE_MAX_ARTICLES, StageTimes
     from storyscope.api import compare as run_compare
     from storyscope.report import render
 
+    if example:
+        if sources:
+            raise click.UsageError("give SOURCE... or --example, not both")
+        from storyscope._examples import example_dir
+
+        sources = (str(example_dir()),)
+    elif not sources:
+        raise click.UsageError("Missing argument 'SOURCE...' (or give --example).")
     outlets = _parse_outlets(outlet_pairs)
     settings = _settings(set_values)
     if fmt is None:

@@ -31,8 +31,6 @@ holds the process)."""
 
 logger = logging.getLogger(__name__)
 
-_EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "port-aster"
-
 
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -74,7 +72,9 @@ def _store_source(db: str, settings: Settings) -> StorySource:
     help="A story folder, or a folder of story folders, compared at start-up.",
 )
 @click.option(
-    "--example", is_flag=True, help="Serve the bundled example story (examples/port-aster)."
+    "--example",
+    is_flag=True,
+    help="Serve the example story shipped with storyscope (port-aster; the default).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option(
@@ -142,7 +142,9 @@ def serve(
     else:
         folder = stories_dir
         if folder is None or example:
-            folder = _EXAMPLE
+            from storyscope._examples import example_dir
+
+            folder = example_dir()
             if not folder.is_dir():
                 raise click.ClickException(
                     f"{folder}: example stories not found; pass --stories DIR"
