@@ -50,7 +50,7 @@ def doomed() -> Iterator[tuple[Store, Callable[[], None]]]:
                 check=True,
             )
 
-        store = Store.open(url, vector_backend="numpy")
+        store = Store.open(url)
         try:
             store.add_articles(ALL[:2])
             yield store, kill

@@ -21,7 +21,6 @@ from .records import (
     StorySummary,
     SummaryPage,
 )
-from .vectors import VectorIndex, new_index
 
 __all__ = [
     "ArticleInfo",
@@ -34,9 +33,7 @@ __all__ = [
     "StoryCounts",
     "StorySummary",
     "SummaryPage",
-    "VectorIndex",
     "default_db_path",
     "head_revision",
-    "new_index",
     "open_store",
 ]

@@ -1,0 +1,89 @@
+"""Keyed JSON values: stored analyses, cached story reports, clustering state.
+
+One table, ``cache``, keyed by ``(kind, key)`` with a ``version``: a value read at
+another version is a miss, and a later put replaces it. The kinds belong to their
+users (:mod:`storyscope.corpus` keeps analysed articles, story reports and the
+clusterer's state here); the store only keeps the rule that a story's report goes
+with the story (:func:`forget_story`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ._db import Database
+from ._rows import chunks, utcnow
+from ._schema import cache
+
+__all__ = ["Cache", "forget_story"]
+
+
+def forget_story(conn: Connection, story_id: int) -> None:
+    """Drop every cached value kept under the story's key (``story:<id>``), in ``conn``'s transaction."""
+    conn.execute(sa.delete(cache).where(cache.c.key == f"story:{story_id}"))
+
+
+class Cache:
+    """The ``cache`` table (see the module docstring)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def put(self, kind: str, key: str, value: Any, *, version: str = "") -> None:
+        """Keep a JSON-serialisable value under ``(kind, key)`` at ``version``.
+
+        Raises:
+            StoreError: ``value`` is not JSON, the store is read-only, or the write failed.
+        """
+        try:
+            blob = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError) as exc:
+            raise self._db.error(f"cache value for {kind}/{key} is not JSON ({exc})") from exc
+        values = {"kind": kind, "key": key, "version": version, "value": blob, "updated_at": utcnow()}
+        stmt = self._db.dialect.insert(cache).values(values)
+        with self._db.write() as conn:
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["kind", "key"],
+                    set_={k: stmt.excluded[k] for k in ("version", "value", "updated_at")},
+                )
+            )
+
+    def get(self, kind: str, key: str, *, version: str = "") -> Any | None:
+        """The value, or None when absent or kept at another version."""
+        with self._db.read() as conn:
+            row = conn.execute(
+                sa.select(cache.c.version, cache.c.value).where(cache.c.kind == kind, cache.c.key == key)
+            ).first()
+        if row is None or row.version != version:
+            return None
+        return json.loads(row.value)
+
+    def get_many(self, kind: str, versions: Mapping[str, str]) -> dict[str, Any]:
+        """The values of many keys, each at its version, read in one connection."""
+        keys = list(versions)
+        found: dict[str, Any] = {}
+        with self._db.read() as conn:
+            for chunk in chunks(keys):
+                query = sa.select(cache.c.key, cache.c.version, cache.c.value).where(
+                    cache.c.kind == kind, cache.c.key.in_(chunk)
+                )
+                for row in conn.execute(query):
+                    if row.version == versions.get(row.key):
+                        found[row.key] = json.loads(row.value)
+        return found
+
+    def delete(self, kind: str | None = None, key: str | None = None) -> int:
+        """Drop the entries matching ``kind`` and/or ``key``; returns how many."""
+        stmt = sa.delete(cache)
+        if kind is not None:
+            stmt = stmt.where(cache.c.kind == kind)
+        if key is not None:
+            stmt = stmt.where(cache.c.key == key)
+        with self._db.write() as conn:
+            return int(conn.execute(stmt).rowcount)

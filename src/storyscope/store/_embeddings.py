@@ -1,0 +1,70 @@
+"""Article vectors: one L2-normalised float32 vector per article, kept as bytes.
+
+They are the embedding cache of analysis (:mod:`storyscope.corpus` reads an
+article's vector before embedding it again); nothing searches them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+import sqlalchemy as sa
+
+from ._db import Database
+from ._rows import chunks
+from ._schema import articles, embeddings
+
+__all__ = ["Embeddings"]
+
+
+class Embeddings:
+    """The ``embeddings`` table."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def put(self, vectors: Mapping[str, npt.ArrayLike], *, model: str = "") -> None:
+        """Store one vector per article (replacing earlier ones), L2-normalised, as float32.
+
+        Raises:
+            StoreError: An article is not stored, a vector is not finite or all zero, or
+                its dimension differs from the vectors already stored.
+        """
+        if not vectors:
+            return
+        ids = list(vectors)
+        matrix = np.stack([np.asarray(vectors[i], dtype=np.float32).reshape(-1) for i in ids])
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        if not np.isfinite(matrix).all() or (norms == 0).any():
+            raise self._db.error("embeddings must be finite and non-zero")
+        matrix = matrix / norms
+        dim = int(matrix.shape[1])
+        with self._db.write() as conn:
+            stored_dim = conn.execute(sa.select(embeddings.c.dim).limit(1)).scalar()
+            if stored_dim is not None and stored_dim != dim:
+                raise self._db.error(f"embedding dimension {dim} differs from stored {stored_dim}")
+            known: set[str] = set()
+            for chunk in chunks(ids):
+                known.update(conn.execute(sa.select(articles.c.id).where(articles.c.id.in_(chunk))).scalars())
+            missing = [i for i in ids if i not in known]
+            if missing:
+                raise self._db.error(f"no stored article {missing[0]}")
+            for chunk in chunks(ids):
+                conn.execute(sa.delete(embeddings).where(embeddings.c.article_id.in_(chunk)))
+            conn.execute(
+                sa.insert(embeddings),
+                [
+                    {"article_id": i, "model": model, "dim": dim, "vector": matrix[n].tobytes()}
+                    for n, i in enumerate(ids)
+                ],
+            )
+
+    def get(self, article_id: str) -> npt.NDArray[np.float32] | None:
+        """The stored (normalised) vector of an article, or None."""
+        with self._db.read() as conn:
+            blob = conn.execute(
+                sa.select(embeddings.c.vector).where(embeddings.c.article_id == article_id)
+            ).scalar()
+        return None if blob is None else np.frombuffer(blob, dtype=np.float32).copy()
