@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 _FRONT_KEY = re.compile(r"^([A-Za-z][\w -]{0,40}?)\s*:\s*(.*)$")
-_FRONT_MAX_LINES = 60
+_FRONT_MAX_LINES = 200
+_FRONT_MAX_CHARS = 64_000
 _KEY_ALIASES = {
     "outlet": "outlet",
     "source": "outlet",
@@ -48,33 +49,114 @@ _STOPWORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """Split ``---``-fenced ``key: value`` front matter off the top of a text.
+class FrontMatterError(ValueError):
+    """Front matter that is meant as such (its first line is ``key: value``) but cannot be read."""
 
-    Keys are lower-cased and mapped to canonical names (``outlet``, ``title``,
-    ``byline``, ``published``, ``url``, ``language``); unknown keys are kept
-    lower-cased. Returns ``({}, text)`` when there is no valid front matter.
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split ``---``-fenced YAML front matter off the top of a text.
+
+    The block between a first ``---`` line and the next ``---`` (or ``...``) line,
+    within the first 200 lines, is parsed with ``yaml.safe_load`` when its first
+    line reads as ``key: value``; otherwise (a ``---`` rule above prose, no closing
+    fence) there is no front matter and the text is returned whole. Keys are
+    lower-cased and mapped to canonical names (``outlet``, ``title``, ``byline``,
+    ``published``, ``url``, ``language``); unknown keys are kept lower-cased.
+    Values become strings: dates and times in ISO 8601, a list of scalars joined
+    with ", " (``authors: [A, B]``); nested mappings and empty values are dropped.
+    A flat block that strict YAML rejects only for its unquoted values
+    (``title: Fire: what we know``) is read one ``key: value`` a line, as before
+    YAML. The body is the text after the closing fence, unchanged.
+
+    Returns:
+        ``(metadata, body)``; ``({}, text)`` when there is no front matter.
+
+    Raises:
+        FrontMatterError: the block is neither YAML nor flat ``key: value`` lines,
+            or its YAML is not a mapping; the message says what and on which line.
     """
     stripped = text.lstrip("\n")
+    lead = len(text) - len(stripped)
     lines = stripped.split("\n")
     if not lines or lines[0].strip() != "---":
         return {}, text
+    close = next(
+        (
+            i
+            for i, line in enumerate(lines[1:_FRONT_MAX_LINES], start=1)
+            if line.strip() in ("---", "...")
+        ),
+        None,
+    )
+    if close is None:
+        return {}, text
+    block = lines[1:close]
+    body = "\n".join(lines[close + 1 :])
+    content = [line for line in block if line.strip() and not line.lstrip().startswith("#")]
+    if not content:
+        return {}, body
+    if _FRONT_KEY.match(content[0].strip()) is None:
+        return {}, text
+    source = "\n".join(block)
+    if len(source) > _FRONT_MAX_CHARS:
+        raise FrontMatterError(f"longer than {_FRONT_MAX_CHARS:,} characters")
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(source, Loader=loader)  # noqa: S506 - a safe loader
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        # ValueError: a timestamp that is no date (2026-02-30); RecursionError: [[[[...
+        if all(_FRONT_KEY.match(line.strip()) for line in content):
+            return _flat_front_matter(content), body
+        mark = getattr(exc, "problem_mark", None)
+        where = f" on line {lead + 2 + mark.line}" if mark is not None else ""
+        problem = str(getattr(exc, "problem", None) or "cannot be parsed").strip()
+        raise FrontMatterError(f"not valid YAML{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise FrontMatterError(
+            f"the YAML is a {type(data).__name__}, not a mapping of key: value lines"
+        )
     meta: dict[str, str] = {}
-    for i, line in enumerate(lines[1:_FRONT_MAX_LINES], start=1):
-        if line.strip() in ("---", "..."):
-            return meta, "\n".join(lines[i + 1 :])
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
+    for raw_key, raw_value in data.items():
+        value = _front_value(raw_value)
+        if value:
+            meta[_front_key(str(raw_key))] = value
+    return meta, body
+
+
+def _front_key(key: str) -> str:
+    key = key.strip().lower().replace(" ", "_").replace("-", "_")
+    return _KEY_ALIASES.get(key, key)
+
+
+def _front_value(value: object) -> str | None:
+    """A YAML value as a metadata string (None for empty or nested values)."""
+    if value is None or isinstance(value, dict):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        parts = [_front_value(item) for item in value if not isinstance(item, list | tuple)]
+        return ", ".join(p for p in parts if p) or None
+    return str(value).strip() or None
+
+
+def _flat_front_matter(lines: list[str]) -> dict[str, str]:
+    """``key: value`` lines read one a line (the value is the rest of the line)."""
+    meta: dict[str, str] = {}
+    for line in lines:
         found = _FRONT_KEY.match(line.strip())
-        if found is None:
-            return {}, text
-        key = found.group(1).strip().lower().replace(" ", "_").replace("-", "_")
+        if found is None:  # pragma: no cover - the caller checked every line
+            continue
         value = found.group(2).strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
         if value:
-            meta[_KEY_ALIASES.get(key, key)] = value
-    return {}, text
+            meta[_front_key(found.group(1))] = value
+    return meta
 
 
 def looks_like_headline(line: str) -> bool:

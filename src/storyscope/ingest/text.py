@@ -9,6 +9,7 @@ from typing import Any
 from storyscope.errors import IngestError
 from storyscope.ingest._decode import MAX_CHARS, decode, one_line, strip_controls
 from storyscope.ingest._meta import (
+    FrontMatterError,
     detect_language,
     outlet_from_source,
     outlet_from_url,
@@ -31,8 +32,8 @@ def read_text(raw: str | bytes, *, source: str, outlet: str | None = None, **met
 
     Bytes are decoded as UTF-8 (a BOM is honoured) or, failing that, with a
     guessed legacy encoding (logged as a warning). Optional ``---`` front
-    matter gives metadata; otherwise a headline-like first line becomes the
-    title and a ``By ...`` line after it the byline. The body then goes
+    matter, parsed as YAML, gives metadata; otherwise a headline-like first line
+    becomes the title and a ``By ...`` line after it the byline. The body then goes
     through :func:`~storyscope.ingest.clean_text`.
 
     Args:
@@ -46,7 +47,8 @@ def read_text(raw: str | bytes, *, source: str, outlet: str | None = None, **met
         The article.
 
     Raises:
-        IngestError: empty, binary, too large, or nothing left after cleaning.
+        IngestError: empty, binary, too large, malformed front matter, or nothing
+            left after cleaning.
     """
     article, warnings = build_text_article(raw, source=source, outlet=outlet, meta=meta)
     for warning in warnings:
@@ -68,7 +70,10 @@ def build_text_article(
         raise TypeError(f"unexpected metadata: {', '.join(sorted(unknown))}")
     text, guessed = decode(raw, source=source)
     warnings = [f"{source}: not valid UTF-8, decoded as {guessed}"] if guessed else []
-    front, body = split_front_matter(text)
+    try:
+        front, body = split_front_matter(text)
+    except FrontMatterError as exc:
+        raise IngestError(source, f"malformed front matter: {exc}") from None
     fields = {k: front[k] for k in ("outlet", *_META_KEYS) if k in front}
     fields.update({k: str(v) if k != "published" else v for k, v in meta.items()})
     return (
