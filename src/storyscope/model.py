@@ -306,10 +306,15 @@ class QuoteVariant:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Label:
-    """One concept named differently across articles: ``variants`` maps article id -> term."""
+    """One concept named differently across articles: ``variants`` maps article id -> term.
+
+    ``kind`` is ``"spelling"`` when the terms are spellings of one name (accents,
+    hyphens, transliteration: Kyiv / Kiev) and ``"wording"`` otherwise.
+    """
 
     concept: str
     variants: tuple[tuple[str, str], ...]
+    kind: str = "wording"  # "wording" | "spelling"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -29,9 +29,10 @@ import logging
 import os
 import re
 import tomllib
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -310,8 +311,51 @@ def _spelling_labels(articles: Sequence[AnalyzedArticle]) -> list[Label]:
             variants = [
                 (articles[d].id, n) for d in range(len(articles)) for n in members if d in names[n]
             ]
-            labels.append(Label(concept=_majority_concept(variants), variants=tuple(variants)))
+            labels.append(
+                Label(
+                    concept=_majority_concept(variants), variants=tuple(variants), kind="spelling"
+                )
+            )
     return labels
+
+
+def _fold(term: str) -> str:
+    """A term without accents, case, hyphens, spaces or apostrophes: "Kyïv" -> "kyiv"."""
+    decomposed = unicodedata.normalize("NFKD", term)
+    return "".join(c for c in decomposed.casefold() if c.isalnum())
+
+
+def _is_capitalised(term: str) -> bool:
+    return all(w[:1].isupper() for w in term.split() if w[:1].isalpha())
+
+
+def _label_kind(terms: Sequence[str]) -> str:
+    """``"spelling"`` when ``terms`` are spellings of one name, else ``"wording"``.
+
+    Spellings: the same letters but for accents, case, hyphens, spaces and
+    apostrophes ("Kim Jong Un" / "Kim Jong-un"), or names (every word
+    capitalised) at most two letter edits apart and no more than half the
+    shorter one (transliterations: "Kyiv" / "Kiev", "Gaddafi" / "Qaddafi").
+    Inflections ("Democrat" / "Democrats") are not spellings.
+    """
+    distinct = list(dict.fromkeys(terms))
+    if len(distinct) < 2:
+        return "wording"
+    folded = [_fold(t) for t in distinct]
+    if len(set(folded)) == 1 and folded[0]:
+        return "spelling"
+    if not all(_is_capitalised(t) for t in distinct):
+        return "wording"
+    for i, a in enumerate(folded):
+        for b in folded[i + 1 :]:
+            if a == b:
+                continue
+            if not a or not b or stem(a) == stem(b) or _same_root(a, b):
+                return "wording"
+            dist = _edit_distance(a, b)
+            if dist > 2 or dist > min(len(a), len(b)) // 2:
+                return "wording"
+    return "spelling"
 
 
 def _substitutable(word: str) -> bool:
@@ -1348,6 +1392,8 @@ def find_framing(
         if key in seen or any(key <= other for other in seen):
             continue
         seen.add(key)
+        if label.kind != "spelling" and _label_kind([t for _, t in label.variants]) == "spelling":
+            label = replace(label, kind="spelling")
         labels.append(label)
     return Framing(
         labels=tuple(labels),

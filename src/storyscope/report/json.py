@@ -21,7 +21,7 @@ __all__ = ["SCHEMA_VERSION", "render_json", "to_dict"]
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 """Version of the JSON report contract (semver: additive = minor, breaking = major)."""
 
 _STATUSES = ("consensus", "single_source", "contested")
@@ -382,7 +382,7 @@ def to_dict(story: Story) -> dict[str, Any]:
     ]
 
     labels = [
-        {"concept": label.concept, "variants": dict(sorted(label.variants))}
+        {"concept": label.concept, "variants": dict(sorted(label.variants)), "kind": label.kind}
         for label in sorted(story.framing.labels, key=lambda label: label.concept)
     ]
 
