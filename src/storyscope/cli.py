@@ -287,12 +287,11 @@ def compare(
 
 
 class _CompareProgress:
-    """Past COMPARE_WARN_ARTICLES articles: a warning line, then a progress bar on stderr."""
+    """Past COMPARE_WARN_ARTICLES articles: a warning line, then the progress (:class:`_Progress`)."""
 
     def __init__(self, *, quiet: bool) -> None:
         self.quiet = quiet
-        self.bar: Any = None
-        self.task: Any = None
+        self.bar: _Progress | None = None
 
     def __enter__(self) -> _CompareProgress:
         return self
@@ -307,25 +306,122 @@ class _CompareProgress:
         if self.quiet or total <= COMPARE_WARN_ARTICLES:
             return
         if self.bar is None:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
             click.echo(
                 f"warning: {total:,} articles: compare analyses and aligns them all as one "
                 "story, in memory; for a corpus, `storyscope ingest SOURCE... --db PATH` "
                 "groups articles into stories (resumable), then `storyscope report`",
                 err=True,
             )
+            self.bar = _Progress("analysing", "articles", total=total).start()
+        self.bar.update(done, total)
+
+
+#: A run this long (or of unknown length) also reports to a non-terminal stderr (a log, a
+#: pipe): one plain line per tenth of the total, or per _PLAIN_EVERY items when it is unknown.
+_PLAIN_MIN_TOTAL = 100
+_PLAIN_EVERY = 1000
+
+
+class _Progress:
+    """A long command's progress on stderr: done of total, rate and time left (ETA).
+
+    On a terminal, a rich bar that goes away when done. Elsewhere nothing, unless the
+    run is long (a total of _PLAIN_MIN_TOTAL or more, or unknown): then a plain line
+    such as ``ingesting: 1,200/5,000 articles (24%), 310.2/s, ETA 0:00:12`` each tenth
+    of the way. The callers leave it out under ``-q``.
+    """
+
+    def __init__(self, description: str, unit: str, *, total: int | None = None) -> None:
+        self.description = description
+        self.unit = unit
+        self.total = total
+        self.console = _stderr_console()
+        self.bar: Any = None
+        self.task: Any = None
+        self.started = 0.0
+        self.next_line = 0
+
+    def start(self) -> _Progress:
+        import time
+
+        self.started = time.monotonic()
+        self.next_line = self._step()
+        if self.console.is_terminal:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
             self.bar = Progress(
-                "{task.description}",
-                BarColumn(bar_width=None),
+                TextColumn("{task.description}"),
+                BarColumn(bar_width=20),
                 MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=_stderr_console(),
+                TextColumn(f"{self.unit}, {{task.fields[rate]:.1f}}/s{{task.fields[note]}}, ETA"),
+                TimeRemainingColumn(),
+                console=self.console,
                 transient=True,
             )
             self.bar.start()
-            self.task = self.bar.add_task("analysing", total=total)
-        self.bar.update(self.task, completed=done)
+            self.task = self.bar.add_task(self.description, total=self.total, rate=0.0, note="")
+        return self
+
+    def __enter__(self) -> _Progress:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+    def _step(self) -> int:
+        if self.total is None:
+            return _PLAIN_EVERY
+        if self.total < _PLAIN_MIN_TOTAL:
+            return 0  # a short run: nothing off a terminal
+        return max(1, self.total // 10)
+
+    def update(self, done: int, total: int | None = None, note: str = "") -> None:
+        import time
+
+        if total is not None and total != self.total:
+            self.total = total
+            self.next_line = self._step()
+        elapsed = time.monotonic() - self.started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        if self.bar is not None:
+            self.bar.update(
+                self.task,
+                completed=done,
+                total=self.total,
+                rate=rate,
+                note=f", {note}" if note else "",
+            )
+            return
+        if self.next_line and done >= self.next_line:
+            step = self._step()
+            self.next_line = (done // step + 1) * step
+            click.echo(self.line(done, rate, note), err=True)
+
+    def line(self, done: int, rate: float, note: str = "") -> str:
+        """The plain progress line (for logs and pipes)."""
+        import datetime as dt
+
+        extra = f", {note}" if note else ""
+        if self.total is None:
+            return f"{self.description}: {done:,} {self.unit}{extra}, {rate:.1f}/s (total unknown)"
+        share = done / self.total if self.total else 1.0
+        left = (self.total - done) / rate if rate > 0 else None
+        eta = str(dt.timedelta(seconds=round(left))) if left is not None else "?"
+        return (
+            f"{self.description}: {done:,}/{self.total:,} {self.unit} ({share:.0%}){extra}, "
+            f"{rate:.1f}/s, ETA {eta}"
+        )
 
 
 #: Report format of each -o suffix; a file name without a suffix gets JSON.
@@ -501,7 +597,13 @@ def ingest(
         name = store.name
         reported, story_failures = 0, list[tuple[int, str]]()
         if analyze:
-            reported, story_failures = analyze_stories(store, settings=_settings())
+            if quiet:
+                reported, story_failures = analyze_stories(store, settings=_settings())
+            else:
+                with _Progress("analysing stories", "stories") as bar:
+                    reported, story_failures = analyze_stories(
+                        store, settings=_settings(), progress=lambda k, n: bar.update(k, n)
+                    )
     err = functools.partial(click.echo, err=True)
     if not quiet:
         for failure in summary.failures[:20]:
@@ -539,33 +641,51 @@ def _open_existing(db: str | None) -> Any:
     return Store.open(target)
 
 
-def _ingest_with_progress(sources: tuple[str, ...], store: Any, **options: Any) -> Any:
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+#: Sources that hold one article a file, and those that hold one a non-blank line.
+_ONE_ARTICLE_SUFFIXES = (".txt", ".md", ".text", ".html", ".htm", ".xhtml")
+_LINE_SUFFIXES = (".jsonl", ".ndjson")
+_COUNTED_SUFFIXES = (*_ONE_ARTICLE_SUFFIXES, *_LINE_SUFFIXES)
 
+
+def _count_articles(sources: tuple[str, ...]) -> int | None:
+    """How many articles the sources hold, when that is known before reading them.
+
+    Plain text and HTML files hold one each, JSONL files one a non-blank line; a URL,
+    WARC archive, feed or JSON file makes the total unknown (None). A file with no
+    known ending is read as one article, as the reader reads it.
+    """
+    from storyscope.ingest.stream import STREAM_SUFFIXES, expand_source
+
+    total = 0
+    for given in sources:
+        if "://" in given:
+            return None
+        for path in expand_source(given):
+            name = path.lower()
+            if name.endswith(_LINE_SUFFIXES):
+                try:
+                    with open(path, "rb") as handle:
+                        total += sum(1 for line in handle if line.strip())
+                except OSError:
+                    total += 1  # the reader reports it: one failure
+            elif name.endswith(_ONE_ARTICLE_SUFFIXES) or not name.endswith(STREAM_SUFFIXES):
+                total += 1
+            else:
+                return None
+    return total
+
+
+def _ingest_with_progress(sources: tuple[str, ...], store: Any, **options: Any) -> Any:
     from storyscope.corpus import ingest_corpus
 
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(bar_width=None),
-        TextColumn(
-            "{task.fields[read]} read, {task.fields[added]} new, {task.fields[failed]} failed"
-        ),
-        TextColumn("{task.fields[rate]:.1f}/s"),
-        TimeElapsedColumn(),
-        console=_stderr_console(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("ingesting", total=None, read=0, added=0, failed=0, rate=0.0)
+    total = _count_articles(sources)
+    with _Progress("ingesting", "articles", total=total) as bar:
 
         def update(summary: Any) -> None:
-            bar.update(
-                task,
-                read=summary.read,
-                added=summary.added,
-                failed=summary.failed,
-                rate=summary.rate,
-            )
+            done = summary.read + summary.failed + summary.sources_skipped
+            if total is not None:
+                done = min(done, total)
+            bar.update(done, note=f"{summary.added:,} new, {summary.failed:,} failed")
 
         return ingest_corpus(sources, store, progress=update, **options)
 
@@ -744,7 +864,7 @@ def report(
     metavar="ID",
     help="Export only this story (repeatable; default: every story with articles).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print no summary.")
+@click.option("-q", "--quiet", is_flag=True, help="Print no progress or summary.")
 @_SET_OPTION
 @_one_line_errors
 def export(
@@ -770,7 +890,16 @@ def export(
     settings = _settings(set_values)
     with _open_existing(db) as store:
         check_writable(output_dir, fmt)
-        rows, ids = export_rows(store, list(story_ids) or None, settings=settings)
+        if quiet:
+            rows, ids = export_rows(store, list(story_ids) or None, settings=settings)
+        else:
+            with _Progress("exporting", "stories") as bar:
+                rows, ids = export_rows(
+                    store,
+                    list(story_ids) or None,
+                    settings=settings,
+                    progress=lambda k, n: bar.update(k, n),
+                )
     write_tables(rows, output_dir, fmt)
     if not quiet:
         counts = ", ".join(f"{len(table)} {name}" for name, table in rows.items())
