@@ -115,3 +115,31 @@ def test_default_path_honours_the_environment(monkeypatch: pytest.MonkeyPatch, t
 def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
     with Store.open(tmp_path / "wal.db") as store, store._read() as conn:  # noqa: SLF001
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_revisions_are_named_after_their_files_in_one_line() -> None:
+    # Store.open skips Alembic for a store at the newest file's revision: that needs this.
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(_engine.MIGRATIONS))
+    revisions = list(script.walk_revisions())
+    assert sorted(rev.revision for rev in revisions) == sorted(
+        p.stem for p in (_engine.MIGRATIONS / "versions").glob("[0-9]*.py")
+    )
+    assert len(script.get_heads()) == 1 and script.get_current_head() == _engine.newest_file_revision()
+    assert _engine.newest_file_revision() == head_revision()
+
+
+def test_opening_at_the_newest_revision_loads_no_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    Store.open(tmp_path / "s.db").close()
+    probe = (
+        "import sys; from storyscope.store import Store; "
+        f"Store.open({str(tmp_path / 's.db')!r}).close(); "
+        f"Store.open({str(tmp_path / 's.db')!r}, read_only=True).close(); "
+        "print('alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False", done.stderr

@@ -196,6 +196,8 @@ def check_schema(engine: Engine, where: str) -> None:
         StoreError: The database has no storyscope schema, an older one (it must be
             opened once with write access to be upgraded), or a newer one.
     """
+    if _at_newest(engine):
+        return
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory(str(MIGRATIONS))
@@ -224,6 +226,29 @@ def _alembic_config(connection: Connection) -> Any:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
+
+
+def newest_file_revision() -> str:
+    """The newest revision by file name, without loading Alembic: revisions are named after
+    their files (``NNNN_name.py``) and form one line (``tests/store/test_migrations.py``
+    checks both), so the greatest name is the head."""
+    return max(p.stem for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def _at_newest(engine: Engine) -> bool:
+    """Whether the database is already at the newest revision, read with one query.
+
+    Opening a store at the head (nearly every open) then skips Alembic, whose import and
+    revision scan cost about 0.1 s a process. Anything unexpected (no version table, a
+    file that is not a database) is left to the full path, which reports it.
+    """
+    try:
+        with engine.connect() as connection:  # a reader's transaction: waits for no writer
+            reading = connection.execution_options(storyscope_read=True)
+            current = reading.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    except sa.exc.SQLAlchemyError:
+        return False
+    return current is not None and current == newest_file_revision()
 
 
 def head_revision() -> str:
@@ -255,6 +280,8 @@ def migrate(engine: Engine, where: str, target: str = "head") -> None:
         StoreError: The database is at a revision this code does not know (newer), or
             the migration failed.
     """
+    if target == "head" and _at_newest(engine):
+        return
     from alembic import command
     from alembic.script import ScriptDirectory
 
