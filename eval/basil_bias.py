@@ -6,7 +6,12 @@ bias spans in 300 articles (100 events x 3 outlets); 480 of them are
 framing detectors that need no model on every article:
 
 * **loaded language** -- :func:`storyscope.align.loaded_language.find_loaded_language`
-  with the packaged lexicon (``data/loaded_language.toml``);
+  with the packaged lexicon (``data/loaded_language.toml``) and its scorer
+  (``data/loaded_scorer.json``, fit by ``eval/train_loaded_language.py`` on the
+  2010-2014 events only: its 2010-2014 row is in-sample, the 2015-2019 row is
+  held out; the cross-validated 2010-2014 figures are in the data file and in
+  ``docs/framing.md``). The lexicon alone (its ``terms``, every hit kept, as
+  before the scorer) is printed beside it for comparison;
 * **labels** -- the variant-name lexicon (``data/variants.toml``) as
   :func:`storyscope.align.framing.find_framing` applies it within each event's
   triple: a term counts where the three outlets use two or more terms of one
@@ -175,9 +180,15 @@ def label_hits(docs: Sequence[Doc]) -> dict[int, list[Hit]]:
     return out
 
 
-def detect(docs: Sequence[Doc]) -> list[list[Hit]]:
-    """All hits per document, in document order."""
-    lexicon = load_loaded_lexicon()
+def detect(docs: Sequence[Doc], *, scored: bool = True) -> list[list[Hit]]:
+    """All hits per document, in document order.
+
+    Args:
+        docs: The articles.
+        scored: Loaded language as reported (the packaged lexicon and scorer); False
+            for the lexicon's ``terms`` alone, every hit kept.
+    """
+    lexicon = None if scored else load_loaded_lexicon()
     labels = label_hits(docs)
     out: list[list[Hit]] = []
     for k, doc in enumerate(docs):
@@ -262,21 +273,33 @@ class Result:
     second: Scores
     articles: int
     seconds: float
+    #: The same slices with the lexicon's terms alone (no scorer): all, 2010-2014, 2015-2019.
+    lexicon: tuple[Scores, Scores, Scores] | None = None
+
+
+def _slices(docs: Sequence[Doc], hits: Sequence[Sequence[Hit]]) -> tuple[Scores, Scores, Scores]:
+    first = [k for k, d in enumerate(docs) if d.year in FIRST_HALF]
+    second = [k for k, d in enumerate(docs) if d.year not in FIRST_HALF]
+    return (
+        score(docs, hits),
+        score([docs[k] for k in first], [hits[k] for k in first]),
+        score([docs[k] for k in second], [hits[k] for k in second]),
+    )
 
 
 def evaluate(docs: Sequence[Doc]) -> Result:
-    """Run both detectors on every article and score them."""
+    """Run both detectors on every article and score them (and the lexicon alone)."""
     t0 = time.perf_counter()
     hits = detect(docs)
     seconds = time.perf_counter() - t0
-    first = [k for k, d in enumerate(docs) if d.year in FIRST_HALF]
-    second = [k for k, d in enumerate(docs) if d.year not in FIRST_HALF]
+    all_, first, second = _slices(docs, hits)
     return Result(
-        all=score(docs, hits),
-        first=score([docs[k] for k in first], [hits[k] for k in first]),
-        second=score([docs[k] for k in second], [hits[k] for k in second]),
+        all=all_,
+        first=first,
+        second=second,
         articles=len(docs),
         seconds=seconds,
+        lexicon=_slices(docs, detect(docs, scored=False)),
     )
 
 
@@ -298,6 +321,13 @@ def report(result: Result, *, verbose: bool = False) -> str:
             f"{name:<16}{s.gold_lex:>10}{s.lex_found:>7}{s.recall:>8.3f}{s.hits:>7}"
             f"{s.hits_in_lex:>8}{s.precision:>11.3f}{s.precision_any:>11.3f}{s.f1:>7.3f}"
         )
+    if result.lexicon is not None:
+        lines += ["", "lexicon alone (its terms, every hit kept; before the scorer):"]
+        for name, s in zip(("all", "2010-2014", "2015-2019"), result.lexicon, strict=True):
+            lines.append(
+                f"{name:<16}{s.gold_lex:>10}{s.lex_found:>7}{s.recall:>8.3f}{s.hits:>7}"
+                f"{s.hits_in_lex:>8}{s.precision:>11.3f}{s.precision_any:>11.3f}{s.f1:>7.3f}"
+            )
     lines += ["", "hits by detector (all): hits, in a lexical span, precision"]
     for detector, n in sorted(result.all.by_detector.items()):
         inside = result.all.by_detector_in_lex[detector]

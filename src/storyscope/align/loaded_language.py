@@ -5,16 +5,26 @@ one table per category, each holding ``terms``. Each hit becomes a
 :class:`~storyscope.model.LoadedTerm` citing its exact span, with the nearest
 named entity of its sentence as a cheap guess at its target, and a flag for
 words inside a quotation (the speaker's word choice rather than the outlet's).
+
+With the packaged lexicon, each hit is also scored in its context by a small
+logistic regression (:class:`LoadedScorer`, weights in
+``storyscope/data/loaded_scorer.json``, rebuilt by ``eval/train_loaded_language.py``
+on BASIL's lexical-bias spans): hits below its threshold are not reported. The
+features (:data:`FEATURES`) are read off the text and its sentences only, see
+``docs/framing.md``.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+import json
 import logging
+import math
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from storyscope.align._lexicon import line_of, packaged, read_toml, table_line, term_regex
@@ -22,12 +32,18 @@ from storyscope.errors import ConfigError
 from storyscope.model import AnalyzedArticle, Citation, Entity, LoadedTerm, Quote
 
 __all__ = [
+    "FEATURES",
     "LoadedLexicon",
+    "LoadedScorer",
     "find_loaded_language",
     "index_terms",
     "load_loaded_lexicon",
+    "load_loaded_scorer",
+    "candidates",
     "match_terms",
     "parse_loaded_lexicon",
+    "parse_loaded_scorer",
+    "term_features",
 ]
 
 logger = logging.getLogger(__name__)
@@ -61,6 +77,9 @@ class LoadedLexicon:
     by_first: dict[str, tuple[_Entry, ...]]
     prefixes: dict[str, tuple[_Entry, ...]]  # one-word terms ending in *, by first 3 letters
     size: int = 0
+    #: The terms plus each table's ``contextual`` terms, which are candidates for
+    #: the scorer only: :func:`match_terms` on this lexicon never finds them.
+    contextual: LoadedLexicon | None = None
 
 
 def _norm(word: str) -> str:
@@ -88,6 +107,7 @@ def parse_loaded_lexicon(raw: str, source: str) -> LoadedLexicon:
         line = int(m.group(1)) if m else max(1, len(raw.splitlines()))
         raise ConfigError(f"{source}: line {line}: invalid TOML: {exc}") from exc
     tables: list[tuple[str, list[str]]] = []
+    contextual: list[tuple[str, list[str]]] = []
     for category, table in data.items():
         start = table_line(raw, category)
         if not isinstance(table, dict):
@@ -96,26 +116,31 @@ def parse_loaded_lexicon(raw: str, source: str) -> LoadedLexicon:
                 "([category] with a 'terms' list)"
             )
         for key in table:
-            if key != "terms":
+            if key not in ("terms", "contextual"):
                 raise ConfigError(
                     f"{source}: line {line_of(raw, key, start)}: unknown key {key!r} in "
-                    f"[{category}] (expected 'terms')"
+                    f"[{category}] (expected 'terms' and 'contextual')"
                 )
-        terms = table.get("terms")
-        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-            raise ConfigError(
-                f"{source}: line {start}: [{category}] needs 'terms', a list of strings"
-            )
-        for term in dict.fromkeys(terms):
-            if term_regex(term) is None:
-                needle = f'"{term}"' if f'"{term}"' in raw else term
+        for key, into in (("terms", tables), ("contextual", contextual)):
+            terms = table.get(key, [] if key == "contextual" else None)
+            if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
                 raise ConfigError(
-                    f"{source}: line {line_of(raw, needle, start)}: bad term {term!r} in "
-                    f"[{category}] (letters, digits, spaces, hyphens, apostrophes and a "
-                    "trailing * only)"
+                    f"{source}: line {start}: [{category}] needs {key!r}, a list of strings"
                 )
-        tables.append((category, terms))
-    return index_terms(tables, source)
+            for term in dict.fromkeys(terms):
+                if term_regex(term) is None:
+                    needle = f'"{term}"' if f'"{term}"' in raw else term
+                    raise ConfigError(
+                        f"{source}: line {line_of(raw, needle, start)}: bad term {term!r} in "
+                        f"[{category}] (letters, digits, spaces, hyphens, apostrophes and a "
+                        "trailing * only)"
+                    )
+            into.append((category, terms))
+    lexicon = index_terms(tables, source)
+    if any(terms for _, terms in contextual):
+        full = index_terms(tables + contextual, source)
+        lexicon = replace(lexicon, contextual=full)
+    return lexicon
 
 
 def index_terms(tables: Sequence[tuple[str, Sequence[str]]], source: str) -> LoadedLexicon:
@@ -234,6 +259,20 @@ def match_terms(text: str, lex: LoadedLexicon) -> list[tuple[int, int, str]]:
     return out
 
 
+def candidates(
+    text: str, lex: LoadedLexicon, *, scored: bool = True
+) -> tuple[list[tuple[int, int, str]], list[bool]]:
+    """Lexicon hits ``(start, end, category)`` and, per hit, whether only a
+    ``contextual`` term found it (with ``scored`` and a lexicon that has them;
+    else :func:`match_terms`' hits, none contextual)."""
+    if not scored or lex.contextual is None:
+        hits = match_terms(text, lex)
+        return hits, [False] * len(hits)
+    base = {(s, e) for s, e, _ in match_terms(text, lex)}
+    hits = match_terms(text, lex.contextual)
+    return hits, [(s, e) not in base for s, e, _ in hits]
+
+
 def _joined(text: str, end: int, start: int) -> bool:
     """Whether two words are separated only by whitespace or one hyphen."""
     gap = text[end:start]
@@ -268,25 +307,248 @@ def _quoted(quotes: Sequence[Quote], start: int, end: int) -> bool:
     return any(q.kind in _SPEAKER_KINDS and q.start <= start and end <= q.end for q in quotes)
 
 
+_SCORER_NAME = "loaded_scorer.json"
+#: The scorer's inputs, in the order of its weights (``bias`` is the constant 1).
+FEATURES: tuple[str, ...] = (
+    "bias",
+    "emotive",
+    "intensifier",
+    "contextual",
+    "quoted",
+    "attributed",
+    "lead",
+    "position",
+    "repeat",
+    "intensified",
+    "capitalised",
+    "prior",
+)
+#: Words before a term that raise its force ("very harsh", "so reckless").
+_INTENSITY = frozenset(
+    [
+        "very",
+        "so",
+        "too",
+        "most",
+        "more",
+        "really",
+        "deeply",
+        "extremely",
+        "particularly",
+        "especially",
+        "increasingly",
+        "highly",
+        "utterly",
+        "truly",
+        "incredibly",
+        "absolutely",
+        "completely",
+        "totally",
+        "quite",
+        "rather",
+        "such",
+    ]
+)
+#: Speech and attribution in a sentence: the term may be the source's framing.
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|told|tells|according\s+to|stated|added|wrote|writes|argued|claimed|"
+    r"asserted|insisted|declared|tweeted)\b",
+    re.IGNORECASE,
+)
+#: Sentences counted as the article's lead.
+LEAD_SENTENCES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedScorer:
+    """A logistic regression over :data:`FEATURES` that keeps a lexicon hit or drops it.
+
+    ``priors`` maps a term as written (case-folded) to the log-odds shift its
+    training occurrences earned; a term not listed gets 0.
+    """
+
+    source: str
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    threshold: float
+    priors: dict[str, float]
+
+    def probability(self, values: Sequence[float]) -> float:
+        """The probability that a hit with these feature values is loaded word choice."""
+        z = sum(
+            w * (v - m) / s
+            for w, v, m, s in zip(self.weights, values, self.mean, self.scale, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _number_list(data: dict[str, object], key: str, n: int, source: str) -> tuple[float, ...]:
+    value = data.get(key)
+    if (
+        not isinstance(value, list)
+        or len(value) != n
+        or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in value)
+    ):
+        raise ConfigError(f"{source}: {key!r} must be a list of {n} finite numbers")
+    return tuple(float(v) for v in value)
+
+
+def parse_loaded_scorer(raw: str, source: str) -> LoadedScorer:
+    """Read a scorer file (JSON with ``features``, ``mean``, ``scale``, ``weights``,
+    ``threshold`` and ``priors``).
+
+    Raises:
+        ConfigError: Invalid JSON, features other than :data:`FEATURES`, or a
+            malformed number; the message names the file.
+    """
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{source}: line {exc.lineno}: invalid JSON: {exc.msg}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a JSON object")
+    if data.get("features") != list(FEATURES):
+        raise ConfigError(
+            f"{source}: 'features' must be {list(FEATURES)} (rebuild it with "
+            "eval/train_loaded_language.py)"
+        )
+    n = len(FEATURES)
+    scale = _number_list(data, "scale", n, source)
+    if any(v <= 0 for v in scale):
+        raise ConfigError(f"{source}: 'scale' must be positive")
+    threshold = data.get("threshold")
+    if not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
+        raise ConfigError(f"{source}: 'threshold' must be a number in [0, 1]")
+    priors = data.get("priors", {})
+    if not isinstance(priors, dict) or not all(
+        isinstance(k, str) and isinstance(v, (int, float)) and math.isfinite(v)
+        for k, v in priors.items()
+    ):
+        raise ConfigError(f"{source}: 'priors' must map terms to finite numbers")
+    return LoadedScorer(
+        source=source,
+        mean=_number_list(data, "mean", n, source),
+        scale=scale,
+        weights=_number_list(data, "weights", n, source),
+        threshold=float(threshold),
+        priors={k: float(v) for k, v in priors.items()},
+    )
+
+
+@functools.cache
+def _load_scorer(path: str) -> LoadedScorer:
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the loaded-language scorer: {exc}") from exc
+    return parse_loaded_scorer(raw, path)
+
+
+def load_loaded_scorer(path: str | Path | None = None) -> LoadedScorer:
+    """Load the loaded-language scorer (cached per path).
+
+    Args:
+        path: A JSON file; None for the packaged ``data/loaded_scorer.json``.
+
+    Raises:
+        ConfigError: The file is missing, unreadable or malformed.
+    """
+    return _load_scorer(str(Path(path) if path is not None else packaged(_SCORER_NAME)))
+
+
+def _open_quote(prefix: str) -> bool:
+    """Whether a sentence prefix leaves a quotation open."""
+    return prefix.count("\u201c") > prefix.count("\u201d") or prefix.count('"') % 2 == 1
+
+
+def term_features(
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    hits: Sequence[tuple[int, int, str]],
+    priors: dict[str, float] | None = None,
+    contextual: Sequence[bool] | None = None,
+) -> list[list[float]]:
+    """One row of :data:`FEATURES` per lexicon hit, from the text and its sentences.
+
+    Args:
+        text: The article text.
+        sentences: ``(start, end)`` of each sentence in text order (the whole
+            text as one when empty).
+        hits: ``(start, end, category)`` as :func:`match_terms` gives them.
+        priors: Term log-odds shifts (``LoadedScorer.priors``); 0 for every term when None.
+        contextual: Per hit, whether it is a ``contextual`` term only (none when None).
+
+    Returns:
+        The feature rows, in the order of ``hits``.
+    """
+    sents = list(sentences) or [(0, len(text))]
+    starts = [s for s, _ in sents]
+    counts: dict[str, int] = {}
+    for start, end, _ in hits:
+        key = _norm(text[start:end])
+        counts[key] = counts.get(key, 0) + 1
+    rows: list[list[float]] = []
+    for i, (start, end, category) in enumerate(hits):
+        k = max(0, bisect.bisect_right(starts, start) - 1)
+        s_start, s_end = sents[k]
+        term = _norm(text[start:end])
+        before = _TOKEN.findall(text[max(s_start, start - 30) : start])
+        rows.append(
+            [
+                1.0,
+                float(category == "emotive"),
+                float(category == "intensifier"),
+                float(bool(contextual and contextual[i])),
+                float(_open_quote(text[s_start:start])),
+                float(bool(_SPEECH.search(text, s_start, max(s_start, s_end)))),
+                float(k < LEAD_SENTENCES),
+                k / len(sents),
+                math.log1p(counts[term] - 1),
+                float(bool(before) and _norm(before[-1]) in _INTENSITY),
+                float(text[start].isupper() and start > s_start),
+                (priors or {}).get(term, 0.0),
+            ]
+        )
+    return rows
+
+
 def find_loaded_language(
-    doc: AnalyzedArticle, lexicon: LoadedLexicon | None = None
+    doc: AnalyzedArticle,
+    lexicon: LoadedLexicon | None = None,
+    *,
+    scorer: LoadedScorer | None = None,
 ) -> tuple[LoadedTerm, ...]:
     """Find loaded terms in one article.
 
     Args:
         doc: The analyzed article (sentences, entities and quotes are used when present).
         lexicon: Compiled lexicon; the packaged default when None.
+        scorer: Keeps the hits it scores at or above its threshold. With the
+            packaged lexicon (``lexicon`` None) the packaged scorer is used when
+            None; with a lexicon of your own every hit is kept unless a scorer is given.
 
     Returns:
         Non-overlapping hits in text order (the longest wins an overlap, then the
         category listed first in the lexicon).
 
     Raises:
-        ConfigError: The default lexicon cannot be loaded.
+        ConfigError: The default lexicon or scorer cannot be loaded.
     """
     lex = lexicon if lexicon is not None else load_loaded_lexicon()
+    if scorer is None and lexicon is None:
+        scorer = load_loaded_scorer()
     text = doc.text
-    chosen = match_terms(text, lex)
+    chosen, contextual = candidates(text, lex, scored=scorer is not None)
+    if scorer is not None and chosen:
+        rows = term_features(
+            text, [(s.start, s.end) for s in doc.sentences], chosen, scorer.priors, contextual
+        )
+        chosen = [
+            hit
+            for hit, row in zip(chosen, rows, strict=True)
+            if scorer.probability(row) >= scorer.threshold
+        ]
     out: list[LoadedTerm] = []
     for start, end, category in chosen:
         out.append(
