@@ -7,9 +7,17 @@
   name (the title in "Mayor Tomas Reyl", the appositive in "Petra Vosk, the
   union's general secretary", the noun in "a senior port official who asked not
   to be named") decides the kind.
+* :func:`find_anonymous_mentions` finds the unnamed sources the analyze stage's
+  cues miss, from ``[anonymous]`` in ``sources.toml``: "people familiar with
+  the matter", "a source within the committee told ...", "officials who spoke
+  on condition of anonymity", "citing unnamed officials", "according to two
+  people with knowledge of the case", "a senior Democratic aide said"; a
+  definite "the source said" is the anonymous source named before it.
 * :func:`find_media_reliance` cites phrases that lean on other news
   organisations ("according to a wire agency", "Reuters reported", "told the
-  Daily Post"); the article's own outlet ("he told the Tribune") is not counted.
+  Daily Post"); the article's own outlet ("he told the Tribune"; "The New York
+  Times" in an article of the outlet "NYT") is not counted.
+  :func:`relayed_outlet` names the story's outlet such a phrase relays.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import logging
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import get_args
 
@@ -33,10 +41,12 @@ __all__ = [
     "SOURCE_KINDS",
     "SourceRules",
     "classify_source",
+    "find_anonymous_mentions",
     "find_media_reliance",
     "find_sources",
     "load_source_rules",
     "parse_source_rules",
+    "relayed_outlet",
 ]
 
 logger = logging.getLogger(__name__)
@@ -64,10 +74,24 @@ class SourceRules:
     source: str
     kinds: LoadedLexicon  # describing words, one category per kind
     media: re.Pattern[str]
+    anonymous: AnonymousRules | None = None  # None: the analyze stage's cues only
 
     def describe(self, text: str) -> list[tuple[int, int, str]]:
         """Describing-word hits ``(start, end, kind)`` in ``text``, no overlaps, in order."""
         return match_terms(text, self.kinds)
+
+
+@dataclass(frozen=True, slots=True)
+class AnonymousRules:
+    """Compiled ``[anonymous]`` rules: term alternations (regex bodies, case-insensitive)."""
+
+    nouns: str
+    qualifiers: str
+    markers: str
+    unnamed: str
+
+
+_ANONYMOUS_KEYS = ("nouns", "qualifiers", "markers", "unnamed")
 
 
 def _terms_pattern(
@@ -116,10 +140,10 @@ def parse_source_rules(raw: str, source: str) -> SourceRules:
         line = int(m.group(1)) if m else max(1, len(raw.splitlines()))
         raise ConfigError(f"{source}: line {line}: invalid TOML: {exc}") from exc
     for section in data:
-        if section not in ("kinds", "media") or not isinstance(data[section], dict):
+        if section not in ("kinds", "media", "anonymous") or not isinstance(data[section], dict):
             raise ConfigError(
                 f"{source}: line {line_of(raw, section)}: unknown entry {section!r} "
-                "(expected the tables [kinds] and [media])"
+                "(expected the tables [kinds], [media] and [anonymous])"
             )
     kinds_table = data.get("kinds", {})
     start = table_line(raw, "kinds")
@@ -143,8 +167,27 @@ def parse_source_rules(raw: str, source: str) -> SourceRules:
             )
         flags = re.IGNORECASE if key == "words" else 0
         parts.append(_terms_pattern(raw, source, "media", key, value, start, flags))
+    anonymous: AnonymousRules | None = None
+    if "anonymous" in data:
+        table = data["anonymous"]
+        start = table_line(raw, "anonymous")
+        for key in table:
+            if key not in _ANONYMOUS_KEYS:
+                raise ConfigError(
+                    f"{source}: line {line_of(raw, key, start)}: unknown key {key!r} in "
+                    f"[anonymous] (expected {', '.join(repr(k) for k in _ANONYMOUS_KEYS)})"
+                )
+        bodies = {}
+        for key in _ANONYMOUS_KEYS:
+            if key not in table:
+                raise ConfigError(f"{source}: line {start}: [anonymous] needs {key!r}")
+            bodies[key] = _terms_pattern(raw, source, "anonymous", key, table[key], start, 0)
+        anonymous = AnonymousRules(**bodies)
     return SourceRules(
-        source=source, kinds=index_terms(kinds, source), media=re.compile("|".join(parts))
+        source=source,
+        kinds=index_terms(kinds, source),
+        media=re.compile("|".join(parts)),
+        anonymous=anonymous,
     )
 
 
@@ -336,6 +379,218 @@ def _speaker_anchors(
     return anchors
 
 
+#: Words that end the noun phrase of an unnamed source on the left ("said | two officials").
+_NP_STOP = frozenset(
+    [
+        "said",
+        "says",
+        "say",
+        "told",
+        "tell",
+        "tells",
+        "according",
+        "to",
+        "by",
+        "with",
+        "and",
+        "or",
+        "but",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "was",
+        "were",
+        "is",
+        "are",
+        "been",
+        "be",
+        "being",
+        "have",
+        "has",
+        "had",
+        "citing",
+        "as",
+        "if",
+        "when",
+        "while",
+        "after",
+        "before",
+        "than",
+        "also",
+        "not",
+        "no",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "you",
+        "this",
+        "these",
+        "there",
+        "here",
+        "where",
+        "then",
+        "so",
+        "because",
+        "about",
+        "into",
+        "over",
+        "under",
+        "during",
+        "against",
+        "among",
+        "reported",
+        "wrote",
+        "added",
+        "asked",
+    ]
+)
+#: Indefinite openers: an unnamed source, not someone named earlier ("the official").
+_INDEFINITE = frozenset(
+    [
+        "a",
+        "an",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "several",
+        "some",
+        "many",
+        "multiple",
+    ]
+)
+_SPEECH_AFTER = re.compile(
+    r"\s*,?\s*(?:(?:have|has|had|also|later|privately|separately)\s+)?"
+    r"(?:said|say|says|told|tell|tells|confirmed|confirm|identified|described|insisted|"
+    r"indicated|added|cautioned|warned|expected|believed|believe|expect)\b",
+    re.IGNORECASE,
+)
+_TRIGGER_BEFORE = re.compile(r"(?:according\s+to|citing|said|says|told|tells)\s+\Z", re.IGNORECASE)
+_NP_WORD = re.compile(r"([\w'\u2019.-]+)\s+\Z")
+#: Person nouns an unnamed description may end on ("a senior Democratic aide said").
+_DESCRIPTION_NOUNS = (
+    r"officials?|aides?|advis[eo]rs?|staffers?|participants?|person|people|strategists?|"
+    r"operatives?|diplomats?|insiders?|sources?"
+)
+
+
+def _np_start(text: str, start: int, limit: int) -> int:
+    """Extend a head noun leftwards over its determiners and modifiers."""
+    pos = start
+    for _ in range(5):
+        m = _NP_WORD.search(text, max(limit, pos - 40), pos)
+        if m is None:
+            break
+        word = m.group(1).casefold().rstrip(".")
+        if word in _NP_STOP or m.group(1).endswith("."):
+            break
+        pos = m.start()
+    return pos
+
+
+def _first_word(text: str, start: int, end: int) -> str:
+    m = re.match(r"[\w'\u2019]+", text[start:end])
+    return m.group(0).casefold() if m else ""
+
+
+def find_anonymous_mentions(
+    doc: AnalyzedArticle, rules: SourceRules | None = None
+) -> tuple[tuple[Citation, bool], ...]:
+    """Unnamed sources an article cites, as ``(citation, definite)`` in text order.
+
+    Found in the article's own words (quotations blanked) by the ``[anonymous]``
+    rules: a source noun with a qualifier ("people familiar with", "a source
+    within", "an official who attended"), a marker of anonymity ("on condition
+    of anonymity", "citing unnamed"), a noun after "unnamed" / "unidentified",
+    "sources" or "insiders" with a speech verb or after "according to", and an
+    indefinite description of a person with one ("a senior Democratic aide said",
+    "according to two participants"). ``definite`` marks a later mention of a
+    source already introduced ("the source said", "according to the source").
+
+    Args:
+        doc: The analyzed article.
+        rules: Compiled rules; the packaged default when None.
+
+    Returns:
+        Non-overlapping citations in text order; empty when the rules have no
+        ``[anonymous]`` table.
+
+    Raises:
+        ConfigError: The default rules cannot be loaded.
+    """
+    rules = rules if rules is not None else load_source_rules()
+    anon = rules.anonymous
+    if anon is None:
+        return ()
+    text = _masked(doc)
+    found: list[tuple[int, int, bool]] = []
+    flags = re.IGNORECASE
+    qualified = re.compile(
+        rf"(?<![\w-])(?:{anon.nouns})\s+(?:who\s+(?:are|were|is|was|had\s+been|have\s+been)\s+)?"
+        rf"(?:{anon.qualifiers})(?![\w-])",
+        flags,
+    )
+    for m in qualified.finditer(text):
+        lo, _ = _sentence_bounds(doc, m.start(), m.end())
+        start = _np_start(text, m.start(), lo)
+        found.append((start, m.end(), _first_word(text, start, m.end()) == "the"))
+    for m in re.finditer(rf"(?<![\w-])(?:{anon.markers})(?![\w-])", text, flags):
+        found.append((m.start(), m.end(), False))
+    unnamed = re.compile(
+        rf"(?<![\w-])(?:{anon.unnamed})\s+(?:[\w'\u2019-]+\s+){{0,2}}?(?:{anon.nouns})(?![\w-])",
+        flags,
+    )
+    for m in unnamed.finditer(text):
+        found.append((m.start(), m.end(), False))
+    described = re.compile(rf"(?<![\w-])(?:{_DESCRIPTION_NOUNS})(?![\w-])", flags)
+    for m in described.finditer(text):
+        word = m.group(0).casefold()
+        if text[m.end() : m.end() + 3].casefold() == " of":
+            continue  # "sources of income", "a source of pride"
+        lo, _ = _sentence_bounds(doc, m.start(), m.end())
+        start = _np_start(text, m.start(), lo)
+        opener = _first_word(text, start, m.end())
+        if opener == "open":
+            continue
+        speech = _SPEECH_AFTER.match(text, m.end()) is not None
+        trigger = _TRIGGER_BEFORE.search(text, max(0, start - 20), start) is not None
+        if not (speech or trigger):
+            continue
+        if word.startswith(("source", "insider")):
+            if start == m.start() and word in ("source", "insider"):
+                continue  # a bare singular "source said": no determiner, not a mention
+            found.append((start, m.end(), opener in ("the", "that", "this")))
+        elif opener in _INDEFINITE and start < m.start():
+            after = text[m.end() : m.end() + 40]
+            if re.match(r",\s+[A-Z][a-z]", after) and not speech:
+                continue  # "an aide, Tomas Reyl," names the source
+            found.append((start, m.end(), False))
+    out: list[tuple[Citation, bool]] = []
+    last_end = -1
+    for start, end, definite in sorted(found, key=lambda f: (f[0], -f[1])):
+        if start < last_end:
+            continue
+        out.append((_cite(doc, start, end), definite))
+        last_end = end
+    return tuple(out)
+
+
 def find_sources(doc: AnalyzedArticle, rules: SourceRules | None = None) -> tuple[Source, ...]:
     """List the sources of one article, typed, with their quotes.
 
@@ -389,15 +644,20 @@ def find_sources(doc: AnalyzedArticle, rules: SourceRules | None = None) -> tupl
                 quoted_chars=sum(q.end - q.start for q in quotes),
             )
         )
-    cues = [
-        c for c in doc.cues if c.kind == "anonymous_source" and doc.text[c.start : c.end] == c.text
-    ]
     used: set[int] = set()
     anonymous: list[Source] = []
-    for cue in cues:
+    for cue, definite in _anonymous_cues(doc, rules):
         lo, hi = _sentence_bounds(doc, cue.start, cue.end)
         mine = [(i, q) for i, q in enumerate(unnamed) if i not in used and lo <= q.start < hi + 200]
         used.update(i for i, _ in mine)
+        cited = tuple(_cite(doc, q.start, q.end) for _, q in mine)
+        chars = sum(q.end - q.start for _, q in mine)
+        if definite and anonymous:  # "the source said": the source introduced before
+            prev = anonymous[-1]
+            anonymous[-1] = replace(
+                prev, quotes=prev.quotes + cited, quoted_chars=prev.quoted_chars + chars
+            )
+            continue
         kind, evidence = classify_source(doc, [(cue.start, cue.end)], rules, hits=hits)
         anonymous.append(
             Source(
@@ -405,9 +665,9 @@ def find_sources(doc: AnalyzedArticle, rules: SourceRules | None = None) -> tupl
                 name=None,
                 anonymous=True,
                 kind=kind,
-                evidence=evidence or _cite(doc, cue.start, cue.end),
-                quotes=tuple(_cite(doc, q.start, q.end) for _, q in mine),
-                quoted_chars=sum(q.end - q.start for _, q in mine),
+                evidence=evidence or cue,
+                quotes=cited,
+                quoted_chars=chars,
             )
         )
     for i, q in enumerate(unnamed):
@@ -429,6 +689,29 @@ def find_sources(doc: AnalyzedArticle, rules: SourceRules | None = None) -> tupl
         )
     anonymous.sort(key=lambda s: s.evidence.start if s.evidence is not None else 0)
     return (*out, *anonymous)
+
+
+def _anonymous_cues(doc: AnalyzedArticle, rules: SourceRules) -> list[tuple[Citation, bool]]:
+    """The analyze stage's anonymous-source cues and :func:`find_anonymous_mentions`,
+    one per sentence (the first in it), in text order, each with ``definite``
+    (true only when every mention in its sentence refers back: "the source said")."""
+    mentions: list[tuple[Citation, bool]] = [
+        (_cite(doc, c.start, c.end), False)
+        for c in doc.cues
+        if c.kind == "anonymous_source" and doc.text[c.start : c.end] == c.text
+    ]
+    mentions.extend(find_anonymous_mentions(doc, rules))
+    by_sentence: dict[tuple[int, int], list[tuple[Citation, bool]]] = {}
+    for cite, definite in sorted(mentions, key=lambda m: (m[0].start, -m[0].end)):
+        by_sentence.setdefault(_sentence_bounds(doc, cite.start, cite.end), []).append(
+            (cite, definite)
+        )
+    out: list[tuple[Citation, bool]] = []
+    for group in by_sentence.values():
+        first = next((c for c, d in group if not d), group[0][0])
+        out.append((first, all(d for _, d in group)))
+    out.sort(key=lambda m: m[0].start)
+    return out
 
 
 _TRIGGERS_BEFORE = (
@@ -458,6 +741,60 @@ def _own_words(outlet: str) -> set[str]:
     return {w for w in re.findall(r"[\w'’-]+", outlet.casefold()) if w not in _NOT_OWN}
 
 
+def _initials(name: str) -> str:
+    """Initials of a name's words, "the" left out: "The New York Times" -> "nyt"."""
+    return "".join(w[0] for w in re.findall(r"[\w'’-]+", name.casefold()) if w != "the")
+
+
+def _squash(name: str) -> str:
+    return "".join(c for c in name.casefold() if c.isalnum())
+
+
+def _same_outlet(name: str, outlet: str) -> bool:
+    """Whether a media name is the outlet: its words ("the Tribune" in "Northern
+    Tribune"), its initials ("The New York Times" for "NYT") or its letters
+    ("HuffPost" for "Huff Post"), or, for an outlet of four letters or fewer, its
+    letters in order ("HuffPost" for "hpo")."""
+    own = _own_words(outlet)
+    name_words = set(re.findall(r"[\w'’-]+", name.casefold()))
+    if own and name_words & own and (name_words - _NOT_OWN) <= own:
+        return True
+    squashed = _squash(outlet)
+    if not squashed:
+        return False
+    words = [w for w in re.findall(r"[\w'’-]+", name.casefold()) if w != "the"]
+    letters = _squash(" ".join(words))
+    if (len(words) >= 2 and _initials(name) == squashed) or letters == squashed:
+        return True
+    # An abbreviated outlet ("hpo" for HuffPost): its letters in order, the first first.
+    if len(squashed) <= 4 and outlet.strip().isalpha() and letters[:1] == squashed[0]:
+        it = iter(letters)
+        return all(c in it for c in squashed)
+    return False
+
+
+def relayed_outlet(phrase: str, outlets: Sequence[str]) -> str | None:
+    """The story's outlet a reliance phrase relays, if any.
+
+    Args:
+        phrase: A citation text of :func:`find_media_reliance` ("The New York
+            Times reported", "according to the Post").
+        outlets: The story's outlets.
+
+    Returns:
+        The outlet whose name, initials or letters the phrase's media name
+        matches ("New York Times" for the outlet "nyt"), or None.
+    """
+    rules = load_source_rules()
+    extra = [re.escape(o) for o in outlets if o]
+    media = rules.media.pattern + ("|" + "|".join(extra) if extra else "")
+    for m in _media_pattern(media).finditer(phrase):
+        for outlet in outlets:
+            if outlet and _same_outlet(m.group(0), outlet):
+                return outlet
+    return None
+
+
 def find_media_reliance(
     doc: AnalyzedArticle, rules: SourceRules | None = None, *, outlets: Sequence[str] = ()
 ) -> tuple[Citation, ...]:
@@ -477,14 +814,12 @@ def find_media_reliance(
         ConfigError: The default rules cannot be loaded.
     """
     rules = rules if rules is not None else load_source_rules()
-    own = _own_words(doc.article.outlet)
     extra = [re.escape(o) for o in outlets if o and o != doc.article.outlet]
     media = rules.media.pattern + ("|" + "|".join(extra) if extra else "")
     text = doc.text
     hits: list[tuple[int, int]] = []
     for m in _media_pattern(media).finditer(text):
-        name_words = set(re.findall(r"[\w'’-]+", m.group(0).casefold()))
-        if own and name_words & own and (name_words - _NOT_OWN) <= own:
+        if _same_outlet(m.group(0), doc.article.outlet):
             continue  # "he told the Tribune": the outlet's own reporting
         lo = max(0, m.start() - _BEFORE_WINDOW)
         before = _BEFORE.search(text, lo, m.start())

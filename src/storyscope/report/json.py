@@ -252,6 +252,46 @@ def _profile_fields(
     }
 
 
+def _claim_attribution(
+    members: list[AnalyzedArticle], profile: OutletProfile | None
+) -> dict[str, Any]:
+    """The outlet's claims by voice: relayed (a sentence relying on another news
+    organisation) before anonymous (the claim's own attribution, or a sentence
+    citing an unnamed source) before named before own."""
+    media = list(profile.media) if profile is not None else []
+    unnamed = [
+        s.evidence
+        for s in (profile.sources if profile is not None else ())
+        if s.anonymous and s.evidence is not None
+    ]
+    counts = {"own": 0, "named": 0, "anonymous": 0, "relayed": 0}
+
+    def inside(c: Citation, article: str, lo: int, hi: int) -> bool:
+        return c.article == article and c.start < hi and lo < c.end
+
+    for doc in members:
+        bounds = {s.index: (s.start, s.end) for s in doc.sentences}
+        for claim in doc.claims:
+            lo, hi = bounds.get(claim.sentence, (claim.start, claim.end))
+            if any(inside(c, doc.id, lo, hi) for c in media):
+                counts["relayed"] += 1
+            elif claim.attribution == "anonymous" or any(
+                inside(c, doc.id, lo, hi) for c in unnamed
+            ):
+                counts["anonymous"] += 1
+            elif claim.attribution == "named":
+                counts["named"] += 1
+            else:
+                counts["own"] += 1
+    total = sum(counts.values())
+    return {
+        "claims": total,
+        **counts,
+        "own_share": _share(counts["own"], total),
+        "anonymous_share": _share(counts["anonymous"], total - counts["own"]),
+    }
+
+
 def outlet_table(story: Story, index: StoryIndex) -> dict[str, dict[str, Any]]:
     """Per-outlet framing figures, aggregated over that outlet's articles.
 
@@ -298,6 +338,7 @@ def outlet_table(story: Story, index: StoryIndex) -> dict[str, dict[str, Any]]:
                 round(n_anonymous * 1000 / words, 2) if words else 0.0
             ),
             **_profile_fields(index, profile, chars, words),
+            "claim_attribution": _claim_attribution(members, profile),
         }
     return table
 
