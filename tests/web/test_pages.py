@@ -119,9 +119,9 @@ def test_story_page_shows_support_counts_quotes_diff_framing_summary(client: Tes
     assert '<span class="support" title="outlets backing this fact">3</span>' in text
     assert "<ins>badly</ins>" in text
     assert "Ilse Varga" in text
-    assert "Same thing, different words" in text and "collision" in text
+    assert "<h3>Labels</h3>" in text and "collision" in text  # the static report's wording
     assert "What the outlets agree on" in text
-    assert "Support per fact" in text and "Coverage per outlet over time" in text
+    assert "Coverage share" in text and "Coverage per outlet over time" in text
 
 
 def test_article_page_shows_article_and_its_facts(client: TestClient, story: Story) -> None:

@@ -1,4 +1,4 @@
-"""Server-rendered SVG charts: bars (support per fact, conflicts per story) and a timeline.
+"""Server-rendered SVG charts: bars (conflicts per story), stacked shares per outlet, a timeline.
 
 Charts are inline ``<svg>`` markup with no scripts and no ``style`` attributes (the
 page's Content-Security-Policy forbids inline styles); colours come from CSS
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-__all__ = ["Bar", "bar_chart", "timeline_chart"]
+__all__ = ["Bar", "Segment", "StackedRow", "bar_chart", "stacked_chart", "timeline_chart"]
 
 _ROW = 22
 _LABEL_W = 260
@@ -86,6 +86,93 @@ def bar_chart(bars: Sequence[Bar], *, title: str, unit: str = "") -> Markup:
         else:
             out.append(f'<g class="chart-row">{"".join(parts)}</g>')
     out.append("</svg>")
+    return Markup("".join(out))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Segment:
+    """One piece of a stacked bar: ``share`` of the full width (0..1), CSS class ``seg-<kind>``."""
+
+    kind: str
+    share: float
+    tip: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StackedRow:
+    """One row of a stacked chart: a label, its segments left to right, the value text."""
+
+    label: str
+    segments: tuple[Segment, ...]
+    value: str
+
+
+_STACK_LABEL_W = 190
+_STACK_BAR_W = 360
+_STACK_VALUE_W = 330
+_STACK_ROW = 26
+
+
+def stacked_chart(
+    rows: Sequence[StackedRow], *, title: str, caption: str, legend: Sequence[tuple[str, str]]
+) -> Markup:
+    """Horizontal stacked bars on a 0..1 scale, one row per outlet, with a legend.
+
+    The figures are those of the static HTML report's charts
+    (:func:`storyscope.report._view.outlet_figures`); the drawing is this app's own,
+    coloured by CSS classes only (no ``style`` attribute: the page's CSP forbids them).
+
+    Args:
+        rows: The rows, in order; shares are clipped to 0..1.
+        title: Chart title (the SVG's accessible name, with ``caption``).
+        caption: What the bars measure.
+        legend: ``(kind, label)`` per segment kind.
+
+    Returns:
+        Safe markup: a ``<figure>`` with caption, SVG and legend (an empty-state
+        paragraph when there are no rows).
+    """
+    if not rows:
+        return Markup('<p class="muted chart-empty">{}: nothing to show.</p>').format(title)
+    width = _STACK_LABEL_W + 10 + _STACK_BAR_W + 10 + _STACK_VALUE_W
+    height = _STACK_ROW * len(rows) + 8
+    name = f"{title}: {caption}"
+    out = [
+        '<figure class="chart-box">',
+        f"<figcaption><strong>{escape(title)}</strong> "
+        f'<span class="muted">{escape(caption)}</span></figcaption>',
+        f'<svg class="chart chart-stacked" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(name)}" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(name)}</title>",
+    ]
+    bar_x = _STACK_LABEL_W + 10
+    for i, row in enumerate(rows):
+        y = 4 + i * _STACK_ROW
+        out.append(
+            f'<g class="chart-row"><text class="chart-label" x="{_STACK_LABEL_W}" y="{y + 13}" '
+            f'text-anchor="end">{escape(_short(row.label, 28))}</text>'
+            f'<rect class="seg-track" x="{bar_x}" y="{y + 1}" width="{_STACK_BAR_W}" '
+            'height="16"></rect>'
+        )
+        x = float(bar_x)
+        for seg in row.segments:
+            w = round(max(0.0, min(seg.share, 1.0)) * _STACK_BAR_W, 1)
+            if w > 0:
+                out.append(
+                    f'<rect class="seg seg-{_css(seg.kind)}" x="{x:.1f}" y="{y + 1}" '
+                    f'width="{w}" height="16"><title>{escape(seg.tip)}</title></rect>'
+                )
+            x += w
+        out.append(
+            f'<text class="chart-value" x="{bar_x + _STACK_BAR_W + 10}" y="{y + 13}">'
+            f"{escape(row.value)}</text></g>"
+        )
+    out.append("</svg>")
+    out.append('<p class="chart-legend muted">')
+    for kind, label in legend:
+        out.append(f'<span class="swatch seg-{_css(kind)}"></span> {escape(label)} ')
+    out.append("</p></figure>")
     return Markup("".join(out))
 
 

@@ -1,7 +1,9 @@
-"""Server-rendered HTML pages: story list, story, article, outlet, compare.
+"""Server-rendered HTML pages: story list, story, article, outlet, compare; story downloads.
 
 Every page works without JavaScript. With htmx, the story list filters in place
 (``HX-Request`` gets only the result block) and the compare form posts in place.
+``/stories/{id}/report.html|json|md`` are the static report of the story, rendered
+by :mod:`storyscope.report` (the files ``storyscope compare -o`` writes).
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from storyscope.model import Story
+from storyscope.report import render_html, render_json, render_markdown
 from storyscope.web._compare import Pasted, build_articles, run_compare
 from storyscope.web._errors import WebError
 from storyscope.web._ids import canonical_int, plausible_id
 from storyscope.web._pool import until_disconnect
-from storyscope.web._source import SORTS, StorySort
+from storyscope.web._source import SORTS, StorySort, story_title
 from storyscope.web._state import WebState, state
 from storyscope.web._views import article_context, story_context
 from storyscope.web.charts import Bar, bar_chart
@@ -131,17 +134,95 @@ async def story_page(request: Request, story_id: str) -> Response:
     )
 
 
-def _story_page(web: WebState, story_id: str) -> Response:
+def _story(web: WebState, story_id: str) -> Story:
     story = web.source.get_story(story_id) if plausible_id(story_id) else None
     if story is None:
         raise WebError(404, f"no story with id {story_id[:100]!r}")
+    return story
+
+
+def _story_page(web: WebState, story_id: str) -> Response:
+    story = _story(web, story_id)
     html: str = web.cache.get(story_id, story, "page", lambda: _story_html(web, story_id, story))
     return HTMLResponse(html)
 
 
+def _list_title(web: WebState, story_id: str, story: Story) -> str:
+    """The story's title as the story list shows it (so the list and the page agree).
+
+    A store's story has the title the store keeps (``Story <id>`` when it has none);
+    any other source lists :func:`~storyscope.web._source.story_title`.
+    """
+    return _store_title(web, story_id) or story_title(story)
+
+
+def _store_title(web: WebState, story_id: str) -> str | None:
+    """The list title of a store's story (None for another source or an unknown id)."""
+    from storyscope.web._store_source import StoreSource
+
+    source = web.source
+    if not isinstance(source, StoreSource):
+        return None
+    number = canonical_int(story_id)
+    record = source.store.get_story(number) if number is not None else None
+    if record is None:
+        return None
+    return record.title or f"Story {story_id}"
+
+
 def _story_html(web: WebState, story_id: str, story: Story) -> str:
-    context = story_context(story, story_id=story_id)
-    return web.env.get_template("story.html.j2").render(settings=web.settings, **context)
+    context = story_context(story, story_id=story_id, title=_list_title(web, story_id, story))
+    return web.env.get_template("story.html.j2").render(settings=web.settings, view=context)
+
+
+# The downloaded HTML report is one self-contained page with an inline <style> and no
+# script: it gets a policy of its own that allows exactly that (and runs no script at all,
+# sandboxed), instead of the app's, which would strip its styles when opened in place.
+_REPORT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; "
+    "form-action 'none'; base-uri 'none'; frame-ancestors 'none'; sandbox"
+)
+_DOWNLOADS: dict[str, tuple[str, str]] = {
+    "html": ("text/html; charset=utf-8", "html"),
+    "json": ("application/json", "json"),
+    "md": ("text/markdown; charset=utf-8", "md"),
+}
+_RENDERERS = {"html": render_html, "json": render_json, "md": render_markdown}
+
+
+@router.get("/stories/{story_id}/report.{fmt}")
+async def story_download(request: Request, story_id: str, fmt: str) -> Response:
+    """The story's static report as a file: ``report.html``, ``report.json`` or ``report.md``.
+
+    The same renderers as ``storyscope compare -o`` (:mod:`storyscope.report`); the
+    JSON is the public report (it validates with :func:`storyscope.report.validate`).
+    """
+    if fmt not in _DOWNLOADS:
+        raise WebError(
+            404, f"no report format {fmt[:20]!r}; use report.html, report.json or report.md"
+        )
+    web = state(request)
+    return await web.offload(
+        request,
+        "story",
+        story_id,
+        f"download:{fmt}",
+        lambda: _download(web, story_id, fmt),
+    )
+
+
+def _download(web: WebState, story_id: str, fmt: str) -> Response:
+    story = _story(web, story_id)
+    render = _RENDERERS[fmt]
+    body: str = web.cache.get(story_id, story, f"download:{fmt}", lambda: render(story))
+    media, suffix = _DOWNLOADS[fmt]
+    name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in story_id)[
+        :80
+    ]
+    headers = {"Content-Disposition": f'attachment; filename="storyscope-story-{name}.{suffix}"'}
+    if fmt == "html":
+        headers["Content-Security-Policy"] = _REPORT_CSP
+    return Response(body.encode("utf-8"), media_type=media, headers=headers)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
@@ -189,9 +270,12 @@ def outlet_page(request: Request, name: str) -> Response:
         key: sum(getattr(a, key) for a in summary.articles)
         for key in ("words", "quotes", "named_sources", "anonymous_sources", "hedges")
     }
+    shown = {a.story_id: a.story_title or a.story_id for a in summary.articles if a.story_id}
+    story_titles = {sid: _store_title(web, sid) or title for sid, title in shown.items()}
     return web.render(
         "outlet.html.j2",
         outlet=summary,
+        story_titles=story_titles,
         totals=totals,
         coverage_chart=bar_chart(bars, title=f"Articles per month by {name}", unit="articles"),
     )
