@@ -59,7 +59,7 @@ def test_public_api_matches_all() -> None:
     helpers = {"annotations", "TYPE_CHECKING", "Any"}
     public = {
         name
-        for name, value in vars(storyscope).items()
+        for name, value in ((name, getattr(storyscope, name)) for name in dir(storyscope))  # lazy names too
         if not name.startswith("_")
         and not isinstance(value, types.ModuleType)
         and name not in helpers

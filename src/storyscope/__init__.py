@@ -18,13 +18,18 @@ Stages, for more control: :func:`read` (sources -> articles),
 a view of the stage's subpackage: ``storyscope.analyze(articles)`` runs the
 stage and ``storyscope.analyze.Pipeline`` is :class:`storyscope.analyze.Pipeline`
 (also after ``import storyscope.analyze as stage``).
+
+The public names are imported on first use, so ``import storyscope`` is cheap:
+the stages load when called or looked into.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from storyscope._version import __version__
@@ -37,46 +42,39 @@ from storyscope.errors import (
     StoreError,
     StoryscopeError,
 )
-from storyscope.model import (
-    AnalyzedArticle,
-    Article,
-    Citation,
-    Claim,
-    Contradiction,
-    Cue,
-    Entity,
-    Fact,
-    Failure,
-    Framing,
-    Label,
-    Omission,
-    Quantity,
-    Quote,
-    QuoteVariant,
-    Removed,
-    Sentence,
-    Story,
-    SummarySentence,
-    TimeExpression,
-)
 
 if TYPE_CHECKING:  # pragma: no cover
     import os
     from collections.abc import Iterable, Mapping, Sequence
 
     from storyscope.analyze.embeddings import Embedder
+    from storyscope.api import compare
     from storyscope.ingest import ReadResult
+    from storyscope.model import (
+        AnalyzedArticle,
+        Article,
+        Citation,
+        Claim,
+        Contradiction,
+        Cue,
+        Entity,
+        Fact,
+        Failure,
+        Framing,
+        Label,
+        Omission,
+        Quantity,
+        Quote,
+        QuoteVariant,
+        Removed,
+        Sentence,
+        Story,
+        SummarySentence,
+        TimeExpression,
+    )
     from storyscope.settings import AlignSettings
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
-
-# The stage subpackages share their names with the stage functions below. Import
-# them first, so that the functions (bound afterwards, as _Stage objects that also
-# show the subpackage's attributes) are what ``storyscope.analyze`` /
-# ``storyscope.align`` name.
-import storyscope.align as _align_stage  # noqa: E402
-import storyscope.analyze as _analyze_stage  # noqa: E402
-from storyscope.api import compare  # noqa: E402
 
 __all__ = [
     "AlignmentError",
@@ -114,6 +112,50 @@ __all__ = [
     "render",
 ]
 
+# Public names imported on first use (PEP 562), so that ``import storyscope`` (and the
+# CLI's start-up) loads neither the model nor the stages: name -> its module.
+_LAZY: dict[str, str] = {
+    **{
+        name: "storyscope.model"
+        for name in (
+            "AnalyzedArticle",
+            "Article",
+            "Citation",
+            "Claim",
+            "Contradiction",
+            "Cue",
+            "Entity",
+            "Fact",
+            "Failure",
+            "Framing",
+            "Label",
+            "Omission",
+            "Quantity",
+            "Quote",
+            "QuoteVariant",
+            "Removed",
+            "Sentence",
+            "Story",
+            "SummarySentence",
+            "TimeExpression",
+        )
+    },
+    "compare": "storyscope.api",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 def read(
     sources: Iterable[str | os.PathLike[str]],
@@ -133,7 +175,8 @@ class _Stage:
     ``import storyscope.analyze as stage`` binds the attribute ``storyscope.analyze``
     (not ``sys.modules["storyscope.analyze"]``), and that attribute must stay the
     function for ``from storyscope import analyze; analyze(articles)``. So it is this
-    callable, whose other attributes are the subpackage's: ``stage.Pipeline``.
+    callable, whose other attributes are the subpackage's (imported on first use):
+    ``stage.Pipeline``.
     """
 
     def __init__(self, function: Any, package: str) -> None:
@@ -146,10 +189,11 @@ class _Stage:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name != "__all__":
             raise AttributeError(name)
-        return getattr(sys.modules[self._package], name)
+        return getattr(importlib.import_module(self._package), name)
 
     def __dir__(self) -> list[str]:
-        return sorted({*object.__dir__(self), *dir(sys.modules[self._package])})
+        package = importlib.import_module(self._package)
+        return sorted({*object.__dir__(self), *dir(package)})
 
     def __repr__(self) -> str:
         return f"<function storyscope.{self.__name__}, and package {self._package}>"
@@ -160,7 +204,9 @@ class _Stage:
 
 def _analyze(articles: Sequence[Article]) -> list[AnalyzedArticle]:
     """Analyze articles with the default pipeline. See :mod:`storyscope.analyze`."""
-    return _analyze_stage.analyze(articles)
+    from storyscope.analyze import analyze as _run
+
+    return _run(articles)
 
 
 def _align(
@@ -170,7 +216,9 @@ def _align(
     settings: AlignSettings | None = None,
 ) -> Story:
     """Align analyzed articles into a :class:`Story`. See :func:`storyscope.align.align`."""
-    return _align_stage.align(articles, embedder=embedder, settings=settings)
+    from storyscope.align import align as _run
+
+    return _run(articles, embedder=embedder, settings=settings)
 
 
 _analyze.__name__ = _analyze.__qualname__ = "analyze"
@@ -182,6 +230,23 @@ if TYPE_CHECKING:  # pragma: no cover - what type checkers see: the stage functi
 else:
     analyze = _Stage(_analyze, "storyscope.analyze")
     align = _Stage(_align, "storyscope.align")
+
+
+class _Package(types.ModuleType):
+    """This package's module type: importing a stage subpackage keeps the stage function.
+
+    The stage subpackages are imported on first use, and the import system then sets
+    ``storyscope.analyze`` (or ``align``) to the subpackage; the stage object, which
+    already shows the subpackage, stays instead.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and isinstance(self.__dict__.get(name), _Stage):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def render(story: Story, format: str = "json") -> str:  # noqa: A002 - public name fixed by the API

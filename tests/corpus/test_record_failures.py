@@ -97,7 +97,7 @@ def _nul_feed(tmp_path: Path) -> Path:
 
 def test_a_nul_record_is_ingested_into_postgresql(corpus_pg_url: str, tmp_path: Path) -> None:
     feed = _nul_feed(tmp_path)
-    with Store.open(corpus_pg_url, index_dir=tmp_path / "index") as pg:
+    with Store.open(corpus_pg_url) as pg:
         summary = ingest_corpus([str(feed)], pg, embedder=FakeEmbedder())
         assert (summary.added, summary.failed) == (3, 0)
         stored = {a.outlet: a for a in pg.iter_articles(include_duplicates=True)}
@@ -116,7 +116,7 @@ def test_a_record_postgresql_refuses_does_not_stop_the_ingest(
     monkeypatch.setattr(text_module, "strip_controls", lambda text: text)
     monkeypatch.setattr(decode_module, "strip_controls", lambda text: text)
     feed = _nul_feed(tmp_path)
-    with Store.open(corpus_pg_url, index_dir=tmp_path / "index") as pg:
+    with Store.open(corpus_pg_url) as pg:
         summary = ingest_corpus([str(feed)], pg, embedder=FakeEmbedder(), run_id="pg-run")
         assert (summary.added, summary.failed) == (2, 1)
         (failure,) = pg.failures(run_id="pg-run")

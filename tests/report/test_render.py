@@ -27,7 +27,7 @@ def test_unknown_format_raises_report_error(story: Story) -> None:
 
 
 def test_all_matches_the_public_api() -> None:
-    public = {name for name in vars(report) if not name.startswith("_")}
+    public = {name for name in dir(report) if not name.startswith("_")}  # lazy names too
     modules = {"html", "json", "markdown", "validation"}
     imported = {"ReportError", "Story", "annotations"}
     assert set(report.__all__) == public - modules - imported

@@ -8,12 +8,16 @@ data, so the three formats always agree.
 
 from __future__ import annotations
 
+import typing as _typing
+
 from storyscope.errors import ReportError
 from storyscope.model import Story
-from storyscope.report.html import render_html
 from storyscope.report.json import SCHEMA_VERSION, render_json, to_dict
-from storyscope.report.markdown import render_markdown
-from storyscope.report.validation import load_schema, validate
+
+if _typing.TYPE_CHECKING:  # pragma: no cover
+    from storyscope.report.html import render_html
+    from storyscope.report.markdown import render_markdown
+    from storyscope.report.validation import load_schema, validate
 
 __all__ = [
     "FORMATS",
@@ -29,6 +33,30 @@ __all__ = [
 
 FORMATS: tuple[str, ...] = ("json", "markdown", "md", "html")
 """Format names :func:`render` accepts (``md`` is an alias of ``markdown``)."""
+
+# Imported on first use (PEP 562): a JSON report needs neither jinja2 (HTML) nor
+# jsonschema (validation). Name -> its module.
+_LAZY: dict[str, str] = {
+    "render_html": "storyscope.report.html",
+    "render_markdown": "storyscope.report.markdown",
+    "load_schema": "storyscope.report.validation",
+    "validate": "storyscope.report.validation",
+}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 def render(story: Story, format: str) -> str:  # noqa: A002 - public name fixed by the API
@@ -48,7 +76,11 @@ def render(story: Story, format: str) -> str:  # noqa: A002 - public name fixed 
     if name == "json":
         return render_json(story)
     if name in ("markdown", "md"):
+        from storyscope.report.markdown import render_markdown
+
         return render_markdown(story)
     if name == "html":
+        from storyscope.report.html import render_html
+
         return render_html(story)
     raise ReportError(f"unknown report format {format!r}; expected one of: {', '.join(FORMATS)}")

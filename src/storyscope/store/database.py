@@ -101,7 +101,6 @@ class Store:
         cls,
         target: str | os.PathLike[str] | None = None,
         *,
-        index_dir: str | os.PathLike[str] | None = None,
         read_only: bool | None = None,
     ) -> Store:
         """Open (creating or upgrading as needed) the store at ``target``.
@@ -109,8 +108,6 @@ class Store:
         Args:
             target: A file path, ``sqlite:///path``, ``postgresql://...`` (the psycopg 3
                 driver is used), or None for :func:`default_db_path`.
-            index_dir: Ignored. It named the folder of the vector index, removed in
-                0.1.0; accepted so that existing calls still open the store.
             read_only: SQLite only. True opens the file read-only (a ``mode=ro``
                 URI); None (default) does so when the file or its folder is not
                 writable, or the URL says ``mode=ro``. A read-only store is never
@@ -124,7 +121,6 @@ class Store:
                 schema is newer than this code (or, read-only, older), or the
                 migration failed.
         """
-        del index_dir
         url = _engine.resolve_url(target if target is not None else _engine.default_db_path())
         name = _engine.display(url)
         reason = _engine.read_only_reason(url)
@@ -525,10 +521,6 @@ class Store:
         return self._embeddings.get(article_id)
 
 
-def open_store(
-    target: str | os.PathLike[str] | None = None,
-    *,
-    index_dir: str | os.PathLike[str] | None = None,
-) -> Store:
+def open_store(target: str | os.PathLike[str] | None = None) -> Store:
     """Open the store at ``target`` (see :meth:`Store.open`)."""
-    return Store.open(target, index_dir=index_dir)
+    return Store.open(target)
