@@ -266,7 +266,7 @@ def _pct(value: float) -> dict[str, object]:
     return {"value": value, "unit": "percent", "kind": "percent"}
 
 
-def test_one_of_several_amounts_in_a_sentence_is_not_compared() -> None:
+def test_one_of_several_amounts_in_a_sentence_is_compared_by_its_words() -> None:
     a = make_article(
         "Harbor Courier",
         ["In the Velmora poll, Ana Ruiz leads with 21 percent, and Tomas Brel has 14 percent."],
@@ -283,8 +283,78 @@ def test_one_of_several_amounts_in_a_sentence_is_not_compared() -> None:
         ["In the Velmora poll, Ana Ruiz leads with 29 percent."],
         quantities=[("29 percent", _pct(29))],
     )
+    # Brel's 14 percent is in the first outlet's sentence too: nothing to report.
     assert _kinds(align([a, b])) == []
-    assert _kinds(align([a, b2])) == []
+    # Ruiz's share: the claim that holds 21 percent is the one "29 percent" is compared with.
+    story = align([a, b2])
+    assert _kinds(story) == ["number"]
+    assert "21 percent" in story.contradictions[0].explanation
+    assert "29 percent" in story.contradictions[0].explanation
+
+
+def test_rounded_figure_against_another_round_figure() -> None:
+    a = make_article(
+        "Harbor Courier",
+        [
+            "The emergency order lets the port authority move $3.6 billion from the harbour "
+            "construction budget, along with another $1.2 billion from the ferry fund."
+        ],
+        quantities=[
+            ("$3.6 billion", {"value": 3.6e9, "unit": "USD", "kind": "money"}),
+            ("$1.2 billion", {"value": 1.2e9, "unit": "USD", "kind": "money"}),
+        ],
+    )
+    b = make_article(
+        "Daily Lantern",
+        [
+            "The emergency order lets the port authority move about $3.5 billion from the "
+            "harbour construction budget."
+        ],
+        quantities=[
+            (
+                "about $3.5 billion",
+                {"value": 3.5e9, "unit": "USD", "kind": "money", "qualifier": "about",
+                 "low": 3.15e9, "high": 3.85e9},
+            )
+        ],
+    )
+    story = align([a, b])
+    assert _kinds(story) == ["number"]
+    assert "$3.6 billion" in story.contradictions[0].explanation
+    # A figure far from every amount of the sentence counts something else.
+    c = make_article(
+        "Daily Lantern",
+        [
+            "The emergency order lets the port authority move $9.5 billion from the "
+            "harbour construction budget."
+        ],
+        quantities=[("$9.5 billion", {"value": 9.5e9, "unit": "USD", "kind": "money"})],
+    )
+    assert _kinds(align([a, c])) == []
+    # "About 19" against 19: the same figure, hedged.
+    d = make_article(
+        "Harbor Courier",
+        ["About 1,900 dock workers joined the strike at the harbour on Monday."],
+        quantities=[
+            (
+                "About 1,900",
+                {"value": 1900, "unit": "worker", "kind": "count", "qualifier": "about",
+                 "low": 1710, "high": 2090},
+            )
+        ],
+    )
+    e = make_article(
+        "Daily Lantern",
+        ["Some 1,900 dock workers joined the strike at the harbour on Monday."],
+        quantities=[
+            (
+                "Some 1,900",
+                {"value": 1900, "unit": "worker", "kind": "count", "qualifier": "some",
+                 "low": 1710, "high": 2090},
+            )
+        ],
+    )
+    assert _kinds(align([d, e])) == []
 
 
 def test_single_amounts_that_differ_still_conflict() -> None:

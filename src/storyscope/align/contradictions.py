@@ -134,6 +134,9 @@ _UPPER_BOUND = {"less than", "fewer than", "under", "up to", "at most", "below",
 #: Qualifiers that give a figure as its most: "up to", "as many as".
 _CEILINGS = _UPPER_BOUND | {"as many as", "as much as"}
 _BELOW_APPROX = {"almost", "nearly", "close to", "just under"}
+#: Qualifiers that say a figure is rounded, not bounded: "about $3.6 billion" is
+#: $3.6 billion to the nearest hundred million, so "$3.5 billion" states another figure.
+_ROUNDED = frozenset({"about", "around", "roughly", "approximately", "some", "an estimated", "estimated"})
 _RANGE_WORDS = frozenset(
     {
         "within",
@@ -302,9 +305,11 @@ def _stated_differently(qa: Quantity, qb: Quantity) -> bool:
 
     * Both are ceilings ("as many as 1.5 million" / "up to 1.6 million") or both
       floors, and the bounds differ: the texts disagree on the limit itself.
-    * Both are plain round figures stated at the same granularity ("$3.5 billion" /
-      "$3.6 billion"): the rounding slack of :func:`_interval` covers a round figure
-      against a precise one ("$43 million" / "$43,885,310"), not two round ones.
+    * Both are round figures stated at the same granularity ("$3.5 billion" /
+      "$3.6 billion"), plain or given as rounded ("about $3.6 billion"): the rounding
+      slack of :func:`_interval` covers a round figure against a precise one ("$43
+      million" / "$43,885,310"), not two round ones. A bound ("more than 60") is
+      never compared this way: "more than 60" and "70" agree.
     """
     qual_a = (qa.qualifier or "").lower().strip()
     qual_b = (qb.qualifier or "").lower().strip()
@@ -312,13 +317,14 @@ def _stated_differently(qa: Quantity, qb: Quantity) -> bool:
         qual_a in _LOWER_BOUND and qual_b in _LOWER_BOUND
     ):
         return abs(qa.value - qb.value) > EXACT_TOLERANCE * max(abs(qa.value), abs(qb.value))
-    if qual_a or qual_b:
+    if (qual_a and qual_a not in _ROUNDED) or (qual_b and qual_b not in _ROUNDED):
         return False
-    for q in (qa, qb):
-        if q.low is not None and q.high is not None and q.low != q.high:
-            return False  # a stated range
+    for q, qual in ((qa, qual_a), (qb, qual_b)):
+        if q.low is not None and q.high is not None and q.low != q.high and not qual:
+            return False  # a stated range ("about" gives a rounding interval, not a range)
     step_a, step_b = _step(qa.value), _step(qb.value)
-    return step_a is not None and step_a == step_b and abs(qa.value - qb.value) >= step_a
+    # (a hair under one step: 3.6e9 - 3.5e9 is 99,999,999.99... in floating point)
+    return step_a is not None and step_a == step_b and abs(qa.value - qb.value) >= 0.999 * step_a
 
 
 def _unit_key(q: Quantity) -> tuple[str, str] | None:
@@ -368,13 +374,14 @@ def _check_numbers(
     # Brel has 14 percent") may be the one the other outlet's number matches.
     sa_by = _by_unit(_sentence_quantities(table, a)) if table is not None else qa_by
     sb_by = _by_unit(_sentence_quantities(table, b)) if table is not None else qb_by
+    width = FACT_CONTEXT_WORDS if in_fact else CONTEXT_WORDS
     for key in qa_by.keys() & qb_by.keys():
-        if len(qa_by[key]) != 1 or len(qb_by[key]) != 1:
-            continue  # several amounts of one kind: cannot tell which matches which
-        if len(sa_by.get(key, ())) > 1 or len(sb_by.get(key, ())) > 1:
-            continue
-        qa, qb = qa_by[key][0], qb_by[key][0]
-        width = FACT_CONTEXT_WORDS if in_fact else CONTEXT_WORDS
+        pair = _one_to_one(a, qa_by[key], sa_by.get(key, ()), b, qb_by[key], sb_by.get(key, ()))
+        if pair is None:
+            pair = _best_match(a, qa_by[key], sa_by.get(key, ()), b, qb_by[key], sb_by.get(key, ()), width)
+            if pair is None:
+                continue  # several amounts of one kind: cannot tell which matches which
+        qa, qb = pair
         # The unit noun ("212 passengers" / "400 passengers") says what is counted,
         # not what the count is about: it never makes two numbers comparable.
         unit_stems = {stem(w) for w in norm_words(f"{qa.unit} {qb.unit}")}
@@ -384,9 +391,7 @@ def _check_numbers(
             in_fact,
         ):
             continue  # "$43 million in federal taxes" / "$139 million in income"
-        a_lo, a_hi = _interval(qa)
-        b_lo, b_hi = _interval(qb)
-        if a_hi < b_lo or b_hi < a_lo or _stated_differently(qa, qb):
+        if _differ(qa, qb):
             fa, fb = format_quantity(qa), format_quantity(qb)
             found.append(
                 _Found(
@@ -400,6 +405,76 @@ def _check_numbers(
                 )
             )
     return found
+
+
+def _differ(qa: Quantity, qb: Quantity) -> bool:
+    """Whether two amounts of one kind state different figures (see :func:`_interval`)."""
+    a_lo, a_hi = _interval(qa)
+    b_lo, b_hi = _interval(qb)
+    return a_hi < b_lo or b_hi < a_lo or _stated_differently(qa, qb)
+
+
+def _one_to_one(
+    a: ClaimRef,
+    qa: Sequence[Quantity],
+    sa: Sequence[Quantity],
+    b: ClaimRef,
+    qb: Sequence[Quantity],
+    sb: Sequence[Quantity],
+) -> tuple[Quantity, Quantity] | None:
+    """The two amounts when each claim (and its sentence) holds one amount of the kind."""
+    if len(qa) == 1 and len(qb) == 1 and len(sa) <= 1 and len(sb) <= 1:
+        return qa[0], qb[0]
+    return None
+
+
+#: Most amounts of one kind in a sentence among which :func:`_best_match` picks.
+MAX_AMOUNTS = 3
+#: Largest ratio between two figures paired by :func:`_best_match` ("$3.5 billion" /
+#: "about $3.6 billion" are compared; "$5.7 billion" / "$3.6 billion" are not).
+BEST_MATCH_RATIO = 1.5
+
+
+def _best_match(
+    a: ClaimRef,
+    qa: Sequence[Quantity],
+    sa: Sequence[Quantity],
+    b: ClaimRef,
+    qb: Sequence[Quantity],
+    sb: Sequence[Quantity],
+    width: int,
+) -> tuple[Quantity, Quantity] | None:
+    """One amount against a sentence holding several of its kind: the one its words point at.
+
+    "to the tune of $3.5 billion" from "the military construction budget" against
+    "about $3.6 billion from Defense Department construction projects, along with
+    another $2.5 billion ...": the amount whose neighbouring words share the most
+    with the single amount's is the one compared, when it shares strictly more than
+    every other. When any of the several agrees with the single amount, nothing is
+    compared: the other outlet may mean that one ("Ruiz has 21 percent, Brel 14").
+    The pairing is a guess, so only figures within :data:`BEST_MATCH_RATIO` of each
+    other are paired.
+    """
+    if len(qa) == 1 and len(sa) <= 1 and 1 < max(len(sb), len(qb)) <= MAX_AMOUNTS:
+        one, one_ref, many, near, many_ref, swap = qa[0], a, list(qb), list(sb), b, False
+    elif len(qb) == 1 and len(sb) <= 1 and 1 < max(len(sa), len(qa)) <= MAX_AMOUNTS:
+        one, one_ref, many, near, many_ref, swap = qb[0], b, list(qa), list(sa), a, True
+    else:
+        return None
+    if any(not _differ(one, q) for q in [*many, *near]):
+        return None
+    ctx = _context(one_ref, one.start, one.end, width)
+    shared = sorted(
+        ((len(ctx & _context(many_ref, q.start, q.end, width)), i) for i, q in enumerate(many)),
+        reverse=True,
+    )
+    if len(shared) > 1 and shared[0][0] == shared[1][0]:
+        return None
+    best = many[shared[0][1]]
+    low, high = sorted((abs(one.value), abs(best.value)))
+    if low <= 0 or high / low > BEST_MATCH_RATIO:
+        return None  # far-apart figures in a sentence of several amounts count different things
+    return (best, one) if swap else (one, best)
 
 
 def _date_part(value: str) -> tuple[str, ...] | None:

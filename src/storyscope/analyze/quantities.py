@@ -176,7 +176,7 @@ _ATOM = re.compile(
         |{_alt([k for k in _CURRENCY_PREFIX if not k[0].isalpha()])})?
     (?:
         (?<![\w.,])(?P<digits>{DIGITS})(?![\d])
-        (?:(?P<abbr>bn|mn|mln|m|k|tn|trn|b)\b|\s+(?P<scale>thousand|million|billion|trillion)\b)?
+        (?:(?P<abbr>bn|mn|mln|m|k|tn|trn|b)\b|[\u201d\u2019\"]?\s+(?P<scale>thousand|million|billion|trillion)\b)?
       | (?<![\w-])(?P<spelled>{SPELLED})
     )
     (?:
