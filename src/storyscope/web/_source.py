@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
 from storyscope.model import AnalyzedArticle, Story
+from storyscope.outlets import OutletDirectory, OutletNaming, with_outlet_info
 from storyscope.settings import Settings
 
 __all__ = [
@@ -277,13 +278,20 @@ class MemorySource:
 
     Args:
         stories: Stories keyed by id, or an iterable of stories (ids from :func:`story_key`).
+        outlets: An outlets file: each story gets its entries (``Story.outlet_info``).
     """
 
-    def __init__(self, stories: Mapping[str, Story] | Iterable[Story]) -> None:
+    def __init__(
+        self,
+        stories: Mapping[str, Story] | Iterable[Story],
+        *,
+        outlets: OutletDirectory | None = None,
+    ) -> None:
         if isinstance(stories, Mapping):
             items = list(stories.items())
         else:
             items = [(story_key(s), s) for s in stories]
+        items = [(sid, with_outlet_info(story, outlets)) for sid, story in items]
         self._stories: dict[str, Story] = dict(items)
         self._infos = {sid: story_info(sid, story) for sid, story in self._stories.items()}
         self._articles: dict[str, ArticleEntry] = {}
@@ -302,6 +310,7 @@ class MemorySource:
         *,
         pipeline: object | None = None,
         settings: Settings | None = None,
+        outlets: OutletDirectory | None = None,
     ) -> MemorySource:
         """Compare each story folder under ``path`` (or ``path`` itself) and serve the results.
 
@@ -313,6 +322,8 @@ class MemorySource:
             path: A story folder, or a folder of story folders.
             pipeline: An analyze pipeline to use (the shared default when None).
             settings: Resolved settings (the shipped defaults when None).
+            outlets: An outlets file: its domains name the outlets, and each story
+                gets its entries.
 
         Returns:
             The source.
@@ -324,8 +335,9 @@ class MemorySource:
         from storyscope.ingest import ARTICLE_SUFFIXES
 
         root = Path(path)
+        endings = tuple(ARTICLE_SUFFIXES)  # ".warc.gz" is no Path.suffix: match the name
         has_files = root.is_dir() and any(
-            p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
+            p.is_file() and p.name.lower().endswith(endings) and not p.name.startswith(".")
             for p in root.iterdir()
         )
         folders = (
@@ -333,11 +345,14 @@ class MemorySource:
             if has_files or not root.is_dir()
             else sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
         )
+        naming = OutletNaming(directory=outlets) if outlets is not None else None
         stories: dict[str, Story] = {}
         for folder in folders:
             logger.info("comparing story folder %s", folder)
-            stories[_slug(folder.name)] = compare([folder], pipeline=pipeline, settings=settings)
-        return cls(stories)
+            stories[_slug(folder.name)] = compare(
+                [folder], pipeline=pipeline, settings=settings, outlets=naming
+            )
+        return cls(stories, outlets=outlets)
 
     def list_stories(
         self,
