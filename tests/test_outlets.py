@@ -169,7 +169,9 @@ def test_glob_and_folder_mapping(tmp_path: Path) -> None:
     folders = _run("compare", str(tmp_path), "--outlet-folders", "-q")
     assert folders.exit_code == 0, folders.output
     assert json.loads(folders.stdout)["outlets"] == ["Courier", "Harbor Times"]
-    globbed = _run("compare", str(tmp_path), "--outlet", "*/Harbor Times/*=HT", "--outlet", "two*=VC", "-q")
+    globbed = _run(
+        "compare", str(tmp_path), "--outlet", "*/Harbor Times/*=HT", "--outlet", "two*=VC", "-q"
+    )
     assert globbed.exit_code == 0, globbed.output
     assert json.loads(globbed.stdout)["outlets"] == ["HT", "VC"]
 
@@ -235,3 +237,24 @@ def test_the_settings_file_names_the_outlets_file_relative_to_itself(
 )
 def test_blindspot_rule(leans: list[str | None], side: str | None) -> None:
     assert blindspot(leans) == side
+
+
+def test_a_stored_near_duplicate_is_republished_by_its_outlet(tmp_path: Path, folder: Path) -> None:
+    # a syndicated copy: the gazette's text with a line added, under another outlet
+    (tmp_path / "copy.txt").write_text(
+        REPRINT + "\nThis story first appeared in the Fenwick Gazette.\n", encoding="utf-8"
+    )
+    db = str(tmp_path / "s.db")
+    outlets = str(folder / "outlets.toml")
+    sources = [str(folder / "gazette.txt"), str(folder / "courier.txt"), str(tmp_path / "copy.txt")]
+    ingested = _run("ingest", *sources, "--db", db, "--outlets", outlets, "-q")
+    assert ingested.exit_code == 0, ingested.output
+    result = _run("report", "1", "--db", db, "--outlets", outlets)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    validate(report)
+    assert [(r["outlet"], r["kind"], r["original_outlet"]) for r in report["reprints"]] == [
+        ("Lantern Post", "near_duplicate", "Fenwick Gazette")
+    ]
+    assert "Lantern Post" in report["lean_coverage"]["outlets"]["center"]
+    assert any("republished by Lantern Post" in w for w in report["warnings"])

@@ -28,10 +28,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from storyscope.model import AnalyzedArticle, Story
-from storyscope.outlets import OutletDirectory, OutletNaming, with_outlet_info
+from storyscope.outlets import OutletDirectory, OutletNaming, blindspot, with_outlet_info
 from storyscope.settings import Settings
 
 __all__ = [
@@ -44,6 +44,8 @@ __all__ = [
     "StoryPage",
     "StorySort",
     "StorySource",
+    "list_with_blindspot",
+    "story_blindspot",
     "story_info",
     "story_key",
     "story_title",
@@ -271,6 +273,42 @@ def outlet_summary_of(name: str, stories: Iterable[tuple[str, Story]]) -> Outlet
     floor = dt.datetime.min.replace(tzinfo=dt.UTC)
     rows.sort(key=lambda r: _utc(r.published) if r.published else floor, reverse=True)
     return OutletSummary(name=name, articles=tuple(rows))
+
+
+BLINDSPOT_SCAN = 10_000
+"""Stories the blindspot filter looks through (the first this many matching the other
+filters, in the list's order)."""
+
+
+def list_with_blindspot(
+    source: StorySource,
+    directory: OutletDirectory | None,
+    side: str | None,
+    *,
+    limit: int,
+    offset: int,
+    **filters: Any,
+) -> StoryPage:
+    """``source.list_stories(**filters)``, keeping only stories with the blindspot ``side``
+    (``"left"``, ``"right"``, or ``"any"`` for either) when ``side`` and an outlets file
+    are given (see :func:`storyscope.outlets.blindspot`): the stories one side barely
+    covers, by their outlets' leans. Looks through the first :data:`BLINDSPOT_SCAN`."""
+    if not side or directory is None:
+        return source.list_stories(limit=limit, offset=offset, **filters)
+    every = source.list_stories(limit=BLINDSPOT_SCAN, offset=0, **filters)
+    rows = [
+        info
+        for info in every.stories
+        if (found := story_blindspot(info, directory)) is not None and side in (found, "any")
+    ]
+    return StoryPage(stories=tuple(rows[offset : offset + limit]), total=len(rows))
+
+
+def story_blindspot(info: StoryInfo, directory: OutletDirectory | None) -> str | None:
+    """The side that barely covers a listed story (by its outlets' leans), else None."""
+    if directory is None:
+        return None
+    return blindspot(directory.leans(info.outlets).values())
 
 
 class MemorySource:
