@@ -258,3 +258,20 @@ def test_a_stored_near_duplicate_is_republished_by_its_outlet(tmp_path: Path, fo
     ]
     assert "Lantern Post" in report["lean_coverage"]["outlets"]["center"]
     assert any("republished by Lantern Post" in w for w in report["warnings"])
+
+
+
+def test_a_store_ingested_before_the_file_matches_names_in_another_case(
+    tmp_path: Path, folder: Path
+) -> None:
+    db = str(tmp_path / "s.db")
+    sources = [str(folder / "gazette.txt"), str(folder / "courier.txt")]
+    assert _run("ingest", *sources, "--db", db, "-q").exit_code == 0
+    names = tmp_path / "names.csv"
+    names.write_text("name,lean\nFENWICK GAZETTE,left\n", encoding="utf-8")
+    result = _run("report", "1", "--db", db, "--outlets", str(names))
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["outlets"] == ["fenwick gazette", "The Courier"]  # stored names are kept
+    assert report["lean_coverage"]["outlets"]["left"] == ["fenwick gazette"]
+    assert report["outlet_metadata"]["fenwick gazette"]["lean"] == "left"

@@ -440,12 +440,15 @@ def parse_outlet_pairs(
 
 def with_outlet_info(story: Story, directory: OutletDirectory | None) -> Story:
     """The story with ``outlet_info`` set to the file's entries for its outlets (and
-    its reprints' outlets); unchanged without a file."""
+    its reprints' outlets), matched case-insensitively and named as the story names
+    them; unchanged without a file."""
     from dataclasses import replace
 
     if directory is None:
         return story
     names = {a.article.outlet for a in story.articles} | {r.outlet for r in story.reprints}
-    found = {o.name: o for n in names if (o := directory.get(n)) is not None}
+    # under the story's spelling of the name (a store ingested before the file may say
+    # "aster ledger" for the file's "Aster Ledger"), so reports look them up as they are
+    found = {n: replace(o, name=n) for n in names if (o := directory.get(n)) is not None}
     info = tuple(found[k] for k in sorted(found, key=lambda n: (n.casefold(), n)))
     return story if info == story.outlet_info else replace(story, outlet_info=info)
