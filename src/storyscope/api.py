@@ -72,7 +72,10 @@ def compare(
         sources: what :func:`storyscope.ingest.read` reads (and ``storyscope ingest``):
             files, directories, glob patterns, ``http(s)`` URLs; text, HTML, JSON,
             JSONL, WARC archives, RSS/Atom feeds and OPML lists.
-        outlets: optional mapping of source path / file name / stem -> outlet name.
+        outlets: optional mapping of source path / file name / stem -> outlet name;
+            a :class:`storyscope.outlets.OutletNaming` adds globs, folder-as-outlet and
+            an outlets file (its entries for the story's outlets go to
+            ``story.outlet_info``).
         fail_fast: raise on the first bad source instead of recording a failure.
         pipeline: an analyze ``Pipeline`` to use; when None, the shared pipeline of
             the settings' ``[analyze] analyzers`` (built once per process and list).
@@ -122,11 +125,17 @@ def compare(
         settings=settings,
         progress=progress,
     )
-    return replace(
+    story = replace(
         story,
         failures=tuple(result.failures) + story.failures,
         warnings=tuple(result.warnings) + story.warnings,
+        reprints=tuple(result.reprints) + story.reprints,
     )
+    from storyscope.outlets import OutletNaming, with_outlet_info
+
+    if isinstance(outlets, OutletNaming):
+        story = with_outlet_info(story, outlets.directory)
+    return story
 
 
 def compare_articles(

@@ -106,12 +106,30 @@ _SET_OPTION = click.option(
 )
 
 
-def _settings(set_values: tuple[str, ...] = ()) -> Any:
-    """The resolved settings: defaults < settings file < STORYSCOPE_* < --set."""
+def _settings(set_values: tuple[str, ...] = (), outlets_file: Path | None = None) -> Any:
+    """The resolved settings: defaults < settings file < STORYSCOPE_* < --set (and
+    ``--outlets FILE``, the ``outlets.file`` setting)."""
     from storyscope.settings import resolve_settings
 
     obj = click.get_current_context().find_root().obj or {}
-    return resolve_settings(obj.get("config"), overrides=set_values)
+    return resolve_settings(obj.get("config"), overrides=set_values, outlets_file=outlets_file)
+
+
+_OUTLETS_OPTION = click.option(
+    "--outlets",
+    "outlets_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Outlet metadata (TOML or CSV: name, domains, lean, owner, kind, country; see "
+    "docs/outlets.md). Default: the [outlets] file setting, else none (no ratings ship).",
+)
+_OUTLET_FOLDERS_OPTION = click.option(
+    "--outlet-folders",
+    is_flag=True,
+    help="Name each file's outlet after its folder below a directory SOURCE "
+    "(DIR/OUTLET/article.txt).",
+)
 
 
 _FORMAT_OPTION = click.option(
@@ -145,17 +163,18 @@ def _write_report(text: str, output: Path | None) -> None:
         ) from None
 
 
-def _parse_outlets(values: tuple[str, ...]) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    for value in values:
-        key, sep, name = value.partition("=")
-        if not sep or not key.strip() or not name.strip():
-            raise click.BadParameter(
-                f"{value!r} is not FILE=OUTLET (e.g. --outlet ledger.txt='The Aster Ledger')",
-                param_hint="--outlet",
-            )
-        mapping[key.strip()] = name.strip()
-    return mapping
+def _parse_outlets(
+    values: tuple[str, ...], *, folders: bool = False, settings: Any = None
+) -> Any:
+    """The ``--outlet`` pairs and globs, ``--outlet-folders`` and the settings' outlets
+    file, as one :class:`~storyscope.outlets.OutletNaming`."""
+    from storyscope.outlets import parse_outlet_pairs
+
+    directory = settings.outlets.load() if settings is not None else None
+    try:
+        return parse_outlet_pairs(values, folders=folders, directory=directory)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--outlet") from None
 
 
 _ALLOW_PRIVATE_OPTION = click.option(
@@ -194,8 +213,11 @@ def _fetcher(allow_private_addresses: bool) -> Iterator[Any]:
     "outlet_pairs",
     multiple=True,
     metavar="FILE=OUTLET",
-    help="Name the outlet of a source (repeatable). Overrides metadata and file names.",
+    help="Name the outlet of a source (repeatable); FILE may be a glob ('ledger-*=The Aster "
+    "Ledger'). Overrides metadata and file names.",
 )
+@_OUTLET_FOLDERS_OPTION
+@_OUTLETS_OPTION
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad source.")
 @_ALLOW_PRIVATE_OPTION
 @click.option("--timings", is_flag=True, help="Print seconds per stage to stderr.")
@@ -208,6 +230,8 @@ def compare(
     fmt: str | None,
     output: Path | None,
     outlet_pairs: tuple[str, ...],
+    outlet_folders: bool,
+    outlets_file: Path | None,
     fail_fast: bool,
     allow_private_addresses: bool,
     timings: bool,
@@ -240,8 +264,8 @@ def compare(
         sources = (str(example_dir()),)
     elif not sources:
         raise click.UsageError("Missing argument 'SOURCE...' (or give --example).")
-    outlets = _parse_outlets(outlet_pairs)
-    settings = _settings(set_values)
+    settings = _settings(set_values, outlets_file)
+    outlets = _parse_outlets(outlet_pairs, folders=outlet_folders, settings=settings)
     if fmt is None:
         fmt = _format_from_suffix(output)
     stage_times = StageTimes()
@@ -483,8 +507,11 @@ _DB_OPTION = click.option(
     "outlet_pairs",
     multiple=True,
     metavar="FILE=OUTLET",
-    help="Name the outlet of a source (repeatable).",
+    help="Name the outlet of a source (repeatable); FILE may be a glob ('ledger-*=The Aster "
+    "Ledger').",
 )
+@_OUTLET_FOLDERS_OPTION
+@_OUTLETS_OPTION
 @click.option(
     "--language",
     "languages",
@@ -533,6 +560,8 @@ def ingest(
     sources: tuple[str, ...],
     db: str | None,
     outlet_pairs: tuple[str, ...],
+    outlet_folders: bool,
+    outlets_file: Path | None,
     languages: tuple[str, ...],
     run_id: str | None,
     no_fetch: bool,
@@ -559,15 +588,16 @@ def ingest(
     from storyscope.corpus import analyze_stories, ingest_corpus
     from storyscope.store import Store
 
-    outlets = _parse_outlets(outlet_pairs)
     if engine == "local" and (workers is not None or parquet_dir is not None):
         raise click.UsageError("--workers and --parquet need --engine ray")
+    settings = _settings(outlets_file=outlets_file)
+    outlets = _parse_outlets(outlet_pairs, folders=outlet_folders, settings=settings)
     extra: dict[str, Any] = {}
     if engine == "ray":
         extra = {
             "engine": "ray",
             "engine_options": {"workers": workers, "parquet_dir": parquet_dir},
-            "settings": _settings(),  # the workers run its [analyze] analyzers
+            "settings": settings,  # the workers run its [analyze] analyzers
         }
     with _fetcher(allow_private_addresses) as fetcher, Store.open(db) as store:
         if fetcher is not None:
@@ -598,11 +628,11 @@ def ingest(
         reported, story_failures = 0, list[tuple[int, str]]()
         if analyze:
             if quiet:
-                reported, story_failures = analyze_stories(store, settings=_settings())
+                reported, story_failures = analyze_stories(store, settings=settings)
             else:
                 with _Progress("analysing stories", "stories") as bar:
                     reported, story_failures = analyze_stories(
-                        store, settings=_settings(), progress=lambda k, n: bar.update(k, n)
+                        store, settings=settings, progress=lambda k, n: bar.update(k, n)
                     )
     err = functools.partial(click.echo, err=True)
     if not quiet:
@@ -809,10 +839,16 @@ def _print_story_table(listed: list[Any]) -> None:
 @_DB_OPTION
 @_FORMAT_OPTION
 @_OUTPUT_OPTION
+@_OUTLETS_OPTION
 @_SET_OPTION
 @_one_line_errors
 def report(
-    story_id: int, db: str | None, fmt: str | None, output: Path | None, set_values: tuple[str, ...]
+    story_id: int,
+    db: str | None,
+    fmt: str | None,
+    output: Path | None,
+    outlets_file: Path | None,
+    set_values: tuple[str, ...],
 ) -> None:
     """Render the comparison report of stored story STORY (an id from `storyscope stories`).
 
@@ -823,14 +859,16 @@ def report(
     story's articles change.
     """
     from storyscope.corpus import story_report
+    from storyscope.outlets import with_outlet_info
     from storyscope.report import render
 
-    settings = _settings(set_values)
+    settings = _settings(set_values, outlets_file)
+    directory = settings.outlets.load()
     if fmt is None:
         fmt = _format_from_suffix(output)
     with _open_existing(db) as store:
         story, _ = story_report(store, story_id, settings=settings)
-    text = render(story, fmt)
+    text = render(with_outlet_info(story, directory), fmt)
     _write_report(text, output)
     if output is not None:
         click.echo(f"Wrote {displayable(os.path.abspath(output))}", err=True)

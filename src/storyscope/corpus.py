@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from storyscope.errors import ConfigError, StoreError, StoryscopeError
-from storyscope.model import AnalyzedArticle, Article, Failure
+from storyscope.model import AnalyzedArticle, Article, Failure, Reprint
 from storyscope.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -516,20 +516,40 @@ def story_articles_for_report(store: Store, story_id: int) -> tuple[list[Article
     Raises:
         StoreError: No such story.
     """
+    articles, warnings, _ = _story_members(store, story_id)
+    return articles, warnings
+
+
+def _story_members(
+    store: Store, story_id: int
+) -> tuple[list[Article], list[str], list[Reprint]]:
+    """:func:`story_articles_for_report`, and the copies left out as reprints (by the
+    outlet that republished them)."""
     if store.get_story(story_id) is None:
         raise StoreError(f"{store.name}: no story {story_id}")
     articles: list[Article] = []
     warnings: list[str] = []
+    reprints: list[Reprint] = []
     for article in store.story_articles(story_id):
         info = store.article_info(article.id)
         if info is not None and info.duplicate_of:
             warnings.append(
                 f"{article.source}: near-duplicate of article {info.duplicate_of}, "
-                "not counted as independent support"
+                f"not counted as independent support (republished by {article.outlet})"
+            )
+            reprints.append(
+                Reprint(
+                    original=info.duplicate_of,
+                    source=article.source,
+                    outlet=article.outlet,
+                    kind="near_duplicate",
+                    url=article.url,
+                    title=article.title,
+                )
             )
             continue
         articles.append(article)
-    return articles, warnings
+    return articles, warnings, reprints
 
 
 class StoredAnalyses:
@@ -621,12 +641,12 @@ def story_report(
 
     if pipeline is None:
         pipeline = _shared_pipeline(settings.analyze if settings is not None else None)
-    articles, warnings = story_articles_for_report(store, story_id)
+    articles, warnings, reprints = _story_members(store, story_id)
     version = _report_version(store, story_id, settings, pipeline)
     key = f"story:{story_id}"
     analyses = StoredAnalyses(store, pipeline) if use_cache else pipeline
     story = compare_articles(articles, pipeline=analyses, settings=settings)
-    story = replace(story, warnings=(*warnings, *story.warnings))
+    story = replace(story, warnings=(*warnings, *story.warnings), reprints=tuple(reprints))
     report = to_dict(story)
     if use_cache:
         _cache_put(store, REPORT_KIND, key, report, version)

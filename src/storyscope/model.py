@@ -12,7 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # pragma: no cover
+    from storyscope.outlets import OutletInfo
 
 __all__ = [
     "AnalyzedArticle",
@@ -35,6 +38,7 @@ __all__ = [
     "Quote",
     "QuoteVariant",
     "Removed",
+    "Reprint",
     "Sentence",
     "Source",
     "Span",
@@ -414,8 +418,35 @@ class OutletProfile:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Reprint:
+    """A copy of a compared article that was left out of the comparison.
+
+    Attributes:
+        original: Id of the compared article it copies.
+        source: Where the copy was read from.
+        outlet: The outlet that republished it.
+        kind: ``identical`` (the same text) or ``near_duplicate`` (a syndicated copy
+            with small edits, linked by the store's near-duplicate index).
+        url: The copy's URL, if known.
+        title: The copy's headline, if known.
+    """
+
+    original: str
+    source: str
+    outlet: str
+    kind: Literal["identical", "near_duplicate"]
+    url: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Story:
-    """The result of aligning several analyzed articles about one event."""
+    """The result of aligning several analyzed articles about one event.
+
+    ``reprints``: copies left out of the comparison, by the outlet that republished
+    them; ``outlet_info``: the outlets file's entries for the story's outlets (empty
+    without a file, see :mod:`storyscope.outlets`).
+    """
 
     articles: tuple[AnalyzedArticle, ...]
     facts: tuple[Fact, ...] = ()
@@ -427,6 +458,8 @@ class Story:
     failures: tuple[Failure, ...] = ()
     warnings: tuple[str, ...] = ()
     outlets: tuple[OutletProfile, ...] = ()  # per-outlet framing and sourcing
+    reprints: tuple[Reprint, ...] = ()
+    outlet_info: tuple[OutletInfo, ...] = ()
 
     def to_frames(self, story_id: int | None = None) -> dict[str, Any]:
         """The story's report as pandas DataFrames, one per table of ``storyscope export``.

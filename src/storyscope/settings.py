@@ -22,14 +22,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyscope.errors import ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from storyscope.outlets import OutletDirectory
 
 __all__ = [
     "AlignSettings",
     "AnalyzeSettings",
     "ENV_PREFIX",
+    "OutletsSettings",
     "Settings",
     "default_settings",
     "resolve_settings",
@@ -73,6 +77,26 @@ class AnalyzeSettings:
     analyzers: Names
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutletsSettings:
+    """Outlet metadata (docs/outlets.md): none by default; storyscope ships no ratings."""
+
+    #: The outlets file (TOML or CSV); "" for none. Relative to the settings file it is in.
+    file: str
+
+    def load(self) -> OutletDirectory | None:
+        """The :class:`~storyscope.outlets.OutletDirectory` of :attr:`file`, else None.
+
+        Raises:
+            ConfigError: The file cannot be read or is not a valid outlets file.
+        """
+        if not self.file:
+            return None
+        from storyscope.outlets import load_outlets
+
+        return load_outlets(self.file)
+
+
 #: Allowed ranges, by (section, key); probabilities and shares are 0..1.
 _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("align", "group_threshold"): (0.0, 1.0),
@@ -93,6 +117,7 @@ class Settings:
 
     align: AlignSettings
     analyze: AnalyzeSettings
+    outlets: OutletsSettings = OutletsSettings(file="")
     sources: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
 
     @property
@@ -100,14 +125,17 @@ class Settings:
         """A short hash of the values (not their sources): part of cached reports' versions.
 
         Settings of the sections added after ``[align]`` count only where they differ
-        from the shipped defaults, so the default settings keep the digest they had.
+        from the shipped defaults, so the default settings keep the digest they had;
+        ``[outlets]`` never counts (its metadata is added to a report after it is
+        aligned and cached, and changes no stored analysis or cached report).
         """
         shipped = {k: v for k, v, _ in default_settings().items()}
         blob = json.dumps(
             [
                 (k, v)
                 for k, v, _ in self.items()
-                if k.partition(".")[0] == "align" or v != shipped.get(k)
+                if k.partition(".")[0] == "align"
+                or (k.partition(".")[0] != "outlets" and v != shipped.get(k))
             ],
             sort_keys=True,
         )
@@ -124,16 +152,23 @@ class Settings:
         return out
 
 
-_SECTIONS: dict[str, type] = {"align": AlignSettings, "analyze": AnalyzeSettings}
+_SECTIONS: dict[str, type] = {
+    "align": AlignSettings,
+    "analyze": AnalyzeSettings,
+    "outlets": OutletsSettings,
+}
+_KINDS: dict[object, type] = {
+    "float": float,
+    float: float,
+    "Names": Names,
+    Names: Names,
+    "str": str,
+    str: str,
+}
 
 
 def _types(section: str) -> dict[str, type]:
-    return {
-        f.name: (
-            float if f.type in ("float", float) else Names if f.type in ("Names", Names) else int
-        )
-        for f in dataclasses.fields(_SECTIONS[section])
-    }
+    return {f.name: _KINDS.get(f.type, int) for f in dataclasses.fields(_SECTIONS[section])}
 
 
 def _names(section: str, key: str, value: Any, where: str) -> Names:
@@ -150,11 +185,15 @@ def _names(section: str, key: str, value: Any, where: str) -> Names:
     return Names(n for n in names if n)
 
 
-def _coerce(section: str, key: str, value: Any, where: str) -> float | int | Names:
+def _coerce(section: str, key: str, value: Any, where: str) -> float | int | str | Names:
     """``value`` as the setting's type, inside its range, else a ConfigError naming ``where``."""
     kind = _types(section)[key]
     if kind is Names:
         return _names(section, key, value, where)
+    if kind is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: {section}.{key} must be a string, not {value!r}")
+        return value.strip()
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -194,7 +233,10 @@ def _layer(
     sources: dict[str, str],
     data: Mapping[str, Any],
     where: str,
+    base: Path | None = None,
 ) -> None:
+    """Set the values ``data`` holds; a path (``outlets.file``) set in a file is read
+    relative to ``base``, that file's folder."""
     for section, table in data.items():
         if section not in _SECTIONS:
             raise ConfigError(
@@ -208,8 +250,17 @@ def _layer(
                     f"{where}: unknown setting {section}.{key} "
                     f"(known: {', '.join(sorted(values[section]))})"
                 )
-            values[section][key] = _coerce(section, key, value, where)
+            coerced = _coerce(section, key, value, where)
+            if (section, key) in _PATHS and coerced and base is not None:
+                coerced = str(base / os.path.expanduser(str(coerced)))
+            elif (section, key) in _PATHS and coerced:
+                coerced = os.path.expanduser(str(coerced))
+            values[section][key] = coerced
             sources[f"{section}.{key}"] = where
+
+
+#: Settings that are file paths (relative to the settings file that sets them).
+_PATHS = frozenset({("outlets", "file")})
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
@@ -240,14 +291,17 @@ def resolve_settings(
     *,
     env: Mapping[str, str] | None = None,
     overrides: Sequence[str] = (),
+    outlets_file: str | os.PathLike[str] | None = None,
 ) -> Settings:
-    """Resolve the settings: defaults < settings file < environment < ``overrides``.
+    """Resolve the settings: defaults < settings file < environment < ``overrides``
+    (< ``outlets_file``).
 
     Args:
         config: A settings file; None: ``$STORYSCOPE_CONFIG``, else ``./storyscope.toml``
             if it exists, else none.
         env: The environment (default ``os.environ``).
         overrides: ``"section.key=value"`` strings (the CLI's ``--set``).
+        outlets_file: The CLI's ``--outlets FILE``: ``outlets.file``, above all else.
 
     Returns:
         The validated settings, with :attr:`Settings.sources`.
@@ -262,7 +316,7 @@ def resolve_settings(
     sources: dict[str, str] = {}
     path = _config_file(config, env)
     if path is not None:
-        _layer(values, sources, _read_toml(path), str(path))
+        _layer(values, sources, _read_toml(path), str(path), path.parent)
     for name, value in sorted(env.items()):
         if not name.startswith(ENV_PREFIX) or "__" not in name[len(ENV_PREFIX) :]:
             continue
@@ -276,11 +330,14 @@ def resolve_settings(
                 f"--set {item!r}: expected SECTION.KEY=VALUE (e.g. align.group_threshold=0.9)"
             )
         _layer(values, sources, {section: {key: value}}, f"--set {name.strip()}")
+    if outlets_file is not None:
+        _layer(values, sources, {"outlets": {"file": os.fspath(outlets_file)}}, "--outlets")
     if "analyze.analyzers" in sources:
         _check_analyzers(values["analyze"]["analyzers"], sources["analyze.analyzers"])
     return Settings(
         align=AlignSettings(**values["align"]),
         analyze=AnalyzeSettings(**values["analyze"]),
+        outlets=OutletsSettings(**values["outlets"]),
         sources=dict(sources),
     )
 
@@ -303,4 +360,5 @@ def default_settings() -> Settings:
     return Settings(
         align=AlignSettings(**values["align"]),
         analyze=AnalyzeSettings(**values["analyze"]),
+        outlets=OutletsSettings(**values["outlets"]),
     )

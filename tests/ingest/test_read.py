@@ -90,7 +90,12 @@ def test_identical_article_is_kept_once_with_a_warning(tmp_path: Path):
     (tmp_path / "b.txt").write_text(TEXT + "\n\nShare this article\n")
     result = read([tmp_path])
     assert [Path(a.source).name for a in result.articles] == ["a.txt"]
-    assert result.warnings == (f"{tmp_path / 'b.txt'}: identical to {tmp_path / 'a.txt'}, skipped",)
+    assert result.warnings == (
+        f"{tmp_path / 'b.txt'}: identical to {tmp_path / 'a.txt'}, skipped (republished by b)",
+    )
+    assert [(r.outlet, r.kind, r.original) for r in result.reprints] == [
+        ("b", "identical", result.articles[0].id)
+    ]
 
 
 def test_same_file_named_twice_is_read_once(tmp_path: Path):

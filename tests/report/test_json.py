@@ -23,7 +23,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "report.md"
 def test_report_of_full_story_validates_against_schema(story: Story) -> None:
     report = to_dict(story)
     validate(report)
-    assert report["schema_version"] == SCHEMA_VERSION == "1.3.0"
+    assert report["schema_version"] == SCHEMA_VERSION == "1.4.0"
     assert report["generator"] == {"name": "storyscope", "version": "0.1.0"}
 
 

@@ -72,3 +72,21 @@ def test_serve_db_serves_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
     assert calls[0]["timeout_graceful_shutdown"] == GRACEFUL_SHUTDOWN_S  # SIGTERM stops in seconds
     assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S)
+
+
+def test_serve_outlets_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, story: Story) -> None:
+    calls: list[Any] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.append(app))
+    monkeypatch.setattr("storyscope.api.compare", lambda sources, **kw: story)
+    (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
+    good = tmp_path / "outlets.csv"
+    good.write_text("name,lean\nSaltmere Daily,left\n", encoding="utf-8")
+    result = CliRunner().invoke(serve, ["--stories", str(tmp_path), "--outlets", str(good)])
+    assert result.exit_code == 0, result.output
+    directory = calls[0].state.web.settings.outlets
+    assert directory.get("saltmere daily").lean == "left"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,lean\nX,up\n", encoding="utf-8")
+    result = CliRunner().invoke(serve, ["--stories", str(tmp_path), "--outlets", str(bad)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip().splitlines()[-1].startswith(f"Error: {bad}: line 2: lean 'up'")

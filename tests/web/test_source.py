@@ -62,3 +62,9 @@ def test_from_directory_uses_folder_names(
     assert src.get_story("dam-burst") is story and src.get_story("quay-fire") is story
     single = MemorySource.from_directory(tmp_path / "quay-fire")
     assert single.get_story("quay-fire") is story
+    # a folder of archives is one story too: ".warc.gz" is a name ending, no Path.suffix
+    (tmp_path / "crawl").mkdir()
+    (tmp_path / "crawl" / "site.warc.gz").write_bytes(b"")
+    seen.clear()
+    archives = MemorySource.from_directory(tmp_path / "crawl")
+    assert seen == ["crawl"] and archives.get_story("crawl") is story

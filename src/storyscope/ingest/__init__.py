@@ -33,7 +33,7 @@ from storyscope.ingest.stream import (
     read_sources,
 )
 from storyscope.ingest.text import read_text
-from storyscope.model import Article, Failure
+from storyscope.model import Article, Failure, Reprint
 
 if TYPE_CHECKING:  # pragma: no cover
     from storyscope.ingest.fetch import Fetcher
@@ -64,11 +64,14 @@ class ReadResult:
         articles: Articles read, in source order, duplicates removed.
         failures: One per source (or JSONL line) that could not be read.
         warnings: One-line notes: duplicates skipped, encodings guessed, ...
+        reprints: The identical copies skipped that another outlet republished
+            (a second file of the same outlet is only a warning).
     """
 
     articles: tuple[Article, ...]
     failures: tuple[Failure, ...]
     warnings: tuple[str, ...]
+    reprints: tuple[Reprint, ...] = ()
 
 
 def read(
@@ -105,7 +108,8 @@ def read(
     articles: list[Article] = []
     failures: list[Failure] = []
     warnings: list[str] = []
-    seen_ids: dict[str, str] = {}
+    reprints: list[Reprint] = []
+    seen_ids: dict[str, Article] = {}
     for item in read_sources(sources, outlets=outlets, fetcher=fetcher, fetch_pages=fetch_pages):
         if isinstance(item, str):
             warnings.append(item)
@@ -117,13 +121,34 @@ def read(
         else:
             first = seen_ids.get(item.id)
             if first is not None:
-                warnings.append(f"{item.source}: identical to {first}, skipped")
+                if item.outlet != first.outlet:
+                    warnings.append(
+                        f"{item.source}: identical to {first.source}, skipped "
+                        f"(republished by {item.outlet})"
+                    )
+                    reprints.append(
+                        Reprint(
+                            original=first.id,
+                            source=item.source,
+                            outlet=item.outlet,
+                            kind="identical",
+                            url=item.url,
+                            title=item.title,
+                        )
+                    )
+                else:
+                    warnings.append(f"{item.source}: identical to {first.source}, skipped")
                 continue
-            seen_ids[item.id] = item.source
+            seen_ids[item.id] = item
             articles.append(item)
     for warning in warnings:
         logger.info("%s", warning)
-    return ReadResult(articles=tuple(articles), failures=tuple(failures), warnings=tuple(warnings))
+    return ReadResult(
+        articles=tuple(articles),
+        failures=tuple(failures),
+        warnings=tuple(warnings),
+        reprints=tuple(reprints),
+    )
 
 
 def read_path(path: str | os.PathLike[str], *, outlet: str | None = None) -> list[Article]:

@@ -50,12 +50,13 @@ from storyscope.ingest._decode import MAX_BYTES, one_line, open_regular, read_re
 from storyscope.ingest._language import MIN_CONFIDENCE, identify_language, normalise_language
 from storyscope.ingest._meta import lookup_outlet
 from storyscope.ingest.feeds import FEED_SUFFIXES, is_feed, is_opml, iter_feed
-from storyscope.ingest.fetch import Fetcher
+from storyscope.ingest.fetch import Fetcher, FetchResult
 from storyscope.ingest.html import build_html_article
 from storyscope.ingest.records import read_record, read_records
 from storyscope.ingest.text import build_text_article
 from storyscope.ingest.warc import WARC_SUFFIXES, iter_warc
 from storyscope.model import Article, Failure
+from storyscope.outlets import OutletNaming
 
 __all__ = [
     "MAX_BAD_LINES",
@@ -239,9 +240,13 @@ def _iter_source(
         outlet = lookup_outlet(outlets, path, given) if path != given else None
         if outlet is None:
             outlet = lookup_outlet(outlets, path)
+        if outlet is None and isinstance(outlets, OutletNaming):
+            outlet = outlets.by_rule(path, given)
+        items = _iter_file(
+            path, outlet=outlet, outlets=outlets, fetcher=fetcher, fetch_pages=fetch_pages
+        )
         yield from _guarded(
-            displayable(path),
-            _iter_file(path, outlet=outlet, outlets=outlets, fetcher=fetcher, fetch_pages=fetch_pages),
+            displayable(path), items if outlet is not None else _listed(items, outlets)
         )
     if not found_any:
         exists = os.path.isdir(given) or glob.has_magic(given)
@@ -277,6 +282,15 @@ def _iter_url(
         yield _failure(exc)
         return
     outlet = lookup_outlet(outlets, url)
+    if outlet is None:
+        yield from _listed(_iter_page(url, page, outlet, fetcher, fetch_pages), outlets)
+        return
+    yield from _iter_page(url, page, outlet, fetcher, fetch_pages)
+
+
+def _iter_page(
+    url: str, page: FetchResult, outlet: str | None, fetcher: Fetcher, fetch_pages: bool
+) -> Iterator[Article | Failure | str]:
     content = page.content
     kind = page.content_type
     if is_opml(content) or is_feed(content) or kind.endswith(("rss+xml", "atom+xml")):
@@ -430,6 +444,24 @@ def _jsonl_items(
         for article in result.articles:
             yield _mapped(article, outlet, outlets)
         yield from result.warnings
+
+
+def _listed(
+    items: Iterator[Article | Failure | str], outlets: Mapping[str, str] | None
+) -> Iterator[Article | Failure | str]:
+    """``items``, each article's outlet named as the outlets file lists it (by its URL's
+    domain, else its name), unless the caller's pairs name its record's source."""
+    directory = outlets.directory if isinstance(outlets, OutletNaming) else None
+    for item in items:
+        if (
+            directory is not None
+            and isinstance(item, Article)
+            and lookup_outlet(outlets, item.source) is None
+        ):
+            name = directory.canonical(item.outlet, item.url)
+            if name is not None and name != item.outlet:
+                item = replace(item, outlet=name)
+        yield item
 
 
 def _mapped(article: Article, outlet: str | None, outlets: Mapping[str, str] | None) -> Article:

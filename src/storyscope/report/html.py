@@ -28,6 +28,7 @@ from storyscope.errors import ReportError
 from storyscope.model import Story
 from storyscope.report._highlight import Highlight, anchor_id, highlight
 from storyscope.report._index import paragraph_ranges
+from storyscope.report._lean import LEAN_CSS, lean_bar_html
 from storyscope.report._view import (
     LIMITS,
     QUALITY,
@@ -411,6 +412,9 @@ def _context(report: dict[str, Any]) -> dict[str, Any]:
         "selectable": list(linker.items),
         "selection_css": _selection_css(linker.items, columns),
         "pin_css": _pin_css(len(articles)),
+        "lean_bar": Markup(bar) if (bar := lean_bar_html(report)) else None,
+        "lean_css": Markup(LEAN_CSS),
+        "outlet_metadata": report.get("outlet_metadata") or {},
     }
 
 

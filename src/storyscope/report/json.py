@@ -21,7 +21,7 @@ __all__ = ["SCHEMA_VERSION", "render_json", "to_dict"]
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 """Version of the JSON report contract (semver: additive = minor, breaking = major)."""
 
 _STATUSES = ("consensus", "single_source", "contested")
@@ -463,8 +463,14 @@ def to_dict(story: Story) -> dict[str, Any]:
     ]
     status_counts: Counter[str] = Counter(fact.status for fact in story.facts)
     articles = [_article(a) for a in story.articles]
+    reprints = _reprints(story)
+    for article in articles:
+        article["republished_by"] = sorted(
+            {r["outlet"] for r in reprints if r["original"] == article["id"]},
+            key=lambda n: (n.casefold(), n),
+        )
 
-    return {
+    report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "storyscope", "version": _generator_version()},
         "outlets": index.outlets(),
@@ -501,6 +507,51 @@ def to_dict(story: Story) -> dict[str, Any]:
         "failures": [
             {"stage": f.stage, "source": f.source, "error": f.error} for f in story.failures
         ],
+        "reprints": reprints,
+    }
+    if story.outlet_info:
+        report["outlet_metadata"] = {o.name: o.as_dict() for o in story.outlet_info}
+        report["lean_coverage"] = lean_coverage(story)
+    return report
+
+
+def _reprints(story: Story) -> list[dict[str, Any]]:
+    """``reprints[]``: the copies left out, by the outlet that republished them."""
+    outlets = {a.id: a.article.outlet for a in story.articles}
+    rows = [
+        {
+            "outlet": r.outlet,
+            "source": r.source,
+            "url": r.url,
+            "title": r.title,
+            "kind": r.kind,
+            "original": r.original,
+            "original_outlet": outlets.get(r.original),
+        }
+        for r in story.reprints
+    ]
+    return sorted(rows, key=lambda r: (r["outlet"].casefold(), r["source"], r["original"]))
+
+
+def lean_coverage(story: Story) -> dict[str, Any]:
+    """``lean_coverage``: the story's outlets and articles by lean (the outlets file's),
+    reprints counted for the outlet that republished them, and the blindspot side."""
+    from storyscope.outlets import LEANS, blindspot
+
+    lean_of = {o.name: o.lean for o in story.outlet_info}
+    keys = (*LEANS, "unrated")
+    outlets: dict[str, set[str]] = {k: set() for k in keys}
+    articles = dict.fromkeys(keys, 0)
+    names = [a.article.outlet for a in story.articles] + [r.outlet for r in story.reprints]
+    for name in names:
+        key = lean_of.get(name) or "unrated"
+        outlets[key].add(name)
+        articles[key] += 1
+    distinct = sorted(set(names))
+    return {
+        "outlets": {k: sorted(v, key=lambda n: (n.casefold(), n)) for k, v in outlets.items()},
+        "articles": articles,
+        "blindspot": blindspot(lean_of.get(n) for n in distinct),
     }
 
 

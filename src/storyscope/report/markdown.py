@@ -238,6 +238,14 @@ def _coverage(report: dict[str, Any]) -> list[str]:
         "·: not matched either way.",
         "",
     ]
+    lean = report.get("lean_coverage")
+    if lean:
+        from storyscope.report._lean import blindspot_note, lean_line
+
+        out += [f"**Coverage by lean** (outlets, as your outlets file rates them): {lean_line(lean)}", ""]
+        note = blindspot_note(lean)
+        if note:
+            out += [f"**{note}**", ""]
     if grid["rows"]:
         out += _table(
             ["Fact", *(escape_markdown(o) for o in grid["outlets"])],
@@ -338,6 +346,15 @@ def _articles(report: dict[str, Any]) -> list[str]:
             for a in report["articles"]
         ],
     )
+    reprints = report.get("reprints") or []
+    if reprints:
+        out += ["", "### Reprints", ""]
+        out += [
+            f"- Republished by {escape_markdown(r['outlet'])}: "
+            f"{escape_markdown(r['original_outlet'] or r['original'])}'s article "
+            f"({escape_markdown(r['source'])}; {r['kind'].replace('_', '-')} copy, left out)"
+            for r in reprints
+        ]
     out += ["", "### Removed boilerplate", ""]
     removed = [(a, r) for a in report["articles"] for r in a["removed"]]
     if not removed:

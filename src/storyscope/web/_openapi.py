@@ -184,9 +184,13 @@ def api_components() -> dict[str, Any]:
         "OutletArticle": _OUTLET_ARTICLE,
         "Outlet": {
             "type": "object",
-            "required": ["outlet", "totals", "articles"],
+            "required": ["outlet", "metadata", "totals", "articles"],
             "properties": {
                 "outlet": {"type": "string"},
+                "metadata": {
+                    "anyOf": [ref("ReportOutletMeta"), {"type": "null"}],
+                    "description": "The outlets file's entry (docs/outlets.md); null without one.",
+                },
                 "totals": {
                     "type": "object",
                     "required": [*_COUNTS],

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from storyscope.model import Article, Story
+from storyscope.outlets import OutletDirectory
 
 __all__ = ["Comparer", "WebSettings"]
 
@@ -40,6 +41,8 @@ class WebSettings:
         comparer: Replaces :func:`storyscope.api.compare_articles` (tests pass a cheap one).
         page_size: Stories per page of the story list.
         cache_size: Stories whose rendered pages and JSON are kept in memory.
+        outlets: The outlets file (docs/outlets.md): the blindspot filter of the story
+            list and the outlet pages' details. None (the default): no metadata.
     """
 
     max_upload_bytes: int = 2_000_000
@@ -58,3 +61,4 @@ class WebSettings:
     comparer: Comparer | None = None
     page_size: int = 25
     cache_size: int = 64
+    outlets: OutletDirectory | None = None

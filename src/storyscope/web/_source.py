@@ -28,9 +28,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from storyscope.model import AnalyzedArticle, Story
+from storyscope.outlets import OutletDirectory, OutletNaming, blindspot, with_outlet_info
 from storyscope.settings import Settings
 
 __all__ = [
@@ -43,6 +44,8 @@ __all__ = [
     "StoryPage",
     "StorySort",
     "StorySource",
+    "list_with_blindspot",
+    "story_blindspot",
     "story_info",
     "story_key",
     "story_title",
@@ -272,18 +275,61 @@ def outlet_summary_of(name: str, stories: Iterable[tuple[str, Story]]) -> Outlet
     return OutletSummary(name=name, articles=tuple(rows))
 
 
+BLINDSPOT_SCAN = 10_000
+"""Stories the blindspot filter looks through (the first this many matching the other
+filters, in the list's order)."""
+
+
+def list_with_blindspot(
+    source: StorySource,
+    directory: OutletDirectory | None,
+    side: str | None,
+    *,
+    limit: int,
+    offset: int,
+    **filters: Any,
+) -> StoryPage:
+    """``source.list_stories(**filters)``, keeping only stories with the blindspot ``side``
+    (``"left"``, ``"right"``, or ``"any"`` for either) when ``side`` and an outlets file
+    are given (see :func:`storyscope.outlets.blindspot`): the stories one side barely
+    covers, by their outlets' leans. Looks through the first :data:`BLINDSPOT_SCAN`."""
+    if not side or directory is None:
+        return source.list_stories(limit=limit, offset=offset, **filters)
+    every = source.list_stories(limit=BLINDSPOT_SCAN, offset=0, **filters)
+    rows = [
+        info
+        for info in every.stories
+        if (found := story_blindspot(info, directory)) is not None and side in (found, "any")
+    ]
+    return StoryPage(stories=tuple(rows[offset : offset + limit]), total=len(rows))
+
+
+def story_blindspot(info: StoryInfo, directory: OutletDirectory | None) -> str | None:
+    """The side that barely covers a listed story (by its outlets' leans), else None."""
+    if directory is None:
+        return None
+    return blindspot(directory.leans(info.outlets).values())
+
+
 class MemorySource:
     """A :class:`StorySource` over stories held in memory (read-only, thread-safe).
 
     Args:
         stories: Stories keyed by id, or an iterable of stories (ids from :func:`story_key`).
+        outlets: An outlets file: each story gets its entries (``Story.outlet_info``).
     """
 
-    def __init__(self, stories: Mapping[str, Story] | Iterable[Story]) -> None:
+    def __init__(
+        self,
+        stories: Mapping[str, Story] | Iterable[Story],
+        *,
+        outlets: OutletDirectory | None = None,
+    ) -> None:
         if isinstance(stories, Mapping):
             items = list(stories.items())
         else:
             items = [(story_key(s), s) for s in stories]
+        items = [(sid, with_outlet_info(story, outlets)) for sid, story in items]
         self._stories: dict[str, Story] = dict(items)
         self._infos = {sid: story_info(sid, story) for sid, story in self._stories.items()}
         self._articles: dict[str, ArticleEntry] = {}
@@ -302,6 +348,7 @@ class MemorySource:
         *,
         pipeline: object | None = None,
         settings: Settings | None = None,
+        outlets: OutletDirectory | None = None,
     ) -> MemorySource:
         """Compare each story folder under ``path`` (or ``path`` itself) and serve the results.
 
@@ -313,6 +360,8 @@ class MemorySource:
             path: A story folder, or a folder of story folders.
             pipeline: An analyze pipeline to use (the shared default when None).
             settings: Resolved settings (the shipped defaults when None).
+            outlets: An outlets file: its domains name the outlets, and each story
+                gets its entries.
 
         Returns:
             The source.
@@ -324,8 +373,9 @@ class MemorySource:
         from storyscope.ingest import ARTICLE_SUFFIXES
 
         root = Path(path)
+        endings = tuple(ARTICLE_SUFFIXES)  # ".warc.gz" is no Path.suffix: match the name
         has_files = root.is_dir() and any(
-            p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
+            p.is_file() and p.name.lower().endswith(endings) and not p.name.startswith(".")
             for p in root.iterdir()
         )
         folders = (
@@ -333,11 +383,14 @@ class MemorySource:
             if has_files or not root.is_dir()
             else sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
         )
+        naming = OutletNaming(directory=outlets) if outlets is not None else None
         stories: dict[str, Story] = {}
         for folder in folders:
             logger.info("comparing story folder %s", folder)
-            stories[_slug(folder.name)] = compare([folder], pipeline=pipeline, settings=settings)
-        return cls(stories)
+            stories[_slug(folder.name)] = compare(
+                [folder], pipeline=pipeline, settings=settings, outlets=naming
+            )
+        return cls(stories, outlets=outlets)
 
     def list_stories(
         self,

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from storyscope.model import Story
 from storyscope.report import to_dict
+from storyscope.report._lean import lean_bar_html
 from storyscope.report._view import (
     LIMITS,
     QUALITY,
@@ -219,7 +220,8 @@ def story_context(
         ``quality``, ``summary``, ``contradictions``, ``variants``, ``grid``,
         ``facts``, ``claim_groups``, ``charts``, ``labels``, ``outlet_table``,
         ``hedges``, ``anonymous``, ``quote_groups``, ``articles`` (with their
-        highlighted ``body``).
+        highlighted ``body``, ``republished_by`` and outlet ``meta``), ``lean_bar``
+        (the coverage-by-lean figure, with an outlets file).
     """
     report = to_dict(story)
     citer = _Citer(report, local=True)
@@ -278,6 +280,8 @@ def story_context(
                 for k in ("id", "outlet", "title", "byline", "published", "url", "word_count")
             },
             "removed": a.get("removed") or [],
+            "republished_by": a.get("republished_by") or [],
+            "meta": (report.get("outlet_metadata") or {}).get(a["outlet"]),
             "column": n,
             "body": article_body(a["text"], citer.spans.get(a["id"], ()), article=a["id"]),
         }
@@ -313,6 +317,7 @@ def story_context(
         "quote_groups": quote_groups,
         "articles": articles,
         "charts": _outlet_charts(report),
+        "lean_bar": Markup(bar) if (bar := lean_bar_html(report)) else None,
         "timeline": timeline_chart(timeline, title="Coverage per outlet over time"),
     }
 

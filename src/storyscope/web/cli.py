@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from storyscope.errors import StoryscopeError
+from storyscope.model import Article, Story
+from storyscope.outlets import OutletDirectory
 from storyscope.settings import Settings
+from storyscope.web._settings import Comparer
 from storyscope.web._source import StorySource
 
 __all__ = ["GRACEFUL_SHUTDOWN_S", "SWITCH_INTERVAL_S", "serve"]
@@ -41,7 +45,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _store_source(db: str, settings: Settings) -> StorySource:
+def _store_source(db: str, settings: Settings, outlets: OutletDirectory | None) -> StorySource:
     import os
 
     from storyscope.store import Store
@@ -50,9 +54,21 @@ def _store_source(db: str, settings: Settings) -> StorySource:
     if "://" not in db and not os.path.exists(db):
         raise click.ClickException(f"{db}: no store there (create one with `storyscope ingest`)")
     try:
-        return StoreSource(Store.open(db), settings=settings)
+        return StoreSource(Store.open(db), settings=settings, outlets=outlets)
     except StoryscopeError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _comparer(compare: Comparer, directory: OutletDirectory | None) -> Comparer:
+    """``compare``, its stories with the outlets file's entries (``outlet_info``)."""
+    if directory is None:
+        return compare
+    from storyscope.outlets import with_outlet_info
+
+    def run(articles: Sequence[Article]) -> Story:
+        return with_outlet_info(compare(articles), directory)
+
+    return run
 
 
 @click.command("serve", context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,6 +110,15 @@ def _store_source(db: str, settings: Settings) -> StorySource:
     type=click.FloatRange(0.01, 100),
     help="Largest compare request body, in MB.",
 )
+@click.option(
+    "--outlets",
+    "outlets_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Outlet metadata (TOML or CSV; docs/outlets.md): coverage by lean, the blindspot "
+    "filter, outlet details. Default: the [outlets] file setting, else none.",
+)
 @click.option("--no-compare", is_flag=True, help="Disable the compare page and POST /api/compare.")
 @click.option(
     "--compare-per-minute",
@@ -110,6 +135,7 @@ def serve(
     port: int,
     max_articles: int,
     max_upload_mb: float,
+    outlets_file: Path | None,
     no_compare: bool,
     compare_per_minute: float,
 ) -> None:
@@ -135,10 +161,14 @@ def serve(
     from storyscope.api import compare_articles
     from storyscope.cli import _settings
 
-    resolved = _settings()
+    try:
+        resolved = _settings(outlets_file=outlets_file)
+        directory = resolved.outlets.load()
+    except StoryscopeError as exc:
+        raise click.ClickException(str(exc)) from None
     source: StorySource
     if db is not None:
-        source = _store_source(db, resolved)
+        source = _store_source(db, resolved, directory)
     else:
         folder = stories_dir
         if folder is None or example:
@@ -151,7 +181,7 @@ def serve(
                 )
         click.echo(f"comparing stories in {folder} ...", err=True)
         try:
-            source = MemorySource.from_directory(folder, settings=resolved)
+            source = MemorySource.from_directory(folder, settings=resolved, outlets=directory)
         except StoryscopeError as exc:
             raise click.ClickException(str(exc)) from exc
     settings = WebSettings(
@@ -159,7 +189,8 @@ def serve(
         max_upload_bytes=int(max_upload_mb * 1_000_000),
         compare_enabled=not no_compare,
         compare_per_minute=compare_per_minute or None,
-        comparer=functools.partial(compare_articles, settings=resolved),
+        comparer=_comparer(functools.partial(compare_articles, settings=resolved), directory),
+        outlets=directory,
     )
     app = create_app(source, settings=settings)
     click.echo(f"serving on http://{host}:{port}/", err=True)

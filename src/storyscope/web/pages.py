@@ -24,7 +24,13 @@ from storyscope.web._compare import Pasted, build_articles, run_compare
 from storyscope.web._errors import WebError
 from storyscope.web._ids import canonical_int, plausible_id
 from storyscope.web._pool import until_disconnect
-from storyscope.web._source import SORTS, StorySort, story_title
+from storyscope.web._source import (
+    SORTS,
+    StorySort,
+    list_with_blindspot,
+    story_blindspot,
+    story_title,
+)
 from storyscope.web._state import WebState, state
 from storyscope.web._views import article_context, story_context
 from storyscope.web.charts import Bar, bar_chart
@@ -59,6 +65,10 @@ def _int(value: str | None, name: str, default: int) -> int:
     return number
 
 
+#: The story list's blindspot filter: stories the left, the right, or either side barely covers.
+BLINDSPOT_SIDES = ("left", "right", "any")
+
+
 @router.get("/", response_class=HTMLResponse)
 @router.get("/stories", response_class=HTMLResponse)
 def story_list(request: Request) -> Response:
@@ -74,8 +84,15 @@ def story_list(request: Request) -> Response:
     date_from = _date(params.get("from"), "from")
     date_to = _date(params.get("to"), "to")
     page = _int(params.get("page"), "page", 1)
+    side = (params.get("blindspot") or "").strip()
+    if side and side not in BLINDSPOT_SIDES:
+        raise WebError(422, f"blindspot must be one of {', '.join(BLINDSPOT_SIDES)}")
+    directory = web.settings.outlets
     size = web.settings.page_size
-    result = web.source.list_stories(
+    result = list_with_blindspot(
+        web.source,
+        directory,
+        side or None,
         query=q or None,
         outlet=outlet or None,
         date_from=date_from,
@@ -100,8 +117,11 @@ def story_list(request: Request) -> Response:
         "from": date_from.isoformat() if date_from else "",
         "to": date_to.isoformat() if date_to else "",
         "sort": sort,
+        "blindspot": side if directory is not None else "",
     }
     context: dict[str, Any] = {
+        "has_leans": directory is not None,
+        "blindspots": {i.id: story_blindspot(i, directory) for i in result.stories},
         "result": result,
         "filters": filters,
         "page": page,
@@ -272,9 +292,11 @@ def outlet_page(request: Request, name: str) -> Response:
     }
     shown = {a.story_id: a.story_title or a.story_id for a in summary.articles if a.story_id}
     story_titles = {sid: _store_title(web, sid) or title for sid, title in shown.items()}
+    directory = web.settings.outlets
     return web.render(
         "outlet.html.j2",
         outlet=summary,
+        meta=directory.get(name) if directory is not None else None,
         story_titles=story_titles,
         totals=totals,
         coverage_chart=bar_chart(bars, title=f"Articles per month by {name}", unit="articles"),

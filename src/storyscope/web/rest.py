@@ -10,19 +10,27 @@ import dataclasses
 import datetime as dt
 import html
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from storyscope.model import Story
+from storyscope.outlets import OutletInfo
 from storyscope.report import to_dict
 from storyscope.web._compare import CompareIn, Pasted, build_articles, run_compare
 from storyscope.web._errors import WebError
 from storyscope.web._ids import INT64_MAX, plausible_id
 from storyscope.web._openapi import ok, ref
 from storyscope.web._pool import until_disconnect
-from storyscope.web._source import SORTS, OutletSummary, StoryInfo, StorySort, story_info
+from storyscope.web._source import (
+    SORTS,
+    OutletSummary,
+    StoryInfo,
+    StorySort,
+    list_with_blindspot,
+    story_info,
+)
 from storyscope.web._state import WebState, state
 
 __all__ = ["api_index", "info_dict", "outlet_dict", "router"]
@@ -178,7 +186,7 @@ def _cached_json(web: WebState, story_id: str, key: str, build: Any) -> Response
 @router.get(
     "/stories",
     responses=_with(ok("A page of the story list", "StoryList"), _READ_ERRORS),
-    summary="List stories (filters: q, outlet, from, to; sort, limit, offset)",
+    summary="List stories (filters: q, outlet, from, to, blindspot; sort, limit, offset)",
 )
 def list_stories(
     request: Request,
@@ -189,10 +197,17 @@ def list_stories(
     sort: StorySort = "recent",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
+    blindspot: Annotated[
+        Literal["left", "right", "any"] | None,
+        Query(description="Only stories this side barely covers (needs an outlets file)"),
+    ] = None,
 ) -> Response:
     """Stories matching the filters: ``{"stories": [{"id", "title", ...}], "total", ...}``."""
     web = state(request)
-    page = web.source.list_stories(
+    page = list_with_blindspot(
+        web.source,
+        web.settings.outlets,
+        blindspot,
         query=q or None,
         outlet=outlet or None,
         date_from=date_from,
@@ -329,8 +344,9 @@ async def health(request: Request) -> Response:
     )
 
 
-def outlet_dict(summary: OutletSummary) -> dict[str, Any]:
-    """An outlet summary as JSON data, with totals."""
+def outlet_dict(summary: OutletSummary, meta: OutletInfo | None = None) -> dict[str, Any]:
+    """An outlet summary as JSON data, with totals (and ``metadata``: the outlets file's
+    entry, null without one)."""
     rows = [dataclasses.asdict(a) for a in summary.articles]
     totals = {
         key: sum(getattr(a, key) for a in summary.articles)
@@ -338,7 +354,12 @@ def outlet_dict(summary: OutletSummary) -> dict[str, Any]:
     }
     totals["hedges_per_1000_words"] = summary.per_1000_words(totals["hedges"])
     totals["anonymous_sources_per_1000_words"] = summary.per_1000_words(totals["anonymous_sources"])
-    return {"outlet": summary.name, "totals": totals, "articles": rows}
+    return {
+        "outlet": summary.name,
+        "metadata": meta.as_dict() if meta is not None else None,
+        "totals": totals,
+        "articles": rows,
+    }
 
 
 @router.get(
@@ -366,7 +387,8 @@ def get_outlet(request: Request, name: str) -> Response:
     summary = state(request).source.outlet_summary(name) if plausible_id(name) else None
     if summary is None:
         raise WebError(404, f"no outlet named {name[:100]!r}")
-    return _json(outlet_dict(summary))
+    directory = state(request).settings.outlets
+    return _json(outlet_dict(summary, directory.get(name) if directory is not None else None))
 
 
 @router.post(
