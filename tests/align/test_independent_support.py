@@ -43,6 +43,17 @@ def test_outlets_citing_an_outlet_of_the_story_count_with_it() -> None:
     }
 
 
+def test_an_outlet_relayed_by_its_full_name_counts_with_it() -> None:
+    # The story names the outlet by its initials; the relaying article spells it out.
+    ledger = make_article("vt", [f"{CLAIM}, officials said."])
+    a = make_article("Harbor Courier", [f"{CLAIM}, The Velmora Times reported."])
+    story = align([ledger, a])
+    fact = _fact(story, "ferry terminal")
+    assert len(fact.outlets) == 2
+    assert independent_support(fact, story) == 1
+    assert shared_sources(fact, story) == {"vt": ("vt", "Harbor Courier")}
+
+
 def test_different_named_agencies_are_independent() -> None:
     a = make_article("Harbor Courier", [f"{CLAIM}, according to Reuters."])
     b = make_article("Daily Lantern", [f"{CLAIM}, according to Bloomberg."])

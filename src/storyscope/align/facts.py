@@ -604,7 +604,7 @@ def media_reliance(story: Story) -> Reliance:
     found once per story: pass the result to :func:`independent_support`,
     :func:`shared_sources` and :func:`support_notes` instead of letting each
     fact search its articles again."""
-    from storyscope.align.sourcing import find_media_reliance
+    from storyscope.align.sourcing import find_media_reliance, relayed_outlet
 
     outlets = tuple(dict.fromkeys(d.article.outlet for d in story.articles))
     return {d.id: find_media_reliance(d, outlets=outlets) for d in story.articles}
@@ -616,7 +616,7 @@ def _relied_on(fact: Fact, story: Story, reliance: Reliance | None = None) -> di
     Only outlets whose every supporting sentence cites one and the same
     organisation ("according to a wire agency", "Reuters reported") appear.
     """
-    from storyscope.align.sourcing import find_media_reliance
+    from storyscope.align.sourcing import find_media_reliance, relayed_outlet
 
     docs: dict[str, AnalyzedArticle] = {d.id: d for d in story.articles}
     outlets = tuple(dict.fromkeys(d.article.outlet for d in story.articles))
@@ -630,8 +630,9 @@ def _relied_on(fact: Fact, story: Story, reliance: Reliance | None = None) -> di
             continue
         if doc.id not in phrases:
             phrases[doc.id] = find_media_reliance(doc, outlets=outlets)
+        # "The New York Times reported" in a story holding the outlet "nyt": that outlet.
         keys: set[str | None] = {
-            _source_key(p.text)
+            relayed_outlet(p.text, outlets) or _source_key(p.text)
             for p in phrases[doc.id]
             if cite.start <= p.start and p.end <= cite.end
         }
@@ -642,7 +643,7 @@ def _relied_on(fact: Fact, story: Story, reliance: Reliance | None = None) -> di
             key = next(iter(keys))
             assert key is not None
             # "according to Coastline Wire": the wire's own report, if it is in the story.
-            out[outlet] = own_keys.get(key, key)
+            out[outlet] = key if key in outlets else own_keys.get(key, key)
     return out
 
 
