@@ -158,6 +158,30 @@ def test_planned_and_done_conflict_and_a_later_deed_is_labelled_publication_timi
     assert _kinds(backwards) == ["status"]
 
 
+def test_a_cue_under_a_speech_verb_previews_the_deed_another_outlet_reports() -> None:
+    # The main verb is "said" (done); "prepared to sign" is what still lies ahead.
+    ahead = make_article(
+        "Harbor Courier",
+        ["Mayor Tomas Reyl said he is prepared to sign the emergency order for Kelsund."],
+    )
+    done = make_article(
+        "Daily Lantern",
+        ["Mayor Tomas Reyl signed the emergency order for Kelsund on Friday night."],
+    )
+    story = align([ahead, done])
+    assert _kinds(story) == ["status"]
+    why = story.contradictions[0].explanation
+    assert "\u201csign\u201d as still to come" in why and "Daily Lantern reports it done" in why
+    # The cue inside the mayor's own words is what he said, not the outlet's report of a plan.
+    quote = "I am prepared to sign the emergency order for Kelsund"
+    quoted = make_article(
+        "Harbor Courier",
+        [f'"{quote}," Mayor Tomas Reyl said.'],
+        quotes=[(quote, "Tomas Reyl")],
+    )
+    assert "status" not in _kinds(align([quoted, done]))
+
+
 def test_rejected_and_accepted_conflict_even_with_a_lexical_negation_free_verb() -> None:
     a = make_article(
         "Harbor Courier", ["The Velmora ministry has denied the request for an inquiry."]

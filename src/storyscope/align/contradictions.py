@@ -1402,30 +1402,109 @@ def _check_status(a: ClaimRef, b: ClaimRef, look: _Lookup) -> list[_Found]:
 
 #: Claim statuses (:mod:`storyscope.analyze.roles`) telling of an event still ahead.
 _AHEAD_STATUS = frozenset({"planned", "expected"})
+#: An event still ahead told by a cue and its verb anywhere in a claim, where the parse gives
+#: the claim's main verb another status ("Trump said he's prepared to sign a bill").
+_AHEAD_CUE = re.compile(
+    r"\b(?:expected|scheduled|set|poised|slated|due|prepared|preparing|planning|plans?|intends?|"
+    r"vow(?:s|ed)?|pledged?|promised?|ready|going)\s+to\s+(?:be\s+)?([a-z]+)",
+    re.IGNORECASE,
+)
+#: Past tenses that are not the verb plus -ed.
+_PAST_FORMS: dict[str, tuple[str, ...]] = {
+    "make": ("made",),
+    "take": ("took", "taken"),
+    "hold": ("held",),
+    "win": ("won",),
+    "meet": ("met",),
+    "become": ("became",),
+    "give": ("gave", "given"),
+    "go": ("went", "gone"),
+    "run": ("ran",),
+    "leave": ("left",),
+    "send": ("sent",),
+    "speak": ("spoke", "spoken"),
+    "begin": ("began", "begun"),
+    "choose": ("chose", "chosen"),
+    "put": ("put",),
+    "set": ("set",),
+}
 
 
-def _check_preview(a: ClaimRef, b: ClaimRef, table: ClaimTable) -> list[_Found]:
+def _ahead_by_cue(ref: ClaimRef, quotes: Sequence[Quote]) -> str | None:
+    """The verb an unquoted cue ("is expected to", "prepared to") puts ahead in a claim."""
+    for m in _AHEAD_CUE.finditer(ref.claim.text):
+        start = ref.claim.start + m.start()
+        if not _in_quote(quotes, start, ref.claim.start + m.end()):
+            return m.group(1).lower()
+    return None
+
+
+def _past_form(ref: ClaimRef, verb: str, quotes: Sequence[Quote]) -> str | None:
+    """The past tense of ``verb`` said in a claim in its own words ("signed"), if any."""
+    forms = _PAST_FORMS.get(verb, ()) + (
+        (verb + "d",) if verb.endswith("e") else (verb + "ed", verb + verb[-1] + "ed")
+    )
+    rx = re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b", re.IGNORECASE)
+    for m in rx.finditer(ref.claim.text):
+        if not _in_quote(quotes, ref.claim.start + m.start(), ref.claim.start + m.end()):
+            return m.group(0)
+    return None
+
+
+def _preview_by_cue(a: ClaimRef, b: ClaimRef, table: ClaimTable) -> tuple[ClaimRef, ClaimRef, str] | None:
+    """(the claim ahead, the claim done, the verb) when one claim puts a verb ahead by a cue and
+    the other, with no cue of its own, tells that verb in the past tense."""
+    qa = _marked(table.articles[a.doc].quotes)
+    qb = _marked(table.articles[b.doc].quotes)
+    for ahead, done, q_ahead, q_done in ((a, b, qa, qb), (b, a, qb, qa)):
+        verb = _ahead_by_cue(ahead, q_ahead)
+        if verb is None or len(verb) < 3 or _ahead_by_cue(done, q_done) is not None:
+            continue
+        if _past_form(done, verb, q_done) is not None:
+            return ahead, done, verb
+    return None
+
+
+def _check_preview(
+    a: ClaimRef, b: ClaimRef, table: ClaimTable, *, roles: bool = True
+) -> list[_Found]:
     """One outlet previews an event ("he'll make the announcement"), another reports it done
     ("he made the announcement").
 
-    Only claims the grouping put in one fact, with the same main verb, neither
-    negated: the clause roles (status, predicate) say what the status-word
-    check cannot see, a future or scheduled verb against its past tense. Most
-    such pairs come from publication timing; the explanation says so, with the
-    dates when both are known.
+    Only claims the grouping put in one fact, neither negated: the clause roles
+    (status, predicate) say what the status-word check cannot see, a future or
+    scheduled verb against its past tense with the same main verb. Where the
+    parse gives the main verb another status ("Trump said he's prepared to sign
+    a bill" is done: said), an unquoted cue and its verb ("prepared to sign")
+    against that verb's past tense in the other claim ("signed it on Friday
+    night"), the other claim having no cue of its own, count too. Most such
+    pairs come from publication timing; the explanation says so, with the dates
+    when both are known. With ``roles`` False only the cue is read (pairs of one
+    fact whose wording is too far apart for the role checks).
     """
+    if negated(a.claim.text) or negated(b.claim.text):
+        return []
     sa, sb = a.claim.status, b.claim.status
-    if sa in _AHEAD_STATUS and sb == "done":
+    verb = None
+    if not roles:
+        ahead = done = None
+    elif sa in _AHEAD_STATUS and sb == "done":
         ahead, done = a, b
     elif sb in _AHEAD_STATUS and sa == "done":
         ahead, done = b, a
     else:
-        return []
-    pa, pb = ahead.claim.predicate, done.claim.predicate
-    if not pa or not pb or pa.split()[0] != pb.split()[0]:
-        return []
-    if negated(a.claim.text) or negated(b.claim.text):
-        return []
+        ahead = done = None
+    if ahead is not None and done is not None:
+        pa, pb = ahead.claim.predicate, done.claim.predicate
+        if pa and pb and pa.split()[0] == pb.split()[0]:
+            verb = pa.split()[0]
+    if verb is None:
+        cue = _preview_by_cue(a, b, table)
+        if cue is None:
+            return []
+        ahead, done, verb = cue
+    assert ahead is not None and done is not None
+    stage = ahead.claim.status if ahead.claim.status in _AHEAD_STATUS else "still to come"
     pub_ahead = table.articles[ahead.doc].article.published
     pub_done = table.articles[done.doc].article.published
     timing = "Likely publication timing"
@@ -1434,18 +1513,17 @@ def _check_preview(a: ClaimRef, b: ClaimRef, table: ClaimTable) -> list[_Found]:
             f": {ahead.outlet} was published {pub_ahead.date().isoformat()}, "
             f"{done.outlet} {pub_done.date().isoformat()}"
         )
-    verb = pa.split()[0]
     return [
         _Found(
             kind="status",
             a=a,
             b=b,
             explanation=(
-                f"{ahead.outlet} reports \u201c{verb}\u201d as {ahead.claim.status} "
+                f"{ahead.outlet} reports \u201c{verb}\u201d as {stage} "
                 f"(\u201c{_bare(ahead.claim.text)}\u201d); {done.outlet} reports it done "
                 f"(\u201c{_bare(done.claim.text)}\u201d). {timing}, or the plan changed."
             ),
-            values=frozenset({f"{ahead.outlet}:{ahead.claim.status}", f"{done.outlet}:done"}),
+            values=frozenset({f"{ahead.outlet}:{stage}", f"{done.outlet}:done"}),
             contests=False,
         )
     ]
@@ -1548,6 +1626,8 @@ def find_contradictions(
             found += _check_status(a, b, look) or (
                 _check_preview(a, b, table) if same_fact[i, j] else []
             )
+        elif same_fact[i, j]:
+            found += _check_preview(a, b, table, roles=False)
         if not found:
             continue
         fa, fb = fact_of.get(i), fact_of.get(j)

@@ -604,7 +604,7 @@ def media_reliance(story: Story) -> Reliance:
     found once per story: pass the result to :func:`independent_support`,
     :func:`shared_sources` and :func:`support_notes` instead of letting each
     fact search its articles again."""
-    from storyscope.align.sourcing import find_media_reliance, relayed_outlet
+    from storyscope.align.sourcing import find_media_reliance
 
     outlets = tuple(dict.fromkeys(d.article.outlet for d in story.articles))
     return {d.id: find_media_reliance(d, outlets=outlets) for d in story.articles}
