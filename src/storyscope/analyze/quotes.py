@@ -26,7 +26,9 @@ modify the noun after them ('the "temporary" tariffs', 'so-called "reforms"') an
 quoted titles ("Morning at the Harbour"; after "said on" / "told" also one word or
 a longer title: 'told "Fox & Friends"') and names or terms after "known as",
 "dubbed", "the word" ('known as "angel moms"', unless credited: 'dubbed "X" by the
-campaign') are kept with kind ``"scare"`` and no speaker; a short quotation that ends a sentence, follows a quotation of the same
+campaign'), things counted under a name ('at least 30 "national emergencies"') and one
+word written on something ('wrote "Progressivism" on the board') are kept with kind
+``"scare"`` and no speaker; a short quotation that ends a sentence, follows a quotation of the same
 paragraph, or characterises someone ('as a "con artist"') is a quotation.
 Reported speech ("Okafor said the port would reopen") is kind ``"indirect"``
 (:func:`find_indirect`). ``speaker_description`` keeps the title or role the
@@ -433,6 +435,7 @@ def find_quotes(
             )
             or _is_title(content, text, region)
             or _is_label_change(text, region, words)
+            or _is_mentioned_term(text, region, words)
             or (
                 len(words) <= _SCARE_MAX_WORDS
                 and _NAMED_AFTER.match(text, region.close + 1) is not None
@@ -768,6 +771,51 @@ _TITLE_CUE = re.compile(
 #: How many words a quotation after a title cue may hold and still be a title.
 _TITLE_MAX_WORDS_AFTER_TITLE_CUE = 20
 #: Quoted labels of a change of state: 'upgraded from "critical" to "serious"'.
+
+
+#: A number or quantity right before short quoted words: things counted under a name
+#: ('at least 30 "national emergencies" in effect'), the writer's term, not anyone's words;
+#: a year is no count ('said in 2016 "..."').
+_COUNTED = re.compile(
+    r"(?:\b(?!(?:19|20)\d\d\b)\d(?:[\d,.]*\d)?|\b(?:two|three|four|five|six|seven|eight|"
+    r"nine|ten|dozens\s+of|hundreds\s+of|thousands\s+of))\s*$",
+    re.IGNORECASE,
+)
+#: ... unless someone is said to use the words right after: 'the four "loopholes" he cited'.
+_CREDITED_AFTER = re.compile(
+    r"[\s,]*(?:he|she|they|we|i|[A-Z][\w'\u2019-]+)\s+(?:\w+\s+)?"
+    r"(?:said|says|cited|cites|called|calls|named|listed|described|mentioned|used)\b"
+)
+#: Words written on a surface, not said: 'wrote "Progressivism" on the chalkboard'
+#: (not on a feed: 'wrote "..." on Twitter' is a post).
+_WRITTEN = re.compile(
+    r"\b(?:wrote|writes|write|writing|written|scrawled|scrawls|scribbled|painted|chalked|"
+    r"etched|carved|spelled\s+out|spells\s+out)\s*$",
+    re.IGNORECASE,
+)
+_ON_SURFACE = re.compile(
+    r"[\s,]*(?:on|across|onto)\s+(?!(?:(?:his|her|their|its|the|a)\s+)?(?:official\s+)?"
+    r"(?:twitter|facebook|instagram|tiktok|social|blog|website|web\s*site|site|page|account|"
+    r"feed|x)\b)",
+    re.IGNORECASE,
+)
+
+
+def _is_mentioned_term(text: str, region: QuoteRegion, words: Sequence[str]) -> bool:
+    """Short quoted words that are mentioned, not said: counted under a name ('at
+    least 30 "national emergencies"'), or one word written on something ('wrote
+    "Progressivism" on the board': a concept named; a phrase written so, 'wrote "Vote
+    Okafor" on the sidewalk', is a message and stays a quotation)."""
+    if len(words) > _SCARE_MAX_WORDS:
+        return False
+    before = text[max(0, region.open - 30) : region.open]
+    if _COUNTED.search(before):
+        return _CREDITED_AFTER.match(text, region.close + 1) is None
+    return (
+        len(words) == 1
+        and _WRITTEN.search(before) is not None
+        and _ON_SURFACE.match(text, region.close + 1) is not None
+    )
 
 
 def _is_label_change(text: str, region: QuoteRegion, words: Sequence[str]) -> bool:
