@@ -8,6 +8,9 @@ Layouts handled::
     "...," Okafor told KRVN.         Okafor, who said it was "...".
     Okafor said: (new paragraph) "..."        "..." -- Ada Okafor
     "... (new paragraph) "...," Okafor said.  (a quotation over paragraphs)
+    "... (new paragraph) ...," Okafor said.   (its opening mark left out)
+    "...," Okafor said. '... ."               (a single mark closed by a double one)
+    Okafor wrote: (new paragraph) ...         (a block without marks; also "- ..." items)
 
 Speakers come from the subject of the nearest speech verb outside the quotation
 (or the object of "according to"; rules in ``_speakers.py``); pronouns resolve
@@ -23,7 +26,9 @@ modify the noun after them ('the "temporary" tariffs', 'so-called "reforms"') an
 quoted titles ("Morning at the Harbour"; after "said on" / "told" also one word or
 a longer title: 'told "Fox & Friends"') and names or terms after "known as",
 "dubbed", "the word" ('known as "angel moms"', unless credited: 'dubbed "X" by the
-campaign') are kept with kind ``"scare"`` and no speaker; a short quotation that ends a sentence, follows a quotation of the same
+campaign'), things counted under a name ('at least 30 "national emergencies"') and one
+word written on something ('wrote "Progressivism" on the board') are kept with kind
+``"scare"`` and no speaker; a short quotation that ends a sentence, follows a quotation of the same
 paragraph, or characterises someone ('as a "con artist"') is a quotation.
 Reported speech ("Okafor said the port would reopen") is kind ``"indirect"``
 (:func:`find_indirect`). ``speaker_description`` keeps the title or role the
@@ -323,15 +328,21 @@ def _attribution_end(
 def _speech_before(
     prev: Sentence, ctx: SpeakerContext
 ) -> tuple[Token | None, str | None, Span | None, bool]:
-    """Speaker of a sentence whose main verb reports speech: ``Schiff said.``."""
+    """Speaker of a sentence whose main verb reports speech: ``Schiff said.``; else
+    whose main verb has a speech participle: ``Okafor left the court, saying she ...``."""
     tokens = [t for t in ctx.tokens_in(prev.start, prev.end) if not ctx.in_quote(t.idx)]
-    for verb in tokens:
-        if verb.dep_ == "ROOT" and is_speech_verb(verb):
-            subj = subject_of(verb, ctx)
-            if subj is None:
-                subj = _fallback_subject(verb, tokens, ctx, after_side=False)
-            if subj is not None and prev.start <= subj.idx < prev.end:
-                return (verb, *speaker_from_token(subj, ctx, (prev.start, prev.end)))
+    main = [t for t in tokens if t.dep_ == "ROOT" and is_speech_verb(t)]
+    participles = [
+        t
+        for t in tokens
+        if t.tag_ == "VBG" and t.dep_ == "advcl" and t.head.dep_ == "ROOT" and is_speech_verb(t)
+    ]
+    for verb in main + participles:
+        subj = subject_of(verb, ctx)
+        if subj is None:
+            subj = _fallback_subject(verb, tokens, ctx, after_side=False)
+        if subj is not None and prev.start <= subj.idx < prev.end:
+            return (verb, *speaker_from_token(subj, ctx, (prev.start, prev.end)))
     return None, None, None, False
 
 
@@ -358,11 +369,28 @@ def find_quotes(
     """
     regions = find_quote_regions(text)
     ctx = SpeakerContext(text, doc, sentences, entities, regions)
+    # Quotations set off as a block without marks: in text order among the others, but
+    # outside ctx.regions (an attribution inside a block, 'he said "..."', still counts).
+    blocks: list[tuple[int, int, int]] = []  # (start, end, intro sentence)
+    for colon, pieces in _block_candidates(text, regions):
+        intro = ctx.lookup.index_at(colon)
+        if intro >= 0 and _introduces_block(sentences[intro], ctx):
+            blocks.extend((lo, hi, intro) for lo, hi in pieces)
+    order: list[tuple[int, int]] = sorted(
+        [(r.open, k) for k, r in enumerate(regions)]
+        + [(b[0], -1 - j) for j, b in enumerate(blocks)]
+    )
     out: list[Quote] = []
     scare: list[Quote] = []
     origins: list[QuoteRegion] = []
     not_speech: set[int] = set()
-    for k, region in enumerate(regions):
+    for _, k in order:
+        if k < 0:
+            lo, hi, intro = blocks[-1 - k]
+            out.append(_block_quote(ctx, lo, hi, ctx.lookup.index_at(lo), intro))
+            origins.append(QuoteRegion(lo - 1, hi, True))
+            continue
+        region = regions[k]
         start, end = strip_span(text, region.inner_start, region.inner_end)
         while end > start and text[end - 1] == ",":
             end -= 1
@@ -407,6 +435,7 @@ def find_quotes(
             )
             or _is_title(content, text, region)
             or _is_label_change(text, region, words)
+            or _is_mentioned_term(text, region, words)
             or (
                 len(words) <= _SCARE_MAX_WORDS
                 and _NAMED_AFTER.match(text, region.close + 1) is not None
@@ -499,6 +528,122 @@ def find_quotes(
     ctx.last_quote = None
     indirect = find_indirect(ctx, out)
     return sorted(out + scare + indirect, key=lambda q: (q.start, q.end))
+
+
+#: A paragraph that is an item of a list: "- ...", "• ...".
+_BULLET = re.compile(r"[ \t]*[-•–—*·](?![-–—])[ \t]*\w")
+
+
+def _block_candidates(
+    text: str, regions: Sequence[QuoteRegion]
+) -> list[tuple[int, list[tuple[int, int]]]]:
+    """Paragraphs quoted as a block, without marks, after a paragraph ending in ":".
+
+    ``Okafor wrote on Twitter:`` (new paragraph) ``The port stays shut. ...``: a
+    paragraph with no quotation marks right after one that ends with a colon (outside
+    marks) is the text introduced (a post, a statement); a list of items after the
+    colon ("- ...", "• ...", each a paragraph) is so as a whole, the quotations
+    inside an item kept as their own. Returns (colon offset, [(start, end) of the
+    pieces outside quotation marks]) per introducing paragraph; the caller keeps a
+    block only when the introducing sentence names who speaks (:func:`_colon_intro`).
+    """
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+
+    def marked(lo: int, hi: int) -> bool:
+        return any(r.open < hi and lo <= r.close for r in regions)
+
+    def pieces(lo: int, hi: int) -> list[tuple[int, int]]:
+        """The stretches of a line outside quotation marks; each opens after a character
+        of its own (the line break, a space), which its region's ``open`` takes."""
+        gaps: list[tuple[int, int]] = []
+        cursor = lo
+        for r in regions:
+            if r.open < hi and lo <= r.close:
+                gaps.append((cursor, r.open))
+                cursor = r.close + 2
+        gaps.append((cursor, hi))
+        kept = []
+        for a, b in gaps:
+            if a > lo or not _BULLET.match(text, a):
+                while a < b and not text[a].isalnum():
+                    a += 1
+            a, b = strip_span(text, a, min(b, a + MAX_QUOTE_CHARS))
+            if a < b and any(c.isalnum() for c in text[a:b]):
+                kept.append((a, b))
+        return kept
+
+    found: list[tuple[int, list[tuple[int, int]]]] = []
+    for k, (lo, hi) in enumerate(lines[:-1]):
+        colon = text.rfind(":", lo, hi)
+        if colon < 0 or text[colon + 1 : hi].strip() or marked(colon, colon + 1):
+            continue
+        block: list[tuple[int, int]] = []
+        nxt_lo, nxt_hi = lines[k + 1]
+        if _BULLET.match(text, nxt_lo):
+            for b_lo, b_hi in lines[k + 1 :]:
+                if not _BULLET.match(text, b_lo):
+                    break
+                block.extend(pieces(b_lo, b_hi))
+        elif not any(c in ALL_MARKS for c in text[nxt_lo:nxt_hi]):
+            block = pieces(nxt_lo, nxt_hi)
+        if block:
+            found.append((colon, block))
+    return found
+
+
+#: What a speech verb introducing a block may not have: its own object or clause
+#: ("CNN noted the sparse crowd:", "X suggested that ... the following:").
+_BLOCK_CUE_BLOCKERS = frozenset({"dobj", "ccomp", "xcomp", "attr", "oprd", "neg", "dative"})
+
+
+def _introduces_block(sent: Sentence, ctx: SpeakerContext) -> bool:
+    """Whether a sentence ending in ":" hands over to someone's words set off below it.
+
+    A speech verb with a speaker and nothing said in the sentence itself (``Okafor
+    added:``, ``he said in a speech last July:``, ``Fox News reports:``, ``..., saying:``),
+    or a text passed on by someone (``points were circulated by the campaign:``).
+    Not the writer's own lead-ins: ``the Times gave her a glowing endorsement:``,
+    ``CNN noted the sparse crowd:``, ``the candidate must:``, ``according to the
+    department:`` (information, seldom wording).
+    """
+    cue, speaker, _, _ = _colon_intro(sent, ctx)
+    if speaker is None:
+        return False
+    if cue is not None:
+        # "according to X:" hands over X's information, seldom its wording.
+        return cue.lower_ != "according" and not any(
+            c.dep_ in _BLOCK_CUE_BLOCKERS for c in cue.children
+        )
+    return any(
+        t.dep_ == "ROOT"
+        and any(c.dep_ == "agent" for c in t.children)
+        and any(c.dep_ == "nsubjpass" for c in t.children)
+        for t in ctx.tokens_in(sent.start, sent.end)
+    )
+
+
+def _block_quote(ctx: SpeakerContext, start: int, end: int, sent_index: int, intro: int) -> Quote:
+    """A quotation set off as a block after its introducing sentence (see
+    :func:`_block_candidates`), attributed as that sentence says."""
+    cue_tok, speaker, mention, anonymous = _colon_intro(ctx.sentences[intro], ctx)
+    cue_span = Span(cue_tok.idx, cue_tok.idx + len(cue_tok)) if cue_tok is not None else None
+    return Quote(
+        start=start,
+        end=end,
+        text=ctx.text[start:end],
+        speaker=speaker,
+        speaker_mention=mention,
+        cue=cue_tok.text if cue_tok is not None else None,
+        cue_span=cue_span,
+        kind="direct",
+        anonymous=anonymous,
+        sentence=sent_index,
+    )
 
 
 def _described(quote: Quote, ctx: SpeakerContext) -> Quote:
@@ -626,6 +771,51 @@ _TITLE_CUE = re.compile(
 #: How many words a quotation after a title cue may hold and still be a title.
 _TITLE_MAX_WORDS_AFTER_TITLE_CUE = 20
 #: Quoted labels of a change of state: 'upgraded from "critical" to "serious"'.
+
+
+#: A number or quantity right before short quoted words: things counted under a name
+#: ('at least 30 "national emergencies" in effect'), the writer's term, not anyone's words;
+#: a year is no count ('said in 2016 "..."').
+_COUNTED = re.compile(
+    r"(?:\b(?!(?:19|20)\d\d\b)\d(?:[\d,.]*\d)?|\b(?:two|three|four|five|six|seven|eight|"
+    r"nine|ten|dozens\s+of|hundreds\s+of|thousands\s+of))\s*$",
+    re.IGNORECASE,
+)
+#: ... unless someone is said to use the words right after: 'the four "loopholes" he cited'.
+_CREDITED_AFTER = re.compile(
+    r"[\s,]*(?:he|she|they|we|i|[A-Z][\w'\u2019-]+)\s+(?:\w+\s+)?"
+    r"(?:said|says|cited|cites|called|calls|named|listed|described|mentioned|used)\b"
+)
+#: Words written on a surface, not said: 'wrote "Progressivism" on the chalkboard'
+#: (not on a feed: 'wrote "..." on Twitter' is a post).
+_WRITTEN = re.compile(
+    r"\b(?:wrote|writes|write|writing|written|scrawled|scrawls|scribbled|painted|chalked|"
+    r"etched|carved|spelled\s+out|spells\s+out)\s*$",
+    re.IGNORECASE,
+)
+_ON_SURFACE = re.compile(
+    r"[\s,]*(?:on|across|onto)\s+(?!(?:(?:his|her|their|its|the|a)\s+)?(?:official\s+)?"
+    r"(?:twitter|facebook|instagram|tiktok|social|blog|website|web\s*site|site|page|account|"
+    r"feed|x)\b)",
+    re.IGNORECASE,
+)
+
+
+def _is_mentioned_term(text: str, region: QuoteRegion, words: Sequence[str]) -> bool:
+    """Short quoted words that are mentioned, not said: counted under a name ('at
+    least 30 "national emergencies"'), or one word written on something ('wrote
+    "Progressivism" on the board': a concept named; a phrase written so, 'wrote "Vote
+    Okafor" on the sidewalk', is a message and stays a quotation)."""
+    if len(words) > _SCARE_MAX_WORDS:
+        return False
+    before = text[max(0, region.open - 30) : region.open]
+    if _COUNTED.search(before):
+        return _CREDITED_AFTER.match(text, region.close + 1) is None
+    return (
+        len(words) == 1
+        and _WRITTEN.search(before) is not None
+        and _ON_SURFACE.match(text, region.close + 1) is not None
+    )
 
 
 def _is_label_change(text: str, region: QuoteRegion, words: Sequence[str]) -> bool:
