@@ -819,18 +819,23 @@ def report(
     Near-duplicate copies are left out of the comparison (and named in the
     report's warnings). Each article's analysis is stored the first time its
     story is reported (or its page opened); later reports only align the stored
-    analyses, and the JSON report is cached for the story list until the
-    story's articles change.
+    analyses, and the JSON report is cached until the story's articles (or the
+    settings) change: a report asked for again is read from the store.
     """
-    from storyscope.corpus import story_report
-    from storyscope.report import render
+    from storyscope.corpus import stored_report
+    from storyscope.report import render, render_report
 
     settings = _settings(set_values)
     if fmt is None:
         fmt = _format_from_suffix(output)
     with _open_existing(db) as store:
-        story, _ = story_report(store, story_id, settings=settings)
-    text = render(story, fmt)
+        # the cached report when current: neither the analyze nor the align stage loads
+        report = stored_report(store, story_id, settings=settings)
+        if report is None:
+            from storyscope.corpus import story_report
+
+            story, _ = story_report(store, story_id, settings=settings)
+    text = render(story, fmt) if report is None else render_report(report, fmt)
     _write_report(text, output)
     if output is not None:
         click.echo(f"Wrote {displayable(os.path.abspath(output))}", err=True)
