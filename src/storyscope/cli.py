@@ -631,7 +631,7 @@ def ingest(
 def _open_existing(db: str | None) -> Any:
     """Open a store that must already exist (read commands never create one)."""
     from storyscope.store import Store
-    from storyscope.store._engine import default_db_path
+    from storyscope.store._light import default_db_path
 
     target = db or str(default_db_path())
     if "://" not in target and not os.path.exists(target):
@@ -817,24 +817,29 @@ def report(
     """Render the comparison report of stored story STORY (an id from `storyscope stories`).
 
     Near-duplicate copies are left out of the comparison (and named in the
-    report's warnings). Each article's analysis is stored the first time its
-    story is reported (or its page opened); later reports only align the stored
-    analyses, and the JSON report is cached until the story's articles (or the
-    settings) change: a report asked for again is read from the store.
+    report's warnings). The first report of a story (or its page opened)
+    stores each article's analysis and caches the JSON report; a report asked
+    for again is read from the store, with no analysis or alignment, until the
+    story's articles, the settings or the analyzers change (then the stored
+    analyses are aligned again).
     """
-    from storyscope.corpus import stored_report
+    from storyscope.corpus import stored_report_from_file
     from storyscope.report import render, render_report
+    from storyscope.store._light import default_db_path
 
     settings = _settings(set_values)
     if fmt is None:
         fmt = _format_from_suffix(output)
-    with _open_existing(db) as store:
-        # the cached report when current: neither the analyze nor the align stage loads
-        report = stored_report(store, story_id, settings=settings)
-        if report is None:
-            from storyscope.corpus import story_report
+    # The cached report when current: neither the analyze nor the align stage loads,
+    # and a SQLite file is read without opening a Store (nor importing SQLAlchemy).
+    report = stored_report_from_file(db or default_db_path(), story_id, settings=settings)
+    if report is None:
+        from storyscope.corpus import stored_report, story_report
 
-            story, _ = story_report(store, story_id, settings=settings)
+        with _open_existing(db) as store:
+            report = stored_report(store, story_id, settings=settings)
+            if report is None:
+                story, _ = story_report(store, story_id, settings=settings)
     text = render(story, fmt) if report is None else render_report(report, fmt)
     _write_report(text, output)
     if output is not None:

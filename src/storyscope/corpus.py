@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import io
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -52,6 +53,7 @@ __all__ = [
     "story_articles_for_report",
     "story_report",
     "stored_report",
+    "stored_report_from_file",
 ]
 
 logger = logging.getLogger(__name__)
@@ -796,16 +798,53 @@ def stored_report(
             to load.
         StoreError: The store failed.
     """
+    report = cached_report(store, story_id, settings=settings)
+    return report if report is not None and _written_here(report) else None
+
+
+def stored_report_from_file(
+    target: str | os.PathLike[str], story_id: int, *, settings: Settings | None = None
+) -> dict[str, Any] | None:
+    """:func:`stored_report` of the SQLite store file ``target``, read without opening a
+    :class:`~storyscope.store.Store` (nor importing SQLAlchemy:
+    :func:`storyscope.store._light.read_story_cache`).
+
+    None also where it cannot tell: ``target`` a URL, a file that is missing, not a
+    store or not at the newest schema, or any database error; the caller then opens the
+    store (which migrates, or reports the problem) and asks :func:`stored_report`.
+
+    Raises:
+        ConfigError: The settings' analyzers do not make a pipeline, or a plugin failed
+            to load.
+    """
+    import json
+
+    from storyscope.store._light import read_story_cache
+
+    found = read_story_cache(target, REPORT_KIND, story_id)
+    if found is None:
+        return None
+    members, version, value = found
+    if version != f"{members}:{report_digest(settings)}":
+        return None
+    try:
+        report = json.loads(value)
+    except ValueError:
+        return None
+    return report if isinstance(report, dict) and _written_here(report) else None
+
+
+def _written_here(report: dict[str, Any]) -> bool:
+    """Whether this storyscope wrote the cached report: its generator version and schema."""
     from storyscope._version import __version__
     from storyscope.report.json import SCHEMA_VERSION
 
-    report = cached_report(store, story_id, settings=settings)
-    if report is None or report.get("schema_version") != SCHEMA_VERSION:
-        return None
     generator = report.get("generator")
-    if not isinstance(generator, dict) or generator.get("version") != __version__:
-        return None
-    return report
+    return (
+        report.get("schema_version") == SCHEMA_VERSION
+        and isinstance(generator, dict)
+        and generator.get("version") == __version__
+    )
 
 
 def _storable(failure: Failure) -> Failure:

@@ -22,7 +22,14 @@ from click.testing import CliRunner
 from storyscope import api, plugins
 from storyscope.analyze.pipeline import builtin_analyzers
 from storyscope.cli import cli
-from storyscope.corpus import REPORT_KIND, cached_report, report_digest, stored_report, story_report
+from storyscope.corpus import (
+    REPORT_KIND,
+    cached_report,
+    report_digest,
+    stored_report,
+    stored_report_from_file,
+    story_report,
+)
 from storyscope.errors import ConfigError
 from storyscope.model import Cue
 from storyscope.report import SCHEMA_VERSION, render, render_report
@@ -75,9 +82,24 @@ def test_a_cached_report_is_answered_without_loading_a_stage(
     assert not loaded & set(STAGES), sorted(loaded & set(STAGES))
     assert not [m for m in loaded if m.startswith(tuple(f"{s}." for s in STAGES))]
     assert ("jinja2" in loaded) is (fmt == "html")  # the HTML template engine, for HTML only
+    assert "sqlalchemy" not in loaded  # a SQLite file is read with sqlite3 alone
     with Store.open(db) as store:
         story, _ = story_report(store, sid)  # compared again: the same report
     assert out.read_text("utf-8") == render(story, fmt)
+
+
+def test_a_store_url_is_answered_from_the_cached_report_through_the_store(
+    reported: tuple[Path, int], tmp_path: Path
+) -> None:
+    db, sid = reported
+    out = tmp_path / "report.json"
+    url = f"sqlite:///{db}"
+    loaded = _cli_in_fresh_process("report", str(sid), "--db", url, "-o", str(out))
+    assert "sqlalchemy" in loaded and not loaded & set(STAGES), sorted(loaded & set(STAGES))
+    with Store.open(db) as store:
+        assert json.loads(out.read_text("utf-8")) == stored_report(store, sid)
+    assert stored_report_from_file(url, sid) is None
+    assert stored_report_from_file(db, sid) == json.loads(out.read_text("utf-8"))
 
 
 def test_the_cached_report_renders_as_the_story_does(reported: tuple[Path, int]) -> None:
@@ -104,6 +126,7 @@ def test_a_report_another_storyscope_cached_is_compared_again(
             store.cache_put(REPORT_KIND, f"story:{sid}", {**current, field: value}, version=version)
             assert cached_report(store, sid) is not None
             assert stored_report(store, sid) is None
+            assert stored_report_from_file(db, sid) is None
         out = tmp_path / "again.json"
         result = CliRunner().invoke(cli, ["report", str(sid), "--db", str(db), "-o", str(out)])
         assert result.exit_code == 0, result.output

@@ -12,7 +12,7 @@ import typing as _typing
 
 from storyscope.errors import ReportError
 from storyscope.model import Story
-from storyscope.report.json import SCHEMA_VERSION, dumps_report, render_json, to_dict
+from storyscope.report.json import SCHEMA_VERSION, render_json, to_dict
 
 if _typing.TYPE_CHECKING:  # pragma: no cover
     from storyscope.report.html import render_html
@@ -98,6 +98,8 @@ def render_report(report: dict[str, _typing.Any], format: str) -> str:  # noqa: 
     """
     name = _format_name(format)
     if name == "json":
+        from storyscope.report.json import dumps_report
+
         return dumps_report(report)
     if name == "markdown":
         from storyscope.report.markdown import markdown_report
