@@ -11,7 +11,8 @@ and reported once (each article analysed and stored, the JSON report cached). Th
 - ``story_report`` in process, with a fresh :class:`storyscope.corpus.StoredAnalyses`
   each time (nothing kept in memory but the loaded code): the stored analyses aligned
   again, what ``report`` runs when the cached report is not current;
-- ``stored_report`` in process: the cached JSON report, as ``report`` reads it;
+- ``stored_report`` in process: the cached JSON report read through the Store, and
+  ``stored_report_from_file``: the same read with sqlite3 alone, as ``report`` reads it;
 - the ``storyscope report`` CLI as a new process (``--format json``, ``markdown`` and
   ``html``), wall time from start to exit, with ``storyscope --version`` for the bare
   start-up; then JSON again with storyscope's own modules compiled from source each
@@ -20,17 +21,17 @@ and reported once (each article analysed and stored, the JSON report cached). Th
 
 Best and median are printed; no assertion.
 
-Figures (2 shared cores, --repeat 5, noisy; byte-code written). Before (3cb03db): the
-CLI report --format json best 1.20 s, median 1.35 s (markdown 1.17 / 1.26 s): it imported
-sqlalchemy (~0.19 s), numpy, align and analyze with their regex compiles (~0.27 s),
-built the shared pipeline (~0.15 s) and aligned the story again each time. After: the
-cached report is read and rendered; no pipeline is built and neither analyze, align nor
-numpy is imported: --format json best 0.25 s, median 0.25 s (target met), markdown
-0.25 / 0.26 s, html 0.32 / 0.33 s (jinja2 and its template compile, ~0.07 s); storyscope
-without byte-code 0.28 s; storyscope --version 0.05 s; stored_report in process 3 ms;
-story_report (aligned again) in process 0.17-0.29 s. What is left is mostly importing
-sqlalchemy (~0.1 s), kept: the store has one read path (schema check, membership hash,
-read-only and WAL handling) for SQLite and PostgreSQL.
+Figures (2 shared cores used by other jobs too, load 2.5-7, --repeat 5; byte-code
+written; best / median). Before (3cb03db): CLI report --format json 1.09-1.33 / 1.15-1.43 s,
+markdown 1.17-1.22 / 1.34-1.37 s: it imported sqlalchemy (~0.19 s), numpy, align and
+analyze with their regex compiles (~0.27 s), built the shared pipeline (~0.15 s) and
+aligned the story again each time. After: the cached report is read from the SQLite file
+with sqlite3 alone and rendered; no pipeline is built and neither analyze, align, numpy
+nor sqlalchemy is imported: --format json 0.15 / 0.17-0.22 s, markdown 0.15-0.18 /
+0.16-0.20 s, html 0.23-0.26 / 0.26-0.29 s (jinja2 and its template compile, ~0.07 s);
+storyscope without byte-code 0.17-0.21 s; storyscope --version 0.06-0.07 s;
+stored_report_from_file in process 1.7 ms (stored_report through the Store 2.8 ms);
+story_report (aligned again) in process 0.17-0.52 s, as before.
 
 Usage: python bench/bench_report.py [--repeat N]
 """
@@ -72,7 +73,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
 
-    from storyscope.corpus import ingest_corpus, stored_report, story_report
+    from storyscope.corpus import (
+        ingest_corpus,
+        stored_report,
+        stored_report_from_file,
+        story_report,
+    )
     from storyscope.store import Store
 
     exe = Path(sys.executable).with_name("storyscope")
@@ -93,8 +99,12 @@ def main(argv: list[str]) -> int:
             )
             assert stored_report(store, sid) is not None
             best, median = _times(lambda: stored_report(store, sid), args.repeat)
-            print(f"stored_report (the cached report report reads), in process: best {best * 1000:.1f} ms, "
+            print(f"stored_report (the cached report, through the Store), in process: best {best * 1000:.1f} ms, "
                   f"median {median * 1000:.1f} ms")
+        assert stored_report_from_file(db, sid) is not None
+        best, median = _times(lambda: stored_report_from_file(db, sid), args.repeat)
+        print(f"stored_report_from_file (what report reads, sqlite3 alone), in process: "
+              f"best {best * 1000:.1f} ms, median {median * 1000:.1f} ms")
 
         def cli(*words: str, env: dict[str, str] | None = None) -> Callable[[], object]:
             def run() -> None:
