@@ -824,7 +824,7 @@ def report(
     analyses are aligned again).
     """
     from storyscope.corpus import stored_report_from_file
-    from storyscope.report import render, render_report
+    from storyscope.report import render_report
     from storyscope.store._light import default_db_path
 
     settings = _settings(set_values)
@@ -839,8 +839,8 @@ def report(
         with _open_existing(db) as store:
             report = stored_report(store, story_id, settings=settings)
             if report is None:
-                story, _ = story_report(store, story_id, settings=settings)
-    text = render(story, fmt) if report is None else render_report(report, fmt)
+                _, report = story_report(store, story_id, settings=settings)
+    text = render_report(report, fmt)  # what render(story, fmt) gives for the story
     _write_report(text, output)
     if output is not None:
         click.echo(f"Wrote {displayable(os.path.abspath(output))}", err=True)
