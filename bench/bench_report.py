@@ -27,9 +27,10 @@ markdown 1.17-1.22 / 1.34-1.37 s: it imported sqlalchemy (~0.19 s), numpy, align
 analyze with their regex compiles (~0.27 s), built the shared pipeline (~0.15 s) and
 aligned the story again each time. After: the cached report is read from the SQLite file
 with sqlite3 alone and rendered; no pipeline is built and neither analyze, align, numpy
-nor sqlalchemy is imported: --format json 0.15 / 0.17-0.22 s, markdown 0.15-0.18 /
-0.16-0.20 s, html 0.23-0.26 / 0.26-0.29 s (jinja2 and its template compile, ~0.07 s);
-storyscope without byte-code 0.17-0.21 s; storyscope --version 0.06-0.07 s;
+nor sqlalchemy is imported: --format json 0.11-0.15 / 0.11-0.22 s, markdown 0.12-0.18 /
+0.12-0.20 s, html 0.17-0.26 / 0.18-0.29 s (jinja2 and its template compile, ~0.07 s);
+storyscope without byte-code 0.11-0.21 s; storyscope --version 0.05-0.07 s (the low
+figures at load 2.8, the high ones at 5-7);
 stored_report_from_file in process 1.7 ms (stored_report through the Store 2.8 ms);
 story_report (aligned again) in process 0.17-0.52 s, as before.
 
