@@ -661,7 +661,7 @@ def ingest(
 def _open_existing(db: str | None) -> Any:
     """Open a store that must already exist (read commands never create one)."""
     from storyscope.store import Store
-    from storyscope.store._engine import default_db_path
+    from storyscope.store._light import default_db_path
 
     target = db or str(default_db_path())
     if "://" not in target and not os.path.exists(target):
@@ -834,6 +834,24 @@ def _print_story_table(listed: list[Any]) -> None:
     Console(width=max(100, Console().width)).print(table)
 
 
+def _cached_or_fresh_report(db: str | None, story_id: int, settings: Any) -> dict[str, Any]:
+    """Stored story STORY's report: the cached one when current (neither the analyze nor the
+    align stage loads, and a SQLite file is read without opening a Store nor importing
+    SQLAlchemy), else compared again and cached."""
+    from storyscope.corpus import stored_report_from_file
+    from storyscope.store._light import default_db_path
+
+    report = stored_report_from_file(db or default_db_path(), story_id, settings=settings)
+    if report is None:
+        from storyscope.corpus import stored_report, story_report
+
+        with _open_existing(db) as store:
+            report = stored_report(store, story_id, settings=settings)
+            if report is None:
+                _, report = story_report(store, story_id, settings=settings)
+    return report
+
+
 @cli.command()
 @click.argument("story_id", metavar="STORY", type=int)
 @_DB_OPTION
@@ -853,22 +871,30 @@ def report(
     """Render the comparison report of stored story STORY (an id from `storyscope stories`).
 
     Near-duplicate copies are left out of the comparison (and named in the
-    report's warnings). Each article's analysis is stored the first time its
-    story is reported (or its page opened); later reports only align the stored
-    analyses, and the JSON report is cached for the story list until the
-    story's articles change.
+    report's warnings). The first report of a story (or its page opened)
+    stores each article's analysis and caches the JSON report; a report asked
+    for again is read from the store, with no analysis or alignment, until the
+    story's articles, the settings or the analyzers change (then the stored
+    analyses are aligned again).
     """
-    from storyscope.corpus import story_report
-    from storyscope.outlets import with_outlet_info
-    from storyscope.report import render
+    from storyscope.report import render_report
 
     settings = _settings(set_values, outlets_file)
     directory = settings.outlets.load()
     if fmt is None:
         fmt = _format_from_suffix(output)
-    with _open_existing(db) as store:
-        story, _ = story_report(store, story_id, settings=settings)
-    text = render(with_outlet_info(story, directory), fmt)
+    if directory is not None:
+        # An outlets file: its entries join the story (never the cached report), so the
+        # story is read whole and rendered with them.
+        from storyscope.corpus import story_report
+        from storyscope.outlets import with_outlet_info
+        from storyscope.report import render
+
+        with _open_existing(db) as store:
+            story, _ = story_report(store, story_id, settings=settings)
+        text = render(with_outlet_info(story, directory), fmt)
+    else:
+        text = render_report(_cached_or_fresh_report(db, story_id, settings), fmt)
     _write_report(text, output)
     if output is not None:
         click.echo(f"Wrote {displayable(os.path.abspath(output))}", err=True)

@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import functools
 import hashlib
 import io
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from storyscope.errors import ConfigError, StoreError, StoryscopeError
 from storyscope.model import AnalyzedArticle, Article, Failure, Reprint
@@ -54,6 +52,8 @@ __all__ = [
     "report_digest",
     "story_articles_for_report",
     "story_report",
+    "stored_report",
+    "stored_report_from_file",
 ]
 
 logger = logging.getLogger(__name__)
@@ -747,16 +747,23 @@ def report_digest(settings: Settings | None = None, pipeline: object | None = No
     Args:
         settings: Resolved settings (the shipped defaults when None).
         pipeline: The analyze pipeline; the shared one of the settings' analyzers
-            when None. A pipeline without ``analyzers`` (a test double) counts as
-            the shipped one.
+            when None (not built when the settings name the built-ins in their
+            shipped order and no plugin is installed:
+            :func:`storyscope.plugins.runs_builtins_only`). A pipeline without
+            ``analyzers`` (a test double) counts as the shipped one.
 
     Raises:
-        ConfigError: ``pipeline`` is None and the settings' analyzers do not make one.
+        ConfigError: ``pipeline`` is None and the settings' analyzers do not make one,
+            or a plugin failed to load.
     """
+    from storyscope.plugins import BUILTIN_ANALYZERS, runs_builtins_only
     from storyscope.settings import default_settings
 
-    digest = (settings or default_settings()).digest
+    resolved = settings or default_settings()
+    digest = resolved.digest
     if pipeline is None:
+        if runs_builtins_only(resolved.analyze.analyzers):
+            return digest
         from storyscope.api import _shared_pipeline
 
         pipeline = _shared_pipeline(settings.analyze if settings is not None else None)
@@ -766,17 +773,9 @@ def report_digest(settings: Settings | None = None, pipeline: object | None = No
     if analyzers is None:
         return digest
     names = tuple(str(a.name) for a in analyzers)
-    if names == _builtin_names():
+    if names == BUILTIN_ANALYZERS:
         return digest
     return hashlib.sha1("\n".join((digest, *names)).encode()).hexdigest()[:12]
-
-
-@functools.cache
-def _builtin_names() -> tuple[str, ...]:
-    """The built-in analyzers' versioned names, in their shipped order."""
-    from storyscope.analyze.pipeline import builtin_analyzers
-
-    return tuple(str(a.name) for a in builtin_analyzers())
 
 
 def _report_version(
@@ -802,6 +801,72 @@ def cached_report(
     return value if isinstance(value, dict) else None
 
 
+def stored_report(
+    store: Store, story_id: int, *, settings: Settings | None = None
+) -> dict[str, Any] | None:
+    """The report ``storyscope report`` prints without comparing anything, if there is one.
+
+    The cached JSON report of the story (:func:`cached_report`, for the shared pipeline
+    of the settings' analyzers) when it is current and this storyscope wrote it (the
+    same generator version and report schema); None otherwise, and the story is to be
+    compared (:func:`story_report`). With the settings' analyzers the built-ins and no
+    plugin installed (the usual case), no pipeline is built and neither the analyze
+    nor the align stage is imported (:func:`report_digest`).
+
+    Raises:
+        ConfigError: The settings' analyzers do not make a pipeline, or a plugin failed
+            to load.
+        StoreError: The store failed.
+    """
+    report = cached_report(store, story_id, settings=settings)
+    return report if report is not None and _written_here(report) else None
+
+
+def stored_report_from_file(
+    target: str | os.PathLike[str], story_id: int, *, settings: Settings | None = None
+) -> dict[str, Any] | None:
+    """:func:`stored_report` of the SQLite store file ``target``, read without opening a
+    :class:`~storyscope.store.Store` (nor importing SQLAlchemy:
+    :func:`storyscope.store._light.read_story_cache`).
+
+    None also where it cannot tell: ``target`` a URL, a file that is missing, not a
+    store or not at the newest schema, or any database error; the caller then opens the
+    store (which migrates, or reports the problem) and asks :func:`stored_report`.
+
+    Raises:
+        ConfigError: The settings' analyzers do not make a pipeline, or a plugin failed
+            to load.
+    """
+    import json
+
+    from storyscope.store._light import read_story_cache
+
+    found = read_story_cache(target, REPORT_KIND, story_id)
+    if found is None:
+        return None
+    members, version, value = found
+    if version != f"{members}:{report_digest(settings)}":
+        return None
+    try:
+        report = json.loads(value)
+    except ValueError:
+        return None
+    return report if isinstance(report, dict) and _written_here(report) else None
+
+
+def _written_here(report: dict[str, Any]) -> bool:
+    """Whether this storyscope wrote the cached report: its generator version and schema."""
+    from storyscope._version import __version__
+    from storyscope.report.json import SCHEMA_VERSION
+
+    generator = report.get("generator")
+    return (
+        report.get("schema_version") == SCHEMA_VERSION
+        and isinstance(generator, dict)
+        and generator.get("version") == __version__
+    )
+
+
 def _storable(failure: Failure) -> Failure:
     """The failure with control characters shown as escapes: one line, and text every backend takes."""
     from storyscope.ingest._decode import one_line
@@ -821,25 +886,35 @@ def _model_name(embedder: Embedder | None) -> str:
 
 def _encode(value: Any) -> Any:
     """JSON-safe form of a state made of dicts, lists, scalars and numpy arrays."""
-    if isinstance(value, np.ndarray):
-        buffer = io.BytesIO()
-        np.save(buffer, value, allow_pickle=False)
-        return {"__ndarray__": base64.b64encode(buffer.getvalue()).decode("ascii")}
-    if isinstance(value, dict):
-        return {str(k): _encode(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_encode(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+    import numpy as np  # here, not at import: reading a cached report needs no numpy
+
+    def encode(value: Any) -> Any:
+        if isinstance(value, np.ndarray):
+            buffer = io.BytesIO()
+            np.save(buffer, value, allow_pickle=False)
+            return {"__ndarray__": base64.b64encode(buffer.getvalue()).decode("ascii")}
+        if isinstance(value, dict):
+            return {str(k): encode(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [encode(v) for v in value]
+        if isinstance(value, np.generic):
+            return value.item()
+        return value
+
+    return encode(value)
 
 
 def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if set(value) == {"__ndarray__"}:
-            raw = base64.b64decode(value["__ndarray__"])
-            return np.load(io.BytesIO(raw), allow_pickle=False)
-        return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    return value
+    import numpy as np
+
+    def decode(value: Any) -> Any:
+        if isinstance(value, dict):
+            if set(value) == {"__ndarray__"}:
+                raw = base64.b64decode(value["__ndarray__"])
+                return np.load(io.BytesIO(raw), allow_pickle=False)
+            return {k: decode(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [decode(v) for v in value]
+        return value
+
+    return decode(value)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "BUILTIN",
+    "BUILTIN_ANALYZERS",
     "ENTRY_POINT_GROUP",
     "NO_PLUGINS_ENV",
     "Hookspecs",
@@ -43,6 +44,7 @@ __all__ = [
     "plugin_manager",
     "registered_analyzers",
     "reset",
+    "runs_builtins_only",
 ]
 
 #: The entry-point group plugins are installed under.
@@ -51,6 +53,18 @@ ENTRY_POINT_GROUP = "storyscope"
 NO_PLUGINS_ENV = "STORYSCOPE_NO_PLUGINS"
 #: The name the built-ins are registered under.
 BUILTIN = "storyscope.builtins"
+#: The built-in analyzers' versioned names, in their shipped order: the names of
+#: :func:`storyscope.analyze.pipeline.builtin_analyzers` (a test keeps the two equal),
+#: known without importing an analyzer (:func:`runs_builtins_only`).
+BUILTIN_ANALYZERS: tuple[str, ...] = (
+    "sentences.v2",
+    "entities.v1",
+    "quantities.v1",
+    "times.v1",
+    "quotes.v1",
+    "cues.v1",
+    "claims.v3",
+)
 
 hookspec = pluggy.HookspecMarker("storyscope")
 hookimpl = pluggy.HookimplMarker("storyscope")
@@ -162,3 +176,27 @@ def registered_analyzers(*, load_entrypoints: bool | None = None) -> list[tuple[
                 raise ConfigError(f"plugin {impl.plugin_name}: {exc}") from None
             out.append((impl.plugin_name, analyzer))
     return out
+
+
+def runs_builtins_only(
+    analyzers: Sequence[object], *, load_entrypoints: bool | None = None
+) -> bool:
+    """Whether the pipeline of an ``[analyze] analyzers`` list runs exactly the built-in
+    analyzers, in their shipped order (:data:`BUILTIN_ANALYZERS`), told without
+    building it: no analyzer module is imported.
+
+    True when every item names a built-in (``"quotes"``, or ``"quotes.v1"`` at its
+    version), each once, in the shipped order, and no plugin but the built-ins is
+    registered (entry points are loaded as for a pipeline). False otherwise, also where
+    the list would not make a pipeline: building one tells what it runs, or why not.
+
+    Raises:
+        ConfigError: A plugin failed to load (as building the pipeline would).
+    """
+    if len(analyzers) != len(BUILTIN_ANALYZERS):
+        return False
+    for item, name in zip(analyzers, BUILTIN_ANALYZERS, strict=True):
+        if item != name and item != name.rpartition(".")[0]:
+            return False
+    pm = plugin_manager(load_entrypoints=load_entrypoints)
+    return all(plugin == BUILTIN for plugin, _ in pm.list_name_plugin())

@@ -27,6 +27,7 @@ __all__ = [
     "render_html",
     "render_json",
     "render_markdown",
+    "render_report",
     "to_dict",
     "validate",
 ]
@@ -59,6 +60,15 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
+def _format_name(format: str) -> str:  # noqa: A002
+    name = format.strip().lower() if isinstance(format, str) else format
+    if name in ("json", "markdown", "html"):
+        return name
+    if name == "md":
+        return "markdown"
+    raise ReportError(f"unknown report format {format!r}; expected one of: {', '.join(FORMATS)}")
+
+
 def render(story: Story, format: str) -> str:  # noqa: A002 - public name fixed by the API
     """Render a story in one of :data:`FORMATS`.
 
@@ -72,15 +82,29 @@ def render(story: Story, format: str) -> str:  # noqa: A002 - public name fixed 
     Raises:
         ReportError: Unknown format, or the report could not be rendered.
     """
-    name = format.strip().lower() if isinstance(format, str) else format
+    name = _format_name(format)
     if name == "json":
         return render_json(story)
-    if name in ("markdown", "md"):
-        from storyscope.report.markdown import render_markdown
+    return render_report(to_dict(story), name)
 
-        return render_markdown(story)
-    if name == "html":
-        from storyscope.report.html import render_html
 
-        return render_html(story)
-    raise ReportError(f"unknown report format {format!r}; expected one of: {', '.join(FORMATS)}")
+def render_report(report: dict[str, _typing.Any], format: str) -> str:  # noqa: A002 - as render's
+    """Render a JSON report (:func:`to_dict` of a story, or the same read back from JSON,
+    such as the report a store caches) in one of :data:`FORMATS`: the text
+    :func:`render` gives for that story, without the story.
+
+    Raises:
+        ReportError: Unknown format, or the report could not be rendered.
+    """
+    name = _format_name(format)
+    if name == "json":
+        from storyscope.report.json import dumps_report
+
+        return dumps_report(report)
+    if name == "markdown":
+        from storyscope.report.markdown import markdown_report
+
+        return markdown_report(report)
+    from storyscope.report.html import html_report
+
+    return html_report(report)

@@ -45,7 +45,7 @@ from storyscope.report._view import (
 )
 from storyscope.report.json import to_dict
 
-__all__ = ["render_html"]
+__all__ = ["html_report", "render_html"]
 
 _TEMPLATE = "report.html.j2"
 
@@ -544,7 +544,16 @@ def render_html(story: Story) -> str:
     Raises:
         ReportError: The template is missing or fails to render.
     """
-    report = to_dict(story)
+    return html_report(to_dict(story))
+
+
+def html_report(report: dict[str, Any]) -> str:
+    """:func:`render_html` of the story whose JSON report (:func:`to_dict`, or the same
+    read back from JSON) is ``report``.
+
+    Raises:
+        ReportError: The template is missing or fails to render.
+    """
     try:
         template = _environment().get_template(_TEMPLATE)
         return template.render(**_context(report))

@@ -11,13 +11,14 @@ import json
 import logging
 import math
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any, get_args
 
 from storyscope.errors import ReportError
 from storyscope.model import AnalyzedArticle, Citation, Cue, OutletProfile, SourceKind, Story
 from storyscope.report._index import StoryIndex
 
-__all__ = ["SCHEMA_VERSION", "render_json", "to_dict"]
+__all__ = ["SCHEMA_VERSION", "dumps_report", "render_json", "to_dict"]
 
 logger = logging.getLogger(__name__)
 
@@ -568,8 +569,18 @@ def render_json(story: Story, *, indent: int | None = 2) -> str:
     Raises:
         ReportError: The report holds a value JSON cannot represent.
     """
+    return dumps_report(to_dict(story), indent=indent)
+
+
+def dumps_report(report: Mapping[str, Any], *, indent: int | None = 2) -> str:
+    """The JSON text of a report dict (:func:`to_dict`, or the same read back from JSON):
+    what :func:`render_json` writes.
+
+    Raises:
+        ReportError: The report holds a value JSON cannot represent.
+    """
     try:
-        return json.dumps(to_dict(story), indent=indent, ensure_ascii=False, allow_nan=False)
+        return json.dumps(report, indent=indent, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise ReportError(f"cannot encode report as JSON: {exc}") from exc
 

@@ -24,7 +24,7 @@ from storyscope.report._view import (
 )
 from storyscope.report.json import to_dict
 
-__all__ = ["escape_markdown", "render_markdown"]
+__all__ = ["escape_markdown", "markdown_report", "render_markdown"]
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
@@ -114,7 +114,12 @@ def render_markdown(story: Story) -> str:
     Returns:
         Markdown text ending with a newline.
     """
-    report = to_dict(story)
+    return markdown_report(to_dict(story))
+
+
+def markdown_report(report: dict[str, Any]) -> str:
+    """:func:`render_markdown` of the story whose JSON report (:func:`to_dict`, or the
+    same read back from JSON) is ``report``."""
     paragraphs = _paragraph_starts(report)
     out: list[str] = [f"# {escape_markdown(report_title(report))}", ""]
     outlets = ", ".join(escape_markdown(o) for o in report["outlets"]) or "none"

@@ -29,8 +29,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql as pg_dialect
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -90,6 +88,8 @@ class SqliteDialect(Dialect):
     keeps_warm = True
 
     def insert(self, table: sa.Table) -> Any:
+        from sqlalchemy.dialects import sqlite as sqlite_dialect
+
         return sqlite_dialect.insert(table)
 
     def number_articles(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
@@ -154,6 +154,9 @@ class PostgresDialect(Dialect):
     name = "postgresql"
 
     def insert(self, table: sa.Table) -> Any:
+        # imported here: a SQLite store never loads the PostgreSQL dialect (~30 ms)
+        from sqlalchemy.dialects import postgresql as pg_dialect
+
         return pg_dialect.insert(table)
 
     def latest_first(self, column: sa.Column[Any]) -> ColumnElement[Any]:

@@ -7,14 +7,17 @@ article's vector before embedding it again); nothing searches them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
 import sqlalchemy as sa
 
 from ._db import Database
 from ._rows import chunks
 from ._schema import articles, embeddings
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = ["Embeddings"]
 
@@ -34,6 +37,8 @@ class Embeddings:
         """
         if not vectors:
             return
+        import numpy as np  # here: opening a store (a report read from it) loads no numpy
+
         ids = list(vectors)
         matrix = np.stack([np.asarray(vectors[i], dtype=np.float32).reshape(-1) for i in ids])
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
@@ -67,4 +72,8 @@ class Embeddings:
             blob = conn.execute(
                 sa.select(embeddings.c.vector).where(embeddings.c.article_id == article_id)
             ).scalar()
-        return None if blob is None else np.frombuffer(blob, dtype=np.float32).copy()
+        if blob is None:
+            return None
+        import numpy as np
+
+        return np.frombuffer(blob, dtype=np.float32).copy()

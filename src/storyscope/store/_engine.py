@@ -14,19 +14,13 @@ from sqlalchemy.pool import NullPool
 
 from storyscope.errors import StoreError
 
+from ._light import MIGRATIONS as MIGRATIONS
+from ._light import default_db_path as default_db_path
+from ._light import newest_file_revision as newest_file_revision
+
 logger = logging.getLogger(__name__)
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _PG_MIGRATION_LOCK = 0x5709_5C09  # advisory lock id serialising concurrent migrations
-
-
-def default_db_path() -> Path:
-    """``$STORYSCOPE_DB``, else ``storyscope.db`` in the user's data directory."""
-    env = os.environ.get("STORYSCOPE_DB")
-    if env:
-        return Path(env).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "storyscope" / "storyscope.db"
 
 
 def resolve_url(target: str | os.PathLike[str]) -> URL:
@@ -226,13 +220,6 @@ def _alembic_config(connection: Connection) -> Any:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
-
-
-def newest_file_revision() -> str:
-    """The newest revision by file name, without loading Alembic: revisions are named after
-    their files (``NNNN_name.py``) and form one line (``tests/store/test_migrations.py``
-    checks both), so the greatest name is the head."""
-    return max(p.stem for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
 def _at_newest(engine: Engine) -> bool:

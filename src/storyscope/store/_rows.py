@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -14,7 +13,6 @@ from ._schema import articles
 
 CHUNK = 500  # ids per IN (...) clause
 _INT64 = 2**63 - 1
-NO_MEMBERS = hashlib.sha256().hexdigest()[:32]  # the membership version of an empty story
 
 
 def sort_title(story_id: int, title: str | None) -> str:
@@ -100,9 +98,3 @@ def article(row: Any) -> Article:
         text=row.text,
         removed=tuple(Removed(text=r["text"], reason=r["reason"]) for r in removed or ()),
     )
-
-
-def member_line(article_id: str, duplicate_of: str | None) -> bytes:
-    """One member's line in its story's membership version (sha256 over its members
-    in id order, first 32 hex digits)."""
-    return f"{article_id}:{duplicate_of or ''}\n".encode()

@@ -20,14 +20,13 @@ from storyscope.model import Article
 
 from ._cache import forget_story
 from ._db import Database
+from ._light import NO_MEMBERS, member_line
 from ._rows import (
     ARTICLE_COLUMNS,
-    NO_MEMBERS,
     article,
     chunks,
     from_db,
     is_key,
-    member_line,
     sort_title,
     utcnow,
 )

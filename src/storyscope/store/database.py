@@ -27,10 +27,8 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
 
@@ -56,6 +54,10 @@ from .records import (
     StoryCounts,
     SummaryPage,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = ["Store", "open_store"]
 
