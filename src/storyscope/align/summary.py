@@ -92,15 +92,21 @@ def build_summary(
         agreed.sort(key=lambda f: (-len(f.outlets), quoted_share(f.statement) >= QUOTE_SHARE))
         top: list[Fact] = []
         reps: dict[str, Citation] = {}
-        spans: set[tuple[str, int, int]] = set()
+        spans: dict[tuple[str, int, int], str] = {}
+        # Support of a fact whose sentence is told for another: cited with that one.
+        also: dict[str, list[Citation]] = {}
         for fact in agreed:
-            if len(top) == room:
-                break
             rep = _representative(fact)
             span = (rep.article, rep.start, rep.end)
             if span in spans:
-                continue  # a sentence stating two facts is told once
-            spans.add(span)
+                # A sentence stating two facts is told once, citing both facts' support.
+                also.setdefault(spans[span], []).extend(fact.support)
+                continue
+            if len(top) == room:
+                continue
+            if rep.text.rstrip().rstrip("\u201d\"'\u2019").endswith("?"):
+                continue  # "And who, exactly, ...?": a question states nothing
+            spans[span] = fact.id
             reps[fact.id] = rep
             top.append(fact)
         if top:
@@ -121,10 +127,11 @@ def build_summary(
             )
             for fact in [main, *rest]:
                 rep = reps[fact.id]
+                cited = [c for c in [*fact.support, *also.get(fact.id, ())] if not _holds(c, rep)]
                 out.append(
                     SummarySentence(
                         text=rep.text,
-                        citations=(rep, *[c for c in fact.support if not _holds(c, rep)]),
+                        citations=(rep, *dict.fromkeys(cited)),
                         section="consensus",
                     )
                 )

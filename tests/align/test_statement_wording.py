@@ -1,0 +1,68 @@
+"""Which member's wording states a fact, and what the summary tells of it."""
+
+from __future__ import annotations
+
+from _align_articles import make_article
+
+from storyscope.align._claims import build_table
+from storyscope.align.facts import representative, wording_flaws
+from storyscope.align.summary import build_summary
+from storyscope.model import Citation, Fact
+
+OPINION = "The people of Kelsund deserved better than a council that waited for a fire."
+STANDFIRST = "Council rushes cash to poisoned port as furious families demand answers"
+NEWS = "The Port Aster council on Tuesday approved $40 million for the harbour clean-up."
+
+
+def _table():
+    return build_table(
+        [
+            make_article("Northern Tribune", [OPINION]),
+            make_article("Velmora Daily Post", [STANDFIRST]),
+            make_article("The Aster Ledger", [NEWS]),
+        ]
+    )
+
+
+def _row(table, text: str) -> int:
+    return next(i for i, r in enumerate(table.refs) if r.claim.text == text)
+
+
+def test_a_judgement_in_the_outlets_own_voice_is_a_wording_flaw() -> None:
+    table = _table()
+    rows = [_row(table, OPINION), _row(table, NEWS)]
+    assert wording_flaws(table, rows[0], rows) >= 1.0
+    assert wording_flaws(table, rows[1], rows) == 0.0
+
+
+def test_an_attached_claim_states_the_fact_when_its_own_members_are_flawed() -> None:
+    table = _table()
+    own = [_row(table, OPINION), _row(table, STANDFIRST)]
+    news = _row(table, NEWS)
+    assert representative(table, own) in own
+    assert representative(table, own, [news]) == news
+    # At equal wording the fact's own members win.
+    assert representative(table, [news], [_row(table, OPINION)]) == news
+
+
+def _cite(article: str, text: str, start: int = 0) -> Citation:
+    return Citation(article=article, start=start, end=start + len(text), text=text)
+
+
+def test_summary_skips_questions_and_cites_both_facts_of_one_sentence() -> None:
+    lead = _cite("a1", NEWS)
+    other = _cite("a2", "Port Aster's councillors voted 9-2 for the $40 million package.")
+    extra = _cite("a3", "The council released the money on Tuesday.")
+    question = _cite("a4", "And who, exactly, will pay for the next fire?")
+    facts = [
+        Fact(id="f1", statement=NEWS, status="consensus", support=(lead, other),
+             outlets=("A", "B"), claims=("c1", "c2")),
+        Fact(id="f2", statement=NEWS, status="consensus", support=(lead, extra),
+             outlets=("A", "C"), claims=("c1", "c3")),
+        Fact(id="f3", statement=question.text, status="consensus", support=(question, other),
+             outlets=("D", "B"), claims=("c4", "c2")),
+    ]
+    summary = build_summary(facts, (), article_lengths={"a1": 100, "a2": 100, "a3": 100, "a4": 100})
+    texts = [s.text for s in summary]
+    assert texts == [NEWS]
+    assert {c.article for c in summary[0].citations} == {"a1", "a2", "a3"}
