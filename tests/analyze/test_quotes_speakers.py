@@ -422,3 +422,55 @@ def test_a_parenthetical_said_names_the_speaker_of_a_partial_quote(parse: Parse)
         "the whole coast.\u201d\n"
     )
     assert _speaker_of(parse, text, "a microcosm") == "Ilse Varga"
+
+
+# Issue #16, session 3: patterns from the PolNeAR dev split (invented text).
+
+
+def test_a_dash_between_clauses_is_not_the_speaker(parse: Parse) -> None:
+    text = (
+        "The harbour levy went unpaid in the years its accounts were made public \u2015 "
+        "Varga boasted, \u201cThat makes me thrifty.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "makes me thrifty") == "Varga"
+
+
+def test_as_a_document_put_it_names_the_source(parse: Parse) -> None:
+    text = (
+        "The levy is due each spring, but the charge is waived for \u201csmall family "
+        "boats,\u201d as a harbour board memo put it.\n"
+    )
+    assert _speaker_of(parse, text, "small family boats") == "a harbour board memo"
+
+
+def test_per_the_bylaws_names_the_source(parse: Parse) -> None:
+    text = (
+        "Members may send proxies, but not when voting \u201cto fill a vacancy on the "
+        "board,\u201d per the club\u2019s bylaws.\n"
+    )
+    assert _speaker_of(parse, text, "fill a vacancy") == "the club\u2019s bylaws"
+    # "per" as a rate is no relay.
+    text = "The fee is $5 per boat, and the board called it \u201ca fair price.\u201d\n"
+    assert _speaker_of(parse, text, "a fair price") == "the board"
+
+
+def test_according_to_in_the_next_sentence_is_about_that_sentence(parse: Parse) -> None:
+    text = (
+        "Mayor Lena Kovac weighed in on Twitter, saying that the board should publish the "
+        "tapes \u201cwithout delay.\u201d Kovac plans to visit the pier on Sunday, according "
+        "to a city aide.\n"
+    )
+    assert _speaker_of(parse, text, "without delay") == "Lena Kovac"
+
+
+def test_an_unattributed_paragraph_after_a_long_quotation_keeps_its_speaker(
+    parse: Parse,
+) -> None:
+    text = (
+        "Tomas Reyes, chairman of the Dockworkers Guild, spoke at the rally.\n\n"
+        "\u201cNobody is hiring for the night shift. The yard is half empty. We have lost "
+        "two cranes this year,\u201d he said.\n\n"
+        "\u201cRight now, the yard is against the plan. It\u2019s not for the mayor. But you "
+        "want people to be for something.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "against the plan") == "Tomas Reyes"

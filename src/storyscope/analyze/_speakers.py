@@ -1188,7 +1188,13 @@ EMBEDDED_DEPS = frozenset({"relcl", "acl", "advcl", "xcomp", "amod", "pcomp", "c
 
 
 def _good_subject(tok: Token, ctx: SpeakerContext) -> bool:
-    return not ctx.in_quote(tok.idx) and tok.lower_ not in _POSSESSIVE and not ctx.not_speaker(tok)
+    # A dash the parse took for a subject ("... made public ― Trump boasted") is none.
+    return (
+        any(c.isalnum() for c in tok.text)
+        and not ctx.in_quote(tok.idx)
+        and tok.lower_ not in _POSSESSIVE
+        and not ctx.not_speaker(tok)
+    )
 
 
 def subject_of(verb: Token, ctx: SpeakerContext) -> Token | None:
@@ -1243,7 +1249,8 @@ def subject_of(verb: Token, ctx: SpeakerContext) -> Token | None:
 
 
 def according_to(tokens: Sequence[Token]) -> tuple[Token, Token] | None:
-    """("according" token, head of its object) for an "according to X" in ``tokens``."""
+    """(cue token, head of the source) for an "according to X" in ``tokens``; also for
+    the relays ", per X" ('..., per the club's bylaws') and "as X put it"."""
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             for child in tok.nbor().children:
@@ -1251,6 +1258,42 @@ def according_to(tokens: Sequence[Token]) -> tuple[Token, Token] | None:
                     return tok, child
             if tok.i + 2 < len(tok.doc):
                 return tok, tok.doc[tok.i + 2]
+    for tok in tokens:
+        relay = _relay_source(tok)
+        if relay is not None:
+            return relay
+    return None
+
+
+def is_relay_cue(tok: Token) -> bool:
+    """Whether ``tok`` opens an "according to X", ", per X" or "as X put it"."""
+    return tok.lower_ == "according" or _relay_source(tok) is not None
+
+
+def _relay_source(tok: Token) -> tuple[Token, Token] | None:
+    """Cue and source of a relay: ", per the bylaws" -> (per, bylaws); "as a memo put it"
+    -> (put, memo)."""
+    doc = tok.doc
+    back = tok.i - 1
+    while back > 0 and doc[back].text in ('"', "\u201d", "\u2019", "'"):
+        back -= 1
+    if tok.lower_ == "per" and back >= 0 and doc[back].text == ",":
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ in ("DET", "PROPN", "PRON"):
+            for child in tok.children:
+                if child.dep_ == "pobj" and child.pos_ in ("NOUN", "PROPN"):
+                    return tok, child
+        return None
+    if tok.lower_ != "as":
+        return None
+    for k in range(tok.i + 2, min(tok.i + 10, len(doc) - 1)):
+        verb = doc[k]
+        if verb.lemma_.lower() == "put" and doc[k + 1].lower_ == "it":
+            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.i > tok.i and subj.pos_ in ("NOUN", "PROPN", "PRON"):
+                return verb, subj
+            return None
+        if verb.is_punct:
+            return None
     return None
 
 

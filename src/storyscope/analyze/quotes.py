@@ -52,6 +52,7 @@ from storyscope.analyze._speakers import (
     SpeakerContext,
     according_to,
     canonical_names,
+    is_relay_cue,
     is_speech_verb,
     speaker_from_token,
     subject_of,
@@ -320,7 +321,13 @@ def _attribution_end(
     tokens = ctx.tokens_in(nxt.start, nxt.end)
     if len(tokens) > _ATTRIBUTION_SENTENCE_TOKENS or not nxt.text[:1].isupper():
         return close_sent.end
-    if not any(is_speech_verb(t) or t.lower_ == "according" for t in tokens):
+    # A sentence of its own about something else ('"... without delay." Kovac plans to
+    # visit on Sunday, according to an aide.') does not attribute the quotation: its main
+    # verb reports speech, or, after a "?" or "!", it holds an "according to".
+    asked = text[: region.close].rstrip()[-1:] in ("?", "!")
+    if not any(
+        (is_speech_verb(t) and t.dep_ == "ROOT") or (asked and is_relay_cue(t)) for t in tokens
+    ):
         return close_sent.end
     return nxt.end
 
@@ -348,7 +355,7 @@ def _speech_before(
 
 def _sentence_has_speech(sent: Sentence, ctx: SpeakerContext) -> bool:
     return any(
-        (is_speech_verb(t) or t.lower_ == "according") and not ctx.in_quote(t.idx)
+        (is_speech_verb(t) or is_relay_cue(t)) and not ctx.in_quote(t.idx)
         for t in ctx.tokens_in(sent.start, sent.end)
     )
 
@@ -491,7 +498,9 @@ def find_quotes(
         continued = bool(out) and _continues(text, origins[-1], region)
         if cue_tok is None and speaker is None and out:
             prev = out[-1]
-            near = sent_index - prev.sentence <= _INHERIT_SENTENCES
+            # Counted from the sentence the previous quotation ends in (it may run on).
+            prev_end = max(prev.sentence, ctx.lookup.index_at(origins[-1].close))
+            near = sent_index - prev_end <= _INHERIT_SENTENCES
             if prev.speaker is not None and (near or continued):
                 speaker, mention, anonymous = prev.speaker, prev.speaker_mention, prev.anonymous
         if cue_tok is None and speaker is None and sent_index > 0 and region.open <= sent.start + 2:
@@ -616,7 +625,7 @@ def _introduces_block(sent: Sentence, ctx: SpeakerContext) -> bool:
         return False
     if cue is not None:
         # "according to X:" hands over X's information, seldom its wording.
-        return cue.lower_ != "according" and not any(
+        return cue.lower_ not in ("according", "per") and not any(
             c.dep_ in _BLOCK_CUE_BLOCKERS for c in cue.children
         )
     return any(
