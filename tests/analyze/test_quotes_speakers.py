@@ -474,3 +474,30 @@ def test_an_unattributed_paragraph_after_a_long_quotation_keeps_its_speaker(
         "want people to be for something.\u201d\n"
     )
     assert _speaker_of(parse, text, "against the plan") == "Tomas Reyes"
+
+
+def test_which_after_a_body_names_the_body(parse: Parse) -> None:
+    text = (
+        "To settle it, they turned to the Dunmore Fire Department which reported "
+        "\u201c312 fire calls\u201d in the town between May and June.\n"
+    )
+    assert _speaker_of(parse, text, "312 fire calls") == "Dunmore Fire Department"
+
+
+def test_a_speech_verb_in_a_later_clause_of_its_own_does_not_take_the_quote(
+    parse: Parse,
+) -> None:
+    text = (
+        "The Harbor Party nominee has repeatedly wondered whether the judges will be "
+        "\u201cfair\u201d to him, engaging in what analysts described as old tactics.\n"
+    )
+    assert _speaker_of(parse, text, "fair") == "The Harbor Party nominee"
+
+
+def test_a_quotation_after_a_sentence_about_a_person_is_theirs(parse: Parse) -> None:
+    text = (
+        "\u201cWe need to stop blaming the dockworkers,\u201d Aro said on Harbor TV.\n\n"
+        "On Sunday, Mayor Ilse Varga pointed to the fatigue of young voters as a reason for "
+        "hope. \u201cThe younger people are sick and tired of the old fights.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "sick and tired") == "Ilse Varga"

@@ -1231,6 +1231,14 @@ def subject_of(verb: Token, ctx: SpeakerContext) -> Token | None:
         if child.dep_ == "nsubj" and _good_subject(child, ctx):
             if child.lower_ in _RELATIVE and verb.dep_ == "relcl" and verb.head is not verb:
                 return verb.head
+            if child.lower_ in _RELATIVE and child.i > 0:
+                # "... turned to the Fire Department which reported ...", the clause
+                # misparsed as an adverbial one: the noun right before "which".
+                prev = doc[child.i - 1]
+                if prev.is_punct and child.i > 1:
+                    prev = doc[child.i - 2]
+                if prev.pos_ in ("NOUN", "PROPN") and _good_subject(prev, ctx):
+                    return prev
             return child
     # "... and Justice Ruth Bader Ginsburg said it was ...", parsed with the name
     # as a conjunct of an object and "said" without a subject: the person named
