@@ -501,3 +501,14 @@ def test_a_quotation_after_a_sentence_about_a_person_is_theirs(parse: Parse) -> 
         "hope. \u201cThe younger people are sick and tired of the old fights.\u201d\n"
     )
     assert _speaker_of(parse, text, "sick and tired") == "Ilse Varga"
+
+
+def test_he_after_a_person_introduced_with_a_title_is_that_person(parse: Parse) -> None:
+    text = (
+        "\u201cThe pier is a mess,\u201d Bryan Ode said after the rally.\n\n"
+        "While Piet Aro had many dockworkers marching for him, that has not happened for "
+        "Varga, which is something that worries Tomas Reyes, chairman of the Coast Guild.\n\n"
+        "\u201cNo one is marching for Varga. Aro had the crane crews. Varga has nobody like "
+        "that,\u201d he said.\n"
+    )
+    assert _speaker_of(parse, text, "No one is marching") == "Tomas Reyes"

@@ -1058,8 +1058,29 @@ class SpeakerContext:
             found.append(ent)
         surnames = _surnames(found)
         if len(surnames) != 1 or not self._agrees(found[-1], pronoun):
-            return None
+            return self._introduced_just_before(found, pronoun, prev.end)
         return found[-1]
+
+    def _introduced_just_before(
+        self, found: Sequence[Entity], pronoun: str | None, prev_end: int
+    ) -> Entity | None:
+        """The one person of the sentence before who is new to the article and introduced
+        by a title after a comma ('... concerns Tomas Reyes, chairman of the guild.'),
+        when the pronoun opens a paragraph of its own quotation."""
+        if pronoun is None or not found or "\n" not in self.text[prev_end : prev_end + 3]:
+            return None
+        new = []
+        for ent in found:
+            if not self._agrees(ent, pronoun):
+                continue
+            last = ent.text.split()[-1].lower()
+            earlier = self.entities[: bisect.bisect_left(self.ent_starts, ent.start)]
+            if any(e.label == "PERSON" and last in _surnames([e]) for e in earlier):
+                continue
+            after = self.text[ent.end : ent.end + 3]
+            if after.startswith(", ") and after[2:3].islower():
+                new.append(ent)
+        return new[0] if len(new) == 1 else None
 
     def last_body_before(self, pos: int, *, plural: bool) -> Token | None:
         """The subject an "it" or "they" at ``pos`` most likely stands for.
