@@ -125,6 +125,8 @@ _PLURAL_PRONOUNS = frozenset({"they", "we", "i", "it", "you", "them", "us", "me"
 #: Pronouns that may stand for a body, a group or a document ("it said", "they wrote").
 _BODY_PRONOUNS = frozenset({"it", "they"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
+#: Words after "Name, " that open a clause, not a title ("Ted Cruz, who ...").
+_NOT_TITLE = _RELATIVE | {"whose", "and", "but", "or", "the", "a", "an", "said", "says", "he", "she"}
 #: Nouns naming people who may be quoted (lemmas): "analysts described it as ...".
 PERSON_NOUNS = frozenset(
     [
@@ -1077,8 +1079,9 @@ class SpeakerContext:
             earlier = self.entities[: bisect.bisect_left(self.ent_starts, ent.start)]
             if any(e.label == "PERSON" and last in _surnames([e]) for e in earlier):
                 continue
-            after = self.text[ent.end : ent.end + 3]
-            if after.startswith(", ") and after[2:3].islower():
+            after = self.text[ent.end : ent.end + 40]
+            word = after[2:].split(" ", 1)[0].lower()
+            if after.startswith(", ") and after[2:3].islower() and word not in _NOT_TITLE:
                 new.append(ent)
         return new[0] if len(new) == 1 else None
 
