@@ -422,3 +422,93 @@ def test_a_parenthetical_said_names_the_speaker_of_a_partial_quote(parse: Parse)
         "the whole coast.\u201d\n"
     )
     assert _speaker_of(parse, text, "a microcosm") == "Ilse Varga"
+
+
+# Issue #16, session 3: patterns from the PolNeAR dev split (invented text).
+
+
+def test_a_dash_between_clauses_is_not_the_speaker(parse: Parse) -> None:
+    text = (
+        "The harbour levy went unpaid in the years its accounts were made public \u2015 "
+        "Varga boasted, \u201cThat makes me thrifty.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "makes me thrifty") == "Varga"
+
+
+def test_as_a_document_put_it_names_the_source(parse: Parse) -> None:
+    text = (
+        "The levy is due each spring, but the charge is waived for \u201csmall family "
+        "boats,\u201d as a harbour board memo put it.\n"
+    )
+    assert _speaker_of(parse, text, "small family boats") == "a harbour board memo"
+
+
+def test_per_the_bylaws_names_the_source(parse: Parse) -> None:
+    text = (
+        "Members may send proxies, but not when voting \u201cto fill a vacancy on the "
+        "board,\u201d per the club\u2019s bylaws.\n"
+    )
+    assert _speaker_of(parse, text, "fill a vacancy") == "the club\u2019s bylaws"
+    # "per" as a rate is no relay.
+    text = "The fee is $5 per boat, and the board called it \u201ca fair price.\u201d\n"
+    assert _speaker_of(parse, text, "a fair price") == "the board"
+
+
+def test_according_to_in_the_next_sentence_is_about_that_sentence(parse: Parse) -> None:
+    text = (
+        "Mayor Lena Kovac weighed in on Twitter, saying that the board should publish the "
+        "tapes \u201cwithout delay.\u201d Kovac plans to visit the pier on Sunday, according "
+        "to a city aide.\n"
+    )
+    assert _speaker_of(parse, text, "without delay") == "Lena Kovac"
+
+
+def test_an_unattributed_paragraph_after_a_long_quotation_keeps_its_speaker(
+    parse: Parse,
+) -> None:
+    text = (
+        "Tomas Reyes, chairman of the Dockworkers Guild, spoke at the rally.\n\n"
+        "\u201cNobody is hiring for the night shift. The yard is half empty. We have lost "
+        "two cranes this year,\u201d he said.\n\n"
+        "\u201cRight now, the yard is against the plan. It\u2019s not for the mayor. But you "
+        "want people to be for something.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "against the plan") == "Tomas Reyes"
+
+
+def test_which_after_a_body_names_the_body(parse: Parse) -> None:
+    text = (
+        "To settle it, they turned to the Dunmore Fire Department which reported "
+        "\u201c312 fire calls\u201d in the town between May and June.\n"
+    )
+    assert _speaker_of(parse, text, "312 fire calls") == "Dunmore Fire Department"
+
+
+def test_a_speech_verb_in_a_later_clause_of_its_own_does_not_take_the_quote(
+    parse: Parse,
+) -> None:
+    text = (
+        "The Harbor Party nominee has repeatedly wondered whether the judges will be "
+        "\u201cfair\u201d to him, engaging in what analysts described as old tactics.\n"
+    )
+    assert _speaker_of(parse, text, "fair") == "The Harbor Party nominee"
+
+
+def test_a_quotation_after_a_sentence_about_a_person_is_theirs(parse: Parse) -> None:
+    text = (
+        "\u201cWe need to stop blaming the dockworkers,\u201d Aro said on Harbor TV.\n\n"
+        "On Sunday, Mayor Ilse Varga pointed to the fatigue of young voters as a reason for "
+        "hope. \u201cThe younger people are sick and tired of the old fights.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "sick and tired") == "Ilse Varga"
+
+
+def test_he_after_a_person_introduced_with_a_title_is_that_person(parse: Parse) -> None:
+    text = (
+        "\u201cThe pier is a mess,\u201d Bryan Ode said after the rally.\n\n"
+        "While Piet Aro had many dockworkers marching for him, that has not happened for "
+        "Varga, which is something that worries Tomas Reyes, chairman of the Coast Guild.\n\n"
+        "\u201cNo one is marching for Varga. Aro had the crane crews. Varga has nobody like "
+        "that,\u201d he said.\n"
+    )
+    assert _speaker_of(parse, text, "No one is marching") == "Tomas Reyes"

@@ -125,6 +125,8 @@ _PLURAL_PRONOUNS = frozenset({"they", "we", "i", "it", "you", "them", "us", "me"
 #: Pronouns that may stand for a body, a group or a document ("it said", "they wrote").
 _BODY_PRONOUNS = frozenset({"it", "they"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
+#: Words after "Name, " that open a clause, not a title ("Ted Cruz, who ...").
+_NOT_TITLE = _RELATIVE | {"whose", "and", "but", "or", "the", "a", "an", "said", "says", "he", "she"}
 #: Nouns naming people who may be quoted (lemmas): "analysts described it as ...".
 PERSON_NOUNS = frozenset(
     [
@@ -1058,8 +1060,30 @@ class SpeakerContext:
             found.append(ent)
         surnames = _surnames(found)
         if len(surnames) != 1 or not self._agrees(found[-1], pronoun):
-            return None
+            return self._introduced_just_before(found, pronoun, prev.end)
         return found[-1]
+
+    def _introduced_just_before(
+        self, found: Sequence[Entity], pronoun: str | None, prev_end: int
+    ) -> Entity | None:
+        """The one person of the sentence before who is new to the article and introduced
+        by a title after a comma ('... concerns Tomas Reyes, chairman of the guild.'),
+        when the pronoun opens a paragraph of its own quotation."""
+        if pronoun is None or not found or "\n" not in self.text[prev_end : prev_end + 3]:
+            return None
+        new = []
+        for ent in found:
+            if not self._agrees(ent, pronoun):
+                continue
+            last = ent.text.split()[-1].lower()
+            earlier = self.entities[: bisect.bisect_left(self.ent_starts, ent.start)]
+            if any(e.label == "PERSON" and last in _surnames([e]) for e in earlier):
+                continue
+            after = self.text[ent.end : ent.end + 40]
+            word = after[2:].split(" ", 1)[0].lower()
+            if after.startswith(", ") and after[2:3].islower() and word not in _NOT_TITLE:
+                new.append(ent)
+        return new[0] if len(new) == 1 else None
 
     def last_body_before(self, pos: int, *, plural: bool) -> Token | None:
         """The subject an "it" or "they" at ``pos`` most likely stands for.
@@ -1188,7 +1212,13 @@ EMBEDDED_DEPS = frozenset({"relcl", "acl", "advcl", "xcomp", "amod", "pcomp", "c
 
 
 def _good_subject(tok: Token, ctx: SpeakerContext) -> bool:
-    return not ctx.in_quote(tok.idx) and tok.lower_ not in _POSSESSIVE and not ctx.not_speaker(tok)
+    # A dash the parse took for a subject ("... made public ― Trump boasted") is none.
+    return (
+        any(c.isalnum() for c in tok.text)
+        and not ctx.in_quote(tok.idx)
+        and tok.lower_ not in _POSSESSIVE
+        and not ctx.not_speaker(tok)
+    )
 
 
 def subject_of(verb: Token, ctx: SpeakerContext) -> Token | None:
@@ -1225,6 +1255,14 @@ def subject_of(verb: Token, ctx: SpeakerContext) -> Token | None:
         if child.dep_ == "nsubj" and _good_subject(child, ctx):
             if child.lower_ in _RELATIVE and verb.dep_ == "relcl" and verb.head is not verb:
                 return verb.head
+            if child.lower_ in _RELATIVE and child.i > 0:
+                # "... turned to the Fire Department which reported ...", the clause
+                # misparsed as an adverbial one: the noun right before "which".
+                prev = doc[child.i - 1]
+                if prev.is_punct and child.i > 1:
+                    prev = doc[child.i - 2]
+                if prev.pos_ in ("NOUN", "PROPN") and _good_subject(prev, ctx):
+                    return prev
             return child
     # "... and Justice Ruth Bader Ginsburg said it was ...", parsed with the name
     # as a conjunct of an object and "said" without a subject: the person named
@@ -1243,7 +1281,8 @@ def subject_of(verb: Token, ctx: SpeakerContext) -> Token | None:
 
 
 def according_to(tokens: Sequence[Token]) -> tuple[Token, Token] | None:
-    """("according" token, head of its object) for an "according to X" in ``tokens``."""
+    """(cue token, head of the source) for an "according to X" in ``tokens``; also for
+    the relays ", per X" ('..., per the club's bylaws') and "as X put it"."""
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             for child in tok.nbor().children:
@@ -1251,6 +1290,42 @@ def according_to(tokens: Sequence[Token]) -> tuple[Token, Token] | None:
                     return tok, child
             if tok.i + 2 < len(tok.doc):
                 return tok, tok.doc[tok.i + 2]
+    for tok in tokens:
+        relay = _relay_source(tok)
+        if relay is not None:
+            return relay
+    return None
+
+
+def is_relay_cue(tok: Token) -> bool:
+    """Whether ``tok`` opens an "according to X", ", per X" or "as X put it"."""
+    return tok.lower_ == "according" or _relay_source(tok) is not None
+
+
+def _relay_source(tok: Token) -> tuple[Token, Token] | None:
+    """Cue and source of a relay: ", per the bylaws" -> (per, bylaws); "as a memo put it"
+    -> (put, memo)."""
+    doc = tok.doc
+    back = tok.i - 1
+    while back > 0 and doc[back].text in ('"', "\u201d", "\u2019", "'"):
+        back -= 1
+    if tok.lower_ == "per" and back >= 0 and doc[back].text == ",":
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ in ("DET", "PROPN", "PRON"):
+            for child in tok.children:
+                if child.dep_ == "pobj" and child.pos_ in ("NOUN", "PROPN"):
+                    return tok, child
+        return None
+    if tok.lower_ != "as":
+        return None
+    for k in range(tok.i + 2, min(tok.i + 10, len(doc) - 1)):
+        verb = doc[k]
+        if verb.lemma_.lower() == "put" and doc[k + 1].lower_ == "it":
+            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.i > tok.i and subj.pos_ in ("NOUN", "PROPN", "PRON"):
+                return verb, subj
+            return None
+        if verb.is_punct:
+            return None
     return None
 
 

@@ -52,6 +52,7 @@ from storyscope.analyze._speakers import (
     SpeakerContext,
     according_to,
     canonical_names,
+    is_relay_cue,
     is_speech_verb,
     speaker_from_token,
     subject_of,
@@ -124,6 +125,20 @@ def _attribution(
         window = (sent.start, sent.end)
         dist = tok.idx - region.close if after_side else region.open - tok.idx
         found.append((dist, 0 if after_side else 1, tok, subj, window))
+    if len(found) > 1:
+        # 'X wondered whether they will be "fair", engaging in what analysts described
+        # as ...': a speech verb after the quotation, in a clause of its own that does
+        # not hold it, loses to the one before it whose clause holds the quotation.
+        def holds(verb: Token) -> bool:
+            return verb.left_edge.idx <= region.open <= _right_end(verb)
+
+        before_holds = any(f[1] == 1 and f[3] is not None and holds(f[2]) for f in found)
+        if before_holds:
+            found = [
+                f
+                for f in found
+                if not (f[1] == 0 and f[2].dep_ in EMBEDDED_DEPS and not holds(f[2]))
+            ]
     if found:
         _, _, tok, subj, window = min(found, key=lambda f: (f[0], f[1]))
         return tok, subj, window
@@ -320,7 +335,13 @@ def _attribution_end(
     tokens = ctx.tokens_in(nxt.start, nxt.end)
     if len(tokens) > _ATTRIBUTION_SENTENCE_TOKENS or not nxt.text[:1].isupper():
         return close_sent.end
-    if not any(is_speech_verb(t) or t.lower_ == "according" for t in tokens):
+    # A sentence of its own about something else ('"... without delay." Kovac plans to
+    # visit on Sunday, according to an aide.') does not attribute the quotation: its main
+    # verb reports speech, or, after a "?" or "!", it holds an "according to".
+    asked = text[: region.close].rstrip()[-1:] in ("?", "!")
+    if not any(
+        (is_speech_verb(t) and t.dep_ == "ROOT") or (asked and is_relay_cue(t)) for t in tokens
+    ):
         return close_sent.end
     return nxt.end
 
@@ -346,9 +367,34 @@ def _speech_before(
     return None, None, None, False
 
 
+def _person_before(
+    prev: Sentence, region: QuoteRegion, ctx: SpeakerContext
+) -> tuple[str | None, Span | None, bool]:
+    """A named person who is the subject of the main verb of ``prev``, a sentence of the
+    quotation's paragraph that quotes nothing outside titles."""
+    text = ctx.text
+    if "\n" in text[prev.end : region.open]:
+        return None, None, False
+    tokens = [t for t in ctx.tokens_in(prev.start, prev.end) if not ctx.in_quote(t.idx)]
+    if any(
+        r.open >= prev.start and r.close < prev.end and not _short(r, text) for r in ctx.regions
+    ):
+        return None, None, False
+    for root in (t for t in tokens if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")):
+        subj = subject_of(root, ctx)
+        if subj is None or subj.ent_type_ != "PERSON":
+            continue
+        return speaker_from_token(subj, ctx, (prev.start, prev.end))
+    return None, None, False
+
+
+def _short(region: QuoteRegion, text: str) -> bool:
+    return len(text[region.open + 1 : region.close].split()) <= _SCARE_MAX_WORDS
+
+
 def _sentence_has_speech(sent: Sentence, ctx: SpeakerContext) -> bool:
     return any(
-        (is_speech_verb(t) or t.lower_ == "according") and not ctx.in_quote(t.idx)
+        (is_speech_verb(t) or is_relay_cue(t)) and not ctx.in_quote(t.idx)
         for t in ctx.tokens_in(sent.start, sent.end)
     )
 
@@ -489,9 +535,21 @@ def find_quotes(
                     cue_tok, cue_span = verb, Span(verb.idx, verb.idx + len(verb))
                     cue = verb.text
         continued = bool(out) and _continues(text, origins[-1], region)
+        if (
+            cue_tok is None
+            and speaker is None
+            and not continued
+            and sent_index > 0
+            and region.open <= sent.start + 2
+        ):
+            # 'On "Coast Live," Ilse Varga named fatigue as a reason. "The younger people
+            # are ..."': the person the sentence before is about, in the same paragraph.
+            speaker, mention, anonymous = _person_before(sentences[sent_index - 1], region, ctx)
         if cue_tok is None and speaker is None and out:
             prev = out[-1]
-            near = sent_index - prev.sentence <= _INHERIT_SENTENCES
+            # Counted from the sentence the previous quotation ends in (it may run on).
+            prev_end = max(prev.sentence, ctx.lookup.index_at(origins[-1].close))
+            near = sent_index - prev_end <= _INHERIT_SENTENCES
             if prev.speaker is not None and (near or continued):
                 speaker, mention, anonymous = prev.speaker, prev.speaker_mention, prev.anonymous
         if cue_tok is None and speaker is None and sent_index > 0 and region.open <= sent.start + 2:
@@ -616,7 +674,7 @@ def _introduces_block(sent: Sentence, ctx: SpeakerContext) -> bool:
         return False
     if cue is not None:
         # "according to X:" hands over X's information, seldom its wording.
-        return cue.lower_ != "according" and not any(
+        return cue.lower_ not in ("according", "per") and not any(
             c.dep_ in _BLOCK_CUE_BLOCKERS for c in cue.children
         )
     return any(
