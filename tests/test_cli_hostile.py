@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -246,3 +247,37 @@ def test_compare_of_too_many_articles_is_refused_in_one_line(
     (line,) = err.strip().splitlines()
     assert line.startswith("Error: 2 articles: compare takes at most 1 ")
     assert "storyscope ingest" in line
+
+
+def test_ingest_of_an_article_past_the_time_budget_is_its_failure_and_the_run_goes_on(
+    tmp_path: Path, fake_embedder: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyscope.ingest.text as text_module
+    from storyscope.store import Store
+
+    real = text_module.clean_text
+
+    def clean_text(body: str) -> tuple[str, object]:
+        ends = time.monotonic() + 8.0
+        while "Ferry timetable" in body and time.monotonic() < ends:  # a pathological article
+            pass
+        return real(body)
+
+    monkeypatch.setattr(text_module, "clean_text", clean_text)
+    monkeypatch.setattr("storyscope.ingest._budget.MAX_ARTICLE_SECONDS", 0.5)
+    crawl = tmp_path / "crawl.warc.gz"
+    crawl.write_bytes(_warc_gz(tmp_path, ["Bridge vote", "Ferry timetable", "Quay shops"]))
+    later = tmp_path / "later.txt"
+    later.write_text(ARTICLE_B, encoding="utf-8")
+    db = tmp_path / "store.db"
+    code, _, err = _run("ingest", crawl, later, "--db", db)
+    assert code == 1
+    slow = "https://velmor-post.test/ferry-timetable"  # a WARC record is named by its URI
+    expected = f"error: {slow}: took over 0.5 s to read and clean (the per-article time budget)"
+    assert expected in err.splitlines(), err
+    assert "3 articles read, 3 new" in err
+    with Store.open(db) as store:
+        titles = {a.title for a in store.iter_articles(include_duplicates=True)}
+        (failure,) = store.failures()
+    assert {"Bridge vote", "Quay shops"} <= titles and "Ferry timetable" not in titles and len(titles) == 3
+    assert failure.source == slow
