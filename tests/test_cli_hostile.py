@@ -281,3 +281,26 @@ def test_ingest_of_an_article_past_the_time_budget_is_its_failure_and_the_run_go
         (failure,) = store.failures()
     assert {"Bridge vote", "Quay shops"} <= titles and "Ferry timetable" not in titles and len(titles) == 3
     assert failure.source == slow
+
+
+def test_compare_of_an_article_of_many_quotations_keeps_its_first_ones_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storyscope.analyze.quotes.MAX_QUOTES", 12)
+    a = tmp_path / "gazette.txt"
+    a.write_text(ARTICLE_A, encoding="utf-8")
+    lines = [f'"Lane {n} is open again," Brandvik said on Monday.' for n in range(1, 31)]
+    b = tmp_path / "courier.txt"
+    b.write_text(ARTICLE_B + "\n" + "\n\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = _run("compare", a, b)
+    assert code == 0, err
+    report = json.loads(out)
+    courier = next(x["id"] for x in report["articles"] if x["outlet"] == "Valley Courier")
+    quotes = [q for q in report["quotes"] if q["article"] == courier]
+    assert len(quotes) == 12
+    text = b.read_text(encoding="utf-8").split("---\n", 2)[2]
+    # its first ones in text order: the two of the article's start, then lanes 1 to 10
+    assert [q["text"] for q in quotes][2:] == [f"Lane {n} is open again" for n in range(1, 11)]
+    assert max(q["start"] for q in quotes) < text.index("Lane 11")
+    assert any("only its first 12 quotations are counted" in w for w in report["warnings"])
+    assert any("only its first 12 quotations are counted" in line for line in err.splitlines())
