@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -246,3 +247,60 @@ def test_compare_of_too_many_articles_is_refused_in_one_line(
     (line,) = err.strip().splitlines()
     assert line.startswith("Error: 2 articles: compare takes at most 1 ")
     assert "storyscope ingest" in line
+
+
+def test_ingest_of_an_article_past_the_time_budget_is_its_failure_and_the_run_goes_on(
+    tmp_path: Path, fake_embedder: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyscope.ingest.text as text_module
+    from storyscope.store import Store
+
+    real = text_module.clean_text
+
+    def clean_text(body: str) -> tuple[str, object]:
+        ends = time.monotonic() + 8.0
+        while "Ferry timetable" in body and time.monotonic() < ends:  # a pathological article
+            pass
+        return real(body)
+
+    monkeypatch.setattr(text_module, "clean_text", clean_text)
+    monkeypatch.setattr("storyscope.ingest._budget.MAX_ARTICLE_SECONDS", 0.5)
+    crawl = tmp_path / "crawl.warc.gz"
+    crawl.write_bytes(_warc_gz(tmp_path, ["Bridge vote", "Ferry timetable", "Quay shops"]))
+    later = tmp_path / "later.txt"
+    later.write_text(ARTICLE_B, encoding="utf-8")
+    db = tmp_path / "store.db"
+    code, _, err = _run("ingest", crawl, later, "--db", db)
+    assert code == 1
+    slow = "https://velmor-post.test/ferry-timetable"  # a WARC record is named by its URI
+    expected = f"error: {slow}: took over 0.5 s to read and clean (the per-article time budget)"
+    assert expected in err.splitlines(), err
+    assert "3 articles read, 3 new" in err
+    with Store.open(db) as store:
+        titles = {a.title for a in store.iter_articles(include_duplicates=True)}
+        (failure,) = store.failures()
+    assert {"Bridge vote", "Quay shops"} <= titles and "Ferry timetable" not in titles and len(titles) == 3
+    assert failure.source == slow
+
+
+def test_compare_of_an_article_of_many_quotations_keeps_its_first_ones_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storyscope.analyze.quotes.MAX_QUOTES", 12)
+    a = tmp_path / "gazette.txt"
+    a.write_text(ARTICLE_A, encoding="utf-8")
+    lines = [f'"Lane {n} is open again," Brandvik said on Monday.' for n in range(1, 31)]
+    b = tmp_path / "courier.txt"
+    b.write_text(ARTICLE_B + "\n" + "\n\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = _run("compare", a, b)
+    assert code == 0, err
+    report = json.loads(out)
+    courier = next(x["id"] for x in report["articles"] if x["outlet"] == "Valley Courier")
+    quotes = [q for q in report["quotes"] if q["article"] == courier]
+    assert len(quotes) == 12
+    text = b.read_text(encoding="utf-8").split("---\n", 2)[2]
+    # its first ones in text order: the two of the article's start, then lanes 1 to 10
+    assert [q["text"] for q in quotes][2:] == [f"Lane {n} is open again" for n in range(1, 11)]
+    assert max(q["start"] for q in quotes) < text.index("Lane 11")
+    assert any("only its first 12 quotations are counted" in w for w in report["warnings"])
+    assert any("only its first 12 quotations are counted" in line for line in err.splitlines())

@@ -207,6 +207,7 @@ def _budget_warnings(analyzed: Sequence[AnalyzedArticle]) -> list[str]:
     """One line per article whose analysis stopped at a budget (see storyscope.analyze.pipeline)."""
     from storyscope.analyze.claims import MAX_CLAIMS
     from storyscope.analyze.pipeline import MAX_ANALYSED_CHARS
+    from storyscope.analyze.quotes import MAX_QUOTES
 
     out = []
     for doc in analyzed:
@@ -219,6 +220,8 @@ def _budget_warnings(analyzed: Sequence[AnalyzedArticle]) -> list[str]:
             )
         if len(doc.claims) >= MAX_CLAIMS:
             out.append(f"{where}: only its first {MAX_CLAIMS} claims are compared")
+        if len(doc.quotes) >= MAX_QUOTES:
+            out.append(f"{where}: only its first {MAX_QUOTES} quotations are counted")
     return out
 
 

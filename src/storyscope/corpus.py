@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from storyscope.ingest.fetch import Fetcher
     from storyscope.model import Story
     from storyscope.store import Store
+    from storyscope.store.records import RunProgress
 
 __all__ = [
     "IngestSummary",
@@ -264,51 +265,15 @@ def _ingest_local(
     wanted = list(languages) if languages else None
     batches = 0
 
-    # A resumed run reads its unfinished sources again: what it recorded then is not recorded twice.
-    recorded = {(f.source, f.error) for f in store.failures(run_id=run_id)} if resuming else set()
-
-    def fail(failure: Failure, counts: dict[str, int]) -> None:
-        failure = _storable(failure)
-        summary.failed += 1
-        counts["failed"] += 1
-        if (failure.source, failure.error) not in recorded:
-            recorded.add((failure.source, failure.error))
-            store.record_failure(failure, run_id=run_id)
-        if len(summary.failures) < 100:
-            summary.failures.append(failure)
+    failures = _FailureLog(store, run_id, summary, resuming=resuming)
 
     def store_batch(
         batch: list[Article], counts: dict[str, int], make_progress: Callable[[], RunProgress]
     ) -> tuple[bool, ...]:
-        """Store a batch in one transaction; if the store refuses it, each article on its own.
-
-        A record the store refuses (bad data for that backend) becomes that
-        record's failure and the rest of the batch is stored. If recording the
-        failure fails too, the store itself is failing: that ends the run.
-        """
-        try:
-            return store.add_articles(batch, progress=make_progress())
-        except StoreError as exc:
-            if not batch:
-                raise
-            logger.info("%s: batch refused (%s); storing its articles one by one", store.name, exc)
-        kept: list[Article] = []
-        flags: list[bool] = []
-        for article in batch:
-            try:
-                (flag,) = store.add_articles([article])
-            except StoreError as exc:
-                problem = str(exc).removeprefix(f"{store.name}: ")
-                failure = Failure(
-                    stage="ingest", source=article.source, error=f"{article.source}: not stored ({problem})"
-                )
-                fail(failure, counts)
-                continue
-            kept.append(article)
-            flags.append(flag)
-        store.add_articles([], progress=make_progress())  # the progress, with the failures counted
-        batch[:] = kept
-        return tuple(flags)
+        flags = _store_articles(store, batch, make_progress, lambda failure: failures.add(failure, counts))
+        kept = [(a, f) for a, f in zip(batch, flags, strict=True) if f is not None]
+        batch[:] = [a for a, _ in kept]
+        return tuple(f for _, f in kept)
 
     def flush(source: str, batch: list[Article], counts: dict[str, int], status: str) -> None:
         nonlocal batches
@@ -356,7 +321,7 @@ def _ingest_local(
         ):
             counts["position"] += 1
             if isinstance(item, Failure):
-                fail(item, counts)
+                failures.add(item, counts)
                 continue
             summary.read += 1
             if any(a.id == item.id for a in batch):
@@ -372,6 +337,70 @@ def _ingest_local(
     if progress is not None:
         progress(summary)
     return summary
+
+
+class _FailureLog:
+    """A run's failures: counted, kept for display (the first 100) and recorded once.
+
+    A resumed run reads its unfinished sources again: what it recorded then is
+    not recorded twice.
+    """
+
+    def __init__(self, store: Store, run_id: str, summary: IngestSummary, *, resuming: bool) -> None:
+        self._store = store
+        self._run_id = run_id
+        self._summary = summary
+        self._recorded = (
+            {(f.source, f.error) for f in store.failures(run_id=run_id)} if resuming else set()
+        )
+
+    def add(self, failure: Failure, counts: dict[str, int] | None = None) -> None:
+        """Count ``failure`` (also in a source's ``counts``) and record it unless recorded."""
+        failure = _storable(failure)
+        self._summary.failed += 1
+        if counts is not None:
+            counts["failed"] += 1
+        if (failure.source, failure.error) not in self._recorded:
+            self._recorded.add((failure.source, failure.error))
+            self._store.record_failure(failure, run_id=self._run_id)
+        if len(self._summary.failures) < 100:
+            self._summary.failures.append(failure)
+
+
+def _store_articles(
+    store: Store,
+    articles: Sequence[Article],
+    make_progress: Callable[[], RunProgress],
+    refused: Callable[[Failure], None],
+) -> list[bool | None]:
+    """Store ``articles`` in one transaction; if the store refuses it, each article on its own.
+
+    A record the store refuses (bad data for that backend) becomes that
+    record's failure (passed to ``refused``) and the rest is stored; the run's
+    progress is written last, with those failures counted. If recording the
+    failure fails too, the store itself is failing: that ends the run.
+
+    Returns:
+        Per article: True if newly stored, False if the store had it, None if refused.
+    """
+    try:
+        return list(store.add_articles(articles, progress=make_progress()))
+    except StoreError as exc:
+        if not articles:
+            raise
+        logger.info("%s: batch refused (%s); storing its articles one by one", store.name, exc)
+    flags: list[bool | None] = []
+    for article in articles:
+        try:
+            (flag,) = store.add_articles([article])
+        except StoreError as exc:
+            problem = str(exc).removeprefix(f"{store.name}: ")
+            refused(Failure(stage="ingest", source=article.source, error=f"{article.source}: not stored ({problem})"))
+            flags.append(None)
+            continue
+        flags.append(flag)
+    store.add_articles([], progress=make_progress())  # the progress, with the failures counted
+    return flags
 
 
 class _CorpusState:

@@ -50,10 +50,11 @@ def test_the_default_version_is_the_one_stored_analyses_are_keyed_on() -> None:
     """The version of the default pipeline is computed as before analyzers were declared."""
     from storyscope._version import __version__
     from storyscope.analyze.claims import MAX_CLAIMS
+    from storyscope.analyze.quotes import MAX_QUOTES
 
     parts = [f"storyscope {__version__}", *(a.name for a in builtin_analyzers())]
     parts += ["spacy:default", "embedder:default", "cues:packaged"]
-    parts.append(f"budget:{MAX_ANALYSED_CHARS}:{MAX_CLAIMS}")
+    parts.append(f"budget:{MAX_ANALYSED_CHARS}:{MAX_CLAIMS}:{MAX_QUOTES}")
     legacy = "analysis-" + hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
     assert Pipeline(load_plugins=False).version == legacy
     assert Pipeline(analyzers=BUILTINS, load_plugins=False).version == legacy

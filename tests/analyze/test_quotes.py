@@ -224,3 +224,28 @@ def test_surname_resolves_to_a_full_name_the_ner_mislabelled() -> None:
     names = canonical_names(entities)
     assert names["vosk"] == "Petra Vosk"
     assert "watch" not in names  # a body, not a person
+
+
+def test_an_article_gives_at_most_max_quotes_each_surname_resolved_once(parse, monkeypatch) -> None:
+    import storyscope.analyze.quotes as quotes_module
+    from storyscope.analyze._speakers import SpeakerContext
+
+    lookups: list[str] = []
+    real = SpeakerContext._find_full_name
+
+    def counted(self: SpeakerContext, surname: str) -> str | None:
+        lookups.append(surname)
+        return real(self, surname)
+
+    monkeypatch.setattr(SpeakerContext, "_find_full_name", counted)
+    monkeypatch.setattr(quotes_module, "MAX_QUOTES", 25)
+    text = "Port director Ada Okafor spoke on Tuesday.\n" + "".join(
+        f'"Berth {n} is open," Okafor said. Okafor said crews would inspect berth {n} next.\n'
+        for n in range(1, 41)
+    )
+    found = _quotes(parse, text)
+    assert len(found) == 25
+    assert [q.start for q in found] == sorted(q.start for q in found)
+    assert max(q.end for q in found) < text.index("Berth 14 ")  # the first ones: 2 a line
+    assert {q.speaker for q in found if q.kind != "scare"} == {"Ada Okafor"}
+    assert lookups.count("Okafor") <= 1  # the text is searched once per surname, not per quotation

@@ -224,3 +224,65 @@ def test_a_newline_in_a_file_name_does_not_split_the_error(tmp_path: Path, good:
     named.write_text(GOOD, encoding="utf-8")
     (article,) = read([named]).articles
     assert article.source == str(tmp_path) + "/bridge\\nvote.txt"
+
+
+# -- the per-article time budget ---------------------------------------------------------------------
+
+
+def test_the_time_budget_stops_a_runaway_regex_and_the_next_records_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+    import time
+
+    import storyscope.ingest.text as text_module
+
+    real = text_module.clean_text
+    backtracking = re.compile(r"(a+)+$")
+
+    def clean_text(body: str) -> tuple[str, object]:
+        if "Zyxwarden" in body:
+            backtracking.match("a" * 40 + "b")  # exponential, inside the C regex engine
+        return real(body)
+
+    monkeypatch.setattr(text_module, "clean_text", clean_text)
+    monkeypatch.setattr("storyscope.ingest._budget.MAX_ARTICLE_SECONDS", 0.3)
+    body = "The ferry resumed service on Tuesday after a week of repairs, the operator said on the quay."
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "\n".join(json.dumps({"outlet": o, "text": t}) for o, t in
+                  [("A", body), ("B", "Zyxwarden said so. " + body), ("C", body + " More.")]) + "\n",
+        encoding="utf-8",
+    )
+    started = time.monotonic()
+    result = read([str(feed)])
+    assert time.monotonic() - started < 5
+    assert [a.outlet for a in result.articles] == ["A", "C"]
+    (failure,) = result.failures
+    assert failure.error == f"{feed}:2: took over 0.3 s to read and clean (the per-article time budget)"
+
+
+def test_the_time_budget_is_off_outside_the_main_thread_and_leaves_sigalrm_as_it_was() -> None:
+    import signal
+    import threading
+    import time
+
+    from storyscope.ingest._budget import article_budget
+
+    before = signal.getsignal(signal.SIGALRM)
+    with article_budget("x"):
+        pass
+    assert signal.getsignal(signal.SIGALRM) is before and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    errors: list[BaseException] = []
+
+    def off_main() -> None:
+        try:
+            with article_budget("x"):
+                time.sleep(0.01)
+        except BaseException as exc:  # pragma: no cover - the assertion below reports it
+            errors.append(exc)
+
+    thread = threading.Thread(target=off_main)
+    thread.start()
+    thread.join()
+    assert errors == []

@@ -165,3 +165,34 @@ def test_an_article_whose_analysis_fails_is_recorded_and_still_clustered(
     reference = load_analyzed(both["parquet"])
     for article_id, item in analyzed.items():  # the others, batched with the failure, are intact
         assert item == reference[article_id]
+
+
+def test_an_article_the_store_refuses_is_its_failure_and_the_run_goes_on(
+    both: dict[str, Any], ray_local: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyscope.errors import StoreError
+
+    with Store.open(tmp_path / "refusing.db") as store:
+        real = store.add_articles
+
+        def add_articles(batch: Any, *, progress: Any = None) -> Any:
+            items = list(batch)
+            if any("blames fog" in (a.title or "") for a in items):
+                raise StoreError(f"{store.name}: value refused by the database")
+            return real(items, progress=progress)
+
+        monkeypatch.setattr(store, "add_articles", add_articles)
+        summary = ingest_corpus(
+            both["sources"], store, engine="ray",
+            engine_options={"workers": 2, "parquet_dir": tmp_path / "pq", "analyze_batch": 4},
+        )
+        failures = store.failures(run_id=summary.run_id)
+        stored = list(store.iter_articles(include_duplicates=True))
+        placed = all(store.article_info(a.id).story_id is not None for a in store.iter_articles())  # type: ignore[union-attr]
+    assert (summary.read, summary.added, summary.failed) == (len(EVENTS), len(EVENTS) - 1, 1)
+    (failure,) = failures
+    assert failure.source.endswith("more.jsonl#L1")
+    assert failure.error == f"{failure.source}: not stored (value refused by the database)"
+    assert len(stored) == len(EVENTS) - 1 and not any("blames fog" in (a.title or "") for a in stored)
+    assert placed
+    assert sorted(load_analyzed(tmp_path / "pq")) == sorted(a.id for a in stored)  # no analysis of it

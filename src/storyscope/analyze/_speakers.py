@@ -699,6 +699,7 @@ class SpeakerContext:
         #: the quote finder: "he" after '"...," Okafor said.' prefers Okafor.
         self.last_quote: tuple[int, str] | None = None
         self._titles: dict[str, str] = {}
+        self._full_names: dict[str, str | None] = {}
 
     def _pronoun_genders(self) -> dict[str, str]:
         """Surname (lower-cased) -> "m" / "f" from the pronouns of sentences naming one person.
@@ -741,8 +742,17 @@ class SpeakerContext:
         """The longest "First [Middle] Surname" the text writes for a name the NER missed.
 
         Titles are dropped ("Mayor Ana Ruiz" -> "Ana Ruiz"); None when the text
-        never writes the surname after a capitalised first name.
+        never writes the surname after a capitalised first name. Each surname's
+        answer is kept: finding it reads the whole text, once per surname, not
+        once per quotation.
         """
+        if surname in self._full_names:
+            return self._full_names[surname]
+        found = self._find_full_name(surname)
+        self._full_names[surname] = found
+        return found
+
+    def _find_full_name(self, surname: str) -> str | None:
         if surname.lower() in _BODY_WORDS:
             return None
         pattern = re.compile(r"\b((?:[A-Z][\w.'\u2019-]*\s){1,3})" + re.escape(surname) + r"\b")

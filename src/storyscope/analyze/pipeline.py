@@ -15,7 +15,8 @@ are analysed (cut at a line break or space; records point into the article's tex
 as always, the rest of it has none), no sentence is longer than
 :data:`~storyscope.analyze.sentences.MAX_SENTENCE_CHARS` characters (text without
 sentence breaks is cut before the parser and again after the sentence repairs), an
-article gives at most :data:`~storyscope.analyze.claims.MAX_CLAIMS` claims, and only
+article gives at most :data:`~storyscope.analyze.claims.MAX_CLAIMS` claims and
+:data:`~storyscope.analyze.quotes.MAX_QUOTES` quote records, and only
 the sentences up to the last claim's are embedded (the embedder reads at most 256
 tokens of each); the rows of the sentences after it hold the mean of the embedded
 ones, so the article's vector is that of its compared part. See ``bench/bench_long.py``.
@@ -40,7 +41,7 @@ from storyscope.analyze.cues import CueFinder
 from storyscope.analyze.embeddings import Embedder, get_embedder
 from storyscope.analyze.entities import EntityFinder
 from storyscope.analyze.quantities import QuantityFinder
-from storyscope.analyze.quotes import QuoteFinder
+from storyscope.analyze.quotes import MAX_QUOTES, QuoteFinder
 from storyscope.analyze.sentences import SentenceSplitter
 from storyscope.analyze.times import TimeFinder
 from storyscope.errors import AnalysisError, ConfigError
@@ -413,7 +414,7 @@ class Pipeline:
             else f"embedder:{getattr(embedder, 'name', type(embedder).__name__)}"
         )
         parts.append(f"cues:{self._cue_lexicon or 'packaged'}")
-        parts.append(f"budget:{MAX_ANALYSED_CHARS}:{MAX_CLAIMS}")
+        parts.append(f"budget:{MAX_ANALYSED_CHARS}:{MAX_CLAIMS}:{MAX_QUOTES}")
         digest = hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
         return f"analysis-{digest}"
 

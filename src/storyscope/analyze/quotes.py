@@ -37,6 +37,11 @@ or "the authority" resolve to the person described so or the body so named, and
 "the official" to an earlier unnamed "senior port official" (anonymous).
 ``Quote.text`` is the content inside the marks, without a trailing comma; a
 quotation never runs past its line or :data:`~storyscope.analyze._text.MAX_QUOTE_CHARS`.
+
+An article gives at most :data:`MAX_QUOTES` records (direct, partial, scare and
+indirect together), those of its start in text order: the quotation marks past
+the cap are not attributed and no reported speech is looked for past it, so a
+pathological article (thousands of quotations) costs time linear in its length.
 """
 
 from __future__ import annotations
@@ -69,7 +74,11 @@ from storyscope.model import Entity, Quote, Sentence, Span
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
 
-__all__ = ["SPEECH_VERBS", "QuoteFinder", "canonical_names", "find_indirect", "find_quotes"]
+__all__ = ["MAX_QUOTES", "SPEECH_VERBS", "QuoteFinder", "canonical_names", "find_indirect", "find_quotes"]
+
+#: Most quote records one article gives (a news article has tens; the claims are
+#: capped likewise at :data:`storyscope.analyze.claims.MAX_CLAIMS`).
+MAX_QUOTES = 500
 
 _SCARE_MAX_WORDS = 3
 _INHERIT_SENTENCES = 2
@@ -430,7 +439,11 @@ def find_quotes(
     scare: list[Quote] = []
     origins: list[QuoteRegion] = []
     not_speech: set[int] = set()
-    for _, k in order:
+    cut = len(text)  # where the cap stopped the search (the end: it did not)
+    for position, k in order:
+        if len(out) + len(scare) >= MAX_QUOTES:
+            cut = position
+            break
         if k < 0:
             lo, hi, intro = blocks[-1 - k]
             out.append(_block_quote(ctx, lo, hi, ctx.lookup.index_at(lo), intro))
@@ -584,8 +597,8 @@ def find_quotes(
         )
     out = [_described(q, ctx) for q in out]
     ctx.last_quote = None
-    indirect = find_indirect(ctx, out)
-    return sorted(out + scare + indirect, key=lambda q: (q.start, q.end))
+    indirect = find_indirect(ctx, out, until=cut)
+    return sorted(out + scare + indirect, key=lambda q: (q.start, q.end))[:MAX_QUOTES]
 
 
 #: A paragraph that is an item of a list: "- ...", "• ...".
@@ -927,7 +940,9 @@ def _is_title(content: str, text: str, region: QuoteRegion) -> bool:
 _INDIRECT_MIN_WORDS = 3
 
 
-def find_indirect(ctx: SpeakerContext, quotes: Sequence[Quote] = ()) -> list[Quote]:
+def find_indirect(
+    ctx: SpeakerContext, quotes: Sequence[Quote] = (), *, until: int | None = None
+) -> list[Quote]:
     """Reported speech: ``Okafor said (that) the port would reopen``.
 
     One record of kind ``"indirect"`` per speech verb outside quotation marks whose
@@ -940,13 +955,16 @@ def find_indirect(ctx: SpeakerContext, quotes: Sequence[Quote] = ()) -> list[Quo
         ctx: The article's speaker context.
         quotes: The article's direct and partial quotes (a clause that is one of
             them is not repeated).
+        until: Look only at sentences starting before this offset (default: all).
 
     Returns:
-        Indirect quotes in text order.
+        Indirect quotes in text order, at most :data:`MAX_QUOTES`.
     """
     text = ctx.text
     out: list[Quote] = []
     for sent in ctx.sentences:
+        if (until is not None and sent.start >= until) or len(out) >= MAX_QUOTES:
+            break
         for verb in ctx.tokens_in(sent.start, sent.end):
             if not is_speech_verb(verb) or ctx.in_quote(verb.idx):
                 continue

@@ -295,7 +295,13 @@ def ingest_corpus_ray(
         StoreError: The store or the Parquet output failed.
     """
     ray = _import_ray()
-    from storyscope.corpus import SAVE_EVERY, IngestSummary, _CorpusState
+    from storyscope.corpus import (
+        SAVE_EVERY,
+        IngestSummary,
+        _CorpusState,
+        _FailureLog,
+        _store_articles,
+    )
     from storyscope.store.records import RunProgress
 
     if workers is not None and workers < 1:
@@ -305,8 +311,10 @@ def ingest_corpus_ray(
 
         build_analyzers(settings.analyze.analyzers)  # a bad list fails here, not in every worker
         pipeline_factory = functools.partial(default_pipeline, settings.analyze)
+    resuming = run_id is not None
     run_id = run_id or uuid.uuid4().hex[:12]
     summary = IngestSummary(run_id=run_id)
+    failures = _FailureLog(store, run_id, summary, resuming=resuming)
     started = time.perf_counter()
     leads = _LeadLookup(embedder)
     state = _CorpusState.load(store, leads)  # type: ignore[arg-type]
@@ -361,10 +369,7 @@ def ingest_corpus_ray(
         for item in _items(source, outlets=outlets, languages=wanted, fetcher=fetcher, fetch_pages=fetch_pages):
             position += 1
             if isinstance(item, Failure):
-                summary.failed += 1
-                store.record_failure(item, run_id=run_id)
-                if len(summary.failures) < 100:
-                    summary.failures.append(item)
+                failures.add(item)
                 continue
             pending.append((planned, position, item))
             if len(pending) >= BLOCK_ROWS:
@@ -380,14 +385,19 @@ def ingest_corpus_ray(
 
     def flush(planned: _Planned, batch: list[_Done], counts: dict[str, int], status: str, position: int) -> None:
         nonlocal batches
-        flags = store.add_articles(
-            [entry.article for entry in batch],
-            progress=RunProgress(
+        def make_progress() -> RunProgress:
+            return RunProgress(
                 run_id=run_id, source=planned.source, position=str(position), status=status,
                 added=counts["added"], skipped=counts["skipped"], failed=counts["failed"],
-            ),
+            )
+
+        stored = _store_articles(  # a record the store refuses is its failure, as on the local path
+            store, [entry.article for entry in batch], make_progress,
+            lambda failure: failures.add(failure, counts),
         )
-        new = [entry for entry, is_new in zip(batch, flags, strict=True) if is_new]
+        kept = [(entry, flag) for entry, flag in zip(batch, stored, strict=True) if flag is not None]
+        batch[:] = [entry for entry, _ in kept]
+        new = [entry for entry, is_new in kept if is_new]
         summary.added += len(new)
         summary.already_stored += len(batch) - len(new)
         counts["added"] += len(new)
@@ -426,12 +436,7 @@ def ingest_corpus_ray(
                 lead = vectors_from_bytes(row["lead"], row["dim"])[0]
                 analyzed: Any = block
                 if row["error"] is not None:
-                    failure = Failure(stage="analyze", source=article.source, error=row["error"])
-                    summary.failed += 1
-                    counts["failed"] += 1
-                    store.record_failure(failure, run_id=run_id)
-                    if len(summary.failures) < 100:
-                        summary.failures.append(failure)
+                    failures.add(Failure(stage="analyze", source=article.source, error=row["error"]), counts)
                     analyzed = None  # stored and clustered, but no analysis to write
                 if article.id in batch_ids:
                     summary.already_stored += 1

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from storyscope.errors import IngestError
+from storyscope.ingest._budget import article_budget
 from storyscope.ingest._decode import decode
 from storyscope.ingest._meta import split_headline
 from storyscope.ingest.text import make_article
@@ -63,8 +64,21 @@ def build_html_article(
     """:func:`read_html`, returning warnings instead of logging them.
 
     ``meta`` (title, byline, published, url, language, outlet) from a JSON
-    record beats what the page says.
+    record beats what the page says. The whole read runs within the
+    per-article time budget (:data:`storyscope.ingest._budget.MAX_ARTICLE_SECONDS`).
     """
+    with article_budget(source):
+        return _build_html_article(html, source=source, outlet=outlet, url=url, meta=meta)
+
+
+def _build_html_article(
+    html: str | bytes,
+    *,
+    source: str,
+    outlet: str | None,
+    url: str | None,
+    meta: dict[str, Any] | None,
+) -> tuple[Article, list[str]]:
     text, guessed = decode(html, source=source, html=True)
     warnings = [f"{source}: not valid UTF-8, decoded as {guessed}"] if guessed else []
     meta = {k: v for k, v in (meta or {}).items() if v not in (None, "")}

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from storyscope.errors import IngestError
+from storyscope.ingest._budget import article_budget
 from storyscope.ingest._decode import MAX_CHARS, decode, one_line, strip_controls
 from storyscope.ingest._meta import (
     FrontMatterError,
@@ -63,7 +64,15 @@ def build_text_article(
     outlet: str | None = None,
     meta: dict[str, Any] | None = None,
 ) -> tuple[Article, list[str]]:
-    """:func:`read_text`, returning the warnings instead of logging them."""
+    """:func:`read_text`, returning the warnings instead of logging them (within the
+    per-article time budget, :data:`storyscope.ingest._budget.MAX_ARTICLE_SECONDS`)."""
+    with article_budget(source):
+        return _build_text_article(raw, source=source, outlet=outlet, meta=meta)
+
+
+def _build_text_article(
+    raw: str | bytes, *, source: str, outlet: str | None, meta: dict[str, Any] | None
+) -> tuple[Article, list[str]]:
     meta = {k: v for k, v in (meta or {}).items() if v not in (None, "")}
     unknown = set(meta) - _META_KEYS
     if unknown:
