@@ -64,6 +64,10 @@ BUILTIN_ANALYZERS: tuple[str, ...] = (
     "quotes.v1",
     "cues.v1",
     "claims.v3",
+    "sources.v1",
+    "media.v1",
+    "loaded.v1",
+    "hedges.v1",
 )
 
 hookspec = pluggy.HookspecMarker("storyscope")

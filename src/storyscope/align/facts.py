@@ -629,13 +629,14 @@ Reliance = dict[str, tuple[Citation, ...]]
 
 def media_reliance(story: Story) -> Reliance:
     """Every article's reliance phrases (:func:`storyscope.align.sourcing.find_media_reliance`),
-    found once per story: pass the result to :func:`independent_support`,
-    :func:`shared_sources` and :func:`support_notes` instead of letting each
-    fact search its articles again."""
-    from storyscope.align.sourcing import find_media_reliance
+    once per story (from what the analyze stage stored where it tells:
+    :func:`storyscope.align.sourcing.story_media_reliance`): pass the result to
+    :func:`independent_support`, :func:`shared_sources` and :func:`support_notes`
+    instead of letting each fact search its articles again."""
+    from storyscope.align.sourcing import story_media_reliance
 
     outlets = tuple(dict.fromkeys(d.article.outlet for d in story.articles))
-    return {d.id: find_media_reliance(d, outlets=outlets) for d in story.articles}
+    return {d.id: story_media_reliance(d, outlets) for d in story.articles}
 
 
 def _relied_on(fact: Fact, story: Story, reliance: Reliance | None = None) -> dict[str, str]:
@@ -644,7 +645,7 @@ def _relied_on(fact: Fact, story: Story, reliance: Reliance | None = None) -> di
     Only outlets whose every supporting sentence cites one and the same
     organisation ("according to a wire agency", "Reuters reported") appear.
     """
-    from storyscope.align.sourcing import find_media_reliance, relayed_outlet
+    from storyscope.align.sourcing import relayed_outlet, story_media_reliance
 
     docs: dict[str, AnalyzedArticle] = {d.id: d for d in story.articles}
     outlets = tuple(dict.fromkeys(d.article.outlet for d in story.articles))
@@ -657,7 +658,7 @@ def _relied_on(fact: Fact, story: Story, reliance: Reliance | None = None) -> di
         if doc is None:
             continue
         if doc.id not in phrases:
-            phrases[doc.id] = find_media_reliance(doc, outlets=outlets)
+            phrases[doc.id] = story_media_reliance(doc, outlets)
         # "The New York Times reported" in a story holding the outlet "nyt": that outlet.
         keys: set[str | None] = {
             relayed_outlet(p.text, outlets) or _source_key(p.text)

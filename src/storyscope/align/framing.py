@@ -38,6 +38,7 @@ from pathlib import Path
 
 from storyscope._words import DAY_WORDS, MONTHS, WEEKDAYS
 from storyscope.align._claims import ClaimRef, ClaimTable
+from storyscope.align._cues import article_hedges, cue_citations
 from storyscope.align._text import NEGATIONS, STOPWORDS, norm_words, stem
 from storyscope.align.loaded_language import (
     LoadedLexicon,
@@ -45,7 +46,7 @@ from storyscope.align.loaded_language import (
     load_loaded_lexicon,
     match_terms,
 )
-from storyscope.align.sourcing import SourceRules, find_media_reliance, find_sources
+from storyscope.align.sourcing import SourceRules, find_sources, story_media_reliance
 from storyscope.errors import ConfigError
 from storyscope.model import (
     AnalyzedArticle,
@@ -1335,24 +1336,6 @@ def _concept_anchored_labels(
     )
 
 
-def _cue_citations(articles: Sequence[AnalyzedArticle], kind: str) -> tuple[Citation, ...]:
-    out: list[Citation] = []
-    for doc in articles:
-        for cue in doc.cues:
-            if cue.kind != kind:
-                continue
-            if doc.text[cue.start : cue.end] != cue.text:
-                logger.warning("cue %r in %s does not match its span; skipped", cue.text, doc.id)
-                continue
-            if kind == "hedge" and any(
-                q.kind in ("direct", "partial") and q.start <= cue.start and cue.end <= q.end
-                for q in doc.quotes
-            ):
-                continue  # "It seems to me ...": the speaker hedges, not the outlet
-            out.append(Citation(article=doc.id, start=cue.start, end=cue.end, text=cue.text))
-    return tuple(out)
-
-
 def find_framing(
     articles: Sequence[AnalyzedArticle],
     table: ClaimTable,
@@ -1397,37 +1380,9 @@ def find_framing(
         labels.append(label)
     return Framing(
         labels=tuple(labels),
-        hedges=_cue_citations(articles, "hedge"),
-        anonymous_sources=_cue_citations(articles, "anonymous_source"),
+        hedges=cue_citations(articles, "hedge"),
+        anonymous_sources=cue_citations(articles, "anonymous_source"),
     )
-
-
-def _hedged_claims(doc: AnalyzedArticle, hedges: Sequence[Citation]) -> list[HedgedClaim]:
-    """Each hedge with the claim (else the sentence) it sits in; scare quotes too."""
-    text = doc.text
-
-    def claim_of(start: int, end: int) -> Citation:
-        spans = [(c.start, c.end) for c in doc.claims if c.start <= start and end <= c.end]
-        spans += [(s.start, s.end) for s in doc.sentences if s.start <= start and end <= s.end]
-        lo, hi = min(spans, key=lambda sp: sp[1] - sp[0]) if spans else (start, end)
-        return Citation(article=doc.id, start=lo, end=hi, text=text[lo:hi])
-
-    out = [HedgedClaim(hedge=h, claim=claim_of(h.start, h.end)) for h in hedges]
-    for q in doc.quotes:
-        if q.kind != "scare" or text[q.start : q.end] != q.text:
-            continue
-        # Cite the marks too when they are there: 'the "temporary" tariffs'.
-        lo = q.start - 1 if q.start > 0 and text[q.start - 1] in "\"“‘'" else q.start
-        hi = q.end + 1 if q.end < len(text) and text[q.end] in "\"”’'" else q.end
-        out.append(
-            HedgedClaim(
-                hedge=Citation(article=doc.id, start=lo, end=hi, text=text[lo:hi]),
-                claim=claim_of(lo, hi),
-                kind="scare_quote",
-            )
-        )
-    out.sort(key=lambda h: (h.hedge.start, h.hedge.end))
-    return out
 
 
 def _label_uses(doc: AnalyzedArticle, labels: Sequence[Label]) -> list[LabelUse]:
@@ -1482,10 +1437,18 @@ def find_outlet_profiles(
         labels: list[LabelUse] = []
         for doc in members:
             mine = [h for h in framing.hedges if h.article == doc.id]
-            hedges.extend(_hedged_claims(doc, mine))
-            sources.extend(find_sources(doc, rules))
-            media.extend(find_media_reliance(doc, rules, outlets=outlets))
-            terms.extend(find_loaded_language(doc, loaded))
+            # What the analyze stage stored on the article, else found here (an analysis
+            # without those analyzers, or lexicons other than the packaged ones).
+            hedges.extend(article_hedges(doc, mine))
+            sources.extend(
+                doc.sources if doc.sources is not None and rules is None else find_sources(doc, rules)
+            )
+            media.extend(story_media_reliance(doc, outlets, rules))
+            terms.extend(
+                doc.loaded
+                if doc.loaded is not None and loaded is None
+                else find_loaded_language(doc, loaded)
+            )
             labels.extend(_label_uses(doc, framing.labels))
         profiles.append(
             OutletProfile(

@@ -18,6 +18,12 @@
   Daily Post"); the article's own outlet ("he told the Tribune"; "The New York
   Times" in an article of the outlet "NYT") is not counted.
   :func:`relayed_outlet` names the story's outlet such a phrase relays.
+
+The analyze stage runs :func:`find_sources` and :func:`find_media_reliance` (without
+the story's outlets) once per article and stores the results on the analysed article
+(analyzers ``sources`` and ``media``, :mod:`storyscope.analyze.framing`); align reads
+them there (:func:`story_media_reliance` adds the story's other outlets) and finds them
+itself only for an article analysed without them.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ __all__ = [
     "load_source_rules",
     "parse_source_rules",
     "relayed_outlet",
+    "story_media_reliance",
 ]
 
 logger = logging.getLogger(__name__)
@@ -833,3 +840,25 @@ def find_media_reliance(
         if all(hit[1] <= s or e <= hit[0] for s, e in chosen):
             chosen.append(hit)
     return tuple(_cite(doc, s, e) for s, e in sorted(chosen))
+
+
+def story_media_reliance(
+    doc: AnalyzedArticle, outlets: Sequence[str], rules: SourceRules | None = None
+) -> tuple[Citation, ...]:
+    """:func:`find_media_reliance` of an article in a story of these ``outlets``.
+
+    The phrases the analyze stage stored (``doc.media``, found without the story's
+    outlets) when they are the answer: the packaged rules, and no other outlet of the
+    story named in the article's text (an outlet's name matches only where it is
+    written, so the search with it finds the same); found again otherwise.
+
+    Raises:
+        ConfigError: The default rules cannot be loaded.
+    """
+    if (
+        rules is None
+        and doc.media is not None
+        and not any(o and o != doc.article.outlet and o in doc.text for o in outlets)
+    ):
+        return doc.media
+    return find_media_reliance(doc, rules, outlets=outlets)

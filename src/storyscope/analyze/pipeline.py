@@ -4,7 +4,9 @@ The pipeline is a declared list of analyzers (:class:`Analyzer`): each has a
 versioned ``name`` ("quotes.v1"), the fields it ``requires`` and ``assigns``, and
 is called with a :class:`Draft` (the article being analysed: its parse and the
 fields found so far) to return a new one. The built-ins (:func:`builtin_analyzers`:
-sentences, entities, quantities, times, quotes, cues, claims) and the analyzers of
+sentences, entities, quantities, times, quotes, cues, claims, and the per-article
+framing measures sources, media, loaded, hedges that align reads instead of finding
+them per story: :mod:`storyscope.analyze.framing`) and the analyzers of
 installed plugins (:mod:`storyscope.plugins`) are registered through the same hook;
 the settings' ``[analyze] analyzers`` list names which run and in what order, and
 :class:`Pipeline` checks at build time that every analyzer's ``requires`` is
@@ -40,6 +42,7 @@ from storyscope.analyze.claims import MAX_CLAIMS, ClaimSplitter
 from storyscope.analyze.cues import CueFinder
 from storyscope.analyze.embeddings import Embedder, get_embedder
 from storyscope.analyze.entities import EntityFinder
+from storyscope.analyze.framing import framing_analyzers
 from storyscope.analyze.quantities import QuantityFinder
 from storyscope.analyze.quotes import MAX_QUOTES, QuoteFinder
 from storyscope.analyze.sentences import SentenceSplitter
@@ -48,12 +51,16 @@ from storyscope.errors import AnalysisError, ConfigError
 from storyscope.model import (
     AnalyzedArticle,
     Article,
+    Citation,
     Claim,
     Cue,
     Entity,
+    HedgedClaim,
+    LoadedTerm,
     Quantity,
     Quote,
     Sentence,
+    Source,
     TimeExpression,
 )
 
@@ -108,6 +115,11 @@ class Draft:
     quotes: tuple[Quote, ...] = ()
     cues: tuple[Cue, ...] = ()
     claims: tuple[Claim, ...] = ()
+    # Per-article framing measures (storyscope.analyze.framing); None: not computed.
+    sources: tuple[Source, ...] | None = None
+    media: tuple[Citation, ...] | None = None
+    loaded: tuple[LoadedTerm, ...] | None = None
+    hedges: tuple[HedgedClaim, ...] | None = None
 
     def analyzed(self) -> AnalyzedArticle:
         """The analyzed article of this draft (without embeddings)."""
@@ -120,6 +132,10 @@ class Draft:
             quotes=tuple(self.quotes),
             cues=tuple(self.cues),
             claims=tuple(self.claims),
+            sources=None if self.sources is None else tuple(self.sources),
+            media=None if self.media is None else tuple(self.media),
+            loaded=None if self.loaded is None else tuple(self.loaded),
+            hedges=None if self.hedges is None else tuple(self.hedges),
         )
 
 
@@ -225,7 +241,9 @@ def _claims(c: ClaimSplitter, d: Draft) -> list[Claim]:
 
 def builtin_analyzers(cue_lexicon: str | Path | None = None) -> list[Analyzer]:
     """The built-in analyzers, in their order: sentences, entities, quantities, times,
-    quotes, cues, claims (``cue_lexicon``: a cue lexicon TOML; the packaged one when None)."""
+    quotes, cues, claims, then the per-article framing measures sources, media, loaded
+    and hedges (:mod:`storyscope.analyze.framing`) (``cue_lexicon``: a cue lexicon TOML;
+    the packaged one when None)."""
     return [
         _Component(SentenceSplitter(), _sentences),
         _Component(EntityFinder(), _entities),
@@ -234,6 +252,7 @@ def builtin_analyzers(cue_lexicon: str | Path | None = None) -> list[Analyzer]:
         _Component(QuoteFinder(), _quotes),
         _Component(CueFinder(cue_lexicon), _cues),
         _Component(ClaimSplitter(), _claims),
+        *framing_analyzers(),
     ]
 
 

@@ -5,7 +5,8 @@ rows, and writes five Parquet tables into its output folder:
 
 - ``articles/``: one row per article: ``seq``, ``run_id``, the article's fields
   (``published`` as ISO 8601 text), ``analysis`` (JSON: removed boilerplate,
-  entities, quantities, times, cues) and ``lead`` (the title-and-lead vector
+  entities, quantities, times, cues and the framing measures sources, media, loaded,
+  hedges) and ``lead`` (the title-and-lead vector
   used for clustering, float32 list).
 - ``sentences/``: ``article``, ``index``, ``start``, ``end``, ``text``.
 - ``quotes/``: ``article``, ``position`` and every :class:`~storyscope.model.Quote`
@@ -109,8 +110,14 @@ def _dicts(items: Iterable[Any]) -> list[dict[str, Any]]:
     return [_plain(item) for item in items]
 
 
+#: The per-article framing measures of :class:`AnalyzedArticle` (``analysis["measures"]``).
+MEASURES = ("sources", "media", "loaded", "hedges")
+
+
 def _extra_json(item: AnalyzedArticle) -> str:
     """The ``analysis`` column of the articles table."""
+    from storyscope.store._analysis import _encode
+
     return json.dumps(
         {
             "removed": [[r.text, r.reason] for r in item.article.removed],
@@ -118,6 +125,8 @@ def _extra_json(item: AnalyzedArticle) -> str:
             "quantities": _dicts(item.quantities),
             "times": _dicts(item.times),
             "cues": _dicts(item.cues),
+            # The per-article framing measures (None: not computed), as the store writes them.
+            "measures": {name: _encode(getattr(item, name)) for name in MEASURES},
         },
         ensure_ascii=False,
     )
@@ -380,8 +389,17 @@ def load_analyzed(folder: str | Path) -> dict[str, AnalyzedArticle]:
             cues=tuple(Cue(**d) for d in extra["cues"]),
             claims=tuple(Claim(**r) for r in claims.get(article.id, [])),
             embeddings=matrix,
+            **_measures(extra.get("measures") or {}),
         )
     return out
+
+
+def _measures(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The framing measures of an ``analysis`` column (none in one written before them)."""
+    from storyscope.store._analysis import _decode, _hints
+
+    hints = _hints(AnalyzedArticle)
+    return {name: _decode(hints[name], data[name]) for name in MEASURES if name in data}
 
 
 def _quote_row(row: Mapping[str, Any]) -> Quote:
