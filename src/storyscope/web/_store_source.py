@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 _COUNTS_KEPT = 100_000  # stories whose report counts are remembered (a few dozen bytes each)
 _PAGES_KEPT = 256  # story list pages kept for list_ttl_s
+_RELATED_KEPT = 4096  # related-story answers kept for related_ttl_s
 
 
 def _count(value: object) -> int | None:
@@ -115,6 +116,8 @@ class StoreSource:
         self._vector_stamps: dict[str, str] = {}  # story id -> members version of its vector
         self._vectors_checked = -float("inf")
         self._vectors_lock = threading.Lock()
+        # (story id, limit) -> (when, its related stories): a page view reads nothing
+        self._related: dict[tuple[str, int], tuple[float, tuple[RelatedStory, ...]]] = {}
 
     # -- list ----------------------------------------------------------------------------
 
@@ -385,14 +388,30 @@ class StoreSource:
         Needs no analysis: the story vectors are kept in memory, read from the store's
         ``embeddings`` once, then only for the stories whose members changed (checked at
         most every :attr:`related_ttl_s`, one read of the ``stories`` rows); a call is
-        one matrix-vector product and one summary query for the few stories listed.
+        one matrix-vector product and one summary query for the few stories listed,
+        and its answer is kept for :attr:`related_ttl_s`.
         """
         number = canonical_int(story_id)
         if number is None:
             return None
         self._refresh_vectors()
+        now = time.monotonic()
+        with self._lock:
+            kept = self._related.get((story_id, limit))
+        if kept is not None and now - kept[0] < self.related_ttl_s:
+            return list(kept[1])
+        found = self._find_related(story_id, number, limit)
+        if found is not None:
+            with self._lock:
+                if len(self._related) >= _RELATED_KEPT:
+                    self._related.clear()
+                self._related[(story_id, limit)] = (now, tuple(found))
+        return found
+
+    def _find_related(self, story_id: str, number: int, limit: int) -> list[RelatedStory] | None:
         if story_id not in self._vectors:
-            return [] if self.store.get_story(number) is not None else None
+            known = story_id in self._vector_stamps or self.store.get_story(number) is not None
+            return [] if known else None
         hits = self._vectors.nearest(story_id, limit=limit)
         if not hits:
             return []
