@@ -146,8 +146,11 @@ class StoryVectors:
                 self._ids = list(self._vectors)
                 self._matrix = np.stack([self._vectors[i] for i in self._ids])
             ids, matrix = self._ids, self._matrix
-        scores = np.minimum(np.round((matrix @ vector).astype(np.float64), 3), 1.0)
-        keep = np.flatnonzero(scores >= floor)
+        raw = matrix @ vector
+        keep = np.flatnonzero(raw >= floor - 0.001)  # then rounded, as listed: only these
+        scores = np.zeros(len(raw), dtype=np.float64)
+        scores[keep] = np.minimum(np.round(raw[keep].astype(np.float64), 3), 1.0)
+        keep = keep[scores[keep] >= floor]
         if len(keep) > limit + 1:  # only the best limit + 1 (itself among them), ties kept
             kth = np.partition(scores[keep], len(keep) - limit - 1)[len(keep) - limit - 1]
             keep = keep[scores[keep] >= kth]
