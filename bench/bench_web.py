@@ -13,9 +13,10 @@ contradictions, quotes and framing), so no model is loaded. The store of the lis
 benchmark is invented too (three one-sentence articles a story, a cached report of
 about 10 KB per story, as ``ingest --analyze`` leaves them; built once and kept as
 ``--db`` when given). Servers run in a separate process so that the load generator
-does not share their interpreter.
+does not share their interpreter. ``related`` times related stories in process on that
+store, with invented 384-float article vectors.
 
-Usage: python bench/bench_web.py [story|list] [--articles 20] [--paragraphs 10] [--seconds 5]
+Usage: python bench/bench_web.py [story|list|related] [--articles 20] [--paragraphs 10] [--seconds 5]
        [--threads 8] [--stories 10000] [--clients 20] [--db PATH]
 """
 
@@ -426,9 +427,62 @@ def story_bench(args: argparse.Namespace) -> None:
         server.wait(timeout=10)
 
 
+def related_bench(stories: int, db: str | None) -> None:
+    """Related stories on a ``stories``-story store: one 384-float vector per article (a topic
+    shared by every 50th story plus noise), then ``StoreSource.related`` cold (every vector
+    read), warm (the vectors in memory), and after a story changed (its vector read again)."""
+    import numpy as np
+
+    from storyscope.store import Store
+    from storyscope.web._store_source import StoreSource
+
+    path = Path(db) if db else Path(tempfile.mkdtemp()) / "related.db"
+    if not path.exists():
+        build_store(path, stories)
+    with Store.open(path) as store:
+        if store.get_embedding(store.story_articles(1)[0].id) is None:
+            rng = np.random.default_rng(7)
+            topics = rng.standard_normal((50, 384)).astype(np.float32)
+            t0 = time.perf_counter()
+            for start in range(1, stories + 1, 500):
+                ids = range(start, min(stories, start + 499) + 1)
+                vectors = {
+                    a.id: topics[k % 50] + 0.8 * rng.standard_normal(384).astype(np.float32)
+                    for k in ids
+                    for a in store.story_articles(k)
+                }
+                store.put_embeddings(vectors, model="bench")
+            print(f"stored {3 * stories} article vectors in {time.perf_counter() - t0:.1f} s")
+        source = StoreSource(store)
+        t0 = time.perf_counter()
+        found = source.related("1")
+        cold = time.perf_counter() - t0
+        print(f"related, cold (reads {stories} story vectors): {cold * 1000:.0f} ms; {len(found or [])} found")
+        warm = []
+        source.related_ttl_s = 60.0
+        for k in range(1, 201):
+            t0 = time.perf_counter()
+            source.related(str(k))
+            warm.append(time.perf_counter() - t0)
+        print(f"related, warm, 200 stories: {_ms(warm)}")
+        source.related_ttl_s = 0.0
+        checked = []
+        for k in range(1, 21):
+            t0 = time.perf_counter()
+            source.related(str(k))
+            checked.append(time.perf_counter() - t0)
+        print(f"related, checking the stories on every call (related_ttl_s=0): {_ms(checked)}")
+        store.set_story_title(2, "Council vote 2, renamed")  # no member change: no vector read
+        victim = store.story_articles(3)[0]
+        store.assign(victim.id, 4)
+        t0 = time.perf_counter()
+        source.related("1")
+        print(f"related, after two stories changed members: {(time.perf_counter() - t0) * 1000:.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", nargs="?", choices=["story", "list", "all"], default="all")
+    parser.add_argument("part", nargs="?", choices=["story", "list", "related", "all"], default="all")
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--paragraphs", type=int, default=10, help="extra paragraphs per article")
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -459,6 +513,8 @@ def main() -> None:
         story_bench(args)
     if args.part in ("list", "all"):
         list_bench(args.stories, args.clients, args.seconds, args.db, args.list_ttl)
+    if args.part in ("related", "all"):
+        related_bench(args.stories, args.db)
 
 
 if __name__ == "__main__":

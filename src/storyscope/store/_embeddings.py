@@ -1,18 +1,20 @@
 """Article vectors: one L2-normalised float32 vector per article, kept as bytes.
 
 They are the embedding cache of analysis (:mod:`storyscope.corpus` reads an
-article's vector before embedding it again); nothing searches them.
+article's vector before embedding it again) and, averaged per story
+(:meth:`Embeddings.story_vectors`), what the web's related stories compare
+(:mod:`storyscope.web._related`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from ._db import Database
-from ._rows import chunks
+from ._rows import chunks, is_key
 from ._schema import articles, embeddings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,3 +79,31 @@ class Embeddings:
         import numpy as np
 
         return np.frombuffer(blob, dtype=np.float32).copy()
+
+    def story_vectors(self, story_ids: Iterable[int]) -> dict[int, npt.NDArray[np.float32]]:
+        """Each story's vector: the normalised mean of its members' stored vectors, near-
+        duplicate copies left out (500 stories a query, on the ``story_id`` index). A story
+        without any stored vector (or whose vectors cancel out) is absent."""
+        wanted = sorted({i for i in story_ids if is_key(i)})
+        if not wanted:
+            return {}
+        import numpy as np
+
+        sums: dict[int, npt.NDArray[np.float64]] = {}
+        with self._db.read() as conn:
+            for chunk in chunks(wanted):
+                query = (
+                    sa.select(articles.c.story_id, embeddings.c.vector)
+                    .join(embeddings, embeddings.c.article_id == articles.c.id)
+                    .where(articles.c.story_id.in_(chunk), articles.c.duplicate_of.is_(None))
+                )
+                for row in conn.execute(query):
+                    vector = np.frombuffer(row.vector, dtype=np.float32)
+                    known = sums.get(row.story_id)
+                    sums[row.story_id] = vector.astype(np.float64) if known is None else known + vector
+        result: dict[int, npt.NDArray[np.float32]] = {}
+        for story_id, total in sums.items():
+            norm = float(np.linalg.norm(total))
+            if np.isfinite(norm) and norm > 0:
+                result[story_id] = (total / norm).astype(np.float32)
+        return result

@@ -142,6 +142,13 @@ class Summaries:
         with self._db.write() as conn:
             return int(conn.execute(stmt, rows).rowcount)
 
+    def stamps(self) -> dict[int, str]:
+        """Story id -> membership version of every story with members (one read of the
+        ``stories`` rows, no article read): what changed since an earlier call."""
+        query = sa.select(stories.c.id, stories.c.members_version).where(stories.c.article_count > 0)
+        with self._db.read() as conn:
+            return {int(r.id): str(r.members_version) for r in conn.execute(query)}
+
     def outlets(self) -> list[str]:
         """The distinct outlets of articles in a story, sorted (an index scan, no story read)."""
         query = sa.select(articles.c.outlet).where(articles.c.story_id.is_not(None)).distinct()

@@ -426,6 +426,11 @@ class Store:
         """The distinct outlets of articles in a story, sorted (an index scan, no story read)."""
         return self._summaries.outlets()
 
+    def story_stamps(self) -> dict[int, str]:
+        """Story id -> :meth:`story_version` of every story with members, from the summary
+        rows (one query, no article read): which stories changed since an earlier call."""
+        return self._summaries.stamps()
+
     # -- failures and progress ---------------------------------------------------------------
 
     def record_failure(self, failure: Failure, *, run_id: str | None = None) -> None:
@@ -521,6 +526,12 @@ class Store:
     def get_embedding(self, article_id: str) -> npt.NDArray[np.float32] | None:
         """The stored (normalised) vector of an article, or None."""
         return self._embeddings.get(article_id)
+
+    def story_vectors(self, story_ids: Iterable[int]) -> dict[int, npt.NDArray[np.float32]]:
+        """Each story's vector: the normalised mean of its members' stored vectors, near-
+        duplicate copies left out; stories without a stored vector are absent (the related
+        stories of the web, :mod:`storyscope.web._related`)."""
+        return self._embeddings.story_vectors(story_ids)
 
 
 def open_store(target: str | os.PathLike[str] | None = None) -> Store:

@@ -165,6 +165,33 @@ def api_components() -> dict[str, Any]:
             "required": ["story", "report"],
             "properties": {"story": ref("StoryInfo"), "report": ref("Report")},
         },
+        "RelatedStory": {
+            "type": "object",
+            "required": ["id", "title", "score", "article_count", "outlets", "url"],
+            "properties": {
+                "id": {"type": "string"},
+                "title": {"type": "string"},
+                "score": {
+                    "type": "number",
+                    "maximum": 1,
+                    "description": "Cosine of the two story vectors (three decimals), "
+                    "at least `floor`.",
+                },
+                "article_count": {"type": "integer", "minimum": 0},
+                "outlets": {"type": "array", "items": {"type": "string"}},
+                "last_published": _NULLABLE_TIME,
+                "url": {"type": "string", "description": "That story's /api/ address."},
+            },
+        },
+        "StoryRelated": _story_section(
+            rule={"type": "string", "description": "How stories are related, in one line."},
+            floor={"type": "number", "description": "The lowest score listed."},
+            related={
+                "type": "array",
+                "items": ref("RelatedStory"),
+                "description": "Nearest first; empty when no story scores at least the floor.",
+            },
+        ),
         "StoryFacts": _story_section(facts={"type": "array", "items": ref("ReportFact")}),
         "StoryContradictions": _story_section(
             contradictions={"type": "array", "items": ref("ReportContradiction")}

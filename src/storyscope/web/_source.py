@@ -16,6 +16,9 @@ memory. The app then answers on the shared thread pool; otherwise, or for a sour
 without the method, on the bounded analysis pool, which answers 503 when its queue
 is full (see :mod:`storyscope.web._pool`). ``is_malformed(kind, ident) -> bool`` (no
 I/O either) marks ids that can name nothing; they are answered 404 on the loop.
+``related(story_id, limit) -> list[RelatedStory] | None`` lists the stories nearest to
+one (the rule of :mod:`storyscope.web._related`; None for an unknown id, without
+analysing it); a source without it shows no related stories.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import hashlib
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +37,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from storyscope.model import AnalyzedArticle, Story
 from storyscope.outlets import OutletDirectory, OutletNaming, blindspot, with_outlet_info
 from storyscope.settings import Settings
+from storyscope.web._related import RELATED_LIMIT, RelatedStory, StoryVectors, mean_vector
 
 __all__ = [
     "SORTS",
@@ -340,6 +345,8 @@ class MemorySource:
                 self._articles.setdefault(analyzed.id, ArticleEntry(article=analyzed, story_id=sid))
                 parts.extend(filter(None, [analyzed.article.title, analyzed.text]))
             self._search[sid] = " ".join(parts).casefold()
+        self._vectors: StoryVectors | None = None  # built on the first related()
+        self._vectors_lock = threading.Lock()
 
     @classmethod
     def from_directory(
@@ -439,6 +446,50 @@ class MemorySource:
     def outlets(self) -> list[str]:
         names = {o for info in self._infos.values() for o in info.outlets}
         return sorted(names, key=_fold)
+
+    def related(self, story_id: str, limit: int = RELATED_LIMIT) -> list[RelatedStory] | None:
+        """The stories nearest to ``story_id`` (see :mod:`storyscope.web._related`); None
+        for an unknown id. In memory an article's vector is the normalised mean of the
+        sentence embeddings its analysis kept: stories built by hand, without any, have
+        no related stories."""
+        if story_id not in self._stories:
+            return None
+        with self._vectors_lock:
+            if self._vectors is None:
+                self._vectors = StoryVectors(
+                    {
+                        sid: vector
+                        for sid, story in self._stories.items()
+                        if (vector := _story_vector(story)) is not None
+                    }
+                )
+            vectors = self._vectors
+        rows = []
+        for sid, score in vectors.nearest(story_id, limit=limit):
+            info = self._infos[sid]
+            rows.append(
+                RelatedStory(
+                    id=sid,
+                    title=info.title,
+                    score=score,
+                    article_count=info.article_count,
+                    outlets=info.outlets,
+                    last_published=info.last_published,
+                )
+            )
+        return rows
+
+
+def _story_vector(story: Story) -> Any:
+    """The normalised mean of its articles' vectors (each the normalised mean of the
+    sentence embeddings kept by analysis); None without any."""
+    articles = [
+        vector
+        for analyzed in story.articles
+        if analyzed.embeddings is not None
+        and (vector := mean_vector([analyzed.embeddings])) is not None
+    ]
+    return mean_vector(articles)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")

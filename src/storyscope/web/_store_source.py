@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from storyscope.outlets import OutletDirectory, with_outlet_info
 from storyscope.web._ids import canonical_int, plausible_id
+from storyscope.web._related import RELATED_LIMIT, RelatedStory, StoryVectors
 from storyscope.web._source import (
     ArticleEntry,
     OutletSummary,
@@ -44,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 _COUNTS_KEPT = 100_000  # stories whose report counts are remembered (a few dozen bytes each)
 _PAGES_KEPT = 256  # story list pages kept for list_ttl_s
+_RELATED_KEPT = 4096  # related-story answers kept for related_ttl_s
 
 
 def _count(value: object) -> int | None:
@@ -76,6 +78,8 @@ class StoreSource:
         outlets_ttl_s: How long the outlet menu is kept before it is read again (5 s).
         list_ttl_s: How long a page of the story list is answered from memory (1 s, as
             ``version_ttl_s``: under load a page costs one read a second; 0 turns it off).
+        related_ttl_s: How long the story vectors of :meth:`related` are used before the
+            store's stories are checked for changes again (5 s).
     """
 
     def __init__(
@@ -107,6 +111,13 @@ class StoreSource:
         self._counts: dict[str, tuple[str, tuple[int | None, int | None, int | None]]] = {}
         self._lock = threading.Lock()
         self._analyze_lock = threading.Lock()
+        self.related_ttl_s = 5.0
+        self._vectors = StoryVectors()
+        self._vector_stamps: dict[str, str] = {}  # story id -> members version of its vector
+        self._vectors_checked = -float("inf")
+        self._vectors_lock = threading.Lock()
+        # (story id, limit) -> (when, its related stories): a page view reads nothing
+        self._related: dict[tuple[str, int], tuple[float, tuple[RelatedStory, ...]]] = {}
 
     # -- list ----------------------------------------------------------------------------
 
@@ -366,3 +377,70 @@ class StoreSource:
         with self._lock:
             self._outlets = (now, tuple(names))
         return names
+
+    # -- related stories -------------------------------------------------------------------
+
+    def related(self, story_id: str, limit: int = RELATED_LIMIT) -> list[RelatedStory] | None:
+        """The stories nearest to ``story_id`` by their lead vectors (the rule of
+        :mod:`storyscope.web._related`); None for an unknown story, empty when none scores
+        at least the floor or the story's articles have no stored vector.
+
+        Needs no analysis: the story vectors are kept in memory, read from the store's
+        ``embeddings`` once, then only for the stories whose members changed (checked at
+        most every :attr:`related_ttl_s`, one read of the ``stories`` rows); a call is
+        one matrix-vector product and one summary query for the few stories listed,
+        and its answer is kept for :attr:`related_ttl_s`.
+        """
+        number = canonical_int(story_id)
+        if number is None:
+            return None
+        self._refresh_vectors()
+        now = time.monotonic()
+        with self._lock:
+            kept = self._related.get((story_id, limit))
+        if kept is not None and now - kept[0] < self.related_ttl_s:
+            return list(kept[1])
+        found = self._find_related(story_id, number, limit)
+        if found is not None:
+            with self._lock:
+                if len(self._related) >= _RELATED_KEPT:
+                    self._related.clear()
+                self._related[(story_id, limit)] = (now, tuple(found))
+        return found
+
+    def _find_related(self, story_id: str, number: int, limit: int) -> list[RelatedStory] | None:
+        if story_id not in self._vectors:
+            known = story_id in self._vector_stamps or self.store.get_story(number) is not None
+            return [] if known else None
+        hits = self._vectors.nearest(story_id, limit=limit)
+        if not hits:
+            return []
+        page = self.store.story_summaries(story_ids=[int(sid) for sid, _ in hits], limit=len(hits))
+        rows = {str(summary.id): summary for summary in page.stories}
+        return [
+            RelatedStory(
+                id=sid,
+                title=row.title or f"Story {sid}",
+                score=score,
+                article_count=row.article_count,
+                outlets=tuple(sorted(row.outlets, key=_fold)),
+                last_published=_utc(row.last_published) if row.last_published else None,
+            )
+            for sid, score in hits
+            if (row := rows.get(sid)) is not None
+        ]
+
+    def _refresh_vectors(self) -> None:
+        """Bring the story vectors up to the store's stories (at most every related_ttl_s)."""
+        with self._vectors_lock:  # one refresh at a time; the others wait for it
+            now = time.monotonic()
+            if now - self._vectors_checked < self.related_ttl_s:
+                return
+            stamps = {str(sid): version for sid, version in self.store.story_stamps().items()}
+            changed = [sid for sid, version in stamps.items() if self._vector_stamps.get(sid) != version]
+            gone = [sid for sid in self._vector_stamps if sid not in stamps]
+            found = self.store.story_vectors(int(sid) for sid in changed) if changed else {}
+            vectors = {str(sid): vector for sid, vector in found.items()}
+            self._vectors.update(vectors, removed=[*gone, *(s for s in changed if s not in vectors)])
+            self._vector_stamps = stamps
+            self._vectors_checked = time.monotonic()

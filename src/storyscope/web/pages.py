@@ -16,6 +16,7 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.datastructures import UploadFile
 
 from storyscope.model import Story
@@ -24,6 +25,7 @@ from storyscope.web._compare import Pasted, build_articles, run_compare
 from storyscope.web._errors import WebError
 from storyscope.web._ids import canonical_int, plausible_id
 from storyscope.web._pool import until_disconnect
+from storyscope.web._related import RELATED_FLOOR
 from storyscope.web._source import (
     SORTS,
     StorySort,
@@ -34,6 +36,7 @@ from storyscope.web._source import (
 from storyscope.web._state import WebState, state
 from storyscope.web._views import article_context, story_context
 from storyscope.web.charts import Bar, bar_chart
+from storyscope.web.rest import related_of
 
 __all__ = ["router"]
 
@@ -164,7 +167,15 @@ def _story(web: WebState, story_id: str) -> Story:
 def _story_page(web: WebState, story_id: str) -> Response:
     story = _story(web, story_id)
     html: str = web.cache.get(story_id, story, "page", lambda: _story_html(web, story_id, story))
-    return HTMLResponse(html)
+    # read on every view (vectors in memory: cheap), so the list follows the store's
+    # stories while the rest of the page stays cached
+    related = web.env.get_template("_related.html.j2").render(
+        related=related_of(web, story_id) or (), floor=RELATED_FLOOR
+    )
+    return HTMLResponse(html.replace(_RELATED_SLOT, related, 1))
+
+
+_RELATED_SLOT = "<!-- storyscope:related -->"
 
 
 def _list_title(web: WebState, story_id: str, story: Story) -> str:
@@ -192,7 +203,9 @@ def _store_title(web: WebState, story_id: str) -> str | None:
 
 def _story_html(web: WebState, story_id: str, story: Story) -> str:
     context = story_context(story, story_id=story_id, title=_list_title(web, story_id, story))
-    return web.env.get_template("story.html.j2").render(settings=web.settings, view=context)
+    return web.env.get_template("story.html.j2").render(
+        settings=web.settings, view=context, related_slot=Markup(_RELATED_SLOT)
+    )
 
 
 # The downloaded HTML report is one self-contained page with an inline <style> and no

@@ -23,6 +23,7 @@ from storyscope.web._errors import WebError
 from storyscope.web._ids import INT64_MAX, plausible_id
 from storyscope.web._openapi import ok, ref
 from storyscope.web._pool import until_disconnect
+from storyscope.web._related import RELATED_FLOOR, RELATED_LIMIT, RELATED_RULE, RelatedStory
 from storyscope.web._source import (
     SORTS,
     OutletSummary,
@@ -33,7 +34,7 @@ from storyscope.web._source import (
 )
 from storyscope.web._state import WebState, state
 
-__all__ = ["api_index", "info_dict", "outlet_dict", "router"]
+__all__ = ["api_index", "info_dict", "outlet_dict", "related_dict", "related_of", "router"]
 
 
 def _error_doc(description: str) -> dict[str, Any]:
@@ -305,6 +306,59 @@ async def get_quotes(request: Request, story_id: str) -> Response:
         }
 
     return await _story_json(request, web, story_id, "quotes", build)
+
+
+def related_of(web: WebState, story_id: str, limit: int = RELATED_LIMIT) -> list[RelatedStory] | None:
+    """The source's related stories of ``story_id`` (None: unknown id). A source without
+    ``related`` lists none, once the story is known to it."""
+    if not plausible_id(story_id):
+        return None
+    find = getattr(web.source, "related", None)
+    if find is None:
+        return [] if web.source.get_story(story_id) is not None else None
+    found: list[RelatedStory] | None = find(story_id, limit)
+    return found
+
+
+def related_dict(item: RelatedStory) -> dict[str, Any]:
+    """A related story as JSON data."""
+    last = item.last_published
+    return {
+        "id": item.id,
+        "title": item.title,
+        "score": item.score,
+        "article_count": item.article_count,
+        "outlets": list(item.outlets),
+        "last_published": last.isoformat() if last is not None else None,
+        "url": f"/api/stories/{item.id}",
+    }
+
+
+@router.get(
+    "/stories/{story_id}/related",
+    responses=_with(ok("Other stories near this one, nearest first", "StoryRelated"), _READ_ERRORS),
+    summary="Related stories: the nearest by title-and-lead vectors, above a floor",
+)
+def get_related(
+    request: Request,
+    story_id: str,
+    limit: Annotated[int, Query(ge=1, le=50)] = RELATED_LIMIT,
+) -> Response:
+    """``{"story": id, "rule", "floor", "related": [{"id", "title", "score", ...}]}``.
+
+    Needs no analysis of any story; an empty list when none scores at least the floor.
+    """
+    found = related_of(state(request), story_id, limit)
+    if found is None:
+        raise WebError(404, f"no story with id {story_id[:100]!r}")
+    return _json(
+        {
+            "story": story_id,
+            "rule": RELATED_RULE,
+            "floor": RELATED_FLOOR,
+            "related": [related_dict(r) for r in found],
+        }
+    )
 
 
 def _article_json(web: WebState, article_id: str) -> Response:
