@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 
@@ -9,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storyscope.report import validate
+from storyscope.web import MemorySource, WebSettings, create_app
 
 ONE = "Rain flooded the Marlow underpass on Friday. Nine cars were stuck.\n\nCrews pumped water all night."
 TWO = "The Marlow underpass flooded on Friday. Seven cars were stuck.\n\nThe council blamed blocked drains."
@@ -77,6 +79,26 @@ def test_api_compare_caps_article_count(client: TestClient) -> None:
     r = client.post("/api/compare", json=body)
     assert r.status_code == 422
     assert r.json()["code"] == "invalid_input" and "too many articles" in r.json()["error"]
+
+
+def test_api_compare_caps_the_characters_to_analyse_in_all(
+    source: MemorySource, settings: WebSettings
+) -> None:
+    small = dataclasses.replace(settings, max_compare_chars=len(ONE) + len(TWO) - 1)
+    with TestClient(create_app(source, settings=small)) as client:
+        body = {"articles": [{"text": ONE, "outlet": "A"}, {"text": TWO, "outlet": "B"}]}
+        r = client.post("/api/compare", json=body)
+        assert r.status_code == 422
+        error = r.json()["error"]
+        assert r.json()["code"] == "invalid_input"
+        assert "\n" not in error
+        limit = f"{len(ONE) + len(TWO) - 1:,}"
+        assert f"characters to analyse in 2 articles: compare takes at most {limit} in all" in error
+        assert "storyscope ingest" in error
+        r = client.post("/compare", data={"outlet": ["A", "B"], "text": [ONE, TWO]})
+        assert r.status_code == 422 and "in all" in r.text
+    with TestClient(create_app(source, settings=settings)) as client:
+        assert client.post("/api/compare", json=body).status_code == 200
 
 
 def test_api_compare_validates_the_body(client: TestClient) -> None:
