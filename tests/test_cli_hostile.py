@@ -249,6 +249,33 @@ def test_compare_of_too_many_articles_is_refused_in_one_line(
     assert "storyscope ingest" in line
 
 
+def test_compare_past_the_character_budget_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyscope.api import compare_chars
+    from storyscope.ingest import read
+
+    paths = _pair(tmp_path)
+    total = compare_chars(read([os.fspath(p) for p in paths]).articles)
+    monkeypatch.setattr("storyscope.api.COMPARE_MAX_CHARS", total - 1)
+    code, out, err = _run("compare", *paths)
+    assert code == 1 and out == ""
+    (line,) = err.strip().splitlines()
+    assert line.startswith(
+        f"Error: {total:,} characters to analyse in 2 articles: compare takes at most "
+        f"{total - 1:,} in all "
+    )
+    assert "storyscope ingest" in line
+
+
+def test_library_compare_takes_a_character_budget(tmp_path: Path) -> None:
+    import storyscope
+    from storyscope.errors import StoryscopeError
+
+    with pytest.raises(StoryscopeError, match=r"compare takes at most 10 in all"):
+        storyscope.compare(_pair(tmp_path), max_chars=10)
+
+
 def test_ingest_of_an_article_past_the_time_budget_is_its_failure_and_the_run_goes_on(
     tmp_path: Path, fake_embedder: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

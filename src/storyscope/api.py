@@ -19,10 +19,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "COMPARE_MAX_ARTICLES",
+    "COMPARE_MAX_CHARS",
     "COMPARE_WARN_ARTICLES",
     "StageTimes",
     "compare",
     "compare_articles",
+    "compare_chars",
+    "refuse_past_chars",
 ]
 
 logger = logging.getLogger(__name__)
@@ -34,6 +37,17 @@ COMPARE_WARN_ARTICLES = 50
 #: (about 30 an article), so memory grows with the square of the count (200 articles:
 #: about 6,000 claims, 36 million pairs).
 COMPARE_MAX_ARTICLES = 200
+#: ... and more than this many characters to analyse in all (each article counts its
+#: analysed part, at most ``MAX_ANALYSED_CHARS``: :func:`compare_chars`): four articles
+#: of full length, or about fifty of 4,000 characters. Chosen from
+#: ``bench/bench_long.py --totals`` (2-core reference machine, models loaded), whose worst
+#: shape is articles of 50,000 characters of real sentences (as many claims as fit: the
+#: align stage compares every pair): 100,000 characters 18 s and 0.64 GB, 200,000 30 s
+#: and 0.98 GB, 400,000 83 s and 2.07 GB (align grows with the square of the claims); many
+#: short articles 19 s at 200,000 and 57 s at 400,000, text without sentence breaks 19 s at
+#: 200,000. At this budget the worst compare takes about half the 60 s target. Without it a
+#: compare could hold 200 articles of 50,000 analysed characters (10 million: ~2,000 s).
+COMPARE_MAX_CHARS = 200_000
 #: Articles analysed per batch: progress is reported after each.
 _ANALYZE_CHUNK = 32
 
@@ -64,6 +78,7 @@ def compare(
     settings: Settings | None = None,
     progress: Progress | None = None,
     max_articles: int | None = None,
+    max_chars: int | None = None,
     fetcher: Fetcher | None = None,
 ) -> Story:
     """Read sources, analyze each article and align them into a :class:`Story`.
@@ -86,6 +101,9 @@ def compare(
         progress: called with (articles analysed, articles to analyse): once with
             0 before the analysis starts, then after each batch.
         max_articles: refuse more articles than this (None: no limit).
+        max_chars: refuse more characters to analyse than this in all
+            (:func:`compare_chars`; None: no limit). ``storyscope compare`` passes
+            :data:`COMPARE_MAX_CHARS`.
         fetcher: the fetcher for URLs and feeds (default: a polite one that refuses
             non-public addresses; ``Fetcher(allow_private_addresses=True)`` allows them).
 
@@ -96,7 +114,8 @@ def compare(
     Raises:
         IngestError: no source yielded an article (or, with ``fail_fast``, any
             source failed).
-        StoryscopeError: more than ``max_articles`` articles.
+        StoryscopeError: more than ``max_articles`` articles, or more than
+            ``max_chars`` characters to analyse (before any is analysed).
     """
     from storyscope.ingest import read
 
@@ -117,6 +136,8 @@ def compare(
             "(one event's coverage); for a corpus use `storyscope ingest SOURCE... --db PATH`, "
             "then `storyscope stories` and `storyscope report`"
         )
+    if max_chars is not None:
+        refuse_past_chars(result.articles, max_chars)
     story = compare_articles(
         result.articles,
         fail_fast=fail_fast,
@@ -136,6 +157,35 @@ def compare(
     if isinstance(outlets, OutletNaming):
         story = with_outlet_info(story, outlets.directory)
     return story
+
+
+def compare_chars(articles: Sequence[Article]) -> int:
+    """Characters one compare of ``articles`` analyses: the sum of each article's analysed
+    part (all of it, or its first ``MAX_ANALYSED_CHARS`` characters cut at a line break or
+    space: :func:`storyscope.analyze.pipeline.analysed_end`)."""
+    from storyscope.analyze.pipeline import analysed_end
+
+    return sum(analysed_end(article.text) for article in articles)
+
+
+def refuse_past_chars(
+    articles: Sequence[Article],
+    limit: int,
+    *,
+    advice: str = "for a corpus use `storyscope ingest SOURCE... --db PATH`, "
+    "then `storyscope stories` and `storyscope report`",
+) -> None:
+    """Raise when ``articles`` hold more than ``limit`` characters to analyse in all.
+
+    Raises:
+        StoryscopeError: one line naming the total and the limit, then ``advice``.
+    """
+    total = compare_chars(articles)
+    if total > limit:
+        raise StoryscopeError(
+            f"{total:,} characters to analyse in {len(articles):,} articles: compare takes "
+            f"at most {limit:,} in all (one event's coverage); {advice}"
+        )
 
 
 def compare_articles(

@@ -249,10 +249,12 @@ def compare(
     the others is still written), when only one outlet's articles were read
     (report written), or when no article could be read (no report); 2 on usage
     errors. Compare is for one event's coverage: past 50 articles it warns and
-    shows its progress, past 200 it refuses (use `storyscope ingest` for a corpus).
+    shows its progress, past 200 articles or 200,000 characters to analyse in all
+    (each article counts at most its first 50,000) it refuses in one line, exit code
+    1 (use `storyscope ingest` for a corpus).
     --example compares the example story shipped with storyscope.
     """
-    from storyscope.api import COMPARE_MAX_ARTICLES, StageTimes
+    from storyscope.api import COMPARE_MAX_ARTICLES, COMPARE_MAX_CHARS, StageTimes
     from storyscope.api import compare as run_compare
     from storyscope.report import render
 
@@ -278,6 +280,7 @@ def compare(
             settings=settings,
             progress=progress,
             max_articles=COMPARE_MAX_ARTICLES,
+            max_chars=COMPARE_MAX_CHARS,
             fetcher=fetcher,
         )
     text = render(story, fmt)

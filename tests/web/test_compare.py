@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
+import time
 
 import pytest
 from fastapi.testclient import TestClient
 
+from storyscope.model import Article, Story
 from storyscope.report import validate
+from storyscope.web import MemorySource, WebSettings, create_app
 
 ONE = "Rain flooded the Marlow underpass on Friday. Nine cars were stuck.\n\nCrews pumped water all night."
 TWO = "The Marlow underpass flooded on Friday. Seven cars were stuck.\n\nThe council blamed blocked drains."
@@ -77,6 +81,52 @@ def test_api_compare_caps_article_count(client: TestClient) -> None:
     r = client.post("/api/compare", json=body)
     assert r.status_code == 422
     assert r.json()["code"] == "invalid_input" and "too many articles" in r.json()["error"]
+
+
+def test_api_compare_caps_the_characters_to_analyse_in_all(
+    source: MemorySource, settings: WebSettings
+) -> None:
+    small = dataclasses.replace(settings, max_compare_chars=len(ONE) + len(TWO) - 1)
+    with TestClient(create_app(source, settings=small)) as client:
+        body = {"articles": [{"text": ONE, "outlet": "A"}, {"text": TWO, "outlet": "B"}]}
+        r = client.post("/api/compare", json=body)
+        assert r.status_code == 422
+        error = r.json()["error"]
+        assert r.json()["code"] == "invalid_input"
+        assert "\n" not in error
+        limit = f"{len(ONE) + len(TWO) - 1:,}"
+        assert f"characters to analyse in 2 articles: compare takes at most {limit} in all" in error
+        assert "storyscope ingest" in error
+        r = client.post("/compare", data={"outlet": ["A", "B"], "text": [ONE, TWO]})
+        assert r.status_code == 422 and "in all" in r.text
+    with TestClient(create_app(source, settings=settings)) as client:
+        assert client.post("/api/compare", json=body).status_code == 200
+
+
+def test_five_long_sentenceless_articles_are_refused_at_once_by_the_default_budget(
+    source: MemorySource,
+) -> None:
+    """Issue 19: five 199,990-character articles, inside every other cap, ran past 600 s."""
+    from _stories import fake_compare
+
+    calls: list[int] = []
+
+    def comparer(articles: list[Article] | tuple[Article, ...]) -> Story:
+        calls.append(len(articles))
+        return fake_compare(articles)
+
+    words = "the port council said workers would strike after talks failed "
+    body = {
+        "articles": [
+            {"text": (f"{i} " + words * 4000)[:199_990], "outlet": f"O{i}"} for i in range(5)
+        ]
+    }
+    with TestClient(create_app(source, settings=WebSettings(comparer=comparer))) as client:
+        started = time.perf_counter()
+        r = client.post("/api/compare", json=body)
+        assert time.perf_counter() - started < 10
+    assert r.status_code == 422 and r.json()["code"] == "invalid_input"
+    assert "compare takes at most 200,000 in all" in r.json()["error"] and not calls
 
 
 def test_api_compare_validates_the_body(client: TestClient) -> None:

@@ -90,3 +90,20 @@ def test_serve_outlets_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sto
     result = CliRunner().invoke(serve, ["--stories", str(tmp_path), "--outlets", str(bad)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.output.strip().splitlines()[-1].startswith(f"Error: {bad}: line 2: lean 'up'")
+
+
+def test_serve_max_compare_chars(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, story: Story
+) -> None:
+    from storyscope.api import COMPARE_MAX_CHARS
+
+    calls: list[Any] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.append(app))
+    monkeypatch.setattr("storyscope.api.compare", lambda sources, **kw: story)
+    (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
+    for args, expected in (([], COMPARE_MAX_CHARS), (["--max-compare-chars", "5000"], 5000)):
+        result = CliRunner().invoke(serve, ["--stories", str(tmp_path), *args])
+        assert result.exit_code == 0, result.output
+        assert calls.pop().state.web.settings.max_compare_chars == expected
+    result = CliRunner().invoke(serve, ["--stories", str(tmp_path), "--max-compare-chars", "0"])
+    assert result.exit_code == 2

@@ -77,8 +77,9 @@ def build_articles(items: Sequence[Pasted], settings: WebSettings) -> list[Artic
         Articles, identical texts kept once.
 
     Raises:
-        WebError: 422 for too few or too many articles, one too long, or one that
-            cannot be read (the message names it).
+        WebError: 422 for too few or too many articles, one too long, more characters
+            to analyse in all than ``settings.max_compare_chars``, or one that cannot be
+            read (the message names it).
     """
     from storyscope.ingest import read_html, read_text
 
@@ -119,6 +120,16 @@ def build_articles(items: Sequence[Pasted], settings: WebSettings) -> list[Artic
             422,
             f"need at least {settings.min_articles} different articles to compare, got {len(articles)}",
         )
+    from storyscope.api import refuse_past_chars
+
+    try:
+        refuse_past_chars(
+            articles,
+            settings.max_compare_chars,
+            advice="for a corpus, `storyscope ingest` it into a store and `storyscope serve --db` it",
+        )
+    except StoryscopeError as exc:
+        raise WebError(422, str(exc)) from exc
     return articles
 
 

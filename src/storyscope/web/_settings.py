@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from storyscope.api import COMPARE_MAX_CHARS
 from storyscope.model import Article, Story
 from storyscope.outlets import OutletDirectory
 
@@ -23,6 +24,10 @@ class WebSettings:
         max_articles: Most articles one compare request may hold (422 above).
         min_articles: Fewest articles a compare request needs (422 below).
         max_article_chars: Longest pasted or uploaded article, in characters (422 above).
+        max_compare_chars: Most characters one compare request may give to analyse in all,
+            after reading (each article counts at most its first 50,000:
+            :func:`storyscope.api.compare_chars`; 422 above). The default,
+            :data:`storyscope.api.COMPARE_MAX_CHARS`, keeps a comparison well within 60 s.
         compare_enabled: Whether the compare page and ``POST /api/compare`` exist.
         compare_workers: Compare jobs run at once (each in a worker thread); others wait.
         compare_queue: Compare jobs waiting at most; one more answers 503 with ``Retry-After``.
@@ -49,6 +54,7 @@ class WebSettings:
     max_articles: int = 20
     min_articles: int = 2
     max_article_chars: int = 200_000
+    max_compare_chars: int = COMPARE_MAX_CHARS
     compare_enabled: bool = True
     compare_workers: int = 1
     compare_queue: int = 4

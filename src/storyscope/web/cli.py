@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from storyscope.api import COMPARE_MAX_CHARS
 from storyscope.errors import StoryscopeError
 from storyscope.model import Article, Story
 from storyscope.outlets import OutletDirectory
@@ -104,6 +105,14 @@ def _comparer(compare: Comparer, directory: OutletDirectory | None) -> Comparer:
     help="Most articles per compare request.",
 )
 @click.option(
+    "--max-compare-chars",
+    default=COMPARE_MAX_CHARS,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Most characters one compare request may give to analyse in all (each article "
+    "counts at most its first 50,000).",
+)
+@click.option(
     "--max-upload-mb",
     default=2.0,
     show_default=True,
@@ -134,6 +143,7 @@ def serve(
     host: str,
     port: int,
     max_articles: int,
+    max_compare_chars: int,
     max_upload_mb: float,
     outlets_file: Path | None,
     no_compare: bool,
@@ -186,6 +196,7 @@ def serve(
             raise click.ClickException(str(exc)) from exc
     settings = WebSettings(
         max_articles=max_articles,
+        max_compare_chars=max_compare_chars,
         max_upload_bytes=int(max_upload_mb * 1_000_000),
         compare_enabled=not no_compare,
         compare_per_minute=compare_per_minute or None,
