@@ -539,3 +539,22 @@ def test_a_quotation_the_inner_verb_introduces_keeps_its_speaker(parse: Parse) -
         "Bo Kessler replied, \u201cWe will know in the spring, not before.\u201d\n"
     )
     assert _speaker_of(parse, text, "know in the spring") == "Bo Kessler"
+
+
+def test_a_role_with_a_party_skips_the_other_party(parse: Parse) -> None:
+    text = (
+        "Republican nominee Ivo Brandt toured the mill in Dunmore. Democratic nominee "
+        "Cal Ostrow stayed in Tolland.\n\n"
+        "The Republican nominee also vowed to punish \u201cthose who break the rules.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "break the rules") == "Ivo Brandt"
+
+
+def test_a_plain_role_is_not_a_second_rank_holder(parse: Parse) -> None:
+    text = (
+        "Democratic vice presidential nominee Cal Ostrow toured the mill in Dunmore. "
+        "Ivo Brandt did not unveil plans to pay for the bridge.\n\n"
+        "The Republican nominee also outlined his road plan and vowed to punish "
+        "\u201cthose who break the rules.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "break the rules") == "Ivo Brandt"
