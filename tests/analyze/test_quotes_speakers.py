@@ -558,21 +558,3 @@ def test_a_plain_role_is_not_a_second_rank_holder(parse: Parse) -> None:
         "\u201cthose who break the rules.\u201d\n"
     )
     assert _speaker_of(parse, text, "break the rules") == "Ivo Brandt"
-
-
-def test_a_chain_of_she_leads_back_to_the_subject_past_a_passing_name(parse: Parse) -> None:
-    text = (
-        "\u201cMake yourself heard,\u201d Mara Quill said.\n\n"
-        "She grew up on a farm outside Dunmore and studied engineering in Tolland, where "
-        "she was the only woman in her class for three years. She later ran the county "
-        "water office, and she rebuilt its pumping stations after the floods of the "
-        "spring. She still visits the stations every month and talks with the crews "
-        "about the work they do.\n\n"
-        "She has faced questions since taking over the harbour board - most recently her "
-        "meeting with Tomas Reyes at the end of June while the board was reviewing a "
-        "contract won by his wife, developer Ilse Reyes, over a pier she built in "
-        "Tolland. She has called the dispute a distraction.\n\n"
-        "She said she was not aware of any complaints from the farmers.\n\n"
-        "\u201cPeople tend not to say those things to the chairwoman,\u201d she said.\n"
-    )
-    assert _speaker_of(parse, text, "People tend not") == "Mara Quill"

@@ -353,8 +353,6 @@ _INDEFINITE = frozenset({"a", "an", "one", "some", "two", "three", "several", "a
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _MAX_SPEAKER_TOKENS = 12
 _SUBJECT_WINDOW = 600
-#: How far back a chain of subject pronouns may lead to the person it is about.
-_CHAIN_WINDOW = 3000
 
 
 def _strip_honorific(name: str) -> str:
@@ -1056,43 +1054,7 @@ class SpeakerContext:
                 ):
                     return ent, main_only
                 i -= 1
-        last = self._last_person_before(pos, pronoun)
-        chained = self._chain_subject(last, pos, pronoun)
-        return (chained or last), False
-
-    def _chain_subject(self, last: Entity | None, pos: int, pronoun: str | None) -> Entity | None:
-        """The person a chain of subject pronouns leads back to, past a later name
-        that is no subject.
-
-        'Lynch said. She has faced questions since her meeting with Ada Frell's
-        husband ... She said she was not aware ...': "she" keeps to the one the
-        paragraphs are about, the last person named as a main-clause subject, when
-        a subject pronoun of the same gender already follows the later name
-        ("Ada Frell" named only in passing). Only for "he" and "she".
-        """
-        if last is None or pronoun not in ("he", "she") or self._is_subject(last):
-            return None
-        forms = _MALE_PRONOUNS if pronoun == "he" else _FEMALE_PRONOUNS
-        chain = [
-            t
-            for t in self.tokens_in(last.end, pos)
-            if t.lower_ in forms
-            and t.dep_ in ("nsubj", "nsubjpass")
-            and t.head.dep_ == "ROOT"
-            and not self.in_quote(t.idx)
-        ]
-        if not chain:
-            return None
-        own = _surnames([last])
-        i = bisect.bisect_left(self.ent_starts, last.start) - 1
-        while i >= 0 and self.entities[i].start >= pos - _CHAIN_WINDOW:
-            ent = self.entities[i]
-            i -= 1
-            if ent.label != "PERSON" or self.in_quote(ent.start) or _surnames([ent]) == own:
-                continue
-            if self._is_subject(ent, main_only=True) and self._agrees(ent, pronoun):
-                return ent
-        return None
+        return self._last_person_before(pos, pronoun), False
 
     def _only_person_just_before(self, pos: int, pronoun: str | None) -> Entity | None:
         """The one person the sentence before a pronoun's names, as subject or not.
