@@ -512,3 +512,49 @@ def test_he_after_a_person_introduced_with_a_title_is_that_person(parse: Parse) 
         "that,\u201d he said.\n"
     )
     assert _speaker_of(parse, text, "No one is marching") == "Tomas Reyes"
+
+
+def test_words_in_a_reported_clause_belong_to_the_reporter(parse: Parse) -> None:
+    text = (
+        "Mayor Tessa Vronk spoke in Dunmore on Friday.\n"
+        "Vronk said during the rally that Councilman Oren Pell once described the levy "
+        "as \u201ca fair deal for farmers\u201d when he ran for office.\n"
+    )
+    assert _speaker_of(parse, text, "a fair deal") == "Tessa Vronk"
+
+
+def test_a_thing_inside_a_reported_clause_is_not_the_speaker(parse: Parse) -> None:
+    text = (
+        "The letter arrived on Monday.\n"
+        "City Attorney Lena Marsh said in the letter that the flyer \u201cplainly and "
+        "wrongly\u201d suggests that the police back the campaign.\n"
+    )
+    assert _speaker_of(parse, text, "plainly and wrongly") == "Lena Marsh"
+
+
+def test_a_quotation_the_inner_verb_introduces_keeps_its_speaker(parse: Parse) -> None:
+    text = (
+        "Councilwoman Ada Frell spoke at the Tolland hearing on Monday.\n"
+        "Frell said the bridge would close, and when pressed on the date, engineer "
+        "Bo Kessler replied, \u201cWe will know in the spring, not before.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "know in the spring") == "Bo Kessler"
+
+
+def test_a_role_with_a_party_skips_the_other_party(parse: Parse) -> None:
+    text = (
+        "Republican nominee Ivo Brandt toured the mill in Dunmore. Democratic nominee "
+        "Cal Ostrow stayed in Tolland.\n\n"
+        "The Republican nominee also vowed to punish \u201cthose who break the rules.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "break the rules") == "Ivo Brandt"
+
+
+def test_a_plain_role_is_not_a_second_rank_holder(parse: Parse) -> None:
+    text = (
+        "Democratic vice presidential nominee Cal Ostrow toured the mill in Dunmore. "
+        "Ivo Brandt did not unveil plans to pay for the bridge.\n\n"
+        "The Republican nominee also outlined his road plan and vowed to punish "
+        "\u201cthose who break the rules.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "break the rules") == "Ivo Brandt"

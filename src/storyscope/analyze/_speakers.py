@@ -454,6 +454,9 @@ _ROLE_EQUIVALENT = {
     "det": "detective",
 }
 
+#: Party words that tell two holders of the same role apart.
+_PARTY_WORDS = frozenset({"republican", "democratic", "democrat", "gop", "libertarian", "green"})
+_SECOND_RANKS = frozenset({"vice", "deputy", "assistant", "under", "lieutenant", "lt", "lt."})
 _SECOND_RANK = re.compile(r"\b(vice|deputy|assistant|under|lieutenant|lt\.?)\s+")
 
 #: Capitalised words that open a title, never a first name ("Harbour master Lise Varn").
@@ -855,7 +858,7 @@ class SpeakerContext:
         i = bisect.bisect_left(starts, pos) - 1
         return starts[i] if i >= 0 else -1
 
-    def role_holder(self, role: str, pos: int) -> str | None:
+    def role_holder(self, role: str, pos: int, modifiers: Sequence[str] = ()) -> str | None:
         """The person or body a definite role ("the minister", "the authority") names.
 
         Of the people described with that word before ``pos`` (titles abbreviated
@@ -865,12 +868,21 @@ class SpeakerContext:
         Authority").
         """
         role = _ROLE_EQUIVALENT.get(role.lower(), role.lower())
+        mods = {m.lower() for m in modifiers}
+        parties = mods & _PARTY_WORDS
         best: tuple[int, str] | None = None
         for name, (at, desc) in self.descriptions().items():
             # "Vice President Pence" is no "the president": a second-rank title is one word.
             folded = _SECOND_RANK.sub(r"\1-", desc.lower())
             words = {_ROLE_EQUIVALENT.get(w, w) for w in re.findall(r"[\w-]+", folded)}
             if at >= pos or role not in words:
+                continue
+            # "the Republican nominee" is not "Democratic vice presidential nominee
+            # Cal Ostrow": the party, and a second rank, must fit the description.
+            if parties and words & _PARTY_WORDS and not parties & words:
+                continue
+            second = any(w.split("-")[0] in _SECOND_RANKS for w in words if "-" in w)
+            if second and not mods & _SECOND_RANKS:
                 continue
             # The holder talked about last, not the one described last: "talk show host
             # Beck ... radio host Limbaugh ... Beck ... the host complained" is Beck.
@@ -1412,7 +1424,8 @@ def speaker_from_token(
     if not anonymous and first == "the" and (
         head.tag_ == "NN" or head.lower_ in _PARTY_MEMBERS
     ):
-        holder = ctx.role_holder(head.lower_, start)
+        modifiers = [t.text for t in head.doc[left.i : head.i] if t.idx >= start]
+        holder = ctx.role_holder(head.lower_, start, modifiers)
         if holder is not None:
             return holder, Span(start, end), False
         unnamed = ctx.unnamed_source(head.lower_, start)

@@ -117,12 +117,18 @@ def _attribution(
                 found.append(acc_found)
             continue
         tok = main[0] if after_side else main[-1]
+        reporting = False
         if not after_side:
             # The speech verb that governs the quotation ("X, who said it was "...").
             governing = [t for t in verbs if t.left_edge.idx <= region.open <= _right_end(t)]
             if governing:
                 tok = governing[-1]
-        tok = _relayed(tok, ctx)
+                # Not a quotation the inner verb introduces itself ('..., she replied, "...').
+                if ctx.text[: region.open].rstrip()[-1:] not in (",", ":"):
+                    tok = _reporting_verb(tok, governing, ctx)
+                reporting = tok is not governing[-1]
+        if not reporting:
+            tok = _relayed(tok, ctx)
         subj = subject_of(tok, ctx)
         if subj is None or ctx.not_speaker(subj):
             subj = _fallback_subject(tok, tokens, ctx, after_side)
@@ -134,6 +140,13 @@ def _attribution(
         window = (sent.start, sent.end)
         dist = tok.idx - region.close if after_side else region.open - tok.idx
         found.append((dist, 0 if after_side else 1, tok, subj, window))
+    if len(found) > 1:
+        # 'Marsh said in the letter that the flyer "plainly" suggests ...': a speech
+        # verb after the quotation inside the clause reported by one before it that
+        # holds the quotation is part of what was reported.
+        outer = [f for f in found if f[1] == 1 and f[3] is not None and _reports(f[2], region)]
+        if outer:
+            found = [f for f in found if not (f[1] == 0 and _in_clause(f[2], outer[0][2]))]
     if len(found) > 1:
         # 'X wondered whether they will be "fair", engaging in what analysts described
         # as ...': a speech verb after the quotation, in a clause of its own that does
@@ -152,6 +165,52 @@ def _attribution(
         _, _, tok, subj, window = min(found, key=lambda f: (f[0], f[1]))
         return tok, subj, window
     return None, None, (sent.start, sent.end)
+
+
+def _in_clause(tok: Token, verb: Token) -> bool:
+    """Whether ``tok`` is inside a clause that ``verb`` reports ('said that ...')."""
+    for child in verb.children:
+        if child.dep_ == "ccomp" and child.left_edge.i <= tok.i <= child.right_edge.i:
+            return True
+    return False
+
+
+def _reports(verb: Token, region: QuoteRegion) -> bool:
+    """Whether the quotation lies in a clause ``verb`` reports ('X said that ... "..."')."""
+    return any(
+        child.dep_ == "ccomp" and child.left_edge.idx <= region.open <= _right_end(child)
+        for child in verb.children
+    )
+
+
+def _person_subject(verb: Token, ctx: SpeakerContext) -> bool:
+    subj = subject_of(verb, ctx)
+    if subj is None or ctx.not_speaker(subj):
+        return False
+    if subj.lower_ in _PERSON_PRONOUNS:
+        return True
+    ent = ctx.entity_at(subj.idx, subj.idx + len(subj))
+    return ent is not None and ent.label == "PERSON"
+
+
+#: Subjects that stand for people when a reported clause is theirs.
+_PERSON_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
+
+
+def _reporting_verb(inner: Token, governing: Sequence[Token], ctx: SpeakerContext) -> Token:
+    """The speech verb whose reported clause holds the quotation's own verb.
+
+    'Vronk said that Pell once described the levy as "a fair deal"', 'Albin told
+    Channel 9 that the moderator would insert himself by calling out Pell for his
+    "lies"': the words come from the one who reports them, a named person or a
+    personal pronoun; the outermost such verb wins.
+    """
+    for outer in governing:
+        if outer is inner or not _in_clause(inner, outer):
+            continue
+        if _person_subject(outer, ctx):
+            return outer
+    return inner
 
 
 def _relayed(verb: Token, ctx: SpeakerContext) -> Token:
