@@ -255,3 +255,24 @@ def test_an_outlet_relaying_another_outlet_of_the_story_is_one_line_of_evidence(
     (fact,) = [f for f in story.facts if "ferry terminal" in f.statement]
     assert len(fact.outlets) == 2
     assert independent_support(fact, story) == 1
+
+
+def test_the_storys_anonymous_sources_list_every_unnamed_source_once() -> None:
+    a = make_article(
+        "Harbor Courier",
+        [
+            "The port will close Pier 9 for a month, according to two people familiar with the plan.",
+            "The two people said the council had been warned in January.",
+            "A senior port official said the inquiry would start on Monday.",
+        ],
+    )
+    b = make_article("Daily Lantern", ["The port will close Pier 9 for a month, the mayor said."])
+    story = align([a, b])
+    texts = [c.text for c in story.framing.anonymous_sources]
+    assert any("people familiar with" in t for t in texts)
+    assert any("official" in t for t in texts)
+    # "The two people said" refers back to the first source: not another one.
+    assert len(texts) == 2
+    assert all(c.article == a.id for c in story.framing.anonymous_sources)
+    (courier,) = [o for o in story.outlets if o.outlet == "Harbor Courier"]
+    assert len(courier.anonymous_sources) == 2

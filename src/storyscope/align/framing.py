@@ -1381,8 +1381,27 @@ def find_framing(
     return Framing(
         labels=tuple(labels),
         hedges=cue_citations(articles, "hedge"),
-        anonymous_sources=cue_citations(articles, "anonymous_source"),
+        anonymous_sources=anonymous_citations(articles),
     )
+
+
+def anonymous_citations(articles: Sequence[AnalyzedArticle]) -> tuple[Citation, ...]:
+    """Every unnamed source of the story, one citation per source, in article and text order.
+
+    The analyze stage's cue phrases ("on condition of anonymity") and the unnamed
+    sources the ``[anonymous]`` rules of ``data/sources.toml`` find ("people
+    familiar with the talks", "a source within the committee", "a senior port
+    official said"; :func:`storyscope.align.sourcing.find_anonymous_mentions`),
+    one per sentence; a later mention of one already introduced ("the source
+    said") is not another.
+    """
+    from storyscope.align.sourcing import _anonymous_cues, load_source_rules
+
+    rules = load_source_rules()
+    out: list[Citation] = []
+    for doc in articles:
+        out.extend(cite for cite, definite in _anonymous_cues(doc, rules) if not definite)
+    return tuple(out)
 
 
 def _label_uses(doc: AnalyzedArticle, labels: Sequence[Label]) -> list[LabelUse]:
