@@ -275,3 +275,28 @@ def test_a_store_ingested_before_the_file_matches_names_in_another_case(
     assert report["outlets"] == ["fenwick gazette", "The Courier"]  # stored names are kept
     assert report["lean_coverage"]["outlets"]["left"] == ["fenwick gazette"]
     assert report["outlet_metadata"]["fenwick gazette"]["lean"] == "left"
+
+
+def test_stories_lists_leans_and_filters_blindspots(tmp_path: Path, folder: Path) -> None:
+    db = str(tmp_path / "s.db")
+    outlets = str(folder / "outlets.toml")
+    sources = [str(folder / "gazette.txt"), str(folder / "courier.txt")]
+    assert _run("ingest", *sources, "--db", db, "--outlets", outlets, "-q").exit_code == 0
+    listed = _run("stories", "--db", db, "-f", "json", "--outlets", outlets)
+    assert listed.exit_code == 0, listed.output
+    (story,) = json.loads(listed.stdout)["stories"]
+    # two outlets leaning right, none left: the left barely covers it
+    assert story["leans"] == {"Fenwick Gazette": "lean-right", "Valley Courier": "right"}
+    assert story["blindspot"] == "left"
+    for side, count in (("left", 1), ("any", 1), ("right", 0)):
+        got = _run("stories", "--db", db, "-f", "json", "--outlets", outlets, "--blindspot", side)
+        assert got.exit_code == 0, got.output
+        assert len(json.loads(got.stdout)["stories"]) == count, side
+    table = _run("stories", "--db", db, "--outlets", outlets)
+    assert table.exit_code == 0
+    assert "blindspot" in table.stdout and "left" in table.stdout.split("blindspot", 1)[1]
+    # without a file there are no leans, and the filter is a usage error
+    plain = json.loads(_run("stories", "--db", db, "-f", "json").stdout)["stories"][0]
+    assert "leans" not in plain and "blindspot" not in plain
+    refused = _run("stories", "--db", db, "--blindspot", "left")
+    assert refused.exit_code == 2 and "--blindspot needs an outlets file" in refused.output

@@ -749,16 +749,52 @@ def _stderr_console() -> Any:
     show_default=True,
     help="Largest stories first, or most recently published first.",
 )
+@click.option(
+    "--blindspot",
+    type=click.Choice(("left", "right", "any")),
+    default=None,
+    help="Only stories one side barely covers (needs an outlets file with leans; the rule is "
+    "in docs/outlets.md).",
+)
+@_OUTLETS_OPTION
+@_SET_OPTION
 @_one_line_errors
-def stories(db: str | None, fmt: str, limit: int | None, sort: str) -> None:
+def stories(
+    db: str | None,
+    fmt: str,
+    limit: int | None,
+    sort: str,
+    blindspot: str | None,
+    outlets_file: Path | None,
+    set_values: tuple[str, ...],
+) -> None:
     """List the stories in the store, with their articles.
 
     JSON: {"stories": [{"id", "title", "article_count", "duplicate_count",
     "outlets", "first_published", "last_published", "articles": [{"id",
-    "source", "outlet", "title", "published", "url", "duplicate_of"}]}]}.
+    "source", "outlet", "title", "published", "url", "duplicate_of"}]}]}; with
+    an outlets file each story also has "leans" (outlet -> lean, null when the
+    file gives none) and "blindspot" ("left", "right" or null).
     """
+    from storyscope.outlets import blindspot as blindspot_of
+
+    directory = _settings(set_values, outlets_file).outlets.load()
+    if blindspot is not None and directory is None:
+        raise click.UsageError("--blindspot needs an outlets file (--outlets FILE) with leans")
     with _open_existing(db) as store:
         listed = [s for s in store.list_stories() if s.article_count > 0]
+        leans: dict[int, dict[str, str | None]] = {}
+        sides: dict[int, str | None] = {}
+        if directory is not None:
+            for story in listed:
+                leans[story.id] = directory.leans(story.outlets)
+                sides[story.id] = blindspot_of(leans[story.id].values())
+            if blindspot is not None:
+                listed = [
+                    s
+                    for s in listed
+                    if sides[s.id] is not None and blindspot in ("any", sides[s.id])
+                ]
         if sort == "size":
             listed.sort(key=lambda s: (-s.article_count, s.id))
         else:
@@ -806,12 +842,15 @@ def stories(db: str | None, fmt: str, limit: int | None, sort: str) -> None:
                         "articles": members,
                     }
                 )
+                if directory is not None:
+                    out[-1]["leans"] = leans[story.id]
+                    out[-1]["blindspot"] = sides[story.id]
             click.echo(json.dumps({"stories": out}, indent=2, ensure_ascii=False))
             return
-    _print_story_table(listed)
+    _print_story_table(listed, sides if directory is not None else None)
 
 
-def _print_story_table(listed: list[Any]) -> None:
+def _print_story_table(listed: list[Any], sides: dict[int, str | None] | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -822,18 +861,24 @@ def _print_story_table(listed: list[Any]) -> None:
     table.add_column("dupes", justify="right")
     table.add_column("outlets", overflow="fold")
     table.add_column("published")
+    if sides is not None:
+        table.add_column("blindspot")
     for story in listed:
         first = story.first_published.date().isoformat() if story.first_published else ""
         last = story.last_published.date().isoformat() if story.last_published else ""
         span = first if first == last else f"{first}..{last}"
-        table.add_row(
+        cells = [
             str(story.id),
             story.title or "(untitled)",
             str(story.article_count),
             str(story.duplicate_count),
             ", ".join(story.outlets),
             span,
-        )
+        ]
+        if sides is not None:
+            side = sides.get(story.id)
+            cells.append(side or "")  # the side that barely covers the story
+        table.add_row(*cells)
     Console(width=max(100, Console().width)).print(table)
 
 
