@@ -2,9 +2,16 @@
 
 Spans may overlap. The text is cut at every span boundary and every paragraph
 boundary; each piece is escaped on its own with :func:`markupsafe.escape` and
-wrapped in one ``<mark>`` carrying the classes of every span covering it. So
-the text is never searched or string-replaced, and stripping the tags and
-unescaping the result gives the article text back exactly.
+wrapped in one ``<mark>`` whose classes say which spans cover it. So the text
+is never searched or string-replaced, and stripping the tags and unescaping
+the result gives the article text back exactly.
+
+This is the one highlighter: the static report uses it as it is (every covering
+span's kind as a class, the span's id on its first ``<mark>``), and the web's
+article bodies (:func:`storyscope.web._views.article_body`) pass their own class
+rule (the strongest fact status), ``offsets=True`` (each ``<mark>`` carries
+``data-s``/``data-e``, which the page script selects by) and
+``ids_on_marks=False`` (every span's id on an empty anchor at its start).
 """
 
 from __future__ import annotations
@@ -12,14 +19,14 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 from storyscope.report._index import paragraph_ranges
 
-__all__ = ["Highlight", "anchor_id", "highlight"]
+__all__ = ["Highlight", "MarkClasses", "anchor_id", "highlight", "kind_classes"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,28 +51,48 @@ class Highlight:
     kind: str
 
 
-def _mark_class(kinds: Iterable[str], count: int) -> str:
-    classes = ["hl", *(f"hl-{kind}" for kind in sorted(set(kinds)))]
-    if count > 1:
+MarkClasses = Callable[[Sequence[Highlight]], str | None]
+"""The ``class`` of a piece's ``<mark>`` from the spans covering it, or None for no mark."""
+
+
+def kind_classes(active: Sequence[Highlight]) -> str:
+    """The report's rule: ``hl``, ``hl-<kind>`` for every covering kind, ``hl-multi`` for two spans."""
+    classes = ["hl", *(f"hl-{kind}" for kind in sorted({s.kind for s in active}))]
+    if len({(s.start, s.end) for s in active}) > 1:
         classes.append("hl-multi")
     return " ".join(classes)
 
 
-def highlight(text: str, spans: Iterable[Highlight], *, article: str) -> Markup:
+def highlight(
+    text: str,
+    spans: Iterable[Highlight],
+    *,
+    article: str,
+    classes: MarkClasses = kind_classes,
+    offsets: bool = False,
+    ids_on_marks: bool = True,
+) -> Markup:
     """Render ``text`` as ``<p>`` paragraphs with ``spans`` marked.
 
     Args:
-        text: The article text.
+        text: The article text (untrusted: every piece is escaped).
         spans: Spans to mark; they may overlap, repeat or be empty. Spans
             reaching past the text are clipped (and logged).
         article: Article id, used to build each span's anchor id.
+        classes: The ``class`` of a piece's ``<mark>`` from the spans covering
+            it (sorted); None leaves the piece unmarked. :func:`kind_classes`
+            by default.
+        offsets: Give each ``<mark>`` ``data-s``/``data-e``, the piece's offsets.
+        ids_on_marks: Put a span's id on its first ``<mark>`` where it has one;
+            when False every span's id is on an empty anchor.
 
     Returns:
         Safe HTML. Paragraphs are split at blank lines; the blank-line text
-        itself is kept between the ``<p>`` elements. Every distinct
+        itself is kept between the ``<p>`` elements, unmarked. Every distinct
         ``(start, end)`` gets one element whose id is
         :func:`anchor_id` ``(article, start, end)``: the first ``<mark>`` of the
-        span when it has one, otherwise an empty ``<span class="anchor">``.
+        span when it has one (and ``ids_on_marks``), otherwise an empty
+        ``<span class="anchor">`` at its start.
     """
     size = len(text)
     clean: set[Highlight] = set()
@@ -127,22 +154,30 @@ def highlight(text: str, spans: Iterable[Highlight], *, article: str) -> Markup:
         for a, b in pieces(p_start, p_end):
             active = active_at(a)
             segment = str(escape(text[a:b]))
-            if not active:
+            css = classes(active) if active else None
+            if css is None:
                 anchors(a)
                 out.append(segment)
                 continue
-            owner = next(
-                (k for k in starts.get(a, ()) if k not in anchored and k[1] >= b and k[0] < k[1]),
-                None,
-            )
+            owner = None
+            if ids_on_marks:
+                owner = next(
+                    (
+                        k
+                        for k in starts.get(a, ())
+                        if k not in anchored and k[1] >= b and k[0] < k[1]
+                    ),
+                    None,
+                )
             anchors(a, keep=owner)
-            id_attr = ""
+            attrs = ""
             if owner is not None:
                 anchored.add(owner)
-                id_attr = f' id="{anchor_id(article, *owner)}"'
-            distinct = {(s.start, s.end) for s in active}
-            css = _mark_class((s.kind for s in active), len(distinct))
-            out.append(f'<mark{id_attr} class="{css}">{segment}</mark>')
+                attrs = f' id="{anchor_id(article, *owner)}"'
+            attrs += f' class="{css}"'
+            if offsets:
+                attrs += f' data-s="{a}" data-e="{b}"'
+            out.append(f"<mark{attrs}>{segment}</mark>")
         anchors(p_end, empty_only=True)
         out.append("</p>")
         for a, b in pieces(p_end, sep_end):

@@ -1,6 +1,7 @@
 """Template data for the story and article pages, built from the public JSON report.
 
-Article bodies are rendered by :func:`article_body`: the text is cut at every
+Article bodies are rendered by :func:`article_body`, through the static report's
+highlighter (:mod:`storyscope.report._highlight`): the text is cut at every
 span and paragraph boundary, each piece escaped on its own and wrapped in one
 ``<mark>`` carrying ``data-s``/``data-e`` (its offsets) and the class of the
 strongest status covering it (conflict > agreed > single-source; ``cite`` marks a
@@ -12,15 +13,16 @@ exactly by selecting the marks whose offsets fall inside it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from storyscope.model import Story
 from storyscope.report import to_dict
+from storyscope.report._highlight import Highlight, anchor_id, highlight
+from storyscope.report._index import paragraph_ranges
 from storyscope.report._lean import lean_bar_html
 from storyscope.report._view import (
     LIMITS,
@@ -40,33 +42,27 @@ from storyscope.web.charts import Segment, StackedRow, stacked_chart, timeline_c
 
 __all__ = ["anchor_id", "article_body", "story_context", "word_diff"]
 
-_PARAGRAPH_BREAK = re.compile(r"\n(?:[ \t]*\n)+")
-_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
-
 # Highlight kinds, strongest first; a piece gets the class of the strongest covering span.
 _STATUS_ORDER = ("conflict", "agreed", "single")
 _FACT_KIND = {"consensus": "agreed", "single_source": "single", "contested": "conflict"}
 
 
-def anchor_id(article: str, start: int, end: int) -> str:
-    """HTML id of a span: ``a-<article>-<start>-<end>`` (unsafe id characters become ``_``)."""
-    return f"a-{_UNSAFE_ID.sub('_', article)}-{start}-{end}"
-
-
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each paragraph and of each break between them, tiling the text."""
-    out: list[tuple[int, int]] = []
-    position = 0
-    for match in _PARAGRAPH_BREAK.finditer(text):
-        out.append((position, match.start()))
-        out.append((match.start(), -match.end()))  # negative end marks a break
-        position = match.end()
-    out.append((position, len(text)))
-    return out
+def _status_classes(active: Sequence[Highlight]) -> str | None:
+    """``hl``, the strongest covering status and ``hl-quote``; None when nothing the page marks covers it."""
+    kinds = {span.kind for span in active}
+    status = next((k for k in _STATUS_ORDER if k in kinds), None)
+    if status is None and "quote" not in kinds and "cite" not in kinds:
+        return None
+    css = ["hl"]
+    if status is not None:
+        css.append(f"hl-{status}")
+    if "quote" in kinds:
+        css.append("hl-quote")
+    return " ".join(css)
 
 
 def article_body(text: str, spans: Iterable[tuple[int, int, str]], *, article: str) -> Markup:
-    """Article text as ``<p>`` paragraphs with spans marked.
+    """Article text as ``<p>`` paragraphs with spans marked, by the report's highlighter.
 
     Args:
         text: The article text (untrusted; every piece is escaped).
@@ -76,63 +72,19 @@ def article_body(text: str, spans: Iterable[tuple[int, int, str]], *, article: s
         article: Article id, used in anchor ids.
 
     Returns:
-        Safe HTML. Stripping the tags and unescaping gives ``text`` back exactly.
-        Each distinct span gets an empty ``<span class="anchor">`` with id
-        :func:`anchor_id` at its start.
+        Safe HTML (:func:`storyscope.report._highlight.highlight` with the page's
+        class rule, ``data-s``/``data-e`` on every ``<mark>``). Stripping the tags and
+        unescaping gives ``text`` back exactly. Each distinct span gets an empty
+        ``<span class="anchor">`` with id :func:`anchor_id` at its start.
     """
-    size = len(text)
-    clean: set[tuple[int, int, str]] = set()
-    for start, end, kind in spans:
-        s, e = max(0, min(start, size)), max(0, min(end, size))
-        if s < e:
-            clean.add((s, e, kind))
-    events: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    anchors_at: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    cuts: set[int] = set()
-    for s, e, kind in clean:
-        events[s].append((kind, 1))
-        events[e].append((kind, -1))
-        anchors_at[s].add((s, e))
-        cuts.update((s, e))
-    positions = sorted(events)
-    applied = 0
-    live: dict[str, int] = defaultdict(int)
-    out: list[str] = []
-
-    def advance(to: int) -> None:
-        nonlocal applied
-        while applied < len(positions) and positions[applied] <= to:
-            for kind, delta in events[positions[applied]]:
-                live[kind] += delta
-            applied += 1
-
-    def emit(lo: int, hi: int, *, marks: bool) -> None:
-        points = sorted({lo, hi} | {c for c in cuts if lo < c < hi})
-        for a, b in zip(points, points[1:], strict=False):
-            for key in sorted(anchors_at.pop(a, ())):
-                out.append(f'<span class="anchor" id="{anchor_id(article, *key)}"></span>')
-            advance(a)
-            piece = str(escape(text[a:b]))
-            kinds = [k for k in _STATUS_ORDER if live.get(k)] if marks else []
-            quote = marks and bool(live.get("quote"))
-            if not kinds and not quote and not (marks and live.get("cite")):
-                out.append(piece)
-                continue
-            css = ["hl"]
-            if kinds:
-                css.append(f"hl-{kinds[0]}")
-            if quote:
-                css.append("hl-quote")
-            out.append(f'<mark class="{" ".join(css)}" data-s="{a}" data-e="{b}">{piece}</mark>')
-
-    for start, end in _paragraphs(text):
-        if end < 0:  # a paragraph break: its whitespace stays between the <p> elements
-            emit(start, -end, marks=False)
-            continue
-        out.append("<p>")
-        emit(start, end, marks=True)
-        out.append("</p>")
-    return Markup("".join(out))
+    return highlight(
+        text,
+        (Highlight(start, end, kind) for start, end, kind in spans),
+        article=article,
+        classes=_status_classes,
+        offsets=True,
+        ids_on_marks=False,
+    )
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
@@ -149,7 +101,7 @@ class _Citer:
     def __init__(self, report: dict[str, Any], *, local: bool) -> None:
         self.texts = {a["id"]: a["text"] for a in report["articles"]}
         self.breaks = {
-            a["id"]: [m.end() for m in _PARAGRAPH_BREAK.finditer(a["text"])]
+            a["id"]: [start for start, _, _ in paragraph_ranges(a["text"])[1:]]
             for a in report["articles"]
         }
         self.spans: dict[str, set[tuple[int, int, str]]] = defaultdict(set)
