@@ -145,7 +145,7 @@ def test_a_plugin_analyzer_runs_after_the_builtins_and_changes_the_version(
         embedder=embedder,
         analyzers=["sentences", "entities", "quotes", "cues", "watchwords", "claims"],
     )
-    assert [a.name for a in placed.analyzers][-2:] == ["watchwords.v1", "claims.v3"]
+    assert [a.name for a in placed.analyzers][-2:] == ["watchwords.v1", "claims.v4"]
     assert all(c.hedged for c in placed.analyze(_article(TEXT)).claims)
 
 

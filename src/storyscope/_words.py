@@ -6,7 +6,7 @@ stage is recognised in the others.
 
 from __future__ import annotations
 
-__all__ = ["DAY_WORDS", "MONTHS", "NEGATIONS", "WEEKDAYS"]
+__all__ = ["DAY_WORDS", "DENYING_VERBS", "MONTHS", "NEGATIONS", "WEEKDAYS"]
 
 MONTHS: dict[str, int] = {
     "january": 1,
@@ -54,3 +54,6 @@ NEGATIONS: frozenset[str] = frozenset(
     {"not", "no", "never", "n't", "nt", "neither", "nor", "none", "nobody", "nothing", "cannot"}
 )
 """Words that flip the polarity of a clause."""
+
+DENYING_VERBS: frozenset[str] = frozenset({"deny", "decline", "refuse"})
+"""Verb lemmas that negate their clause without a negation word ("denied the report")."""

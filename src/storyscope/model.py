@@ -217,7 +217,9 @@ class Claim:
     text: str
     speaker: str | None = None  # who the article attributes it to, if anyone
     hedged: bool = False
-    negated: bool = False
+    # The analyze stage decides negation once, from the parse of the main clause; align reads it.
+    negated: bool = False  # a negation word ("not", "never", "n't") or a denying verb negates it
+    denial: bool = False  # negated by a denying verb alone ("denied the request"): a stage, no "not"
     # Roles from the parse (storyscope.analyze.roles): compact noun phrases and a verb lemma.
     subject: str | None = None
     predicate: str | None = None

@@ -63,7 +63,7 @@ BUILTIN_ANALYZERS: tuple[str, ...] = (
     "times.v1",
     "quotes.v1",
     "cues.v1",
-    "claims.v3",
+    "claims.v4",
     "sources.v1",
     "media.v1",
     "loaded.v1",

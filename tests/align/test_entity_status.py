@@ -192,6 +192,23 @@ def test_rejected_and_accepted_conflict_even_with_a_lexical_negation_free_verb()
     assert _kinds(align([a, b])) == ["status"]
 
 
+def _negation(doc: AnalyzedArticle, *, denial: bool) -> AnalyzedArticle:
+    """The article as the analyze stage gives it: its claims negated (by a denying verb alone)."""
+    claims = tuple(dataclasses.replace(c, negated=True, denial=denial) for c in doc.claims)
+    return dataclasses.replace(doc, claims=claims)
+
+
+def test_status_reads_the_analysed_negation_a_denying_verb_is_a_stage() -> None:
+    a = make_article(
+        "Harbor Courier", ["The Velmora ministry has denied the request for an inquiry."]
+    )
+    b = make_article(
+        "Daily Lantern", ["The Velmora ministry has granted the request for an inquiry."]
+    )
+    assert _kinds(align([_negation(a, denial=True), b])) == ["status"]
+    assert "status" not in _kinds(align([_negation(a, denial=False), b]))
+
+
 def test_claim_holding_both_stages_is_no_conflict() -> None:
     a = make_article(
         "Harbor Courier",

@@ -58,7 +58,22 @@ def test_negation_hedge_and_speaker_flags(parse) -> None:
 
 def test_refusal_counts_as_negation(parse) -> None:
     (claim,) = _claims(parse, "The ministry declined to comment on the report.")
-    assert claim.negated
+    assert claim.negated and claim.denial
+
+
+def test_a_denial_with_a_negation_word_is_a_plain_negation(parse) -> None:
+    (denied,) = _claims(parse, "The ministry has denied the request for an inquiry.")
+    assert denied.negated and denied.denial
+    (both,) = _claims(parse, "The ministry has not denied the request for an inquiry.")
+    assert both.negated and not both.denial
+    (plain,) = _claims(parse, "The ministry has granted the request for an inquiry.")
+    assert not plain.negated and not plain.denial
+
+
+def test_a_curly_apostrophe_negates_like_a_straight_one(parse) -> None:
+    for text in ("The port didn\u2019t reopen on Monday.", "The port didn't reopen on Monday."):
+        (claim,) = _claims(parse, text)
+        assert claim.negated and not claim.denial, text
 
 
 def test_an_article_gives_at_most_max_claims_those_of_its_first_sentences(parse) -> None:

@@ -61,7 +61,7 @@ def test_the_default_version_is_the_one_stored_analyses_are_keyed_on() -> None:
     legacy = "analysis-" + hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
     assert Pipeline(load_plugins=False).version == legacy
     assert Pipeline(analyzers=BUILTINS, load_plugins=False).version == legacy
-    shipped_claims = [*BUILTINS[:6], "claims.v3", *BUILTINS[7:]]
+    shipped_claims = [*BUILTINS[:6], "claims.v4", *BUILTINS[7:]]
     assert Pipeline(analyzers=shipped_claims, load_plugins=False).version == legacy
 
 
@@ -99,7 +99,7 @@ def test_the_environment_and_flags_set_the_list_as_one_string(nlp: Any) -> None:
         (["sentences.v1"], "analyzer sentences.v1 is not available (sentences.v2 is installed)"),
         (
             [n for n in BUILTINS if n != "cues"],
-            "analyzer claims.v3 requires cues, which no analyzer before it assigns "
+            "analyzer claims.v4 requires cues, which no analyzer before it assigns "
             "(cues.v1 assigns it but is not in the pipeline)",
         ),
         (
@@ -163,7 +163,7 @@ class _Shout:
 def test_an_analyzer_object_swaps_a_builtin(nlp: Any) -> None:
     names: list[str | Analyzer] = [n if n != "cues" else _Shout() for n in BUILTINS]
     pipeline = _pipeline(nlp, analyzers=names)
-    assert [a.name for a in pipeline.analyzers][5:7] == ["cues.v99", "claims.v3"]
+    assert [a.name for a in pipeline.analyzers][5:7] == ["cues.v99", "claims.v4"]
     assert pipeline.version != _pipeline(nlp).version
     r = pipeline.analyze(_article("Stop! The port is closed.\n"))
     assert [(c.text, c.start) for c in r.cues] == [("!", 4)]

@@ -151,7 +151,7 @@ def _settings(analyzers: list[str] | None) -> Settings:
 LISTS: list[list[str] | None] = [
     None,
     ["sentences", "entities", "quantities", "times", "quotes", "cues", "claims"],
-    ["sentences.v2", "entities", "quantities.v1", "times", "quotes", "cues.v1", "claims.v3"],
+    ["sentences.v2", "entities", "quantities.v1", "times", "quotes", "cues.v1", "claims.v4"],
     ["sentences", "entities", "quantities", "times", "cues"],  # no quotes, so no claims
     ["sentences", "entities", "times", "quantities", "quotes", "cues", "claims"],  # reordered
 ]

@@ -71,7 +71,7 @@ class ClaimRef:
     terms: frozenset[str]
     paraphrase_terms: frozenset[str]  # terms with lexicon paraphrases folded ("~fund")
     keys: frozenset[str]  # numbers and named entities, normalised
-    negated: bool
+    negated: bool  # the analyze stage's decision (Claim.negated)
     trivial: bool  # too short to stand alone as a fact
     position: float  # relative position of the claim in its article, 0..1
 
@@ -130,7 +130,7 @@ def _sentence_for(doc: AnalyzedArticle, rows: dict[int, int], claim: Claim) -> S
 def _claims_of(doc: AnalyzedArticle) -> tuple[Claim, ...]:
     if doc.claims:
         return doc.claims
-    # No claim extraction: every sentence stands as one claim.
+    # No claim extraction: every sentence stands as one claim (negated: has a negation word).
     return tuple(
         Claim(
             id=f"{doc.id}:s{s.index}",
@@ -259,7 +259,7 @@ def build_table(
                     terms=frozenset(content_terms(claim.text)),
                     paraphrase_terms=paraphrase_terms(claim.text),
                     keys=frozenset(keys),
-                    negated=claim.negated or negated(claim.text),
+                    negated=claim.negated,
                     trivial=n_words < MIN_FACT_WORDS,
                     position=claim.start / max(1, len(text)),
                 )

@@ -119,7 +119,12 @@ def content_terms(text: str) -> set[str]:
 
 
 def negated(text: str) -> bool:
-    """Whether ``text`` contains a negation word (``not``, ``never``, ``didn't``...)."""
+    """Whether ``text`` contains a negation word (``not``, ``never``, ``didn't``...).
+
+    Only for an article without analysed claims, whose sentences stand as claims
+    (:func:`storyscope.align._claims.build_table`): otherwise align reads the
+    analyze stage's :attr:`~storyscope.model.Claim.negated`.
+    """
     return any(w in NEGATIONS or w.endswith("n't") for w in norm_words(text))
 
 

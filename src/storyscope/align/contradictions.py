@@ -53,7 +53,6 @@ from storyscope.align._text import (
     STOPWORDS,
     WORD_RE,
     fold,
-    negated,
     norm_words,
     quoted_share,
     same_given_name,
@@ -1340,6 +1339,12 @@ def _stages(ref: ClaimRef, quotes: Sequence[Quote]) -> dict[str, str]:
     return out
 
 
+def _says_not(ref: ClaimRef) -> bool:
+    """Negated by a negation word, as the analyze stage decided: a claim negated by a
+    denying verb alone ("has denied the request") states a stage the status checks compare."""
+    return ref.negated and not ref.claim.denial
+
+
 def _check_status(a: ClaimRef, b: ClaimRef, look: _Lookup) -> list[_Found]:
     """One outlet says a thing was requested, planned or charged; the other, obtained, done or convicted.
 
@@ -1354,8 +1359,7 @@ def _check_status(a: ClaimRef, b: ClaimRef, look: _Lookup) -> list[_Found]:
     sa, sb = look.stages(a), look.stages(b)
     if not sa or not sb:
         return []
-    # Lexical negation only: the analyzer also counts "denied" as negated.
-    if negated(a.claim.text) or negated(b.claim.text):
+    if _says_not(a) or _says_not(b):
         return []
     if (set(norm_words(a.claim.text)) | set(norm_words(b.claim.text))) & _OPEN_QUESTION:
         return []
@@ -1482,7 +1486,7 @@ def _check_preview(
     when both are known. With ``roles`` False only the cue is read (pairs of one
     fact whose wording is too far apart for the role checks).
     """
-    if negated(a.claim.text) or negated(b.claim.text):
+    if _says_not(a) or _says_not(b):
         return []
     sa, sb = a.claim.status, b.claim.status
     verb = None

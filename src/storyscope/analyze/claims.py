@@ -4,7 +4,8 @@ A sentence is split at a semicolon and where its main verb coordinates another
 verb that has its own subject ("Exports rose 5% and imports fell 2%"); never
 inside a quotation. Each claim records who the article attributes it to (a quote
 speaker, "according to X", or the subject of a main speech verb), whether a hedge
-cue falls inside it, whether its main clause is negated, and its roles
+cue falls inside it, whether its main clause is negated (and whether only by a
+denying verb: the one decision of negation, which align reads), and its roles
 (subject, predicate lemma, object, status: done / planned / expected / ...; see
 :mod:`storyscope.analyze.roles`) with the kind of attribution (the outlet's own
 voice, a named source, an anonymous one).
@@ -20,7 +21,7 @@ import bisect
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from storyscope._words import NEGATIONS
+from storyscope._words import DENYING_VERBS, NEGATIONS
 from storyscope.analyze._speakers import (
     SpeakerContext,
     according_to,
@@ -39,7 +40,6 @@ __all__ = ["MAX_CLAIMS", "ClaimSplitter", "find_claims"]
 #: Most claims of one article: the claims of its first sentences, in text order.
 MAX_CLAIMS = 500
 
-_NEGATING_VERBS = frozenset({"deny", "decline", "refuse"})
 _EMBEDDED = frozenset({"relcl", "advcl", "acl", "pcomp", "csubj", "prep", "pobj", "npadvmod"})
 _TRAILING = ",;:\u2014- "
 _MODALS = frozenset({"should", "would", "could", "might", "may", "must", "ought"})
@@ -72,28 +72,38 @@ def _clause_splits(
     return splits
 
 
-def _negated(tokens: Sequence[Token], start: int, end: int) -> bool:
+def _embedded(tok: Token, start: int, end: int) -> bool:
+    """Whether ``tok`` lies in a clause embedded in the span (relative, adverbial, prepositional)."""
+    node = tok
+    for _ in range(20):
+        if node.dep_ in _EMBEDDED and node is not tok:
+            return True
+        if node.head is node or not start <= node.head.idx < end:
+            return False
+        node = node.head
+    return False
+
+
+def _negation(tokens: Sequence[Token], start: int, end: int) -> tuple[bool, bool]:
+    """Whether the main clause of ``text[start:end]`` is negated, and whether by a denying verb alone.
+
+    A negation is a token the parse marks ``neg``, a negation word (curly apostrophes
+    straightened: "didn\u2019t") or a denying verb ("denied", "refused") outside any
+    embedded clause within the span. This is the one decision of negation: align reads
+    :attr:`Claim.negated` and :attr:`Claim.denial` and decides nothing again.
+    """
+    denial = False
     for tok in tokens:
         if not start <= tok.idx < end:
             continue
-        if not (
-            tok.dep_ == "neg"
-            or tok.lower_ in NEGATIONS
-            or (tok.lemma_.lower() in _NEGATING_VERBS and tok.pos_ == "VERB")
-        ):
+        word = tok.dep_ == "neg" or tok.lower_.replace("\u2019", "'") in NEGATIONS
+        verb = not word and tok.lemma_.lower() in DENYING_VERBS and tok.pos_ == "VERB"
+        if not (word or verb) or _embedded(tok, start, end):
             continue
-        node = tok
-        embedded = False
-        for _ in range(20):
-            if node.dep_ in _EMBEDDED and node is not tok:
-                embedded = True
-                break
-            if node.head is node or not start <= node.head.idx < end:
-                break
-            node = node.head
-        if not embedded:
-            return True
-    return False
+        if word:
+            return True, False
+        denial = True
+    return denial, denial
 
 
 def _hypothetical(verb: Token) -> bool:
@@ -207,6 +217,7 @@ def find_claims(
         for k, (s, e) in enumerate(pieces):
             speaker, anonymous = _speaker(sent, s, e, tokens, quotes_of.get(sent.index, ()), ctx)
             roles = claim_roles(tokens, s, e, in_quote=ctx.in_quote)
+            negated, denial = _negation(tokens, s, e)
             out.append(
                 Claim(
                     id=f"{article_id}:{sent.index}:{k}",
@@ -217,7 +228,8 @@ def find_claims(
                     text=text[s:e],
                     speaker=speaker,
                     hedged=any(h.start < e and s < h.end for h in hedges_of.get(sent.index, ())),
-                    negated=_negated(tokens, s, e),
+                    negated=negated,
+                    denial=denial,
                     subject=roles.subject,
                     predicate=roles.predicate,
                     object=roles.object,
@@ -231,7 +243,7 @@ def find_claims(
 class ClaimSplitter:
     """Pipeline component: sentences + parse -> claims."""
 
-    name = "claims.v3"
+    name = "claims.v4"
     requires = frozenset({"doc", "sentences", "entities", "quotes", "cues"})
     assigns = frozenset({"claims"})
 

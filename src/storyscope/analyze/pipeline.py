@@ -411,7 +411,7 @@ class Pipeline:
     def version(self) -> str:
         """What the analyses of this pipeline depend on, as a short string.
 
-        The package version, every analyzer's versioned name ("claims.v3") in order,
+        The package version, every analyzer's versioned name ("claims.v4") in order,
         the spaCy pipeline and embedder in use (the default ones by name, without
         loading them) and the cue lexicon. Stored analyses are reused only under
         the same version (:class:`storyscope.corpus.StoredAnalyses`).

@@ -189,8 +189,8 @@ def _schemas(pa: Any) -> dict[str, pa.Schema]:
         ),
         "claims": pa.schema(
             [("article", s), ("id", s), ("sentence", i), ("start", i), ("end", i), ("text", s),
-             ("speaker", s), ("hedged", b), ("negated", b), ("subject", s), ("predicate", s),
-             ("object", s), ("status", s), ("attribution", s)]
+             ("speaker", s), ("hedged", b), ("negated", b), ("denial", b), ("subject", s),
+             ("predicate", s), ("object", s), ("status", s), ("attribution", s)]
         ),
         "embeddings": pa.schema([("article", s), ("sentence", i), ("vector", vec)]),
     }
