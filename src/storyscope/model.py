@@ -242,11 +242,13 @@ class AnalyzedArticle:
     claims: tuple[Claim, ...] = ()
     # One L2-normalised vector per sentence (numpy array, shape (len(sentences), dim)), or None.
     embeddings: Any = field(default=None, compare=False, hash=False, repr=False)
-    # Per-article measures (analyzers sources, media, loaded, hedges; storyscope.analyze.framing).
+    # Per-article measures (analyzers sources, anonymous, media, loaded, hedges; storyscope.analyze.framing).
     # None: not computed (an analysis by an older pipeline, or one without that analyzer), and
     # align finds them itself; () : computed, nothing found.
     #: Who the article relies on (:func:`storyscope.align.sourcing.find_sources`).
     sources: tuple[Source, ...] | None = None
+    #: Its unnamed sources, one citation each (:func:`storyscope.align.sourcing.find_anonymous_citations`).
+    anonymous: tuple[Citation, ...] | None = None
     #: Phrases relying on other news organisations, the story's other outlets not yet
     #: among them (:func:`storyscope.align.sourcing.find_media_reliance` without ``outlets``;
     #: align adds those: :func:`storyscope.align.sourcing.story_media_reliance`).

@@ -65,6 +65,7 @@ BUILTIN_ANALYZERS: tuple[str, ...] = (
     "cues.v1",
     "claims.v4",
     "sources.v1",
+    "anonymous.v1",
     "media.v1",
     "loaded.v1",
     "hedges.v1",

@@ -1,6 +1,6 @@
 """Per-article framing measures are found in analyze, stored, and read by align.
 
-The analyzers sources, media, loaded and hedges (storyscope.analyze.framing) store
+The analyzers sources, anonymous, media, loaded and hedges (storyscope.analyze.framing) store
 what align used to find per story; align reads it, and finds it itself for an article
 analysed without it (an older stored analysis): the report is the same either way.
 """
@@ -17,13 +17,18 @@ import pytest
 from storyscope.align import align
 from storyscope.align._cues import article_hedges
 from storyscope.align.loaded_language import find_loaded_language
-from storyscope.align.sourcing import find_media_reliance, find_sources, story_media_reliance
+from storyscope.align.sourcing import (
+    find_anonymous_citations,
+    find_media_reliance,
+    find_sources,
+    story_media_reliance,
+)
 from storyscope.model import AnalyzedArticle
 from storyscope.report import render
 from storyscope.store._analysis import decode_analysis, encode_analysis
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "port-aster"
-MEASURES = ("sources", "media", "loaded", "hedges")
+MEASURES = ("sources", "anonymous", "media", "loaded", "hedges")
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +52,14 @@ def test_the_analysis_stores_what_align_found_per_story(analysed: list[AnalyzedA
     for doc in analysed:
         bare = _without(doc)
         assert doc.sources == find_sources(bare)
+        assert doc.anonymous == find_anonymous_citations(bare)
         assert doc.loaded == find_loaded_language(bare)
         assert doc.media == find_media_reliance(bare)
         assert doc.hedges is not None and list(doc.hedges) == article_hedges(bare)
         # The story's other outlets are matched in align: the same as finding it all there.
         assert story_media_reliance(doc, outlets) == find_media_reliance(bare, outlets=outlets)
     assert any(doc.sources for doc in analysed) and any(doc.hedges for doc in analysed)
+    assert any(doc.anonymous for doc in analysed)
     assert any(doc.loaded for doc in analysed)
 
 

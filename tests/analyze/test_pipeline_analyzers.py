@@ -21,7 +21,7 @@ from storyscope.testing import FakeEmbedder
 
 BUILTINS = [
     "sentences", "entities", "quantities", "times", "quotes", "cues", "claims",
-    "sources", "media", "loaded", "hedges",
+    "sources", "anonymous", "media", "loaded", "hedges",
 ]
 TEXT = (
     "PORT ASTER \u2014 The terminal will stay closed for at least three days after a storm "

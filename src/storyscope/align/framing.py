@@ -1393,14 +1393,15 @@ def anonymous_citations(articles: Sequence[AnalyzedArticle]) -> tuple[Citation, 
     familiar with the talks", "a source within the committee", "a senior port
     official said"; :func:`storyscope.align.sourcing.find_anonymous_mentions`),
     one per sentence; a later mention of one already introduced ("the source
-    said") is not another.
+    said") is not another. Read from each article's stored ``anonymous``
+    (:func:`storyscope.align.sourcing.find_anonymous_citations`, run by the analyze
+    stage), found here only for an article analysed without it.
     """
-    from storyscope.align.sourcing import _anonymous_cues, load_source_rules
+    from storyscope.align.sourcing import find_anonymous_citations
 
-    rules = load_source_rules()
     out: list[Citation] = []
     for doc in articles:
-        out.extend(cite for cite, definite in _anonymous_cues(doc, rules) if not definite)
+        out.extend(doc.anonymous if doc.anonymous is not None else find_anonymous_citations(doc))
     return tuple(out)
 
 

@@ -698,6 +698,23 @@ def find_sources(doc: AnalyzedArticle, rules: SourceRules | None = None) -> tupl
     return (*out, *anonymous)
 
 
+def find_anonymous_citations(
+    doc: AnalyzedArticle, rules: SourceRules | None = None
+) -> tuple[Citation, ...]:
+    """The unnamed sources of one article, one citation per source, in text order.
+
+    The analyze stage's cue phrases ("on condition of anonymity") and the unnamed
+    sources :func:`find_anonymous_mentions` finds, one per sentence; a later mention of
+    one already introduced ("the source said") is not another. Stored on the article
+    by the ``anonymous`` analyzer (:attr:`AnalyzedArticle.anonymous`).
+
+    Raises:
+        ConfigError: The default rules cannot be loaded.
+    """
+    rules = rules if rules is not None else load_source_rules()
+    return tuple(cite for cite, definite in _anonymous_cues(doc, rules) if not definite)
+
+
 def _anonymous_cues(doc: AnalyzedArticle, rules: SourceRules) -> list[tuple[Citation, bool]]:
     """The analyze stage's anonymous-source cues and :func:`find_anonymous_mentions`,
     one per sentence (the first in it), in text order, each with ``definite``

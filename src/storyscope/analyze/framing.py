@@ -1,10 +1,12 @@
 """Per-article framing measures, found once in the analyze stage and stored on the article.
 
-Four analyzers (:func:`framing_analyzers`), each assigning one
+Five analyzers (:func:`framing_analyzers`), each assigning one
 :class:`~storyscope.model.AnalyzedArticle` field:
 
 * ``sources`` -- who the article relies on, typed
   (:func:`storyscope.align.sourcing.find_sources`, anonymous sources included);
+* ``anonymous`` -- its unnamed sources, one citation each, as the report's framing lists
+  them (:func:`storyscope.align.sourcing.find_anonymous_citations`);
 * ``media`` -- the phrases where it relies on other news organisations
   (:func:`storyscope.align.sourcing.find_media_reliance`). Which other outlets are in
   the story is not known here: align adds their names
@@ -83,6 +85,12 @@ def _sources(doc: AnalyzedArticle) -> Sequence[Any]:
     return find_sources(doc)
 
 
+def _anonymous(doc: AnalyzedArticle) -> Sequence[Any]:
+    from storyscope.align.sourcing import find_anonymous_citations
+
+    return find_anonymous_citations(doc)
+
+
 def _media(doc: AnalyzedArticle) -> Sequence[Any]:
     from storyscope.align.sourcing import find_media_reliance
 
@@ -102,9 +110,11 @@ def _hedges(doc: AnalyzedArticle) -> Sequence[Any]:
 
 
 def framing_analyzers() -> list[ArticleMeasure]:
-    """The per-article framing analyzers, in their order: sources, media, loaded, hedges."""
+    """The per-article framing analyzers, in their order: sources, anonymous, media, loaded,
+    hedges."""
     return [
         ArticleMeasure("sources.v1", {"sentences", "entities", "quotes", "cues"}, _sources),
+        ArticleMeasure("anonymous.v1", {"sentences", "quotes", "cues"}, _anonymous),
         ArticleMeasure("media.v1", frozenset(), _media),
         ArticleMeasure("loaded.v1", {"sentences", "entities", "quotes"}, _loaded),
         ArticleMeasure("hedges.v1", {"sentences", "quotes", "cues", "claims"}, _hedges),

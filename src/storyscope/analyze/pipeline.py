@@ -5,7 +5,7 @@ versioned ``name`` ("quotes.v1"), the fields it ``requires`` and ``assigns``, an
 is called with a :class:`Draft` (the article being analysed: its parse and the
 fields found so far) to return a new one. The built-ins (:func:`builtin_analyzers`:
 sentences, entities, quantities, times, quotes, cues, claims, and the per-article
-framing measures sources, media, loaded, hedges that align reads instead of finding
+framing measures sources, anonymous, media, loaded, hedges that align reads instead of finding
 them per story: :mod:`storyscope.analyze.framing`) and the analyzers of
 installed plugins (:mod:`storyscope.plugins`) are registered through the same hook;
 the settings' ``[analyze] analyzers`` list names which run and in what order, and
@@ -117,6 +117,7 @@ class Draft:
     claims: tuple[Claim, ...] = ()
     # Per-article framing measures (storyscope.analyze.framing); None: not computed.
     sources: tuple[Source, ...] | None = None
+    anonymous: tuple[Citation, ...] | None = None
     media: tuple[Citation, ...] | None = None
     loaded: tuple[LoadedTerm, ...] | None = None
     hedges: tuple[HedgedClaim, ...] | None = None
@@ -133,6 +134,7 @@ class Draft:
             cues=tuple(self.cues),
             claims=tuple(self.claims),
             sources=None if self.sources is None else tuple(self.sources),
+            anonymous=None if self.anonymous is None else tuple(self.anonymous),
             media=None if self.media is None else tuple(self.media),
             loaded=None if self.loaded is None else tuple(self.loaded),
             hedges=None if self.hedges is None else tuple(self.hedges),
@@ -241,7 +243,7 @@ def _claims(c: ClaimSplitter, d: Draft) -> list[Claim]:
 
 def builtin_analyzers(cue_lexicon: str | Path | None = None) -> list[Analyzer]:
     """The built-in analyzers, in their order: sentences, entities, quantities, times,
-    quotes, cues, claims, then the per-article framing measures sources, media, loaded
+    quotes, cues, claims, then the per-article framing measures sources, anonymous, media, loaded
     and hedges (:mod:`storyscope.analyze.framing`) (``cue_lexicon``: a cue lexicon TOML;
     the packaged one when None)."""
     return [

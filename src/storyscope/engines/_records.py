@@ -5,7 +5,7 @@ rows, and writes five Parquet tables into its output folder:
 
 - ``articles/``: one row per article: ``seq``, ``run_id``, the article's fields
   (``published`` as ISO 8601 text), ``analysis`` (JSON: removed boilerplate,
-  entities, quantities, times, cues and the framing measures sources, media, loaded,
+  entities, quantities, times, cues and the framing measures sources, anonymous, media, loaded,
   hedges) and ``lead`` (the title-and-lead vector
   used for clustering, float32 list).
 - ``sentences/``: ``article``, ``index``, ``start``, ``end``, ``text``.
@@ -111,7 +111,7 @@ def _dicts(items: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 #: The per-article framing measures of :class:`AnalyzedArticle` (``analysis["measures"]``).
-MEASURES = ("sources", "media", "loaded", "hedges")
+MEASURES = ("sources", "anonymous", "media", "loaded", "hedges")
 
 
 def _extra_json(item: AnalyzedArticle) -> str:
