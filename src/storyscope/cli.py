@@ -674,12 +674,6 @@ def _open_existing(db: str | None) -> Any:
     return Store.open(target)
 
 
-#: Sources that hold one article a file, and those that hold one a non-blank line.
-_ONE_ARTICLE_SUFFIXES = (".txt", ".md", ".text", ".html", ".htm", ".xhtml")
-_LINE_SUFFIXES = (".jsonl", ".ndjson")
-_COUNTED_SUFFIXES = (*_ONE_ARTICLE_SUFFIXES, *_LINE_SUFFIXES)
-
-
 def _count_articles(sources: tuple[str, ...]) -> int | None:
     """How many articles the sources hold, when that is known before reading them.
 
@@ -687,7 +681,15 @@ def _count_articles(sources: tuple[str, ...]) -> int | None:
     WARC archive, feed or JSON file makes the total unknown (None). A file with no
     known ending is read as one article, as the reader reads it.
     """
-    from storyscope.ingest.stream import STREAM_SUFFIXES, expand_source
+    from storyscope.ingest.stream import (
+        HTML_SUFFIXES,
+        JSONL_SUFFIXES,
+        STREAM_SUFFIXES,
+        TEXT_SUFFIXES,
+        expand_source,
+    )
+
+    one_article = (*TEXT_SUFFIXES, *HTML_SUFFIXES)  # one article a file; JSONL: one a line
 
     total = 0
     for given in sources:
@@ -695,13 +697,13 @@ def _count_articles(sources: tuple[str, ...]) -> int | None:
             return None
         for path in expand_source(given):
             name = path.lower()
-            if name.endswith(_LINE_SUFFIXES):
+            if name.endswith(JSONL_SUFFIXES):
                 try:
                     with open(path, "rb") as handle:
                         total += sum(1 for line in handle if line.strip())
                 except OSError:
                     total += 1  # the reader reports it: one failure
-            elif name.endswith(_ONE_ARTICLE_SUFFIXES) or not name.endswith(STREAM_SUFFIXES):
+            elif name.endswith(one_article) or not name.endswith(STREAM_SUFFIXES):
                 total += 1
             else:
                 return None

@@ -59,8 +59,11 @@ from storyscope.model import Article, Failure
 from storyscope.outlets import OutletNaming
 
 __all__ = [
+    "HTML_SUFFIXES",
+    "JSONL_SUFFIXES",
     "MAX_BAD_LINES",
     "STREAM_SUFFIXES",
+    "TEXT_SUFFIXES",
     "expand_source",
     "failure_error",
     "iter_sources",
@@ -70,9 +73,11 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_TEXT_SUFFIXES = (".txt", ".md", ".text")
-_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-_JSONL_SUFFIXES = (".jsonl", ".ndjson")
+#: The endings read as one plain-text article, one HTML page, and one record a line (the one
+#: table of them: the CLI's article count and the web's compare form read these too).
+TEXT_SUFFIXES = (".txt", ".md", ".text")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _JSON_SUFFIXES = (".json",)
 _DIR_FEED_SUFFIXES = (".rss", ".atom", ".opml")
 
@@ -83,9 +88,9 @@ _SNIFF_BYTES = 65_536
 _MAX_UNDECODABLE_SHARE = 0.2
 
 STREAM_SUFFIXES = (
-    *_TEXT_SUFFIXES,
-    *_HTML_SUFFIXES,
-    *_JSONL_SUFFIXES,
+    *TEXT_SUFFIXES,
+    *HTML_SUFFIXES,
+    *JSONL_SUFFIXES,
     *_JSON_SUFFIXES,
     *WARC_SUFFIXES,
     *_DIR_FEED_SUFFIXES,
@@ -337,7 +342,7 @@ def _iter_file(
     if name.endswith(FEED_SUFFIXES):
         yield from iter_feed(path, outlet=outlet, fetcher=fetcher, fetch_pages=fetch_pages)
         return
-    if name.endswith(_JSONL_SUFFIXES):
+    if name.endswith(JSONL_SUFFIXES):
         yield from _iter_jsonl(path, outlet=outlet, outlets=outlets)
         return
     raw = read_regular(path, source)
@@ -349,7 +354,7 @@ def _iter_file(
             yield _failure(error)
         yield from result.warnings
         return
-    if name.endswith(_HTML_SUFFIXES) or (not name.endswith(_TEXT_SUFFIXES) and _sniff_html(raw)):
+    if name.endswith(HTML_SUFFIXES) or (not name.endswith(TEXT_SUFFIXES) and _sniff_html(raw)):
         article, warnings = build_html_article(raw, source=source, outlet=outlet)
     else:
         article, warnings = build_text_article(raw, source=source, outlet=outlet)

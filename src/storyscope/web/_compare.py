@@ -20,8 +20,6 @@ __all__ = ["ArticleIn", "CompareIn", "Pasted", "build_articles", "run_compare"]
 
 logger = logging.getLogger(__name__)
 
-_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-
 
 class ArticleIn(BaseModel):
     """One article in a ``POST /api/compare`` body. ``url`` is recorded, never fetched."""
@@ -58,7 +56,9 @@ class Pasted:
 
 
 def _looks_html(item: Pasted) -> bool:
-    if item.html or item.source.lower().endswith(_HTML_SUFFIXES):
+    from storyscope.ingest.stream import HTML_SUFFIXES
+
+    if item.html or item.source.lower().endswith(HTML_SUFFIXES):
         return True
     head = item.raw[:512]
     probe = head.decode("latin-1") if isinstance(head, bytes) else head
