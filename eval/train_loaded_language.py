@@ -21,10 +21,13 @@ cross-validated predictions.
 Validation: leave-events-out, 5 folds of 10 events of 2010-2014 (seeded
 shuffle). The pooled held-out figures, of the lexicon alone and of the scorer,
 are printed and written into the data file under ``"cv"``; the 2015-2019 figures
-under ``"held_out"``.
+under ``"held_out"``. Leave-one-year-out (5 folds, one year of 2010-2014 each: the
+test year's topics are unseen, as 2015-2019's are) is written under ``"cv_years"``,
+and the precision/recall curve over the threshold (both cross-validations and
+2015-2019, the final model) under ``"curve"``.
 
-Usage: ``python eval/train_loaded_language.py [--out PATH] [--l2 1.0] [--check]``
-(``--check`` prints the figures and writes nothing).
+Usage: ``python eval/train_loaded_language.py [--out PATH] [--l2 1.0] [--check] [--curve]``
+(``--check`` prints the figures and writes nothing; ``--curve`` also prints the curve).
 """
 
 from __future__ import annotations
@@ -200,6 +203,37 @@ def cross_validate(
     return probs
 
 
+def cross_validate_years(
+    docs: Sequence[basil_bias.Doc], rows: Sequence[Example], l2: float
+) -> np.ndarray:
+    """Pooled out-of-fold probabilities, one fold per year."""
+    probs = np.zeros(len(rows))
+    for year in sorted({docs[e.doc].year for e in rows}):
+        train = [e for e in rows if docs[e.doc].year != year]
+        test_idx = [i for i, e in enumerate(rows) if docs[e.doc].year == year]
+        model = fit(matrix(train, None), np.asarray([e.label for e in train]), l2)
+        probs[test_idx] = predict(model, matrix([rows[i] for i in test_idx], priors(train)))
+    return probs
+
+
+#: Thresholds of the written precision/recall curve.
+CURVE = tuple(round(0.04 + 0.02 * k, 2) for k in range(19))  # 0.04 .. 0.40
+
+
+def curve(
+    sets: Sequence[tuple[Sequence[basil_bias.Doc], Sequence[Example], np.ndarray]],
+) -> list[dict[str, Any]]:
+    """Recall, precision and hits of each ``(docs, rows, probabilities)`` at each threshold."""
+    out: list[dict[str, Any]] = []
+    for t in CURVE:
+        point: dict[str, Any] = {"threshold": t}
+        for name, (docs, rows, probs) in zip(("cv", "cv_years", "held_out"), sets, strict=True):
+            s = span_scores(docs, rows, list(probs >= t - 1e-9))
+            point[name] = [round(s.recall, 3), round(s.precision, 3), s.hits]
+        out.append(point)
+    return out
+
+
 def best_threshold(
     docs: Sequence[basil_bias.Doc], rows: Sequence[Example], probs: np.ndarray
 ) -> tuple[float, basil_bias.Scores]:
@@ -217,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--check", action="store_true", help="print the figures, write nothing")
+    ap.add_argument("--curve", action="store_true", help="also print the precision/recall curve")
     a = ap.parse_args(argv)
     root = basil_bias.corpus_dir()
     if not basil_bias.available(root):
@@ -238,6 +273,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     held_scored = span_scores(held, held_rows, list(held_probs >= threshold))
     held_lexicon = span_scores(held, held_rows, [not e.row[ctx] for e in held_rows])
     held_candidates = span_scores(held, held_rows, [True] * len(held_rows))
+    year_probs = cross_validate_years(dev, rows, a.l2)
+    cv_years = span_scores(dev, rows, list(year_probs >= threshold))
+    points = curve([(dev, rows, probs), (dev, rows, year_probs), (held, held_rows, held_probs)])
     out = {
         "about": (
             "Loaded-language scorer: logistic regression over storyscope.align.loaded_language."
@@ -264,11 +302,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             "candidates": figures(candidates_cv),
             "scored": figures(cv),
         },
+        "cv_years": {"folds": "one per year of 2010-2014", "scored": figures(cv_years)},
         "held_out": {
             "years": "2015-2019",
             "lexicon": figures(held_lexicon),
             "candidates": figures(held_candidates),
             "scored": figures(held_scored),
+        },
+        "curve": {
+            "about": (
+                "[recall, precision, hits] at each threshold: cv (5 folds by event) and "
+                "cv_years (one fold per year) on 2010-2014, held_out 2015-2019 (final model)"
+            ),
+            "points": points,
         },
         "priors": table,
     }
@@ -280,6 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("cv lexicon terms", lexicon_cv),
         ("cv + contextual", candidates_cv),
         ("cv scored", cv),
+        ("cv by year scored", cv_years),
         ("2015-2019 lexicon terms", held_lexicon),
         ("2015-2019 + contextual", held_candidates),
         ("2015-2019 scored", held_scored),
@@ -292,6 +339,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "  weights: "
         + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, model["weights"], strict=True))
     )
+    if a.curve:
+        print(
+            f"  {'threshold':>9} | {'cv R':>9} {'P':>6} {'hits':>5} | {'by year R':>9} {'P':>6} "
+            f"{'hits':>5} | {'2015-19 R':>9} {'P':>6} {'hits':>5}"
+        )
+        for p in points:
+            cells = [p[k] for k in ("cv", "cv_years", "held_out")]
+            print(
+                f"  {p['threshold']:>9.2f} | "
+                + " | ".join(f"{r:>9.3f} {q:>6.3f} {n:>5}" for r, q, n in cells)
+            )
     if not a.check:
         a.out.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {a.out}")
