@@ -977,6 +977,7 @@ def report(
     help="Export only this story (repeatable; default: every story with articles).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print no progress or summary.")
+@_OUTLETS_OPTION
 @_SET_OPTION
 @_one_line_errors
 def export(
@@ -985,31 +986,37 @@ def export(
     output_dir: Path,
     story_ids: tuple[int, ...],
     quiet: bool,
+    outlets_file: Path | None,
     set_values: tuple[str, ...],
 ) -> None:
     """Write the stored stories' reports as flat tables, one CSV or Parquet file each.
 
-    Tables: articles, claims, facts, fact_citations, contradictions,
+    Tables: articles, reprints, claims, facts, fact_citations, contradictions,
     contradiction_citations, quotes, quote_variants, quote_variant_citations,
     omissions, labels, summary, summary_citations (columns in docs/report.md,
     "Tables"). Every row carries story_id; every cited span carries article_id,
     outlet, start, end and text. Each story is read like `storyscope report`
     reads it: its cached report when current, else compared from its stored
-    analyses (and cached).
+    analyses (and cached). With an outlets file, each article's row carries its
+    outlet's lean, owner, kind and country (empty for outlets it does not list).
     """
     from storyscope.export import check_writable, export_rows, write_tables
 
-    settings = _settings(set_values)
+    settings = _settings(set_values, outlets_file)
+    directory = settings.outlets.load()
     with _open_existing(db) as store:
         check_writable(output_dir, fmt)
         if quiet:
-            rows, ids = export_rows(store, list(story_ids) or None, settings=settings)
+            rows, ids = export_rows(
+                store, list(story_ids) or None, settings=settings, outlets=directory
+            )
         else:
             with _Progress("exporting", "stories") as bar:
                 rows, ids = export_rows(
                     store,
                     list(story_ids) or None,
                     settings=settings,
+                    outlets=directory,
                     progress=lambda k, n: bar.update(k, n),
                 )
     write_tables(rows, output_dir, fmt)

@@ -480,7 +480,9 @@ class Story:
 
         The same tables, columns and values as ``storyscope export`` writes (both
         come from :func:`storyscope.export.report_rows`; columns in
-        docs/report.md, "Tables"): ``articles``, ``claims``, ``facts``,
+        docs/report.md, "Tables"): ``articles`` (with the outlet's ``lean``,
+        ``owner``, ``kind`` and ``country`` where ``outlet_info`` lists it),
+        ``reprints``, ``claims``, ``facts``,
         ``fact_citations``, ``contradictions``, ``contradiction_citations``,
         ``quotes``, ``quote_variants``, ``quote_variant_citations``, ``omissions``,
         ``labels``, ``summary``, ``summary_citations``.
