@@ -650,6 +650,7 @@ def ingest(
         err(
             f"Run {summary.run_id} into {name}: {summary.read} articles read, {summary.added} new, "
             f"{summary.already_stored} already stored, {summary.duplicates} near-duplicates linked, "
+            f"{summary.reprints} reprints recorded, "
             f"{summary.failed} failed; {summary.stories_created} stories opened, "
             f"{summary.stories_merged} merged; {summary.rate:.1f} articles/s."
         )

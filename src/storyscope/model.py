@@ -46,6 +46,7 @@ __all__ = [
     "SummarySentence",
     "TimeExpression",
     "article_id",
+    "reprint_of",
 ]
 
 FactStatus = Literal["consensus", "single_source", "contested"]
@@ -451,6 +452,27 @@ class Reprint:
     kind: Literal["identical", "near_duplicate"]
     url: str | None = None
     title: str | None = None
+
+
+def reprint_of(
+    copy: Article, original: Article, kind: Literal["identical", "near_duplicate"]
+) -> Reprint | None:
+    """The :class:`Reprint` that records ``copy``, left out of the comparison for
+    ``original``, as republished by its outlet; None when both come from one outlet (a
+    second copy of an outlet's own article is no reprint). The one place a reprint is
+    made: ``compare`` (an identical copy read twice), ``ingest`` (an identical copy of a
+    stored article) and a stored story's report (a near-duplicate) all call it.
+    """
+    if copy.outlet == original.outlet:
+        return None
+    return Reprint(
+        original=original.id,
+        source=copy.source,
+        outlet=copy.outlet,
+        kind=kind,
+        url=copy.url,
+        title=copy.title,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -300,6 +300,7 @@ def ingest_corpus_ray(
         IngestSummary,
         _CorpusState,
         _FailureLog,
+        _record_reprints,
         _store_articles,
     )
     from storyscope.store.records import RunProgress
@@ -336,14 +337,17 @@ def ingest_corpus_ray(
             return
         stored = store.stored_ids([article.id for _, _, article in pending])
         rows: list[str] = []
+        known: list[Article] = []
         for planned, position, article in pending:
             if article.id in stored:  # stored by an earlier run: nothing to analyze
                 summary.read += 1
                 summary.already_stored += 1
+                known.append(article)
                 continue
             planned.positions.append(position)
             rows.append(json.dumps(article_to_row(article), ensure_ascii=False))
         pending.clear()
+        summary.reprints += _record_reprints(store, known)  # another outlet's copy of a stored text
         if not rows:
             return
         if not ray.is_initialized():
@@ -383,7 +387,14 @@ def ingest_corpus_ray(
     batches = 0
     cursor = 0
 
-    def flush(planned: _Planned, batch: list[_Done], counts: dict[str, int], status: str, position: int) -> None:
+    def flush(
+        planned: _Planned,
+        batch: list[_Done],
+        copies: list[Article],
+        counts: dict[str, int],
+        status: str,
+        position: int,
+    ) -> None:
         nonlocal batches
         def make_progress() -> RunProgress:
             return RunProgress(
@@ -410,6 +421,9 @@ def ingest_corpus_ray(
         for entry in new:
             leads.known[lead_text(entry.article.title, entry.article.text)] = entry.lead
         state.place(store, [entry.article for entry in new], summary)
+        copies.extend(entry.article for entry, is_new in kept if not is_new)
+        summary.reprints += _record_reprints(store, copies)
+        copies.clear()
         leads.known.clear()
         batch.clear()
         batches += 1
@@ -424,6 +438,7 @@ def ingest_corpus_ray(
         for planned in plan:
             counts = {"added": 0, "skipped": 0, "failed": 0}
             batch: list[_Done] = []
+            copies: list[Article] = []
             batch_ids: set[str] = set()
             position = 0
             for position in planned.positions:
@@ -440,13 +455,14 @@ def ingest_corpus_ray(
                     analyzed = None  # stored and clustered, but no analysis to write
                 if article.id in batch_ids:
                     summary.already_stored += 1
+                    copies.append(article)
                     continue
                 batch.append(_Done(row["seq"], article, lead, analyzed, index))
                 batch_ids.add(article.id)
                 if len(batch) >= batch_size:
-                    flush(planned, batch, counts, "running", position)
+                    flush(planned, batch, copies, counts, "running", position)
                     batch_ids.clear()
-            flush(planned, batch, counts, "done", position)
+            flush(planned, batch, copies, counts, "done", position)
         state.consolidate(store, summary)
         state.save(store)
     finally:
