@@ -11,8 +11,10 @@ Parquet tables (see :mod:`storyscope.engines._records`) and read back with
 :func:`storyscope.engines.load_analyzed`.
 
 Sources are read in the driver (plain, HTML, JSON/JSONL, WARC, feeds and URLs
-through :func:`storyscope.ingest.iter_sources`, and ``.parquet`` files whose rows
-are records like JSONL lines) into Ray's object store; the workers analyze;
+through :func:`storyscope.ingest.iter_sources`, and ``.parquet`` files, globs or a
+folder's ``.parquet`` files, whose rows are records like JSONL lines and whose
+outlets are named by the same rules: ``--outlet`` pairs and globs,
+``--outlet-folders``, the outlets file) into Ray's object store; the workers analyze;
 the driver consumes the results in input order.
 
 Without ``RAY_ADDRESS`` Ray starts locally with ``workers`` CPUs; with it set,
@@ -181,17 +183,16 @@ class _Done:
 def _iter_parquet(
     path: str,
     *,
-    outlets: Mapping[str, str] | None,
+    outlet: str | None,
     languages: Sequence[str] | None,
 ) -> Iterator[Article | Failure]:
-    """Rows of a Parquet file as records (the same fields and cleaning as JSONL lines)."""
+    """Rows of a Parquet file as records (the same fields and cleaning as JSONL lines),
+    named ``outlet`` when the caller named the file (else as each record names itself)."""
     import pyarrow.parquet as pq
 
-    from storyscope.ingest._meta import lookup_outlet
     from storyscope.ingest.records import read_records
     from storyscope.ingest.stream import with_language
 
-    outlet = lookup_outlet(outlets, path)
     try:
         handle = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises OSError, ArrowInvalid, ...
@@ -219,6 +220,33 @@ def _iter_parquet(
                 yield Failure(stage="ingest", source=error.source, error=str(error))
 
 
+def _parquet_files(source: str) -> list[str]:
+    """The ``.parquet`` files a source names: the file, a glob's matches (folders among
+    them walked) or a folder's, recursively; sorted by path, hidden ones skipped."""
+    def walk(folder: str) -> list[str]:
+        found = []
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            found += [
+                os.path.join(root, f)
+                for f in files
+                if f.lower().endswith(".parquet") and not f.startswith(".")
+            ]
+        return sorted(found)
+
+    if os.path.isdir(source):
+        return walk(source)
+    if glob.has_magic(source):
+        paths: list[str] = []
+        for match in sorted(glob.glob(source, recursive=True)):
+            if os.path.isdir(match):
+                paths += walk(match)
+            elif match.lower().endswith(".parquet"):
+                paths.append(match)
+        return paths
+    return [source] if os.path.exists(source) and source.lower().endswith(".parquet") else []
+
+
 def _items(
     source: str,
     *,
@@ -227,18 +255,34 @@ def _items(
     fetcher: Fetcher | None,
     fetch_pages: bool,
 ) -> Iterator[Article | Failure]:
-    if source.lower().endswith(".parquet"):
-        paths = sorted(glob.glob(source)) if glob.has_magic(source) else [source]
-        if not paths:
-            yield Failure(stage="ingest", source=source, error=f"{source}: file not found")
-        for path in paths:
-            yield from _iter_parquet(path, outlets=outlets, languages=languages)
-        return
+    """A source's articles: its Parquet files here, the rest through
+    :func:`~storyscope.ingest.iter_sources`; a Parquet file's outlet is resolved as local
+    ingest resolves a JSONL file's (``--outlet`` pairs and globs, ``--outlet-folders``,
+    the outlets file: :func:`~storyscope.ingest.stream.file_outlet`)."""
     from storyscope.ingest import iter_sources
+    from storyscope.ingest.stream import expand_source, file_outlet, name_outlets
 
-    yield from iter_sources(
-        [source], outlets=outlets, fetcher=fetcher, fetch_pages=fetch_pages, languages=languages
-    )
+    def others() -> Iterator[Article | Failure]:
+        return iter_sources(
+            [source], outlets=outlets, fetcher=fetcher, fetch_pages=fetch_pages, languages=languages
+        )
+
+    if os.path.isdir(source):
+        parquet = _parquet_files(source)
+        if not parquet or next(expand_source(source), None) is not None:
+            yield from others()  # the folder's other articles, as local ingest reads them
+    elif source.lower().endswith(".parquet"):
+        parquet = _parquet_files(source)
+        if not parquet:
+            yield Failure(stage="ingest", source=source, error=f"{source}: file not found")
+    else:
+        yield from others()
+        return
+    for path in parquet:
+        outlet = file_outlet(outlets, path, source)
+        for item in name_outlets(_iter_parquet(path, outlet=outlet, languages=languages), outlets, outlet):
+            if not isinstance(item, str):  # Parquet rows give no notes
+                yield item
 
 
 def ingest_corpus_ray(
