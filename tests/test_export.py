@@ -346,3 +346,29 @@ def test_report_to_dash_is_unchanged(
     result = CliRunner().invoke(cli, ["report", str(story_id), "--db", str(store_path), "-o", "-"])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "-").read_text(encoding="utf-8"))["stats"]["articles"] == 5
+
+
+# --------------------------------------------------------------------------------------
+# The README's notebook example runs as written
+# --------------------------------------------------------------------------------------
+
+
+def _readme_block(heading: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_notebook_example_runs_and_shows_the_story(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("pandas")
+    code = _readme_block("Export and notebooks")
+    assert len(code.strip().splitlines()) <= 12  # the ten-line notebook example
+    monkeypatch.chdir(ROOT)  # its paths are the checkout's
+    scope: dict[str, Any] = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    story, frames = scope["story"], scope["frames"]
+    assert list(frames) == list(TABLES)
+    assert len(frames["contradiction_citations"]) == 2 * len(story.contradictions) > 0
+    assert "storyscope story" in story._repr_html_()
