@@ -293,7 +293,10 @@ def test_an_identical_copy_dropped_at_ingest_is_republished_by_its_outlet(
     leaned = json.loads(_run("report", "1", "--db", db, "--outlets", outlets).stdout)
     assert leaned["lean_coverage"]["outlets"]["center"] == ["Lantern Post"]
     html = _run("report", "1", "--db", db, "-f", "html")
-    assert html.exit_code == 0 and "Republished by" in html.stdout and "Lantern Post" in html.stdout
+    assert html.exit_code == 0, html.output
+    assert '<p class="republished">Republished by Lantern Post (left out' in html.stdout
+    markdown = _run("report", "1", "--db", db, "-f", "markdown")
+    assert markdown.exit_code == 0 and "- Republished by Lantern Post: " in markdown.stdout
 
     exported = _run("export", "--db", db, "-o", str(tmp_path / "tables"), "--outlets", outlets, "-q")
     assert exported.exit_code == 0, exported.output

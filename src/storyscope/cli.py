@@ -579,7 +579,8 @@ def ingest(
     """Store articles from SOURCE files, directories, globs, JSONL, WARC, feeds or URLs.
 
     Each new article is stored once (keyed by its content hash), linked to the
-    article it copies when it is a near-duplicate, and placed in a story.
+    article it copies when it is a near-duplicate, and placed in a story. A copy
+    of a stored text under another outlet is recorded as republished by it.
     Failures are recorded in the store and the run goes on. An interrupted run
     resumes with --run-id; nothing committed is lost. With --analyze, every
     story whose report is not current is then analysed and its report cached,
