@@ -198,12 +198,12 @@ def test_an_article_the_store_refuses_is_its_failure_and_the_run_goes_on(
     assert sorted(load_analyzed(tmp_path / "pq")) == sorted(a.id for a in stored)  # no analysis of it
 
 
-def test_identical_copies_are_recorded_as_reprints_as_on_the_local_path(
+def test_identical_copies_are_recorded_as_reprints_on_the_ray_engine(
     ray_local: Any, tmp_path: Path
 ) -> None:
     """A word-for-word copy under another outlet (a Parquet row named by its folder, read
     after the original: in the same run, and in a later one, which sends it to no worker)
-    is a reprint on the Ray engine as on the local one, not a stored article."""
+    is a reprint, as local ingest records one, not a stored article."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     from _ray_articles import FERRY_HARBOUR, FERRY_WIRE
