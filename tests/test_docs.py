@@ -65,3 +65,14 @@ def test_public_api_matches_all() -> None:
         and name not in helpers
     }
     assert set(storyscope.__all__) == public | {"__version__"}
+
+
+def test_every_image_the_readme_shows_is_in_the_checkout() -> None:
+    """The README's screenshot (and any other image) is a file of the repository."""
+    root = Path(__file__).resolve().parents[1]
+    images = re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", (root / "README.md").read_text("utf-8"))
+    assert images, "the README shows a screenshot"
+    for image in images:
+        path = root / image
+        assert path.is_file() and path.stat().st_size > 10_000, image
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", image

@@ -54,6 +54,7 @@ def expected_counts(report: dict[str, Any]) -> dict[str, int]:
     stats = report["stats"]
     return {
         "articles": stats["articles"],
+        "reprints": len(report["reprints"]),
         "claims": sum(len(a["claims"]) for a in report["articles"]),
         "facts": stats["facts"],
         "fact_citations": sum(len(f["support"]) for f in report["facts"]),
@@ -174,6 +175,76 @@ def test_to_frames_on_the_stored_story_matches_the_export(
     assert "storyscope story" in story._repr_html_()
 
 
+OUTLETS_TOML = """
+[[outlet]]
+name = "The Aster Ledger"
+domains = ["asterledger.example"]
+lean = "center"
+owner = "Ledger Media Group"
+kind = "newspaper"
+country = "VL"
+
+[[outlet]]
+name = "Coastline Wire"
+lean = "lean-left"
+kind = "wire"
+"""
+
+LISTED = {
+    "The Aster Ledger": ("center", "Ledger Media Group", "newspaper", "VL"),
+    "Coastline Wire": ("lean-left", None, "wire", None),
+}
+
+
+def test_export_with_an_outlets_file_carries_each_articles_outlet_metadata(
+    store_path: Path, story_id: int, report: dict[str, Any], tmp_path: Path
+) -> None:
+    outlets = tmp_path / "outlets.toml"
+    outlets.write_text(OUTLETS_TOML, encoding="utf-8")
+    result = _export(store_path, tmp_path / "csv", "--outlets", str(outlets), "-q")
+    assert result.exit_code == 0, result.output
+    header, rows = _read_csv(tmp_path / "csv" / "articles.csv")
+    assert header[:7] == ["story_id", "article_id", "outlet", "lean", "owner", "kind", "country"]
+    assert len(rows) == report["stats"]["articles"]  # the metadata adds columns, never rows
+    got = {r["outlet"]: (r["lean"], r["owner"], r["kind"], r["country"]) for r in rows}
+    for outlet, values in got.items():
+        expected = LISTED.get(outlet, (None, None, None, None))
+        assert values == tuple(v or "" for v in expected), outlet  # unlisted: empty cells
+    assert set(LISTED) <= set(got)
+
+    pq = pytest.importorskip("pyarrow.parquet")
+    result = _export(store_path, tmp_path / "pq", "-f", "parquet", "--outlets", str(outlets), "-q")
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(tmp_path / "pq" / "articles.parquet").to_pylist()
+    leans = {r["outlet"]: r["lean"] for r in table}
+    assert leans == {o: LISTED.get(o, (None,))[0] for o in got}  # nulls kept, not ""
+
+
+def test_export_without_an_outlets_file_says_nothing_about_lean(
+    csv_tables: dict[str, tuple[list[str], list[dict[str, str]]]],
+) -> None:
+    _, rows = csv_tables["articles"]
+    assert {(r["lean"], r["owner"], r["kind"], r["country"]) for r in rows} == {("", "", "", "")}
+
+
+def test_to_frames_of_a_story_compared_with_an_outlets_file_has_the_metadata(
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("pandas")
+    from storyscope import compare
+    from storyscope.outlets import OutletNaming, load_outlets
+
+    outlets = tmp_path / "outlets.toml"
+    outlets.write_text(OUTLETS_TOML, encoding="utf-8")
+    story = compare([str(EXAMPLE)], outlets=OutletNaming(directory=load_outlets(outlets)))
+    articles = story.to_frames()["articles"]
+    by_outlet = articles.set_index("outlet")
+    assert by_outlet.loc["The Aster Ledger", "owner"] == "Ledger Media Group"
+    assert by_outlet.loc["Coastline Wire", "lean"] == "lean-left"
+    assert articles["lean"].isna().sum() == len(articles) - len(LISTED)
+    assert articles.groupby("lean").size().to_dict() == {"center": 1, "lean-left": 1}
+
+
 def test_export_of_an_unknown_story_is_one_line_and_writes_nothing(
     store_path: Path, story_id: int, tmp_path: Path
 ) -> None:
@@ -275,3 +346,29 @@ def test_report_to_dash_is_unchanged(
     result = CliRunner().invoke(cli, ["report", str(story_id), "--db", str(store_path), "-o", "-"])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "-").read_text(encoding="utf-8"))["stats"]["articles"] == 5
+
+
+# --------------------------------------------------------------------------------------
+# The README's notebook example runs as written
+# --------------------------------------------------------------------------------------
+
+
+def _readme_block(heading: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_notebook_example_runs_and_shows_the_story(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("pandas")
+    code = _readme_block("Export and notebooks")
+    assert len(code.strip().splitlines()) <= 12  # the ten-line notebook example
+    monkeypatch.chdir(ROOT)  # its paths are the checkout's
+    scope: dict[str, Any] = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    story, frames = scope["story"], scope["frames"]
+    assert list(frames) == list(TABLES)
+    assert len(frames["contradiction_citations"]) == 2 * len(story.contradictions) > 0
+    assert "storyscope story" in story._repr_html_()

@@ -261,6 +261,87 @@ def test_a_stored_near_duplicate_is_republished_by_its_outlet(tmp_path: Path, fo
 
 
 
+def test_an_identical_copy_dropped_at_ingest_is_republished_by_its_outlet(
+    tmp_path: Path, folder: Path
+) -> None:
+    """`ingest` keeps one article per text: the other outlet's word-for-word copy is recorded
+    as a reprint, and `report --db`, the export and the story's web page list it."""
+    db = str(tmp_path / "s.db")
+    outlets = str(folder / "outlets.toml")
+    sources = [str(folder / n) for n in ("gazette.txt", "courier.txt", "lantern.txt")]
+    ingested = _run("ingest", *sources, "--db", db, "--outlets", outlets)
+    assert ingested.exit_code == 0, ingested.output
+    assert "1 already stored" in ingested.stderr and "1 reprints recorded" in ingested.stderr
+    # a second run of the same sources records nothing twice
+    again = _run("ingest", *sources, "--db", db, "--outlets", outlets)
+    assert again.exit_code == 0 and "0 reprints recorded" in again.stderr, again.output
+
+    result = _run("report", "1", "--db", db)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    validate(report)
+    assert report["stats"]["articles"] == 2  # the copy is left out of the comparison
+    (reprint,) = report["reprints"]
+    gazette = next(a for a in report["articles"] if a["outlet"] == "Fenwick Gazette")
+    assert (reprint["outlet"], reprint["kind"], reprint["source"]) == (
+        "Lantern Post", "identical", str(folder / "lantern.txt")
+    )
+    assert (reprint["original"], reprint["original_outlet"]) == (gazette["id"], "Fenwick Gazette")
+    assert gazette["republished_by"] == ["Lantern Post"]
+    assert any("republished by Lantern Post" in w for w in report["warnings"])
+    # the outlets file counts the reprint for the outlet that republished it
+    leaned = json.loads(_run("report", "1", "--db", db, "--outlets", outlets).stdout)
+    assert leaned["lean_coverage"]["outlets"]["center"] == ["Lantern Post"]
+    html = _run("report", "1", "--db", db, "-f", "html")
+    assert html.exit_code == 0, html.output
+    assert '<p class="republished">Republished by Lantern Post (left out' in html.stdout
+    markdown = _run("report", "1", "--db", db, "-f", "markdown")
+    assert markdown.exit_code == 0 and "- Republished by Lantern Post: " in markdown.stdout
+
+    exported = _run("export", "--db", db, "-o", str(tmp_path / "tables"), "--outlets", outlets, "-q")
+    assert exported.exit_code == 0, exported.output
+    rows = (tmp_path / "tables" / "reprints.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 2 and "Lantern Post" in rows[1] and "identical" in rows[1]
+
+    from fastapi.testclient import TestClient
+
+    from storyscope.store import Store
+    from storyscope.web import create_app
+    from storyscope.web._store_source import StoreSource
+
+    with Store.open(db) as store, TestClient(create_app(StoreSource(store))) as client:
+        page = client.get("/stories/1")
+        assert page.status_code == 200, page.text[:300]
+        assert 'class="republished">Republished by' in page.text
+        assert "Lantern Post</a> (left out of the comparison)" in page.text
+        api = client.get("/api/stories/1").json()["report"]
+        assert [r["outlet"] for r in api["reprints"]] == ["Lantern Post"]
+
+
+def test_a_copy_ingested_after_its_story_was_reported_joins_the_report(
+    tmp_path: Path, folder: Path
+) -> None:
+    """The cached report of a story that gains a reprint is made again."""
+    db = str(tmp_path / "s.db")
+    first = [str(folder / "gazette.txt"), str(folder / "courier.txt")]
+    assert _run("ingest", *first, "--db", db, "--analyze", "-q").exit_code == 0
+    before = json.loads(_run("report", "1", "--db", db).stdout)
+    assert before["reprints"] == []
+    assert _run("ingest", str(folder / "lantern.txt"), "--db", db, "-q").exit_code == 0
+    after = json.loads(_run("report", "1", "--db", db).stdout)
+    assert [(r["outlet"], r["kind"]) for r in after["reprints"]] == [("Lantern Post", "identical")]
+
+
+def test_a_second_copy_from_the_same_outlet_is_no_reprint(tmp_path: Path, folder: Path) -> None:
+    db = str(tmp_path / "s.db")
+    (tmp_path / "gazette-again.txt").write_text(GAZETTE, encoding="utf-8")
+    sources = [str(folder / "gazette.txt"), str(folder / "courier.txt"), str(tmp_path / "gazette-again.txt")]
+    ingested = _run("ingest", *sources, "--db", db)
+    assert ingested.exit_code == 0 and "0 reprints recorded" in ingested.stderr, ingested.output
+    report = json.loads(_run("report", "1", "--db", db).stdout)
+    assert report["reprints"] == [] and report["stats"]["articles"] == 2
+
+
 def test_a_store_ingested_before_the_file_matches_names_in_another_case(
     tmp_path: Path, folder: Path
 ) -> None:

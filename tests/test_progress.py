@@ -118,7 +118,9 @@ def test_ingest_reports_total_rate_and_eta(
 def test_export_progress_is_off_with_q(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from storyscope.export import empty_rows
 
-    def export_rows(store: Any, ids: Any, *, settings: Any, progress: Any = None) -> Any:
+    def export_rows(
+        store: Any, ids: Any, *, settings: Any, outlets: Any = None, progress: Any = None
+    ) -> Any:
         for k in range(1, 121):
             if progress is not None:
                 progress(k, 120)

@@ -579,7 +579,8 @@ def ingest(
     """Store articles from SOURCE files, directories, globs, JSONL, WARC, feeds or URLs.
 
     Each new article is stored once (keyed by its content hash), linked to the
-    article it copies when it is a near-duplicate, and placed in a story.
+    article it copies when it is a near-duplicate, and placed in a story. A copy
+    of a stored text under another outlet is recorded as republished by it.
     Failures are recorded in the store and the run goes on. An interrupted run
     resumes with --run-id; nothing committed is lost. With --analyze, every
     story whose report is not current is then analysed and its report cached,
@@ -650,6 +651,7 @@ def ingest(
         err(
             f"Run {summary.run_id} into {name}: {summary.read} articles read, {summary.added} new, "
             f"{summary.already_stored} already stored, {summary.duplicates} near-duplicates linked, "
+            f"{summary.reprints} reprints recorded, "
             f"{summary.failed} failed; {summary.stories_created} stories opened, "
             f"{summary.stories_merged} merged; {summary.rate:.1f} articles/s."
         )
@@ -979,6 +981,7 @@ def report(
     help="Export only this story (repeatable; default: every story with articles).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print no progress or summary.")
+@_OUTLETS_OPTION
 @_SET_OPTION
 @_one_line_errors
 def export(
@@ -987,31 +990,37 @@ def export(
     output_dir: Path,
     story_ids: tuple[int, ...],
     quiet: bool,
+    outlets_file: Path | None,
     set_values: tuple[str, ...],
 ) -> None:
     """Write the stored stories' reports as flat tables, one CSV or Parquet file each.
 
-    Tables: articles, claims, facts, fact_citations, contradictions,
+    Tables: articles, reprints, claims, facts, fact_citations, contradictions,
     contradiction_citations, quotes, quote_variants, quote_variant_citations,
     omissions, labels, summary, summary_citations (columns in docs/report.md,
     "Tables"). Every row carries story_id; every cited span carries article_id,
     outlet, start, end and text. Each story is read like `storyscope report`
     reads it: its cached report when current, else compared from its stored
-    analyses (and cached).
+    analyses (and cached). With an outlets file, each article's row carries its
+    outlet's lean, owner, kind and country (empty for outlets it does not list).
     """
     from storyscope.export import check_writable, export_rows, write_tables
 
-    settings = _settings(set_values)
+    settings = _settings(set_values, outlets_file)
+    directory = settings.outlets.load()
     with _open_existing(db) as store:
         check_writable(output_dir, fmt)
         if quiet:
-            rows, ids = export_rows(store, list(story_ids) or None, settings=settings)
+            rows, ids = export_rows(
+                store, list(story_ids) or None, settings=settings, outlets=directory
+            )
         else:
             with _Progress("exporting", "stories") as bar:
                 rows, ids = export_rows(
                     store,
                     list(story_ids) or None,
                     settings=settings,
+                    outlets=directory,
                     progress=lambda k, n: bar.update(k, n),
                 )
     write_tables(rows, output_dir, fmt)

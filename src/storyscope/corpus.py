@@ -63,6 +63,9 @@ STATE_KIND = "corpus"
 STATE_KEY = "cluster-state"
 STATE_VERSION = "4"  # 2: TF-IDF keyword columns in the clusterer state; 3: keyword channels; 4: merge settings
 REPORT_KIND = "report"
+#: Cache kind of the identical copies ingest recorded as reprints (key: the stored
+#: article's id; value: a list of :class:`~storyscope.model.Reprint` fields).
+REPRINT_KIND = "reprints"
 #: Cache kind of stored analyzed articles (key: article id, version: the pipeline's).
 ANALYSIS_KIND = "analysis"
 #: Batches between two saves of the clusterer state (and story consolidations).
@@ -82,6 +85,9 @@ class IngestSummary:
         added: Articles newly stored.
         already_stored: Articles skipped because the store had them.
         duplicates: New articles linked to an earlier original.
+        reprints: Copies not stored because the store holds their text under
+            another outlet, recorded as republished by theirs (counted in
+            ``already_stored`` too).
         failed: Sources, records or entries that gave no article.
         stories_created: Stories opened.
         stories_merged: Stories absorbed into another.
@@ -95,6 +101,7 @@ class IngestSummary:
     added: int = 0
     already_stored: int = 0
     duplicates: int = 0
+    reprints: int = 0
     failed: int = 0
     stories_created: int = 0
     stories_merged: int = 0
@@ -275,7 +282,9 @@ def _ingest_local(
         batch[:] = [a for a, _ in kept]
         return tuple(f for _, f in kept)
 
-    def flush(source: str, batch: list[Article], counts: dict[str, int], status: str) -> None:
+    def flush(
+        source: str, batch: list[Article], copies: list[Article], counts: dict[str, int], status: str
+    ) -> None:
         nonlocal batches
 
         def make_progress() -> RunProgress:
@@ -296,6 +305,9 @@ def _ingest_local(
         counts["added"] += len(new)
         counts["skipped"] += len(batch) - len(new)
         state.place(store, new, summary)
+        copies.extend(a for a, is_new in zip(batch, flags, strict=True) if not is_new)
+        summary.reprints += _record_reprints(store, copies)
+        copies.clear()
         batch.clear()
         batches += 1
         if batches % SAVE_EVERY == 0:
@@ -312,6 +324,7 @@ def _ingest_local(
             continue
         counts = {"position": 0, "added": 0, "skipped": 0, "failed": 0}
         batch: list[Article] = []
+        copies: list[Article] = []  # not stored: the batch or the store has their text
         for item in iter_sources(
             [source],
             outlets=outlets,
@@ -326,11 +339,12 @@ def _ingest_local(
             summary.read += 1
             if any(a.id == item.id for a in batch):
                 summary.already_stored += 1
+                copies.append(item)
                 continue
             batch.append(item)
             if len(batch) >= batch_size:
-                flush(source, batch, counts, "running")
-        flush(source, batch, counts, "done")
+                flush(source, batch, copies, counts, "running")
+        flush(source, batch, copies, counts, "done")
     state.consolidate(store, summary)
     state.save(store)
     summary.seconds = time.perf_counter() - started
@@ -553,32 +567,104 @@ def _story_members(
     store: Store, story_id: int
 ) -> tuple[list[Article], list[str], list[Reprint]]:
     """:func:`story_articles_for_report`, and the copies left out as reprints (by the
-    outlet that republished them)."""
+    outlet that republished them): the story's near-duplicates of another outlet's
+    article, and the identical copies ``ingest`` recorded (:func:`_record_reprints`)."""
+    from dataclasses import replace
+
+    from storyscope.model import reprint_of
+
     if store.get_story(story_id) is None:
         raise StoreError(f"{store.name}: no story {story_id}")
+    members = store.story_articles(story_id)
+    by_id = {a.id: a for a in members}
     articles: list[Article] = []
     warnings: list[str] = []
     reprints: list[Reprint] = []
-    for article in store.story_articles(story_id):
+    copy_of: dict[str, str] = {}  # a left-out near-duplicate -> the article it copies
+    for article in members:
         info = store.article_info(article.id)
         if info is not None and info.duplicate_of:
+            copy_of[article.id] = info.duplicate_of
+            original = by_id.get(info.duplicate_of) or store.get_article(info.duplicate_of)
+            reprint = reprint_of(article, original, "near_duplicate") if original else None
+            said = f" (republished by {reprint.outlet})" if reprint is not None else ""
             warnings.append(
                 f"{article.source}: near-duplicate of article {info.duplicate_of}, "
-                f"not counted as independent support (republished by {article.outlet})"
+                f"not counted as independent support{said}"
             )
-            reprints.append(
-                Reprint(
-                    original=info.duplicate_of,
-                    source=article.source,
-                    outlet=article.outlet,
-                    kind="near_duplicate",
-                    url=article.url,
-                    title=article.title,
-                )
-            )
+            if reprint is not None:
+                reprints.append(reprint)
             continue
         articles.append(article)
+    for reprint in _stored_reprints(store, by_id):
+        # an identical copy of a left-out near-duplicate is a copy of what that one copies
+        copied = copy_of.get(reprint.original, reprint.original)
+        warnings.append(
+            f"{reprint.source}: identical to article {reprint.original}, not stored again "
+            f"(republished by {reprint.outlet})"
+        )
+        reprints.append(replace(reprint, original=copied))
     return articles, warnings, reprints
+
+
+def _stored_reprints(store: Store, article_ids: Iterable[str]) -> list[Reprint]:
+    """The identical copies of ``article_ids`` that ingest recorded as reprints
+    (cache kind :data:`REPRINT_KIND`, key: the stored article's id), in recording order."""
+    found = store.cache_get_many(REPRINT_KIND, dict.fromkeys(article_ids, ""))
+    reprints: list[Reprint] = []
+    for key in sorted(found):
+        rows = found[key]
+        if isinstance(rows, list):
+            reprints.extend(Reprint(**row) for row in rows if isinstance(row, dict))
+    return reprints
+
+
+def _record_reprints(store: Store, copies: Sequence[Article]) -> int:
+    """Record the copies ingest did not store because the store holds their text (same
+    content id) under another outlet, as reprints of the stored article.
+
+    The store keeps one article per text; the copy is kept as a :class:`Reprint`
+    (:func:`storyscope.model.reprint_of`) under the stored article's id, so its story's
+    report lists it ("republished by"). A copy recorded before (same source and
+    outlet) is not recorded twice. The cached report of each story that gains a
+    reprint is dropped (it is made again when next asked for).
+
+    Returns:
+        The reprints newly recorded.
+    """
+    from dataclasses import asdict
+
+    from storyscope.model import reprint_of
+
+    if not copies:
+        return 0
+    originals = {a.id: a for a in store.get_articles({c.id for c in copies})}
+    found: dict[str, list[Reprint]] = {}
+    for copy in copies:
+        original = originals.get(copy.id)
+        reprint = reprint_of(copy, original, "identical") if original is not None else None
+        if reprint is not None:
+            found.setdefault(reprint.original, []).append(reprint)
+    if not found:
+        return 0
+    kept = store.cache_get_many(REPRINT_KIND, dict.fromkeys(found, ""))
+    added = 0
+    changed: list[str] = []
+    for original_id, reprints in found.items():
+        rows = [r for r in kept.get(original_id) or [] if isinstance(r, dict)]
+        known = {(r.get("source"), r.get("outlet")) for r in rows}
+        fresh = []
+        for reprint in reprints:
+            if (reprint.source, reprint.outlet) not in known:
+                known.add((reprint.source, reprint.outlet))
+                fresh.append(asdict(reprint))
+        if fresh:
+            store.cache_put(REPRINT_KIND, original_id, rows + fresh)
+            added += len(fresh)
+            changed.append(original_id)
+    for story_id in sorted({s for s in store.article_stories(changed).values() if s is not None}):
+        store.cache_delete(REPORT_KIND, f"story:{story_id}")
+    return added
 
 
 class StoredAnalyses:

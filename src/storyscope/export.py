@@ -6,7 +6,9 @@ otherwise the story is compared from its stored analyses
 (:func:`storyscope.corpus.story_report`, which caches the report). The rows
 come from :func:`report_rows`, the same rows
 :meth:`storyscope.model.Story.to_frames` gives, one file per table of
-:data:`TABLES` (``articles.csv``, ``facts.parquet``, ...).
+:data:`TABLES` (``articles.csv``, ``facts.parquet``, ...). With an outlets file
+(``--outlets``, the ``[outlets] file`` setting) each article's row carries its
+outlet's lean, owner, kind and country (:func:`with_outlet_metadata`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from storyscope.errors import StoreError, StoryscopeError, displayable
 from storyscope.report._tables import TABLES, Rows, empty_rows, extend_rows, report_rows
 
 if TYPE_CHECKING:  # pragma: no cover
+    from storyscope.outlets import OutletDirectory
     from storyscope.settings import Settings
     from storyscope.store import Store
 
@@ -31,6 +34,7 @@ __all__ = [
     "check_writable",
     "export_rows",
     "report_rows",
+    "with_outlet_metadata",
     "write_tables",
 ]
 
@@ -46,6 +50,7 @@ def export_rows(
     story_ids: Sequence[int] | None = None,
     *,
     settings: Settings | None = None,
+    outlets: OutletDirectory | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Rows, list[int]]:
     """The table rows of stored stories, read from their (cached) reports.
@@ -55,6 +60,9 @@ def export_rows(
         story_ids: The stories to export (in this order); every story with
             articles, by id, when None.
         settings: Resolved settings (the cached report must match them).
+        outlets: An outlets file: the articles of the outlets it lists get its
+            ``lean``, ``owner``, ``kind`` and ``country`` (as ``storyscope report
+            --outlets`` adds ``outlet_metadata``; the cached report never holds them).
         progress: Called with (stories done, stories to do) after each story.
 
     Returns:
@@ -77,10 +85,26 @@ def export_rows(
         report = cached_report(store, story_id, settings=settings)
         if report is None:
             _, report = story_report(store, story_id, settings=settings)
+        if outlets is not None:
+            report = with_outlet_metadata(report, outlets)
         extend_rows(rows, report_rows(report, story_id))
         if progress is not None:
             progress(k, len(ids))
     return rows, ids
+
+
+def with_outlet_metadata(report: dict[str, Any], outlets: OutletDirectory) -> dict[str, Any]:
+    """The JSON report with ``outlet_metadata``: the outlets file's entries for its
+    articles' and reprints' outlets, as :func:`storyscope.report.to_dict` writes it for a
+    story with ``outlet_info`` (the report unchanged when the file lists none of them)."""
+    from storyscope.outlets import outlet_entries
+
+    names = [a.get("outlet") for a in report.get("articles", [])]
+    names += [r.get("outlet") for r in report.get("reprints", [])]
+    entries = outlet_entries(outlets, (n for n in names if isinstance(n, str)))
+    if not entries:
+        return report
+    return {**report, "outlet_metadata": {o.name: o.as_dict() for o in entries}}
 
 
 def check_writable(directory: Path, fmt: str) -> None:

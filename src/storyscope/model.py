@@ -46,6 +46,7 @@ __all__ = [
     "SummarySentence",
     "TimeExpression",
     "article_id",
+    "reprint_of",
 ]
 
 FactStatus = Literal["consensus", "single_source", "contested"]
@@ -457,6 +458,27 @@ class Reprint:
     title: str | None = None
 
 
+def reprint_of(
+    copy: Article, original: Article, kind: Literal["identical", "near_duplicate"]
+) -> Reprint | None:
+    """The :class:`Reprint` that records ``copy``, left out of the comparison for
+    ``original``, as republished by its outlet; None when both come from one outlet (a
+    second copy of an outlet's own article is no reprint). The one place a reprint is
+    made: ``compare`` (an identical copy read twice), ``ingest`` (an identical copy of a
+    stored article) and a stored story's report (a near-duplicate) all call it.
+    """
+    if copy.outlet == original.outlet:
+        return None
+    return Reprint(
+        original=original.id,
+        source=copy.source,
+        outlet=copy.outlet,
+        kind=kind,
+        url=copy.url,
+        title=copy.title,
+    )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Story:
     """The result of aligning several analyzed articles about one event.
@@ -484,7 +506,9 @@ class Story:
 
         The same tables, columns and values as ``storyscope export`` writes (both
         come from :func:`storyscope.export.report_rows`; columns in
-        docs/report.md, "Tables"): ``articles``, ``claims``, ``facts``,
+        docs/report.md, "Tables"): ``articles`` (with the outlet's ``lean``,
+        ``owner``, ``kind`` and ``country`` where ``outlet_info`` lists it),
+        ``reprints``, ``claims``, ``facts``,
         ``fact_citations``, ``contradictions``, ``contradiction_citations``,
         ``quotes``, ``quote_variants``, ``quote_variant_citations``, ``omissions``,
         ``labels``, ``summary``, ``summary_citations``.

@@ -45,6 +45,7 @@ __all__ = [
     "blindspot",
     "lean_side",
     "load_outlets",
+    "outlet_entries",
     "parse_outlet_pairs",
     "with_outlet_info",
 ]
@@ -447,8 +448,18 @@ def with_outlet_info(story: Story, directory: OutletDirectory | None) -> Story:
     if directory is None:
         return story
     names = {a.article.outlet for a in story.articles} | {r.outlet for r in story.reprints}
-    # under the story's spelling of the name (a store ingested before the file may say
-    # "aster ledger" for the file's "Aster Ledger"), so reports look them up as they are
-    found = {n: replace(o, name=n) for n in names if (o := directory.get(n)) is not None}
-    info = tuple(found[k] for k in sorted(found, key=lambda n: (n.casefold(), n)))
+    info = outlet_entries(directory, names)
     return story if info == story.outlet_info else replace(story, outlet_info=info)
+
+
+def outlet_entries(directory: OutletDirectory, names: Iterable[str]) -> tuple[OutletInfo, ...]:
+    """The file's entries for the outlets ``names`` (matched case-insensitively), each
+    under the name as given, sorted by name; the names the file does not list are left out.
+
+    A store ingested before the file may say "aster ledger" for the file's "Aster
+    Ledger": the entry takes the story's spelling, so reports look it up as they name it.
+    """
+    from dataclasses import replace
+
+    found = {n: replace(o, name=n) for n in set(names) if (o := directory.get(n)) is not None}
+    return tuple(found[k] for k in sorted(found, key=lambda n: (n.casefold(), n)))

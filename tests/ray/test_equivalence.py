@@ -196,3 +196,42 @@ def test_an_article_the_store_refuses_is_its_failure_and_the_run_goes_on(
     assert len(stored) == len(EVENTS) - 1 and not any("blames fog" in (a.title or "") for a in stored)
     assert placed
     assert sorted(load_analyzed(tmp_path / "pq")) == sorted(a.id for a in stored)  # no analysis of it
+
+
+def test_identical_copies_are_recorded_as_reprints_on_the_ray_engine(
+    ray_local: Any, tmp_path: Path
+) -> None:
+    """A word-for-word copy under another outlet (a Parquet row named by its folder, read
+    after the original: in the same run, and in a later one, which sends it to no worker)
+    is a reprint, as local ingest records one, not a stored article."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from _ray_articles import FERRY_HARBOUR, FERRY_WIRE
+
+    from storyscope.corpus import _story_members
+    from storyscope.outlets import parse_outlet_pairs
+
+    corpus = tmp_path / "corpus"
+    for folder, record in (("Gulfline Wire", FERRY_WIRE), ("Harbour Ledger", FERRY_HARBOUR),
+                           ("Tarnby Evening Star", {**FERRY_WIRE, "outlet": None})):
+        (corpus / folder).mkdir(parents=True)
+        pq.write_table(pa.Table.from_pylist([record]), str(corpus / folder / "rows.parquet"))
+    late = tmp_path / "late"
+    (late / "Kessel Post").mkdir(parents=True)
+    pq.write_table(pa.Table.from_pylist([{**FERRY_WIRE, "outlet": None}]), str(late / "Kessel Post" / "r.parquet"))
+    naming = parse_outlet_pairs((), folders=True)
+    with Store.open(tmp_path / "ray.db") as store:
+        options = {"workers": 2, "parquet_dir": tmp_path / "pq"}
+        first = ingest_corpus([str(corpus)], store, outlets=naming, engine="ray", engine_options=options)
+        later = ingest_corpus([str(late)], store, outlets=naming, engine="ray", engine_options=options)
+        assert (first.added, first.already_stored, first.reprints) == (2, 1, 1)
+        assert (later.added, later.already_stored, later.reprints) == (0, 1, 1)
+        (story,) = [s.id for s in store.list_stories() if s.article_count]
+        articles, warnings, reprints = _story_members(store, story)
+    assert sorted(a.outlet for a in articles) == ["Gulfline Wire", "Harbour Ledger"]
+    wire = next(a for a in articles if a.outlet == "Gulfline Wire")
+    assert [(r.outlet, r.kind, r.original) for r in reprints] == [
+        ("Tarnby Evening Star", "identical", wire.id),
+        ("Kessel Post", "identical", wire.id),
+    ]
+    assert sum("republished by" in w for w in warnings) == 2

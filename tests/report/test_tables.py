@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from storyscope.export import TABLES, report_rows
-from storyscope.model import Citation, Story, SummarySentence
+from storyscope.model import Citation, Reprint, Story, SummarySentence
 from storyscope.report import to_dict
 
 from .conftest import SENTINEL_TEXT
@@ -20,8 +20,18 @@ CITATION_COLUMNS = ("article_id", "outlet", "start", "end", "text")
 
 
 @pytest.fixture(scope="module")
-def frames(story: Story) -> dict[str, Any]:
-    return story.to_frames(story_id=7)
+def reprinted(story: Story) -> Story:
+    """The story with a copy left out, republished by another outlet."""
+    first = story.articles[0].article
+    copy = Reprint(
+        original=first.id, source="copy.txt", outlet="Lantern Post", kind="identical", title="Copy"
+    )
+    return replace(story, reprints=(copy,))
+
+
+@pytest.fixture(scope="module")
+def frames(reprinted: Story) -> dict[str, Any]:
+    return reprinted.to_frames(story_id=7)
 
 
 def test_to_frames_has_every_table_with_its_columns_in_order(frames: dict[str, Any]) -> None:
@@ -31,11 +41,12 @@ def test_to_frames_has_every_table_with_its_columns_in_order(frames: dict[str, A
         assert frames[name].columns[0] == "story_id", name
 
 
-def test_row_counts_match_the_report(story: Story, frames: dict[str, Any]) -> None:
-    report = to_dict(story)
+def test_row_counts_match_the_report(reprinted: Story, frames: dict[str, Any]) -> None:
+    report = to_dict(reprinted)
     stats = report["stats"]
     counts = {name: len(frame) for name, frame in frames.items()}
     assert counts["articles"] == stats["articles"] == 3
+    assert counts["reprints"] == len(report["reprints"]) == 1
     assert counts["claims"] == sum(len(a["claims"]) for a in report["articles"])
     assert counts["facts"] == stats["facts"]
     assert counts["fact_citations"] == sum(len(f["support"]) for f in report["facts"])
@@ -51,6 +62,15 @@ def test_row_counts_match_the_report(story: Story, frames: dict[str, Any]) -> No
     assert counts["summary"] == stats["summary_sentences"]
     assert counts["summary_citations"] == sum(len(s["citations"]) for s in report["summary"])
     assert all(counts[name] > 0 for name in TABLES), counts  # every table is exercised
+
+
+def test_a_reprint_row_names_the_outlet_that_republished_it_and_the_original(
+    reprinted: Story, frames: dict[str, Any]
+) -> None:
+    (row,) = frames["reprints"].to_dict("records")
+    first = reprinted.articles[0].article
+    assert (row["outlet"], row["kind"], row["source"]) == ("Lantern Post", "identical", "copy.txt")
+    assert (row["article_id"], row["original_outlet"]) == (first.id, first.outlet)
 
 
 def test_every_row_carries_the_story_id(frames: dict[str, Any]) -> None:

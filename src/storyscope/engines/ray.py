@@ -11,8 +11,10 @@ Parquet tables (see :mod:`storyscope.engines._records`) and read back with
 :func:`storyscope.engines.load_analyzed`.
 
 Sources are read in the driver (plain, HTML, JSON/JSONL, WARC, feeds and URLs
-through :func:`storyscope.ingest.iter_sources`, and ``.parquet`` files whose rows
-are records like JSONL lines) into Ray's object store; the workers analyze;
+through :func:`storyscope.ingest.iter_sources`, and ``.parquet`` files, globs or a
+folder's ``.parquet`` files, whose rows are records like JSONL lines and whose
+outlets are named by the same rules: ``--outlet`` pairs and globs,
+``--outlet-folders``, the outlets file) into Ray's object store; the workers analyze;
 the driver consumes the results in input order.
 
 Without ``RAY_ADDRESS`` Ray starts locally with ``workers`` CPUs; with it set,
@@ -181,17 +183,16 @@ class _Done:
 def _iter_parquet(
     path: str,
     *,
-    outlets: Mapping[str, str] | None,
+    outlet: str | None,
     languages: Sequence[str] | None,
 ) -> Iterator[Article | Failure]:
-    """Rows of a Parquet file as records (the same fields and cleaning as JSONL lines)."""
+    """Rows of a Parquet file as records (the same fields and cleaning as JSONL lines),
+    named ``outlet`` when the caller named the file (else as each record names itself)."""
     import pyarrow.parquet as pq
 
-    from storyscope.ingest._meta import lookup_outlet
     from storyscope.ingest.records import read_records
     from storyscope.ingest.stream import with_language
 
-    outlet = lookup_outlet(outlets, path)
     try:
         handle = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises OSError, ArrowInvalid, ...
@@ -219,6 +220,33 @@ def _iter_parquet(
                 yield Failure(stage="ingest", source=error.source, error=str(error))
 
 
+def _parquet_files(source: str) -> list[str]:
+    """The ``.parquet`` files a source names: the file, a glob's matches (folders among
+    them walked) or a folder's, recursively; sorted by path, hidden ones skipped."""
+    def walk(folder: str) -> list[str]:
+        found = []
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            found += [
+                os.path.join(root, f)
+                for f in files
+                if f.lower().endswith(".parquet") and not f.startswith(".")
+            ]
+        return sorted(found)
+
+    if os.path.isdir(source):
+        return walk(source)
+    if glob.has_magic(source):
+        paths: list[str] = []
+        for match in sorted(glob.glob(source, recursive=True)):
+            if os.path.isdir(match):
+                paths += walk(match)
+            elif match.lower().endswith(".parquet"):
+                paths.append(match)
+        return paths
+    return [source] if os.path.exists(source) and source.lower().endswith(".parquet") else []
+
+
 def _items(
     source: str,
     *,
@@ -227,18 +255,34 @@ def _items(
     fetcher: Fetcher | None,
     fetch_pages: bool,
 ) -> Iterator[Article | Failure]:
-    if source.lower().endswith(".parquet"):
-        paths = sorted(glob.glob(source)) if glob.has_magic(source) else [source]
-        if not paths:
-            yield Failure(stage="ingest", source=source, error=f"{source}: file not found")
-        for path in paths:
-            yield from _iter_parquet(path, outlets=outlets, languages=languages)
-        return
+    """A source's articles: its Parquet files here, the rest through
+    :func:`~storyscope.ingest.iter_sources`; a Parquet file's outlet is resolved as local
+    ingest resolves a JSONL file's (``--outlet`` pairs and globs, ``--outlet-folders``,
+    the outlets file: :func:`~storyscope.ingest.stream.file_outlet`)."""
     from storyscope.ingest import iter_sources
+    from storyscope.ingest.stream import expand_source, file_outlet, name_outlets
 
-    yield from iter_sources(
-        [source], outlets=outlets, fetcher=fetcher, fetch_pages=fetch_pages, languages=languages
-    )
+    def others() -> Iterator[Article | Failure]:
+        return iter_sources(
+            [source], outlets=outlets, fetcher=fetcher, fetch_pages=fetch_pages, languages=languages
+        )
+
+    if os.path.isdir(source):
+        parquet = _parquet_files(source)
+        if not parquet or next(expand_source(source), None) is not None:
+            yield from others()  # the folder's other articles, as local ingest reads them
+    elif source.lower().endswith(".parquet"):
+        parquet = _parquet_files(source)
+        if not parquet:
+            yield Failure(stage="ingest", source=source, error=f"{source}: file not found")
+    else:
+        yield from others()
+        return
+    for path in parquet:
+        outlet = file_outlet(outlets, path, source)
+        for item in name_outlets(_iter_parquet(path, outlet=outlet, languages=languages), outlets, outlet):
+            if not isinstance(item, str):  # Parquet rows give no notes
+                yield item
 
 
 def ingest_corpus_ray(
@@ -300,6 +344,7 @@ def ingest_corpus_ray(
         IngestSummary,
         _CorpusState,
         _FailureLog,
+        _record_reprints,
         _store_articles,
     )
     from storyscope.store.records import RunProgress
@@ -336,14 +381,17 @@ def ingest_corpus_ray(
             return
         stored = store.stored_ids([article.id for _, _, article in pending])
         rows: list[str] = []
+        known: list[Article] = []
         for planned, position, article in pending:
             if article.id in stored:  # stored by an earlier run: nothing to analyze
                 summary.read += 1
                 summary.already_stored += 1
+                known.append(article)
                 continue
             planned.positions.append(position)
             rows.append(json.dumps(article_to_row(article), ensure_ascii=False))
         pending.clear()
+        summary.reprints += _record_reprints(store, known)  # another outlet's copy of a stored text
         if not rows:
             return
         if not ray.is_initialized():
@@ -383,7 +431,14 @@ def ingest_corpus_ray(
     batches = 0
     cursor = 0
 
-    def flush(planned: _Planned, batch: list[_Done], counts: dict[str, int], status: str, position: int) -> None:
+    def flush(
+        planned: _Planned,
+        batch: list[_Done],
+        copies: list[Article],
+        counts: dict[str, int],
+        status: str,
+        position: int,
+    ) -> None:
         nonlocal batches
         def make_progress() -> RunProgress:
             return RunProgress(
@@ -410,6 +465,9 @@ def ingest_corpus_ray(
         for entry in new:
             leads.known[lead_text(entry.article.title, entry.article.text)] = entry.lead
         state.place(store, [entry.article for entry in new], summary)
+        copies.extend(entry.article for entry, is_new in kept if not is_new)
+        summary.reprints += _record_reprints(store, copies)
+        copies.clear()
         leads.known.clear()
         batch.clear()
         batches += 1
@@ -424,6 +482,7 @@ def ingest_corpus_ray(
         for planned in plan:
             counts = {"added": 0, "skipped": 0, "failed": 0}
             batch: list[_Done] = []
+            copies: list[Article] = []
             batch_ids: set[str] = set()
             position = 0
             for position in planned.positions:
@@ -440,13 +499,14 @@ def ingest_corpus_ray(
                     analyzed = None  # stored and clustered, but no analysis to write
                 if article.id in batch_ids:
                     summary.already_stored += 1
+                    copies.append(article)
                     continue
                 batch.append(_Done(row["seq"], article, lead, analyzed, index))
                 batch_ids.add(article.id)
                 if len(batch) >= batch_size:
-                    flush(planned, batch, counts, "running", position)
+                    flush(planned, batch, copies, counts, "running", position)
                     batch_ids.clear()
-            flush(planned, batch, counts, "done", position)
+            flush(planned, batch, copies, counts, "done", position)
         state.consolidate(store, summary)
         state.save(store)
     finally:

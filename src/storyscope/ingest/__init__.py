@@ -33,7 +33,7 @@ from storyscope.ingest.stream import (
     read_sources,
 )
 from storyscope.ingest.text import read_text
-from storyscope.model import Article, Failure, Reprint
+from storyscope.model import Article, Failure, Reprint, reprint_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from storyscope.ingest.fetch import Fetcher
@@ -121,21 +121,13 @@ def read(
         else:
             first = seen_ids.get(item.id)
             if first is not None:
-                if item.outlet != first.outlet:
+                reprint = reprint_of(item, first, "identical")
+                if reprint is not None:
                     warnings.append(
                         f"{item.source}: identical to {first.source}, skipped "
-                        f"(republished by {item.outlet})"
+                        f"(republished by {reprint.outlet})"
                     )
-                    reprints.append(
-                        Reprint(
-                            original=first.id,
-                            source=item.source,
-                            outlet=item.outlet,
-                            kind="identical",
-                            url=item.url,
-                            title=item.title,
-                        )
-                    )
+                    reprints.append(reprint)
                 else:
                     warnings.append(f"{item.source}: identical to {first.source}, skipped")
                 continue

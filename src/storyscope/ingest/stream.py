@@ -66,7 +66,9 @@ __all__ = [
     "TEXT_SUFFIXES",
     "expand_source",
     "failure_error",
+    "file_outlet",
     "iter_sources",
+    "name_outlets",
     "read_sources",
     "with_language",
 ]
@@ -242,11 +244,7 @@ def _iter_source(
         if key in seen_paths:
             continue
         seen_paths.add(key)
-        outlet = lookup_outlet(outlets, path, given) if path != given else None
-        if outlet is None:
-            outlet = lookup_outlet(outlets, path)
-        if outlet is None and isinstance(outlets, OutletNaming):
-            outlet = outlets.by_rule(path, given)
+        outlet = file_outlet(outlets, path, given)
         items = _iter_file(
             path, outlet=outlet, outlets=outlets, fetcher=fetcher, fetch_pages=fetch_pages
         )
@@ -257,6 +255,37 @@ def _iter_source(
         exists = os.path.isdir(given) or glob.has_magic(given)
         problem = "no articles found" if exists else "file not found"
         yield _failure(IngestError(displayable(given), problem))
+
+
+def file_outlet(outlets: Mapping[str, str] | None, path: str, given: str) -> str | None:
+    """The outlet the caller names for the file ``path`` reached from source ``given``: an
+    exact ``--outlet`` pair (the source as given, the path, its name or stem), else a glob
+    or the folder (``--outlet-folders``) of an :class:`~storyscope.outlets.OutletNaming`;
+    None when neither names it (then the articles' own names count, and the outlets file:
+    :func:`name_outlets`)."""
+    outlet = lookup_outlet(outlets, path, given) if path != given else None
+    if outlet is None:
+        outlet = lookup_outlet(outlets, path)
+    if outlet is None and isinstance(outlets, OutletNaming):
+        outlet = outlets.by_rule(path, given)
+    return outlet
+
+
+def name_outlets(
+    items: Iterable[Article | Failure | str],
+    outlets: Mapping[str, str] | None,
+    outlet: str | None,
+) -> Iterator[Article | Failure | str]:
+    """Records read from one file (a Parquet file's rows), named as :func:`iter_sources`
+    names a JSONL file's records: by ``outlet`` (:func:`file_outlet`) when the caller named
+    the file, else by an exact pair for the record's source, else by the outlets file (the
+    record URL's domain, else its name), else as the record names itself."""
+    if outlet is not None:
+        yield from items
+        return
+    yield from _listed(
+        (_mapped(i, None, outlets) if isinstance(i, Article) else i for i in items), outlets
+    )
 
 
 def _guarded(
@@ -452,7 +481,7 @@ def _jsonl_items(
 
 
 def _listed(
-    items: Iterator[Article | Failure | str], outlets: Mapping[str, str] | None
+    items: Iterable[Article | Failure | str], outlets: Mapping[str, str] | None
 ) -> Iterator[Article | Failure | str]:
     """``items``, each article's outlet named as the outlets file lists it (by its URL's
     domain, else its name), unless the caller's pairs name its record's source."""

@@ -4,7 +4,9 @@ One function builds every row, from the JSON report (:func:`storyscope.report.to
 so the CSV and Parquet files of ``storyscope export`` and the pandas frames of
 :meth:`storyscope.model.Story.to_frames` hold the same values in the same
 columns. The tables and their columns, in order, are :data:`TABLES` (documented
-in ``docs/report.md``, "Tables"). Every row carries ``story_id``; every row that
+in ``docs/report.md``, "Tables"). An article's ``lean``, ``owner``, ``kind`` and
+``country`` are its outlet's in the report's ``outlet_metadata`` (an outlets file's
+entry; empty when the file does not list it, or there is no file). Every row carries ``story_id``; every row that
 cites text carries ``article_id``, ``outlet``, ``start``, ``end`` and ``text``,
 with ``article.text[start:end] == text``. Fields that hold several values
 (``facts.outlets``, ``quote_variants.differences``, ...) are JSON arrays in
@@ -37,6 +39,10 @@ TABLES: dict[str, tuple[tuple[str, ColumnType], ...]] = {
         ("story_id", "int"),
         ("article_id", "str"),
         ("outlet", "str"),
+        ("lean", "str"),
+        ("owner", "str"),
+        ("kind", "str"),
+        ("country", "str"),
         ("source", "str"),
         ("title", "str"),
         ("byline", "str"),
@@ -47,6 +53,16 @@ TABLES: dict[str, tuple[tuple[str, ColumnType], ...]] = {
         ("claim_count", "int"),
         ("quote_count", "int"),
         ("text", "str"),
+    ),
+    "reprints": (
+        ("story_id", "int"),
+        ("outlet", "str"),
+        ("source", "str"),
+        ("url", "str"),
+        ("title", "str"),
+        ("kind", "str"),
+        ("article_id", "str"),
+        ("original_outlet", "str"),
     ),
     "claims": (
         ("story_id", "int"),
@@ -192,13 +208,19 @@ def report_rows(report: Mapping[str, Any], story_id: int | None = None) -> Rows:
             "text": c["text"],
         }
 
+    metadata: Mapping[str, Mapping[str, Any]] = report.get("outlet_metadata") or {}
     for article in report.get("articles", []):
         claims = article.get("claims", [])
+        listed = metadata.get(article.get("outlet") or "") or {}
         out["articles"].append(
             {
                 "story_id": sid,
                 "article_id": article["id"],
                 "outlet": article.get("outlet"),
+                "lean": listed.get("lean"),
+                "owner": listed.get("owner"),
+                "kind": listed.get("kind"),
+                "country": listed.get("country"),
                 "source": article.get("source"),
                 "title": article.get("title"),
                 "byline": article.get("byline"),
@@ -232,6 +254,20 @@ def report_rows(report: Mapping[str, Any], story_id: int | None = None) -> Rows:
                     "attribution": claim.get("attribution"),
                 }
             )
+
+    for reprint in report.get("reprints", []):
+        out["reprints"].append(
+            {
+                "story_id": sid,
+                "outlet": reprint.get("outlet"),
+                "source": reprint.get("source"),
+                "url": reprint.get("url"),
+                "title": reprint.get("title"),
+                "kind": reprint.get("kind"),
+                "article_id": reprint.get("original"),
+                "original_outlet": reprint.get("original_outlet"),
+            }
+        )
 
     for fact in report.get("facts", []):
         support = fact.get("support", [])
