@@ -298,3 +298,24 @@ def test_a_story_past_the_budget_is_kept_for_the_retry(small_store: Store) -> No
         time.sleep(0.7)
         assert httpx.get(f"{base}/api/stories/1", timeout=10).status_code == 200
     assert pipeline.analyzed == 4  # analysed once: the retry read it from memory
+
+
+def test_a_warm_story_evicted_by_another_thread_meanwhile_is_still_answered(
+    small_store: Store,
+) -> None:
+    # A flood of cold stories evicts warm ones from the cache (cache_size) while other
+    # threads answer them: found in memory, then gone before it is marked recently used
+    # (this was a KeyError, a 500, in bench/bench_web.py flood).
+    source = StoreSource(small_store, pipeline=CountingPipeline())
+    story = source.get_story("1")
+    assert story is not None
+    found_then_evicted = source._cached
+
+    def cached(sid: str) -> Any:
+        found = found_then_evicted(sid)
+        with source._lock:
+            source._stories.pop(sid, None)  # what another thread's eviction does meanwhile
+        return found
+
+    source._cached = cached  # type: ignore[method-assign]
+    assert source.get_story("1") is story
