@@ -7,6 +7,9 @@ Targets, on the 2-core reference machine:
   - (issue #19) the story list of a 10,000-story store: <= 50 ms a page, and >= 100
     requests/s from 20 concurrent clients (httpx async, one connection each), for the
     HTML list (``/``, deep pages, sorts) and ``/api/stories``
+  - (issue #19) during a compare flood and an alias flood the story page answers in <= 1 s p99
+    (``flood``: a live server on a store, the real models; the flood comes from another process,
+    the story page is asked every 50 ms meanwhile from this one)
 
 The story is hand-built (tests/web/_stories.py: 20 invented articles with facts,
 contradictions, quotes and framing), so no model is loaded. The store of the list
@@ -16,7 +19,7 @@ about 10 KB per story, as ``ingest --analyze`` leaves them; built once and kept 
 does not share their interpreter. ``related`` times related stories in process on that
 store, with invented 384-float article vectors.
 
-Usage: python bench/bench_web.py [story|list|related] [--articles 20] [--paragraphs 10] [--seconds 5]
+Usage: python bench/bench_web.py [story|list|related|flood] [--articles 20] [--paragraphs 10] [--seconds 5]
        [--threads 8] [--stories 10000] [--clients 20] [--db PATH]
 """
 
@@ -480,9 +483,142 @@ def related_bench(stories: int, db: str | None) -> None:
         print(f"related, after two stories changed members: {(time.perf_counter() - t0) * 1000:.1f} ms")
 
 
+# -- the story page during floods (issue #19) ---------------------------------------------
+
+_FLOOD_STORIES = 200
+
+
+def _serve_flood(port: int, db: str) -> None:
+    import uvicorn
+
+    from storyscope.store import Store
+    from storyscope.web import WebSettings, create_app
+    from storyscope.web._store_source import StoreSource
+    from storyscope.web.cli import SWITCH_INTERVAL_S
+
+    # the shipped pool sizes and budgets; no per-client compare limit, so that every request of
+    # the flood (one address) reaches the compare pool: the pool, not the limit, is measured
+    settings = WebSettings(compare_per_minute=None)
+    app = create_app(StoreSource(Store.open(db)), settings=settings)
+    sys.setswitchinterval(SWITCH_INTERVAL_S)  # as storyscope serve does
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def _aliases(k: int) -> list[str]:
+    arabic = str(k).translate(str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"))
+    wide = str(k).translate(str.maketrans("0123456789", "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19"))
+    return [f"0{k}", f"00{k}", arabic, wide]
+
+
+def _flood_gen(url: str, kind: str, seconds: float, clients: int) -> None:
+    """Send the flood for ``seconds`` from ``clients`` connections; print the statuses."""
+    import asyncio
+    import json
+    from collections import Counter
+
+    import httpx
+
+    example = ROOT / "examples" / "port-aster"
+    body = {
+        "articles": [
+            {"text": p.read_text(encoding="utf-8"), "outlet": p.stem, "format": "html" if p.suffix == ".html" else "text"}
+            for p in sorted(example.iterdir())
+            if p.suffix in (".txt", ".html")
+        ]
+    }
+    payload = json.dumps(body).encode()
+    paths = []
+    for k in range(2, _FLOOD_STORIES + 1):
+        for n, alias in enumerate(_aliases(k)):
+            paths.append(f"{('/stories', '/api/stories')[n % 2]}/{alias}")
+        if k % 4 == 0:  # and a cold story now and then, which takes its turn on the pool
+            paths.append(f"/api/stories/{k}")
+    statuses: Counter[int] = Counter()
+
+    async def run() -> None:
+        stop = time.perf_counter() + seconds
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
+
+            async def one(offset: int) -> None:
+                i = offset
+                while time.perf_counter() < stop:
+                    if kind == "compare":
+                        r = await client.post(
+                            "/api/compare", content=payload, headers={"content-type": "application/json"}
+                        )
+                    else:
+                        r = await client.get(paths[i % len(paths)])
+                    statuses[r.status_code] += 1
+                    i += 7
+
+            await asyncio.gather(*(one(k) for k in range(clients)))
+
+    asyncio.run(run())
+    print(f"  flood ({kind}, {clients} clients): " + ", ".join(f"{n} x {s}" for s, n in sorted(statuses.items())), flush=True)
+
+
+def flood_bench(seconds: float, clients: int, db: str | None) -> None:
+    import httpx
+
+    tmp = None
+    if db is None:
+        tmp = tempfile.TemporaryDirectory()
+        db = str(Path(tmp.name) / "flood.db")
+    if not Path(db).exists():
+        build_store(Path(db), _FLOOD_STORIES)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve-flood", str(port), "--db", db],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        _wait_up(url, server)
+        with httpx.Client(base_url=url, timeout=120) as client:
+            t0 = time.perf_counter()
+            assert client.get("/stories/1").status_code == 200  # the models load, story 1 warm
+            print(f"story 1 analysed and rendered (models loaded) in {time.perf_counter() - t0:.1f} s")
+            for kind in ("compare", "alias", "both"):
+                kinds = ["compare", "alias"] if kind == "both" else [kind]
+                gens = [
+                    subprocess.Popen(
+                        [sys.executable, __file__, "--flood-gen", url, "--flood-kind", one,
+                         "--seconds", str(seconds), "--clients", str(clients)],
+                        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                    )
+                    for one in kinds
+                ]
+                time.sleep(0.5)  # the flood is in
+                times: list[float] = []
+                bad = 0
+                stop = time.perf_counter() + seconds - 1
+                while time.perf_counter() < stop:
+                    for path in ("/stories/1", "/api/stories/1"):
+                        t0 = time.perf_counter()
+                        r = client.get(path)
+                        times.append(time.perf_counter() - t0)
+                        bad += r.status_code != 200
+                    time.sleep(0.05)
+                for gen in gens:
+                    gen.wait(timeout=seconds + 300)
+                worst = max(times)
+                print(
+                    f"{kind} flood: story page and its API during it, {len(times)} requests: "
+                    f"{_percentiles(times)}, max {worst * 1000:.0f} ms, {bad} not 200 (target p99 <= 1 s)"
+                )
+                while client.get("/api/health").json().get("comparisons", 0):
+                    time.sleep(0.5)  # the last comparisons end before the next flood
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if tmp is not None:
+            tmp.cleanup()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", nargs="?", choices=["story", "list", "related", "all"], default="all")
+    parser.add_argument("part", nargs="?", choices=["story", "list", "related", "flood", "all"], default="all")
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--paragraphs", type=int, default=10, help="extra paragraphs per article")
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -502,6 +638,9 @@ def main() -> None:
     )
     parser.add_argument("--serve", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--serve-store", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--serve-flood", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--flood-gen", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--flood-kind", default="alias", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve is not None:
         _serve(args.serve, args.articles, args.paragraphs)
@@ -509,12 +648,20 @@ def main() -> None:
     if args.serve_store is not None:
         _serve_store(args.serve_store, args.db, args.list_ttl)
         return
+    if args.serve_flood is not None:
+        _serve_flood(args.serve_flood, args.db)
+        return
+    if args.flood_gen is not None:
+        _flood_gen(args.flood_gen, args.flood_kind, args.seconds, args.clients)
+        return
     if args.part in ("story", "all"):
         story_bench(args)
     if args.part in ("list", "all"):
         list_bench(args.stories, args.clients, args.seconds, args.db, args.list_ttl)
     if args.part in ("related", "all"):
         related_bench(args.stories, args.db)
+    if args.part in ("flood", "all"):
+        flood_bench(args.seconds, args.clients, None)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from storyscope.errors import AnalysisError, IngestError, StoryscopeError
+from storyscope.errors import AnalysisError, AnalysisTimeoutError, IngestError, StoryscopeError
 from storyscope.model import AnalyzedArticle, Article, Failure, Story
 from storyscope.settings import AnalyzeSettings, Settings
 
@@ -283,7 +283,8 @@ def _analyze_all(
     progress: Progress | None = None,
 ) -> tuple[list[AnalyzedArticle], list[Failure]]:
     """Analyze in batches of :data:`_ANALYZE_CHUNK`; if a batch fails, retry it one by one
-    so one bad article can't sink it."""
+    so one bad article can't sink it (an article past its time budget is left out at once:
+    :func:`_analyze_batch`)."""
     analyze_many: Callable[[Sequence[Article]], list[AnalyzedArticle]] = pipeline.analyze_many  # type: ignore[attr-defined]
     if progress is not None:
         progress(0, len(articles))
@@ -317,18 +318,36 @@ def _analyze_batch(
     *,
     fail_fast: bool,
 ) -> tuple[list[AnalyzedArticle], list[Failure]]:
-    try:
-        return list(analyze_many(articles)), []
-    except StoryscopeError:
-        if fail_fast:
-            raise
-    except Exception as exc:
-        if fail_fast:
-            raise AnalysisError(f"analysis failed: {exc}") from exc
+    """The batch's analyses and failures. An article past its time budget
+    (:class:`~storyscope.errors.AnalysisTimeoutError`) is that article's failure and the
+    rest is analysed again as a batch, without paying its budget twice; any other error
+    retries the batch one article at a time."""
+    failures: list[Failure] = []
+    todo = list(articles)
+    while True:
+        try:
+            return list(analyze_many(todo)), failures
+        except AnalysisTimeoutError as exc:
+            if fail_fast:
+                raise
+            slow = [a for a in todo if a.id == exc.article_id]
+            if not slow:  # not one of this batch's (a pipeline of another kind): retry each
+                break
+            failures.append(Failure(stage="analyze", source=slow[0].source, error=str(exc)))
+            todo = [a for a in todo if a.id != exc.article_id]
+            if not todo:
+                return [], failures
+        except StoryscopeError:
+            if fail_fast:
+                raise
+            break
+        except Exception as exc:
+            if fail_fast:
+                raise AnalysisError(f"analysis failed: {exc}") from exc
+            break
     logger.warning("batch analysis failed; retrying article by article")
     analyzed: list[AnalyzedArticle] = []
-    failures: list[Failure] = []
-    for article in articles:
+    for article in todo:
         try:
             analyzed.extend(analyze_many([article]))
         except Exception as exc:  # one bad article must not sink the batch

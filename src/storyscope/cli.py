@@ -584,8 +584,10 @@ def ingest(
     Failures are recorded in the store and the run goes on. An interrupted run
     resumes with --run-id; nothing committed is lost. With --analyze, every
     story whose report is not current is then analysed and its report cached,
-    so `report`, `serve` and story counts answer from the store at once. Exit
-    code 1 when some source, record or story failed. URLs and feeds whose host
+    so `report`, `serve` and story counts answer from the store at once; an
+    article whose analysis takes over 60 s is recorded as a failure and its
+    story reported without it. Exit code 1 when some source, record, article
+    analysis or story failed. URLs and feeds whose host
     resolves to a loopback, private or link-local address are refused unless
     --allow-private-addresses is given.
     """
@@ -632,11 +634,16 @@ def ingest(
         reported, story_failures = 0, list[tuple[int, str]]()
         if analyze:
             if quiet:
-                reported, story_failures = analyze_stories(store, settings=settings)
+                reported, story_failures = analyze_stories(
+                    store, settings=settings, run_id=summary.run_id
+                )
             else:
                 with _Progress("analysing stories", "stories") as bar:
                     reported, story_failures = analyze_stories(
-                        store, settings=settings, progress=lambda k, n: bar.update(k, n)
+                        store,
+                        settings=settings,
+                        progress=lambda k, n: bar.update(k, n),
+                        run_id=summary.run_id,
                     )
     err = functools.partial(click.echo, err=True)
     if not quiet:
@@ -658,7 +665,8 @@ def ingest(
         for story_id, error in story_failures:
             err(f"error: story {story_id}: {error}")
         if analyze:
-            err(f"Analysed and reported {reported} stories ({len(story_failures)} failed).")
+            n = len(story_failures)
+            err(f"Analysed and reported {reported} stories ({n} failure{'' if n == 1 else 's'}).")
     if summary.failed or story_failures:
         sys.exit(1)
 

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from storyscope.errors import ConfigError, StoreError, StoryscopeError
+from storyscope.errors import AnalysisTimeoutError, ConfigError, StoreError, StoryscopeError
 from storyscope.model import AnalyzedArticle, Article, Failure, Reprint
 from storyscope.settings import Settings
 
@@ -806,22 +806,28 @@ def analyze_stories(
     pipeline: object | None = None,
     settings: Settings | None = None,
     progress: Callable[[int, int], None] | None = None,
+    run_id: str | None = None,
 ) -> tuple[int, list[tuple[int, str]]]:
     """Report every story of the store whose cached report is not current.
 
     Each story's articles are analysed and stored (:class:`StoredAnalyses`) and its
     JSON report cached, so that ``report``, story pages and the story list's
-    counts answer from the store at once. A story that fails is recorded and the
-    rest go on.
+    counts answer from the store at once. A story that fails is returned and the
+    rest go on. An article whose analysis fails (past its time budget,
+    :data:`storyscope.analyze.pipeline.MAX_ANALYSIS_SECONDS`, or an analyzer's
+    error) is recorded in the store as a failure of stage ``analyze`` (under
+    ``run_id``) and returned; its story is reported without it.
 
     Args:
         store: The store.
         pipeline: The analyze pipeline (the shared one of the settings' analyzers when None).
         settings: Resolved settings (the shipped defaults when None).
         progress: Called with (stories done, stories to do) after each story.
+        run_id: The run the article failures are recorded under (the ingest's).
 
     Returns:
-        (stories reported, [(story id, error)] for the stories that failed).
+        (stories reported, [(story id, error)] for the stories that failed and the
+        articles left out of their story's report).
 
     Raises:
         ConfigError: The settings' analyzers do not make a pipeline.
@@ -840,13 +846,32 @@ def analyze_stories(
     failed: list[tuple[int, str]] = []
     for k, story_id in enumerate(todo, 1):
         try:
-            story_report(store, story_id, pipeline=pipeline, settings=settings)
-            done += 1
+            story, _ = story_report(store, story_id, pipeline=pipeline, settings=settings)
         except StoryscopeError as exc:
             failed.append((story_id, str(exc)))
+            if isinstance(exc, AnalysisTimeoutError):  # a story of one article
+                _record_analysis_failure(
+                    store, Failure(stage="analyze", source=exc.source, error=str(exc)), run_id
+                )
+        else:
+            done += 1
+            for failure in story.failures:
+                if failure.stage == "analyze":
+                    failed.append((story_id, failure.error))
+                    _record_analysis_failure(store, failure, run_id)
         if progress is not None:
             progress(k, len(todo))
     return done, failed
+
+
+def _record_analysis_failure(store: Store, failure: Failure, run_id: str | None) -> None:
+    """Record an article's analysis failure; a store that cannot take it costs the record only."""
+    if getattr(store, "read_only", False):
+        return
+    try:
+        store.record_failure(_storable(failure), run_id=run_id)
+    except StoreError as exc:
+        logger.warning("%s: failure of %s not recorded: %s", store.name, failure.source, exc)
 
 
 def report_digest(settings: Settings | None = None, pipeline: object | None = None) -> str:

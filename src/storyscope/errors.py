@@ -5,6 +5,7 @@
     StoryscopeError
      ├── IngestError        a source could not be read or holds no article
      ├── AnalysisError      the NLP stage failed (model missing, bad input)
+     │    └── AnalysisTimeoutError   one article's analysis ran past its time budget
      ├── AlignmentError     articles could not be aligned
      ├── ReportError        a report could not be rendered or failed validation
      ├── StoreError         the article store could not be opened, migrated, read or written
@@ -19,6 +20,7 @@ from __future__ import annotations
 __all__ = [
     "AlignmentError",
     "AnalysisError",
+    "AnalysisTimeoutError",
     "ConfigError",
     "IngestError",
     "ReportError",
@@ -63,6 +65,22 @@ class IngestError(StoryscopeError):
 
 class AnalysisError(StoryscopeError):
     """The analyze stage failed."""
+
+
+class AnalysisTimeoutError(AnalysisError):
+    """One article's analysis ran past its time budget
+    (:data:`storyscope.analyze.pipeline.MAX_ANALYSIS_SECONDS`).
+
+    The batch it was in can go on without it: ``article_id`` and ``source`` name it.
+    """
+
+    def __init__(self, article_id: str, source: str, seconds: float) -> None:
+        self.article_id = article_id
+        self.source = displayable(source)
+        self.seconds = seconds
+        super().__init__(
+            f"{self.source}: took over {seconds:g} s to analyse (the per-article time budget)"
+        )
 
 
 class AlignmentError(StoryscopeError):

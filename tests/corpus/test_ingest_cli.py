@@ -112,7 +112,7 @@ def test_ingest_analyze_caches_every_story_for_reports_and_counts(tmp_path: Path
     path = tmp_path / "analysed.db"
     code, _, err = _run("ingest", feed, "--db", path, "--analyze")
     assert code == 0, err
-    assert "Analysed and reported 2 stories (0 failed)." in err
+    assert "Analysed and reported 2 stories (0 failures)." in err
     with Store.open(path) as store:
         stories = [s for s in store.list_stories() if s.article_count]
         assert stories and all(cached_report(store, s.id) is not None for s in stories)

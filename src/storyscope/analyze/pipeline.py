@@ -22,6 +22,13 @@ article gives at most :data:`~storyscope.analyze.claims.MAX_CLAIMS` claims and
 the sentences up to the last claim's are embedded (the embedder reads at most 256
 tokens of each); the rows of the sentences after it hold the mean of the embedded
 ones, so the article's vector is that of its compared part. See ``bench/bench_long.py``.
+Where a time budget can be enforced (the main thread: ``storyscope ingest --analyze``,
+``storyscope report``, ``storyscope compare``; not the web server's worker threads, which
+have a budget per request, nor the Ray engine's workers, where Ray Data calls the
+analysis off the main thread; see :mod:`storyscope._timer`), each article is
+parsed and run through the analyzers within :data:`MAX_ANALYSIS_SECONDS`; one that takes
+longer raises :class:`~storyscope.errors.AnalysisTimeoutError` naming it, and the callers
+record it as that article's failure and analyse the rest of the batch without it.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from storyscope._timer import budget_applies, time_budget
 from storyscope.analyze.claims import MAX_CLAIMS, ClaimSplitter
 from storyscope.analyze.cues import CueFinder
 from storyscope.analyze.embeddings import Embedder, get_embedder
@@ -47,7 +55,7 @@ from storyscope.analyze.quantities import QuantityFinder
 from storyscope.analyze.quotes import MAX_QUOTES, QuoteFinder
 from storyscope.analyze.sentences import SentenceSplitter
 from storyscope.analyze.times import TimeFinder
-from storyscope.errors import AnalysisError, ConfigError
+from storyscope.errors import AnalysisError, AnalysisTimeoutError, ConfigError
 from storyscope.model import (
     AnalyzedArticle,
     Article,
@@ -73,6 +81,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "BASE_FIELDS",
     "MAX_ANALYSED_CHARS",
+    "MAX_ANALYSIS_SECONDS",
     "Analyzer",
     "Draft",
     "Pipeline",
@@ -85,6 +94,13 @@ __all__ = [
 #: the longest PolNeAR article and 4.5 times the longest BASIL one. An article costs
 #: time and memory linear in its length up to this, constant past it.
 MAX_ANALYSED_CHARS = 50_000
+
+#: Seconds of wall-clock time one article's parse and analyzers may take where the
+#: budget applies (a news article takes 0.02-0.2 s, one of MAX_ANALYSED_CHARS
+#: characters without a sentence break about 10 s on 2 cores: ``bench/bench_long.py``);
+#: ``None`` or 0: no budget. Embedding the batch's sentences is not counted (at most
+#: 256 tokens a sentence, ``MAX_CLAIMS`` sentences an article).
+MAX_ANALYSIS_SECONDS: float | None = 60.0
 
 logger = logging.getLogger(__name__)
 
@@ -474,6 +490,28 @@ class Pipeline:
                 )
         return draft.analyzed()
 
+    def _analyze_parsed(self, article: Article, doc: Doc) -> AnalyzedArticle:
+        try:
+            return self._analyze_doc(article, doc)
+        except AnalysisError:
+            raise
+        except Exception as exc:
+            raise AnalysisError(f"{article.source}: analysis failed: {exc}") from exc
+
+    def _analyze_within_budget(self, nlp: Language, article: Article, text: str) -> AnalyzedArticle:
+        seconds = MAX_ANALYSIS_SECONDS
+        assert seconds is not None
+
+        def over() -> Exception:
+            return AnalysisTimeoutError(article.id, article.source, seconds)
+
+        with time_budget(seconds, over):
+            try:
+                doc = nlp(text)
+            except Exception as exc:
+                raise AnalysisError(f"spaCy failed: {exc}") from exc
+            return self._analyze_parsed(article, doc)
+
     def analyze(self, article: Article) -> AnalyzedArticle:
         """Analyze one article.
 
@@ -493,24 +531,27 @@ class Pipeline:
             ``(len(sentences), dim)``.
 
         Raises:
+            AnalysisTimeoutError: An article's parse and analyzers took longer than
+                :data:`MAX_ANALYSIS_SECONDS` (where the budget applies).
             AnalysisError: A model failed to load or run, or an analyzer crashed.
         """
         if not articles:
             return []
         nlp = self.nlp
         texts = [a.text[: analysed_end(a.text)] for a in articles]
-        try:
-            docs = list(nlp.pipe(texts, batch_size=_BATCH_SIZE))
-        except Exception as exc:
-            raise AnalysisError(f"spaCy failed: {exc}") from exc
         analyzed: list[AnalyzedArticle] = []
-        for article, doc in zip(articles, docs, strict=True):
+        if budget_applies(MAX_ANALYSIS_SECONDS):
+            # one article at a time, each parse and its analyzers within the budget (spaCy's
+            # batches save little here: 20 news articles take the same time either way)
+            for article, text in zip(articles, texts, strict=True):
+                analyzed.append(self._analyze_within_budget(nlp, article, text))
+        else:
             try:
-                analyzed.append(self._analyze_doc(article, doc))
-            except AnalysisError:
-                raise
+                docs = list(nlp.pipe(texts, batch_size=_BATCH_SIZE))
             except Exception as exc:
-                raise AnalysisError(f"{article.source}: analysis failed: {exc}") from exc
+                raise AnalysisError(f"spaCy failed: {exc}") from exc
+            for article, doc in zip(articles, docs, strict=True):
+                analyzed.append(self._analyze_parsed(article, doc))
         counts = [_embedded_count(a) for a in analyzed]
         all_sentences = [
             s.text for a, k in zip(analyzed, counts, strict=True) for s in a.sentences[:k]

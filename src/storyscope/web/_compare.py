@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import anyio
 from pydantic import BaseModel, ConfigDict, Field
 
 from storyscope.errors import IngestError, StoryscopeError
@@ -16,7 +17,7 @@ from storyscope.web._errors import WebError
 from storyscope.web._pool import WorkPool
 from storyscope.web._settings import WebSettings
 
-__all__ = ["ArticleIn", "CompareIn", "Pasted", "build_articles", "run_compare"]
+__all__ = ["ArticleIn", "CompareIn", "Pasted", "build_articles", "prepare_articles", "run_compare"]
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +132,24 @@ def build_articles(items: Sequence[Pasted], settings: WebSettings) -> list[Artic
     except StoryscopeError as exc:
         raise WebError(422, str(exc)) from exc
     return articles
+
+
+async def prepare_articles(
+    items: Sequence[Pasted], settings: WebSettings, pool: WorkPool
+) -> list[Article]:
+    """:func:`build_articles` in a worker thread, after checking that ``pool`` has room.
+
+    Reading and cleaning the articles (HTML extraction, boilerplate removal, language
+    detection) costs tens of milliseconds a request: off the event loop, and not at all
+    for a request the full pool refuses anyway, so a flood of comparisons does not hold
+    up the pages.
+
+    Raises:
+        WebError: 503 (``Retry-After``) when the pool's queue is full; as
+            :func:`build_articles` otherwise.
+    """
+    pool.check_room()
+    return await anyio.to_thread.run_sync(build_articles, items, settings)
 
 
 async def run_compare(articles: Sequence[Article], settings: WebSettings, pool: WorkPool) -> Story:

@@ -76,6 +76,17 @@ class WorkPool:
         """Jobs running or waiting now."""
         return self._pending
 
+    def check_room(self) -> None:
+        """Refuse now, as :meth:`run` would, when no job can start or wait: before a request
+        spends anything on preparing its job (a compare request reads and cleans its
+        articles first).
+
+        Raises:
+            WebError: 503 with ``Retry-After`` when the queue is full.
+        """
+        if self._pending >= self.workers + self.queue:
+            raise self._busy()
+
     def _busy(self) -> WebError:
         return WebError(
             503,

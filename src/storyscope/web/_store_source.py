@@ -288,7 +288,8 @@ class StoreSource:
         cached = self._cached(story_id)
         if cached is not None:
             with self._lock:
-                self._stories.move_to_end(story_id)
+                if story_id in self._stories:  # another thread may have evicted it meanwhile
+                    self._stories.move_to_end(story_id)
             return cached
         if self.store.get_story(number) is None:
             return None

@@ -21,7 +21,7 @@ from starlette.datastructures import UploadFile
 
 from storyscope.model import Story
 from storyscope.report import render_html, render_json, render_markdown
-from storyscope.web._compare import Pasted, build_articles, run_compare
+from storyscope.web._compare import Pasted, prepare_articles, run_compare
 from storyscope.web._errors import WebError
 from storyscope.web._ids import canonical_int, plausible_id
 from storyscope.web._pool import until_disconnect
@@ -358,7 +358,7 @@ async def compare_submit(request: Request) -> Response:
     values = [(outlets[i] if i < len(outlets) else "", t) for i, t in enumerate(texts)]
     partial = request.headers.get("HX-Request") == "true"
     try:
-        articles = build_articles(items, settings)
+        articles = await prepare_articles(items, settings, web.compares)
         story = await until_disconnect(
             request.receive, run_compare(articles, settings, web.compares)
         )
