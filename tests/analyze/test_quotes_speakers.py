@@ -558,3 +558,50 @@ def test_a_plain_role_is_not_a_second_rank_holder(parse: Parse) -> None:
         "\u201cthose who break the rules.\u201d\n"
     )
     assert _speaker_of(parse, text, "break the rules") == "Ivo Brandt"
+
+
+def test_a_participle_hung_inside_the_quotation_takes_the_speech_verb_before_it(
+    parse: Parse,
+) -> None:
+    text = (
+        "\u201cWe will not go back to a time when you have the old quarrels about the river, "
+        "it is insane,\u201d Nils Berg said, going on to say that the valley has spent "
+        "\u201cdecades fighting over water and all that stuff, to have that fight again, "
+        "young people do not want to see that.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "decades fighting") == "Nils Berg"
+
+
+def test_a_participle_after_a_where_clause_takes_the_main_subject(parse: Parse) -> None:
+    text = (
+        "Small groups of protesters continued to call for more information about the fatal "
+        "shooting, looping the streets around Kessel Stadium - where the Tolland Otters "
+        "played the Dunmore Rams - while chanting, \u201cOpen the books, open the port.\u201d\n"
+    )
+    speaker = _speaker_of(parse, text, "Open the books")
+    assert speaker is not None and "groups" in speaker
+
+
+def test_a_conjunct_of_a_that_clause_is_the_reporters(parse: Parse) -> None:
+    text = (
+        "Ada Frell's filing said that was not her view and dismissed the reports as "
+        "\u201cold and misread claims.\u201d\n"
+    )
+    speaker = _speaker_of(parse, text, "misread claims")
+    assert speaker is not None and "Frell" in speaker
+
+
+def test_a_dash_byline_ending_the_line_names_a_quotation_with_marks_inside(
+    parse: Parse,
+) -> None:
+    text = (
+        "Readers of the Tolland Courier sent their views on the debate.\n"
+        "\u201cHe was rude all night and never answered a single question.\u201d \u2015 Mira Holt\n"
+        "\u201cAs a young farmer I would rather live in what he calls \u201chell\u201d than "
+        "live in a town where he is mayor.\u201d \u2015 Tessa Ruiz\n"
+        "\u201cNo farmer wants a man who calls us lazy. To quote my grandmother \u2018Some "
+        "people are so poor all they have is money.\u201d And that is all he has "
+        "\u201cthe root of all evil\u2019.\u201d \u2015 Lena Orr\n"
+    )
+    assert _speaker_of(parse, text, "As a young farmer") == "Tessa Ruiz"
+    assert _speaker_of(parse, text, "No farmer wants") == "Lena Orr"

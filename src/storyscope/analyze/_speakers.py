@@ -1295,10 +1295,63 @@ def subject_of(verb: Token, ctx: SpeakerContext) -> Token | None:
             return prev
     if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp") and verb.head is not verb:
         head = verb.head
-        if head.dep_ == "prep" and head.head is not head:  # "..., before asking her"
+        # "..., before asking her", "... for his role and for saying that ...": the
+        # preposition (or a conjunct of one) hangs on the verb whose subject speaks.
+        while head.pos_ == "ADP" and head.dep_ in ("prep", "conj") and head.head is not head:
             head = head.head
+        if ctx.in_quote(head.idx) and not ctx.in_quote(verb.idx):
+            # '"...," Sanders said, going on to say that ...': the parse hung the
+            # participle on a verb inside the quotation; the speech verb before it speaks.
+            return _speech_verb_subject_before(verb, ctx)
+        if verb.tag_ == "VBG" and verb.dep_ == "advcl" and _in_wh_clause(head):
+            # '..., looping the streets - where the Panthers played - while chanting ...':
+            # the participle belongs to the clause the "where" clause is set in.
+            outer = head.head
+            while outer.pos_ not in ("VERB", "AUX") and outer.head is not outer:
+                outer = outer.head
+            if outer.pos_ in ("VERB", "AUX") and outer is not head:
+                return subject_of(outer, ctx)
+        if (
+            verb.dep_ == "conj"
+            and head.dep_ == "ccomp"
+            and is_speech_verb(head.head)
+            and any(c.dep_ == "nsubj" and c.lower_ in ("that", "this") for c in head.children)
+        ):
+            # "X's brief said that was not her view and dismissed the reports as ...":
+            # a clause whose subject is "that" does not dismiss; the one who said it does.
+            return subject_of(head.head, ctx)
         if head.pos_ in ("VERB", "AUX"):
             return subject_of(head, ctx)
+    return None
+
+
+#: Words opening a clause that describes a place, a time or a thing ("where ... played").
+_WH_CLAUSE = frozenset({"where", "when", "which", "whose", "whom"})
+
+
+def _in_wh_clause(verb: Token) -> bool:
+    """Whether ``verb`` heads a "where"/"when"/"which" clause, or a relative clause."""
+    if verb.dep_ == "relcl":
+        return True
+    return any(
+        c.lower_ in _WH_CLAUSE and c.dep_ in ("advmod", "nsubj", "nsubjpass", "dobj")
+        for c in verb.children
+    )
+
+
+def _speech_verb_subject_before(verb: Token, ctx: SpeakerContext) -> Token | None:
+    """The subject of the nearest speech verb before ``verb`` in its sentence, outside
+    quotation marks."""
+    sent_start = verb.sent.start
+    for k in range(verb.i - 1, sent_start - 1, -1):
+        cand = verb.doc[k]
+        if ctx.in_quote(cand.idx) or not is_speech_verb(cand):
+            continue
+        subj = next(
+            (c for c in cand.children if c.dep_ == "nsubj" and _good_subject(c, ctx)), None
+        )
+        if subj is not None:
+            return subj
     return None
 
 

@@ -352,6 +352,24 @@ def _dash_speaker(region: QuoteRegion, ctx: SpeakerContext) -> tuple[str, Span] 
     return name, Span(found.start(), found.start() + len(name))
 
 
+def _line_byline(region: QuoteRegion, ctx: SpeakerContext) -> tuple[str, Span] | None:
+    """The dash byline that ends the line a quotation opens: ``"A "B" C." -- Ada Okafor``.
+
+    A quotation that holds marks of its own is cut into pieces at them; the byline
+    after the line's last closing mark names who says the whole line.
+    """
+    text = ctx.text
+    line_start = text.rfind("\n", 0, region.open) + 1
+    if text[line_start : region.open].strip():
+        return None
+    line_end = text.find("\n", region.close)
+    line_end = len(text) if line_end < 0 else line_end
+    close = max(text.rfind(m, region.close, line_end) for m in ('"', "\u201d"))
+    if close < region.close:
+        return None
+    return _dash_speaker(QuoteRegion(region.open, close, True), ctx)
+
+
 def _colon_intro(
     prev: Sentence, ctx: SpeakerContext
 ) -> tuple[Token | None, str | None, Span | None, bool]:
@@ -590,7 +608,7 @@ def find_quotes(
         if subj is not None:
             speaker, mention, anonymous = speaker_from_token(subj, ctx, window)
         if cue_tok is None:
-            dash = _dash_speaker(region, ctx)
+            dash = _dash_speaker(region, ctx) or _line_byline(region, ctx)
             if dash is not None:
                 speaker, mention = dash
         if cue_tok is None and speaker is None and sent_index > 0:
