@@ -605,3 +605,31 @@ def test_a_dash_byline_ending_the_line_names_a_quotation_with_marks_inside(
     )
     assert _speaker_of(parse, text, "As a young farmer") == "Tessa Ruiz"
     assert _speaker_of(parse, text, "No farmer wants") == "Lena Orr"
+
+
+def test_the_subject_of_a_clause_after_saying_is_not_an_inverted_speaker(parse: Parse) -> None:
+    text = (
+        "Thursday night, the Kessel Harbour Hospital issued a statement saying Mayor Tomas "
+        "Reyes \u201cunderwent a second surgery related to his injuries. He remains in "
+        "critical condition, but has improved in the last 24 hours.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "second surgery") == "Kessel Harbour Hospital"
+
+
+def test_they_in_the_sentence_of_a_campaign_is_the_campaign(parse: Parse) -> None:
+    text = (
+        "It is the latest in a series of speeches designed to offer a positive message in "
+        "the closing weeks of the race. Ada Frell's campaign is seeking to contrast her "
+        "approach with what they call Mayor Tomas Reyes's \u201cself-centered message.\u201d\n"
+    )
+    speaker = _speaker_of(parse, text, "self-centered")
+    assert speaker is not None and "campaign" in speaker
+
+
+def test_a_participle_before_a_passive_main_clause_takes_its_subject(parse: Parse) -> None:
+    text = (
+        "In her 2003 memoir, Ada Frell described the injury.\n\n"
+        "After saying her left knee was \u201cso swollen I could barely walk to the car,\u201d "
+        "she was \u201crushed \u2026 off to Tolland General\u201d for tests.\n"
+    )
+    assert _speaker_of(parse, text, "so swollen") == "Ada Frell"

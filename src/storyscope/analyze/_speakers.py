@@ -317,6 +317,25 @@ _PARTY_MEMBERS = frozenset({"democrat", "republican"})
 _OWNED_BODIES = frozenset(
     {"campaign", "office", "team", "administration", "government", "foundation", "company"}
 )
+#: Bodies a sentence may go on to call "they" ("the campaign ... what they call").
+_COLLECTIVE_BODIES = frozenset(
+    {
+        "campaign",
+        "administration",
+        "government",
+        "committee",
+        "council",
+        "party",
+        "team",
+        "company",
+        "group",
+        "organization",
+        "organisation",
+        "union",
+        "agency",
+        "department",
+    }
+)
 #: Entity labels that can never name a speaker.
 NOT_SPEAKER_LABELS = frozenset(
     {"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
@@ -1131,6 +1150,13 @@ class SpeakerContext:
             if plural:
                 if tok.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in tok.children):
                     return tok
+                if (
+                    tok.lemma_.lower() in _COLLECTIVE_BODIES
+                    and self.lookup.index_at(tok.idx) == self.lookup.index_at(pos)
+                ):
+                    # "Clinton's campaign is seeking to contrast it with what they call
+                    # ...": a body spoken of as "they" in its own sentence.
+                    return tok
             elif tok.tag_ in ("NN", "NNP") and tok.lemma_.lower() in SOURCE_NOUNS:
                 return tok
         return None
@@ -1302,7 +1328,8 @@ def subject_of(verb: Token, ctx: SpeakerContext) -> Token | None:
         if ctx.in_quote(head.idx) and not ctx.in_quote(verb.idx):
             # '"...," Sanders said, going on to say that ...': the parse hung the
             # participle on a verb inside the quotation; the speech verb before it speaks.
-            return _speech_verb_subject_before(verb, ctx)
+            inside = _head_subject(verb, head, ctx) if head.pos_ in ("VERB", "AUX") else None
+            return inside or _speech_verb_subject_before(verb, ctx)
         if verb.tag_ == "VBG" and verb.dep_ == "advcl" and _in_wh_clause(head):
             # '..., looping the streets - where the Panthers played - while chanting ...':
             # the participle belongs to the clause the "where" clause is set in.
@@ -1321,8 +1348,19 @@ def subject_of(verb: Token, ctx: SpeakerContext) -> Token | None:
             # a clause whose subject is "that" does not dismiss; the one who said it does.
             return subject_of(head.head, ctx)
         if head.pos_ in ("VERB", "AUX"):
-            return subject_of(head, ctx)
+            return _head_subject(verb, head, ctx)
     return None
+
+
+def _head_subject(verb: Token, head: Token, ctx: SpeakerContext) -> Token | None:
+    """The subject ``verb`` takes from the verb it hangs on; a participle also takes a
+    passive one ("After saying ..., she was rushed to hospital")."""
+    subj = subject_of(head, ctx)
+    if subj is None and verb.tag_ == "VBG":
+        subj = next(
+            (c for c in head.children if c.dep_ == "nsubjpass" and _good_subject(c, ctx)), None
+        )
+    return subj
 
 
 #: Words opening a clause that describes a place, a time or a thing ("where ... played").
