@@ -633,3 +633,50 @@ def test_a_participle_before_a_passive_main_clause_takes_its_subject(parse: Pars
         "she was \u201crushed \u2026 off to Tolland General\u201d for tests.\n"
     )
     assert _speaker_of(parse, text, "so swollen") == "Ada Frell"
+
+
+def test_a_participle_in_a_who_clause_keeps_the_who(parse: Parse) -> None:
+    text = (
+        "Even before Mayor Tomas Reyes landed in Dunmore on Wednesday, he found himself in a "
+        "feud with former Dunmore mayor Ilse Varga \u2013 who went on a tear declaring the "
+        "Tolland mayor \u201cnot welcome\u201d in the town.\n"
+    )
+    assert _speaker_of(parse, text, "not welcome") == "Ilse Varga"
+
+
+def test_the_name_before_a_gerund_is_its_speaker(parse: Parse) -> None:
+    text = (
+        "\u201cThis is about the harbour, we are not playing games,\u201d he told reporters.\n\n"
+        "Despite Reyes saying conversations had \u201ccome a long way,\u201d Dockers were more "
+        "dour in their assessment.\n"
+    )
+    assert _speaker_of(parse, text, "come a long way") == "Reyes"
+    text = text.replace("Reyes", "Varga").replace("Dockers", "Democrats")
+    assert _speaker_of(parse, text, "come a long way") == "Varga"
+
+
+def test_a_participle_after_a_quotation_hung_inside_it_takes_the_verb_before(
+    parse: Parse,
+) -> None:
+    text = (
+        "The harbour talks broke up on Friday.\n\n"
+        "Mayor Reyes later confirmed in the Rose Garden, \u201cAbsolutely I said that,\u201d "
+        "while clarifying he hopes the partial strike doesn't last more than a few more days.\n"
+    )
+    assert _speaker_of(parse, text, "Absolutely I said") == "Reyes"
+
+
+def test_a_run_of_she_leads_back_to_the_person_it_started_from(parse: Parse) -> None:
+    text = (
+        "\u201cMake yourself heard, and own it,\u201d Mara Quill said.\n\n"
+        "She has faced a number of disputes since taking over the harbour board - most "
+        "recently her meeting with Tomas Reyes at the end of June on a boat in Kessel while "
+        "the board was reviewing a contract won by his wife, developer Ilse Reyes, over a "
+        "pier she built in Tolland. She has called the dispute a distraction from the work "
+        "the crews do every day.\n\n"
+        "She said she was not aware of any complaints from the farmers about the pier, the "
+        "contract or the boat because she is the first woman to run the board.\n\n"
+        "\u201cPeople tend not to say those things to the chairwoman, which is probably a "
+        "wise choice on their part,\u201d she said.\n"
+    )
+    assert _speaker_of(parse, text, "People tend not") == "Mara Quill"

@@ -266,7 +266,7 @@ def _fallback_subject(
             return None
         if cand.pos_ in _SKIP_POS or cand.dep_ in ("compound", "amod", "det", "poss", "case"):
             continue
-        if cand.dep_ in ("nsubj", "nsubjpass") and cand.head is not verb and cand.head.i > verb.i:
+        if cand.dep_ in ("nsubj", "nsubjpass") and cand.head.i > verb.i:
             # 'a statement saying Scalise "underwent ..."': the subject of the clause
             # reported, not an inverted speaker.
             return None
