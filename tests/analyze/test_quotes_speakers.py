@@ -558,3 +558,125 @@ def test_a_plain_role_is_not_a_second_rank_holder(parse: Parse) -> None:
         "\u201cthose who break the rules.\u201d\n"
     )
     assert _speaker_of(parse, text, "break the rules") == "Ivo Brandt"
+
+
+def test_a_participle_hung_inside_the_quotation_takes_the_speech_verb_before_it(
+    parse: Parse,
+) -> None:
+    text = (
+        "\u201cWe will not go back to a time when you have the old quarrels about the river, "
+        "it is insane,\u201d Nils Berg said, going on to say that the valley has spent "
+        "\u201cdecades fighting over water and all that stuff, to have that fight again, "
+        "young people do not want to see that.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "decades fighting") == "Nils Berg"
+
+
+def test_a_participle_after_a_where_clause_takes_the_main_subject(parse: Parse) -> None:
+    text = (
+        "Small groups of protesters continued to call for more information about the fatal "
+        "shooting, looping the streets around Kessel Stadium - where the Tolland Otters "
+        "played the Dunmore Rams - while chanting, \u201cOpen the books, open the port.\u201d\n"
+    )
+    speaker = _speaker_of(parse, text, "Open the books")
+    assert speaker is not None and "groups" in speaker
+
+
+def test_a_conjunct_of_a_that_clause_is_the_reporters(parse: Parse) -> None:
+    text = (
+        "Ada Frell's filing said that was not her view and dismissed the reports as "
+        "\u201cold and misread claims.\u201d\n"
+    )
+    speaker = _speaker_of(parse, text, "misread claims")
+    assert speaker is not None and "Frell" in speaker
+
+
+def test_a_dash_byline_ending_the_line_names_a_quotation_with_marks_inside(
+    parse: Parse,
+) -> None:
+    text = (
+        "Readers of the Tolland Courier sent their views on the debate.\n"
+        "\u201cHe was rude all night and never answered a single question.\u201d \u2015 Mira Holt\n"
+        "\u201cAs a young farmer I would rather live in what he calls \u201chell\u201d than "
+        "live in a town where he is mayor.\u201d \u2015 Tessa Ruiz\n"
+        "\u201cNo farmer wants a man who calls us lazy. To quote my grandmother \u2018Some "
+        "people are so poor all they have is money.\u201d And that is all he has "
+        "\u201cthe root of all evil\u2019.\u201d \u2015 Lena Orr\n"
+    )
+    assert _speaker_of(parse, text, "As a young farmer") == "Tessa Ruiz"
+    assert _speaker_of(parse, text, "No farmer wants") == "Lena Orr"
+
+
+def test_the_subject_of_a_clause_after_saying_is_not_an_inverted_speaker(parse: Parse) -> None:
+    text = (
+        "Thursday night, the Kessel Harbour Hospital issued a statement saying Mayor Tomas "
+        "Reyes \u201cunderwent a second surgery related to his injuries. He remains in "
+        "critical condition, but has improved in the last 24 hours.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "second surgery") == "Kessel Harbour Hospital"
+
+
+def test_they_in_the_sentence_of_a_campaign_is_the_campaign(parse: Parse) -> None:
+    text = (
+        "It is the latest in a series of speeches designed to offer a positive message in "
+        "the closing weeks of the race. Ada Frell's campaign is seeking to contrast her "
+        "approach with what they call Mayor Tomas Reyes's \u201cself-centered message.\u201d\n"
+    )
+    speaker = _speaker_of(parse, text, "self-centered")
+    assert speaker is not None and "campaign" in speaker
+
+
+def test_a_participle_before_a_passive_main_clause_takes_its_subject(parse: Parse) -> None:
+    text = (
+        "In her 2003 memoir, Ada Frell described the injury.\n\n"
+        "After saying her left knee was \u201cso swollen I could barely walk to the car,\u201d "
+        "she was \u201crushed \u2026 off to Tolland General\u201d for tests.\n"
+    )
+    assert _speaker_of(parse, text, "so swollen") == "Ada Frell"
+
+
+def test_a_participle_in_a_who_clause_keeps_the_who(parse: Parse) -> None:
+    text = (
+        "Even before Mayor Tomas Reyes landed in Dunmore on Wednesday, he found himself in a "
+        "feud with former Dunmore mayor Ilse Varga \u2013 who went on a tear declaring the "
+        "Tolland mayor \u201cnot welcome\u201d in the town.\n"
+    )
+    assert _speaker_of(parse, text, "not welcome") == "Ilse Varga"
+
+
+def test_the_name_before_a_gerund_is_its_speaker(parse: Parse) -> None:
+    text = (
+        "\u201cThis is about the harbour, we are not playing games,\u201d he told reporters.\n\n"
+        "Despite Reyes saying conversations had \u201ccome a long way,\u201d Dockers were more "
+        "dour in their assessment.\n"
+    )
+    assert _speaker_of(parse, text, "come a long way") == "Reyes"
+    text = text.replace("Reyes", "Varga").replace("Dockers", "Democrats")
+    assert _speaker_of(parse, text, "come a long way") == "Varga"
+
+
+def test_a_participle_after_a_quotation_hung_inside_it_takes_the_verb_before(
+    parse: Parse,
+) -> None:
+    text = (
+        "The harbour talks broke up on Friday.\n\n"
+        "Mayor Reyes later confirmed in the Rose Garden, \u201cAbsolutely I said that,\u201d "
+        "while clarifying he hopes the partial strike doesn't last more than a few more days.\n"
+    )
+    assert _speaker_of(parse, text, "Absolutely I said") == "Reyes"
+
+
+def test_a_run_of_she_leads_back_to_the_person_it_started_from(parse: Parse) -> None:
+    text = (
+        "\u201cMake yourself heard, and own it,\u201d Mara Quill said.\n\n"
+        "She has faced a number of disputes since taking over the harbour board - most "
+        "recently her meeting with Tomas Reyes at the end of June on a boat in Kessel while "
+        "the board was reviewing a contract won by his wife, developer Ilse Reyes, over a "
+        "pier she built in Tolland. She has called the dispute a distraction from the work "
+        "the crews do every day.\n\n"
+        "She said she was not aware of any complaints from the farmers about the pier, the "
+        "contract or the boat because she is the first woman to run the board.\n\n"
+        "\u201cPeople tend not to say those things to the chairwoman, which is probably a "
+        "wise choice on their part,\u201d she said.\n"
+    )
+    assert _speaker_of(parse, text, "People tend not") == "Mara Quill"

@@ -317,6 +317,25 @@ _PARTY_MEMBERS = frozenset({"democrat", "republican"})
 _OWNED_BODIES = frozenset(
     {"campaign", "office", "team", "administration", "government", "foundation", "company"}
 )
+#: Bodies a sentence may go on to call "they" ("the campaign ... what they call").
+_COLLECTIVE_BODIES = frozenset(
+    {
+        "campaign",
+        "administration",
+        "government",
+        "committee",
+        "council",
+        "party",
+        "team",
+        "company",
+        "group",
+        "organization",
+        "organisation",
+        "union",
+        "agency",
+        "department",
+    }
+)
 #: Entity labels that can never name a speaker.
 NOT_SPEAKER_LABELS = frozenset(
     {"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
@@ -353,6 +372,8 @@ _INDEFINITE = frozenset({"a", "an", "one", "some", "two", "three", "several", "a
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _MAX_SPEAKER_TOKENS = 12
 _SUBJECT_WINDOW = 600
+#: Most sentences a run of the same subject pronoun is followed back (:meth:`_chain_subject`).
+_CHAIN_SENTENCES = 6
 
 
 def _strip_honorific(name: str) -> str:
@@ -1054,7 +1075,49 @@ class SpeakerContext:
                 ):
                     return ent, main_only
                 i -= 1
+        chained = self._chain_subject(pos, pronoun)
+        if chained is not None:
+            return chained, False
         return self._last_person_before(pos, pronoun), False
+
+    def _chain_subject(self, pos: int, pronoun: str | None) -> Entity | None:
+        """The person a run of sentences led by the same "he" or "she" starts from.
+
+        '"...," Lynch said. (new paragraph) She has faced questions since her meeting
+        with Ada Frell's husband ... She has called it ... (new paragraph) She said she
+        was not aware ...': each sentence before the pronoun's has that pronoun as
+        its main subject, back to one whose main subject is a named person of the
+        right gender: the sentences are about that person, not about one named in
+        passing. Any other main subject (or none) breaks the run.
+        """
+        if pronoun not in ("he", "she"):
+            return None
+        k = self.lookup.index_at(pos) - 1
+        for _ in range(_CHAIN_SENTENCES):
+            if k < 0:
+                return None
+            subj = self._main_subject(self.sentences[k])
+            if subj is None:
+                return None
+            if subj.lower_ == pronoun:
+                k -= 1
+                continue
+            ent = self.entity_at(subj.idx, subj.idx + len(subj))
+            if ent is not None and ent.label == "PERSON" and self._agrees(ent, pronoun):
+                return ent
+            return None
+        return None
+
+    def _main_subject(self, sent: Sentence) -> Token | None:
+        """The subject of a sentence's main clause (or of its speaker's tag), outside
+        quotation marks: the first one in the sentence."""
+        for tok in self.tokens_in(sent.start, sent.end):
+            if tok.dep_ not in ("nsubj", "nsubjpass") or self.in_quote(tok.idx):
+                continue
+            head = tok.head
+            if head.dep_ == "ROOT" or is_speech_verb(head):
+                return tok
+        return None
 
     def _only_person_just_before(self, pos: int, pronoun: str | None) -> Entity | None:
         """The one person the sentence before a pronoun's names, as subject or not.
@@ -1130,6 +1193,13 @@ class SpeakerContext:
                 return tok
             if plural:
                 if tok.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in tok.children):
+                    return tok
+                if (
+                    tok.lemma_.lower() in _COLLECTIVE_BODIES
+                    and self.lookup.index_at(tok.idx) == self.lookup.index_at(pos)
+                ):
+                    # "Clinton's campaign is seeking to contrast it with what they call
+                    # ...": a body spoken of as "they" in its own sentence.
                     return tok
             elif tok.tag_ in ("NN", "NNP") and tok.lemma_.lower() in SOURCE_NOUNS:
                 return tok
@@ -1293,12 +1363,117 @@ def subject_of(verb: Token, ctx: SpeakerContext) -> Token | None:
         prev = verb.doc[verb.i - 1]
         if prev.ent_type_ == "PERSON" and prev.dep_ != "poss" and _good_subject(prev, ctx):
             return prev
+        if (
+            verb.tag_ == "VBG"
+            and prev.pos_ == "PROPN"
+            and prev.head.i == verb.i
+            and prev.dep_ in ("compound", "nsubj", "poss")
+            and _good_subject(prev, ctx)
+        ):
+            return prev  # "Despite Trump saying talks had \"come a long way\""
+    if (
+        verb.tag_ == "VBG"
+        and verb.head.i != verb.i
+        and ctx.in_quote(verb.head.idx)
+        and not ctx.in_quote(verb.idx)
+    ):
+        # '"...," Trump said, "...," while clarifying ...': the parse hung the participle
+        # on a verb inside the quotation; the speech verb before it speaks.
+        head = verb.head
+        inside = _head_subject(verb, head, ctx) if head.pos_ in ("VERB", "AUX") else None
+        return inside or _speech_verb_subject_before(verb, ctx)
+    if verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        # "Despite Reyes saying ...", "a statement saying ...": the noun the participle
+        # modifies; a statement issued by someone is theirs.
+        noun = verb.head
+        if noun.lemma_.lower() in SOURCE_NOUNS and noun.dep_ == "dobj":
+            issuer = next(
+                (c for c in noun.head.children if c.dep_ == "nsubj" and _good_subject(c, ctx)),
+                None,
+            )
+            if issuer is not None and ctx.entity_at(issuer.idx, issuer.idx + len(issuer)):
+                return issuer
+        if _good_subject(noun, ctx) and ctx.may_speak(noun):
+            return noun
+        return None
+    if verb.tag_ == "VBG" and verb.dep_ == "pcomp" and verb.head.pos_ in ("ADP", "SCONJ"):
+        # "Despite Varga saying ...": the preposition's object before the gerund.
+        owner = next(
+            (
+                c
+                for c in verb.head.children
+                if c.dep_ == "pobj" and c.i < verb.i and c.pos_ == "PROPN"
+            ),
+            None,
+        )
+        if owner is not None and _good_subject(owner, ctx):
+            return owner
     if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp") and verb.head is not verb:
         head = verb.head
-        if head.dep_ == "prep" and head.head is not head:  # "..., before asking her"
+        # "..., before asking her", "... for his role and for saying that ...": the
+        # preposition (or a conjunct of one) hangs on the verb whose subject speaks.
+        while head.pos_ == "ADP" and head.dep_ in ("prep", "conj") and head.head.i != head.i:
             head = head.head
+        if ctx.in_quote(head.idx) and not ctx.in_quote(verb.idx):
+            # '"...," Sanders said, going on to say that ...': the parse hung the
+            # participle on a verb inside the quotation; the speech verb before it speaks.
+            inside = _head_subject(verb, head, ctx) if head.pos_ in ("VERB", "AUX") else None
+            return inside or _speech_verb_subject_before(verb, ctx)
+        if verb.tag_ == "VBG" and verb.dep_ == "advcl" and _in_wh_clause(head):
+            # '..., looping the streets - where the Panthers played - while chanting ...':
+            # the participle belongs to the clause the "where" clause is set in.
+            outer = head.head
+            while outer.pos_ not in ("VERB", "AUX") and outer.head.i != outer.i:
+                outer = outer.head
+            if outer.pos_ in ("VERB", "AUX") and outer.i != head.i:
+                return subject_of(outer, ctx)
+        if (
+            verb.dep_ == "conj"
+            and head.dep_ == "ccomp"
+            and is_speech_verb(head.head)
+            and any(c.dep_ == "nsubj" and c.lower_ in ("that", "this") for c in head.children)
+        ):
+            # "X's brief said that was not her view and dismissed the reports as ...":
+            # a clause whose subject is "that" does not dismiss; the one who said it does.
+            return subject_of(head.head, ctx)
         if head.pos_ in ("VERB", "AUX"):
-            return subject_of(head, ctx)
+            return _head_subject(verb, head, ctx)
+    return None
+
+
+def _head_subject(verb: Token, head: Token, ctx: SpeakerContext) -> Token | None:
+    """The subject ``verb`` takes from the verb it hangs on; a participle also takes a
+    passive one ("After saying ..., she was rushed to hospital")."""
+    subj = subject_of(head, ctx)
+    if subj is None and verb.tag_ == "VBG":
+        subj = next(
+            (c for c in head.children if c.dep_ == "nsubjpass" and _good_subject(c, ctx)), None
+        )
+    return subj
+
+
+#: Words opening a clause that describes a place or a time ("where ... played").
+_WH_CLAUSE = frozenset({"where", "when"})
+
+
+def _in_wh_clause(verb: Token) -> bool:
+    """Whether ``verb`` heads a "where" or "when" clause (not "who went on, declaring")."""
+    return any(c.lower_ in _WH_CLAUSE and c.dep_ == "advmod" for c in verb.children)
+
+
+def _speech_verb_subject_before(verb: Token, ctx: SpeakerContext) -> Token | None:
+    """The subject of the nearest speech verb before ``verb`` in its sentence, outside
+    quotation marks."""
+    sent_start = verb.sent.start
+    for k in range(verb.i - 1, sent_start - 1, -1):
+        cand = verb.doc[k]
+        if ctx.in_quote(cand.idx) or not is_speech_verb(cand):
+            continue
+        subj = next(
+            (c for c in cand.children if c.dep_ == "nsubj" and _good_subject(c, ctx)), None
+        )
+        if subj is not None:
+            return subj
     return None
 
 

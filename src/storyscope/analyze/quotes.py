@@ -266,6 +266,10 @@ def _fallback_subject(
             return None
         if cand.pos_ in _SKIP_POS or cand.dep_ in ("compound", "amod", "det", "poss", "case"):
             continue
+        if cand.dep_ in ("nsubj", "nsubjpass") and cand.head.i > verb.i:
+            # 'a statement saying Scalise "underwent ..."': the subject of the clause
+            # reported, not an inverted speaker.
+            return None
         if (
             cand.pos_ in ("PROPN", "NOUN", "PRON")
             and cand.dep_ not in _OBJECT_DEPS
@@ -350,6 +354,24 @@ def _dash_speaker(region: QuoteRegion, ctx: SpeakerContext) -> tuple[str, Span] 
     if name.endswith(".") and len(name.rsplit(" ", 1)[-1]) > 2:
         name = name[:-1]  # the full stop of the line, not an initial
     return name, Span(found.start(), found.start() + len(name))
+
+
+def _line_byline(region: QuoteRegion, ctx: SpeakerContext) -> tuple[str, Span] | None:
+    """The dash byline that ends the line a quotation opens: ``"A "B" C." -- Ada Okafor``.
+
+    A quotation that holds marks of its own is cut into pieces at them; the byline
+    after the line's last closing mark names who says the whole line.
+    """
+    text = ctx.text
+    line_start = text.rfind("\n", 0, region.open) + 1
+    if text[line_start : region.open].strip():
+        return None
+    line_end = text.find("\n", region.close)
+    line_end = len(text) if line_end < 0 else line_end
+    close = max(text.rfind(m, region.close, line_end) for m in ('"', "\u201d"))
+    if close < region.close:
+        return None
+    return _dash_speaker(QuoteRegion(region.open, close, True), ctx)
 
 
 def _colon_intro(
@@ -590,7 +612,7 @@ def find_quotes(
         if subj is not None:
             speaker, mention, anonymous = speaker_from_token(subj, ctx, window)
         if cue_tok is None:
-            dash = _dash_speaker(region, ctx)
+            dash = _dash_speaker(region, ctx) or _line_byline(region, ctx)
             if dash is not None:
                 speaker, mention = dash
         if cue_tok is None and speaker is None and sent_index > 0:
