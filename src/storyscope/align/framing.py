@@ -28,14 +28,13 @@ import functools
 import logging
 import os
 import re
-import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 
+from storyscope._toml import packaged, read_toml
 from storyscope._words import DAY_WORDS, MONTHS, WEEKDAYS
 from storyscope.align._claims import ClaimRef, ClaimTable
 from storyscope.align._cues import article_hedges, cue_citations
@@ -115,7 +114,7 @@ class VariantGroup:
 
 
 def _default_path() -> Path:
-    return Path(str(resources.files("storyscope") / "data" / "variants.toml"))
+    return packaged("variants.toml")
 
 
 @functools.cache
@@ -140,17 +139,7 @@ def load_variants(path: str | Path | None = None) -> tuple[VariantGroup, ...]:
 
 
 def _parse_variants(path: Path) -> tuple[VariantGroup, ...]:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read variant lexicon: {exc}") from exc
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        line = int(m.group(1)) if m else max(1, len(raw.splitlines()))  # "at end of document"
-        where = f"line {line}"
-        raise ConfigError(f"{path}: {where}: invalid TOML: {exc}") from exc
+    raw, data = read_toml(path, "variant lexicon")
     header_lines = [
         n for n, text in enumerate(raw.splitlines(), start=1) if text.strip() == "[[variant]]"
     ]
@@ -539,8 +528,7 @@ class ConceptLexicon:
 
 @functools.cache
 def _load_concepts_cached(path: str) -> ConceptLexicon:
-    raw = Path(path).read_text(encoding="utf-8")
-    data = tomllib.loads(raw)
+    _, data = read_toml(path, "concept lexicon")
     desc = data.get("descriptors", {})
     roles = desc.get("roles", []) if isinstance(desc, dict) else []
     neutral = desc.get("neutral", []) if isinstance(desc, dict) else []
