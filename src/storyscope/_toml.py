@@ -17,7 +17,7 @@ from typing import Any
 
 from storyscope.errors import ConfigError
 
-__all__ = ["packaged", "parse_toml", "read_data_text", "read_toml"]
+__all__ = ["line_of", "packaged", "parse_toml", "read_data_text", "read_toml"]
 
 _LINE_RE = re.compile(r"line (\d+)")
 
@@ -25,6 +25,15 @@ _LINE_RE = re.compile(r"line (\d+)")
 def packaged(name: str) -> Path:
     """Path of a data file shipped in ``storyscope/data``."""
     return Path(str(resources.files("storyscope") / "data" / name))
+
+
+def line_of(raw: str, needle: str, after: int = 1) -> int:
+    """1-based line of the first ``needle`` on or after line ``after`` (``after`` if absent)."""
+    lines = raw.splitlines()
+    for number in range(after, len(lines) + 1):
+        if needle in lines[number - 1]:
+            return number
+    return after
 
 
 def parse_toml(raw: str, source: str) -> dict[str, Any]:

@@ -9,18 +9,11 @@ from __future__ import annotations
 
 import re
 
+from storyscope._toml import line_of
+
 __all__ = ["line_of", "table_line", "term_regex"]
 
 _TERM_OK = re.compile(r"^[\w' ’-]+\*?$")
-
-
-def line_of(raw: str, needle: str, after: int = 1) -> int:
-    """1-based line of the first ``needle`` on or after line ``after`` (``after`` if absent)."""
-    lines = raw.splitlines()
-    for number in range(after, len(lines) + 1):
-        if needle in lines[number - 1]:
-            return number
-    return after
 
 
 def table_line(raw: str, name: str) -> int:

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from storyscope._toml import packaged, read_toml
-from storyscope._words import DAY_WORDS, MONTHS, WEEKDAYS
+from storyscope._words import ATTRIBUTION_SPEECH_FORMS, DAY_WORDS, MONTHS, WEEKDAYS
 from storyscope.align._claims import ClaimRef, ClaimTable
 from storyscope.align._cues import article_hedges, cue_citations
 from storyscope.align._text import NEGATIONS, STOPWORDS, norm_words, stem
@@ -95,13 +95,10 @@ _NUMBER_WORDS_TEXT = (
     "first second third fourth fifth sixth seventh eighth ninth tenth half quarter"
 )
 _NUMBER_WORDS = frozenset(_NUMBER_WORDS_TEXT.split())
-# Surface forms (not lemmas, unlike analyze._speakers.SPEECH_VERBS) of the reporting verbs whose
-# swap is a matter of attribution, reported by the hedge/cue measures, not a label for the same thing.
-_SPEECH_TEXT = (
-    "said says told added stated announced explained noted claimed insisted argued warned "
-    "confirmed reported wrote asked replied"
-)
-_SPEECH = frozenset(_SPEECH_TEXT.split())
+# Surface forms of the reporting verbs whose swap is a matter of attribution, reported by the
+# hedge/cue measures, not a label for the same thing ([subsets] attribution of
+# data/speech_verbs.toml, the one home of the speech verbs).
+_SPEECH = ATTRIBUTION_SPEECH_FORMS
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from storyscope._toml import packaged, parse_toml, read_data_text
+from storyscope._words import LOADED_SPEECH_FORMS
 from storyscope.align._lexicon import line_of, table_line, term_regex
 from storyscope.errors import ConfigError
 from storyscope.model import AnalyzedArticle, Citation, Entity, LoadedTerm, Quote
@@ -344,10 +345,10 @@ _INTENSITY = frozenset(
     ]
 )
 #: Speech and attribution in a sentence: the term may be the source's framing.
+#: The verb forms are ``[subsets] loaded_context`` of data/speech_verbs.toml, the forms the
+#: packaged scorer was trained with.
 _SPEECH = re.compile(
-    r"\b(?:said|says|say|told|tells|according\s+to|stated|added|wrote|writes|argued|claimed|"
-    r"asserted|insisted|declared|tweeted)\b",
-    re.IGNORECASE,
+    r"\b(?:according\s+to|" + "|".join(sorted(LOADED_SPEECH_FORMS)) + r")\b", re.IGNORECASE
 )
 #: Sentences counted as the article's lead.
 LEAD_SENTENCES = 3
