@@ -113,7 +113,7 @@ class Analyses:
         h = hashlib.sha1()
         # align's modules whose per-article measures the analysis stores (analyze/framing.py)
         stored = ("align/sourcing.py", "align/loaded_language.py", "align/_cues.py", "align/_lexicon.py")
-        for part in ("ingest", "analyze", "data", "_words.py", "model.py", *stored):
+        for part in ("ingest", "analyze", "data", "_words.py", "_toml.py", "model.py", *stored):
             for f in sorted((root / part).rglob("*")) if (root / part).is_dir() else [root / part]:
                 if f.is_file() and f.suffix in (".py", ".toml", ".json", ".txt"):
                     h.update(f.read_bytes())

@@ -180,7 +180,7 @@ def test_glob_and_folder_mapping(tmp_path: Path) -> None:
     ("name", "text", "problem"),
     [
         ("o.toml", "[[outlet]]\nname = 'A'\ncolour = 'red'\n", "outlet 1: unknown field colour"),
-        ("o.toml", "[[outlet]\n", "not valid TOML"),
+        ("o.toml", "[[outlet]\n", "line 1: invalid TOML"),
         ("o.csv", "name,lean\nA,middle\n", "line 2: lean 'middle' is not one of"),
         ("o.csv", "name,domains\nA,a.example\nB,a.example\n", "domain a.example is listed for 'A'"),
         ("o.csv", "outlet,lean\nA,left\n", "'name' among them"),

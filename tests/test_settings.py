@@ -58,7 +58,7 @@ def test_precedence_file_then_environment_then_flags(tmp_path: Path) -> None:
         ("[align]\ngroup_threshold = 'high'\n", "align.group_threshold must be a number"),
         ("[align]\ngroup_threshold = 1.5\n", "outside 0..1"),
         ("[align]\nsummary_sentences = 2.5\n", "must be an integer"),
-        ("[align\n", "not valid TOML"),
+        ("[align\n", "line 1: invalid TOML"),
     ],
 )
 def test_a_bad_settings_file_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:

@@ -23,13 +23,13 @@ import csv
 import fnmatch
 import io
 import os
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from storyscope._toml import parse_toml
 from storyscope.errors import ConfigError, displayable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -253,10 +253,7 @@ def _entry(row: Mapping[str, Any], where: str) -> OutletInfo:
 
 
 def _toml_rows(text: str, where: str) -> list[tuple[str, Mapping[str, Any]]]:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where}: not valid TOML ({exc})") from None
+    data = parse_toml(text, where)
     extra = sorted(k for k in data if k != "outlet")
     if extra:
         raise ConfigError(

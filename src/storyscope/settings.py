@@ -17,13 +17,12 @@ import functools
 import hashlib
 import json
 import os
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from storyscope._toml import packaged, read_toml
 from storyscope.errors import ConfigError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -216,18 +215,6 @@ def _coerce(section: str, key: str, value: Any, where: str) -> float | int | str
     return int(value) if kind is int else float(value)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read settings ({exc.strerror or exc})") from None
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    return data
-
-
 def _layer(
     values: dict[str, dict[str, Any]],
     sources: dict[str, str],
@@ -264,8 +251,7 @@ _PATHS = frozenset({("outlets", "file")})
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
-    raw = resources.files("storyscope.data").joinpath("settings.toml").read_text("utf-8")
-    data = tomllib.loads(raw)
+    _, data = read_toml(packaged("settings.toml"), "packaged settings")
     values: dict[str, dict[str, Any]] = {}
     for section, cls in _SECTIONS.items():
         table = data.get(section, {})
@@ -316,7 +302,7 @@ def resolve_settings(
     sources: dict[str, str] = {}
     path = _config_file(config, env)
     if path is not None:
-        _layer(values, sources, _read_toml(path), str(path), path.parent)
+        _layer(values, sources, read_toml(path, "settings")[1], str(path), path.parent)
     for name, value in sorted(env.items()):
         if not name.startswith(ENV_PREFIX) or "__" not in name[len(ENV_PREFIX) :]:
             continue

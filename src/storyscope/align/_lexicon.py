@@ -1,63 +1,19 @@
 """Shared helpers for the editable TOML lexicons of the align stage.
 
-Every problem becomes a one-line :class:`~storyscope.errors.ConfigError` naming
-the file and the line.
+Reading and parsing a lexicon is ``storyscope._toml`` (the one TOML loader); these
+helpers find the line a later problem is on and compile terms. Every problem
+becomes a one-line :class:`~storyscope.errors.ConfigError` naming the file and the line.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
-from importlib import resources
-from pathlib import Path
-from typing import Any
 
-from storyscope.errors import ConfigError
+from storyscope._toml import line_of
 
-__all__ = ["line_of", "packaged", "read_toml", "table_line", "term_regex"]
+__all__ = ["line_of", "table_line", "term_regex"]
 
-_LINE_RE = re.compile(r"line (\d+)")
 _TERM_OK = re.compile(r"^[\w' ’-]+\*?$")
-
-
-def packaged(name: str) -> Path:
-    """Path of a data file shipped in ``storyscope/data``."""
-    return Path(str(resources.files("storyscope") / "data" / name))
-
-
-def read_toml(path: str | Path, what: str) -> tuple[str, dict[str, Any]]:
-    """Read and parse a TOML lexicon.
-
-    Args:
-        path: The file.
-        what: What the file is, for messages ("loaded-language lexicon").
-
-    Returns:
-        The raw text and the parsed data.
-
-    Raises:
-        ConfigError: The file cannot be read or is not valid TOML.
-    """
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read {what}: {exc}") from exc
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        m = _LINE_RE.search(str(exc))
-        line = int(m.group(1)) if m else max(1, len(raw.splitlines()))
-        raise ConfigError(f"{path}: line {line}: invalid TOML: {exc}") from exc
-    return raw, data
-
-
-def line_of(raw: str, needle: str, after: int = 1) -> int:
-    """1-based line of the first ``needle`` on or after line ``after`` (``after`` if absent)."""
-    lines = raw.splitlines()
-    for number in range(after, len(lines) + 1):
-        if needle in lines[number - 1]:
-            return number
-    return after
 
 
 def table_line(raw: str, name: str) -> int:

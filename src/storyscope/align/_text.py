@@ -221,13 +221,14 @@ def load_paraphrases(path: str | Path | None = None) -> Paraphrases:
 
 @lru_cache(maxsize=1)
 def _packaged_paraphrases() -> Paraphrases:
-    from storyscope.align._lexicon import packaged
+    from storyscope._toml import packaged
 
     return _read_paraphrases(packaged("paraphrases.toml"))
 
 
 def _read_paraphrases(path: Path) -> Paraphrases:
-    from storyscope.align._lexicon import line_of, read_toml
+    from storyscope._toml import read_toml
+    from storyscope.align._lexicon import line_of
     from storyscope.errors import ConfigError
 
     raw, data = read_toml(path, "paraphrase lexicon")
@@ -316,12 +317,11 @@ def paraphrase_terms(text: str, lexicon: Paraphrases | None = None) -> frozenset
 @lru_cache(maxsize=1)
 def _nicknames() -> dict[str, frozenset[str]]:
     """Given name or short form -> every name it may stand for (itself included)."""
-    from importlib import resources
-
-    from storyscope.align._lexicon import line_of, read_toml
+    from storyscope._toml import packaged, read_toml
+    from storyscope.align._lexicon import line_of
     from storyscope.errors import ConfigError
 
-    path = Path(str(resources.files("storyscope") / "data" / "nicknames.toml"))
+    path = packaged("nicknames.toml")
     raw, data = read_toml(path, "nickname list")
     names = data.get("names", {})
     if not isinstance(names, dict):

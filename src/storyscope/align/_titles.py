@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from storyscope._toml import packaged, read_toml
 from storyscope.align._claims import ClaimRef, ClaimTable
-from storyscope.align._lexicon import packaged, read_toml
 from storyscope.align._text import STOPWORDS, fold, same_given_name
 from storyscope.errors import ConfigError
 from storyscope.model import Quote

@@ -28,15 +28,14 @@ import functools
 import logging
 import os
 import re
-import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 
-from storyscope._words import DAY_WORDS, MONTHS, WEEKDAYS
+from storyscope._toml import packaged, read_toml
+from storyscope._words import ATTRIBUTION_SPEECH_FORMS, DAY_WORDS, MONTHS, WEEKDAYS
 from storyscope.align._claims import ClaimRef, ClaimTable
 from storyscope.align._cues import article_hedges, cue_citations
 from storyscope.align._text import NEGATIONS, STOPWORDS, norm_words, stem
@@ -96,13 +95,10 @@ _NUMBER_WORDS_TEXT = (
     "first second third fourth fifth sixth seventh eighth ninth tenth half quarter"
 )
 _NUMBER_WORDS = frozenset(_NUMBER_WORDS_TEXT.split())
-# Surface forms (not lemmas, unlike analyze._speakers.SPEECH_VERBS) of the reporting verbs whose
-# swap is a matter of attribution, reported by the hedge/cue measures, not a label for the same thing.
-_SPEECH_TEXT = (
-    "said says told added stated announced explained noted claimed insisted argued warned "
-    "confirmed reported wrote asked replied"
-)
-_SPEECH = frozenset(_SPEECH_TEXT.split())
+# Surface forms of the reporting verbs whose swap is a matter of attribution, reported by the
+# hedge/cue measures, not a label for the same thing ([subsets] attribution of
+# data/speech_verbs.toml, the one home of the speech verbs).
+_SPEECH = ATTRIBUTION_SPEECH_FORMS
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +111,7 @@ class VariantGroup:
 
 
 def _default_path() -> Path:
-    return Path(str(resources.files("storyscope") / "data" / "variants.toml"))
+    return packaged("variants.toml")
 
 
 @functools.cache
@@ -140,17 +136,7 @@ def load_variants(path: str | Path | None = None) -> tuple[VariantGroup, ...]:
 
 
 def _parse_variants(path: Path) -> tuple[VariantGroup, ...]:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read variant lexicon: {exc}") from exc
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        line = int(m.group(1)) if m else max(1, len(raw.splitlines()))  # "at end of document"
-        where = f"line {line}"
-        raise ConfigError(f"{path}: {where}: invalid TOML: {exc}") from exc
+    raw, data = read_toml(path, "variant lexicon")
     header_lines = [
         n for n, text in enumerate(raw.splitlines(), start=1) if text.strip() == "[[variant]]"
     ]
@@ -539,8 +525,7 @@ class ConceptLexicon:
 
 @functools.cache
 def _load_concepts_cached(path: str) -> ConceptLexicon:
-    raw = Path(path).read_text(encoding="utf-8")
-    data = tomllib.loads(raw)
+    _, data = read_toml(path, "concept lexicon")
     desc = data.get("descriptors", {})
     roles = desc.get("roles", []) if isinstance(desc, dict) else []
     neutral = desc.get("neutral", []) if isinstance(desc, dict) else []

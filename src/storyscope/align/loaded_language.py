@@ -22,12 +22,13 @@ import json
 import logging
 import math
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from storyscope.align._lexicon import line_of, packaged, read_toml, table_line, term_regex
+from storyscope._toml import packaged, parse_toml, read_data_text
+from storyscope._words import LOADED_SPEECH_FORMS
+from storyscope.align._lexicon import line_of, table_line, term_regex
 from storyscope.errors import ConfigError
 from storyscope.model import AnalyzedArticle, Citation, Entity, LoadedTerm, Quote
 
@@ -100,12 +101,7 @@ def parse_loaded_lexicon(raw: str, source: str) -> LoadedLexicon:
         ConfigError: Invalid TOML, a wrong structure or a malformed term; the
             message names the file and the line.
     """
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        line = int(m.group(1)) if m else max(1, len(raw.splitlines()))
-        raise ConfigError(f"{source}: line {line}: invalid TOML: {exc}") from exc
+    data = parse_toml(raw, source)
     tables: list[tuple[str, list[str]]] = []
     contextual: list[tuple[str, list[str]]] = []
     for category, table in data.items():
@@ -194,8 +190,7 @@ def index_terms(tables: Sequence[tuple[str, Sequence[str]]], source: str) -> Loa
 
 @functools.cache
 def _load(path: str) -> LoadedLexicon:
-    raw, _ = read_toml(path, "loaded-language lexicon")
-    return parse_loaded_lexicon(raw, path)
+    return parse_loaded_lexicon(read_data_text(path, "loaded-language lexicon"), path)
 
 
 def load_loaded_lexicon(path: str | Path | None = None) -> LoadedLexicon:
@@ -350,10 +345,10 @@ _INTENSITY = frozenset(
     ]
 )
 #: Speech and attribution in a sentence: the term may be the source's framing.
+#: The verb forms are ``[subsets] loaded_context`` of data/speech_verbs.toml, the forms the
+#: packaged scorer was trained with.
 _SPEECH = re.compile(
-    r"\b(?:said|says|say|told|tells|according\s+to|stated|added|wrote|writes|argued|claimed|"
-    r"asserted|insisted|declared|tweeted)\b",
-    re.IGNORECASE,
+    r"\b(?:according\s+to|" + "|".join(sorted(LOADED_SPEECH_FORMS)) + r")\b", re.IGNORECASE
 )
 #: Sentences counted as the article's lead.
 LEAD_SENTENCES = 3
@@ -438,11 +433,7 @@ def parse_loaded_scorer(raw: str, source: str) -> LoadedScorer:
 
 @functools.cache
 def _load_scorer(path: str) -> LoadedScorer:
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the loaded-language scorer: {exc}") from exc
-    return parse_loaded_scorer(raw, path)
+    return parse_loaded_scorer(read_data_text(path, "the loaded-language scorer"), path)
 
 
 def load_loaded_scorer(path: str | Path | None = None) -> LoadedScorer:

@@ -32,13 +32,13 @@ import bisect
 import functools
 import logging
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import get_args
 
-from storyscope.align._lexicon import line_of, packaged, read_toml, table_line, term_regex
+from storyscope._toml import packaged, parse_toml, read_data_text
+from storyscope.align._lexicon import line_of, table_line, term_regex
 from storyscope.align.loaded_language import LoadedLexicon, index_terms, match_terms
 from storyscope.errors import ConfigError
 from storyscope.model import AnalyzedArticle, Citation, Quote, Source, SourceKind
@@ -140,12 +140,7 @@ def parse_source_rules(raw: str, source: str) -> SourceRules:
         ConfigError: Invalid TOML, an unknown table, kind or key, or a bad term;
             the message names the file and the line.
     """
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        line = int(m.group(1)) if m else max(1, len(raw.splitlines()))
-        raise ConfigError(f"{source}: line {line}: invalid TOML: {exc}") from exc
+    data = parse_toml(raw, source)
     for section in data:
         if section not in ("kinds", "media", "anonymous") or not isinstance(data[section], dict):
             raise ConfigError(
@@ -200,8 +195,7 @@ def parse_source_rules(raw: str, source: str) -> SourceRules:
 
 @functools.cache
 def _load(path: str) -> SourceRules:
-    raw, _ = read_toml(path, "source rules")
-    return parse_source_rules(raw, path)
+    return parse_source_rules(read_data_text(path, "source rules"), path)
 
 
 def load_source_rules(path: str | Path | None = None) -> SourceRules:

@@ -1,5 +1,7 @@
 """Private speaker helpers shared by quotes and claims: speech verbs, subjects, names.
 
+The speech verbs are ``storyscope._words.SPEECH_VERBS`` (data/speech_verbs.toml).
+
 Speaker rules: the subject (``nsubj``) of the speech verb, or the agent of a
 passive one; a participle ("..., saying") or a conjoined verb takes its head's
 subject; "who said" takes the noun the relative clause modifies; "according to X"
@@ -18,106 +20,13 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from storyscope._words import SPEECH_VERBS
 from storyscope.analyze._text import QuoteRegion, SentenceLookup, strip_span
 from storyscope.model import Entity, Sentence, Span
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
 
-#: Lemmas of verbs that introduce speech.
-SPEECH_VERBS = frozenset(
-    [
-        "say",
-        "tell",
-        "add",
-        "state",
-        "write",
-        "warn",
-        "argue",
-        "insist",
-        "claim",
-        "note",
-        "explain",
-        "acknowledge",
-        "reply",
-        "announce",
-        "declare",
-        "admit",
-        "confirm",
-        "recall",
-        "stress",
-        "urge",
-        "concede",
-        "predict",
-        "remark",
-        "tweet",
-        "comment",
-        "caution",
-        "promise",
-        "vow",
-        "deny",
-        "complain",
-        "testify",
-        "allege",
-        "describe",
-        "call",
-        "respond",
-        "maintain",
-        "contend",
-        "assert",
-        "emphasise",
-        "emphasize",
-        "recount",
-        "ask",
-        "continue",
-        "joke",
-        "quip",
-        "boast",
-        "brag",
-        "sing",
-        "shout",
-        "post",
-        "counter",
-        "observe",
-        "exclaim",
-        "pledge",
-        "lament",
-        "wonder",
-        "suggest",
-        "charge",
-        "scoff",
-        "demand",
-        "yell",
-        "scream",
-        "chant",
-        "dismiss",
-        "scold",
-        "accuse",
-        "denounce",
-        "praise",
-        "laud",
-        "brand",
-        "dub",
-        "label",
-        "retort",
-        "plead",
-        "reiterate",
-        "whisper",
-        "mutter",
-        "muse",
-        "concede",
-        "report",
-        "read",
-        "signal",
-        "cite",
-        "rail",
-        "instruct",
-        "recommend",
-        "clarify",
-        "criticize",
-        "criticise",
-    ]
-)
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
 _MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 _FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})

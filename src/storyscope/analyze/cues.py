@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
+from storyscope._toml import packaged, parse_toml, read_data_text
 from storyscope.analyze._text import SentenceLookup
 from storyscope.errors import ConfigError
 from storyscope.model import Cue, Sentence
@@ -23,7 +22,6 @@ from storyscope.model import Cue, Sentence
 __all__ = ["CueFinder", "CueLexicon", "find_cues", "load_lexicon"]
 
 _DEFAULT_NAME = "cues.toml"
-_LINE_RE = re.compile(r"line (\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +62,7 @@ def parse_lexicon(raw: str, source: str) -> CueLexicon:
         ConfigError: Invalid TOML, a wrong structure, or a bad regular expression
             (the message names the file and line).
     """
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        m = _LINE_RE.search(str(exc))
-        line = m.group(1) if m else "?"
-        raise ConfigError(f"{source}: line {line}: invalid TOML: {exc}") from exc
+    data = parse_toml(raw, source)
     compiled: list[tuple[str, re.Pattern[str]]] = []
     for kind, table in data.items():
         if not isinstance(table, dict):
@@ -122,13 +115,8 @@ def load_lexicon(path: str | Path | None = None) -> CueLexicon:
         ConfigError: The file is missing, unreadable or malformed.
     """
     if path is None:
-        ref = resources.files("storyscope") / "data" / _DEFAULT_NAME
-        return parse_lexicon(ref.read_text(encoding="utf-8"), _DEFAULT_NAME)
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read cue lexicon: {exc}") from exc
-    return parse_lexicon(raw, str(path))
+        return parse_lexicon(read_data_text(packaged(_DEFAULT_NAME), "cue lexicon"), _DEFAULT_NAME)
+    return parse_lexicon(read_data_text(path, "cue lexicon"), str(path))
 
 
 def find_cues(

@@ -51,9 +51,9 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from storyscope._words import SPEECH_VERBS
 from storyscope.analyze._speakers import (
     EMBEDDED_DEPS,
-    SPEECH_VERBS,
     SpeakerContext,
     according_to,
     canonical_names,

@@ -17,11 +17,10 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
+from storyscope._toml import packaged, parse_toml, read_data_text
 from storyscope.errors import ConfigError
 from storyscope.model import Removed
 
@@ -138,11 +137,8 @@ def load_rules() -> tuple[BoilerplateRule, ...]:
     Raises:
         ConfigError: The rules file is malformed.
     """
-    source = resources.files("storyscope").joinpath("data", _RULES_FILE)
-    try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{_RULES_FILE}: {exc}") from exc
+    raw = read_data_text(packaged(_RULES_FILE), "boilerplate rules")
+    data = parse_toml(raw, _RULES_FILE)
     return tuple(_compile_rule(raw, i) for i, raw in enumerate(data.get("rule", [])))
 
 

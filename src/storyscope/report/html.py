@@ -26,9 +26,9 @@ from markupsafe import Markup
 
 from storyscope.errors import ReportError
 from storyscope.model import Story
-from storyscope.report._highlight import Highlight, anchor_id, highlight
-from storyscope.report._index import paragraph_ranges
+from storyscope.report._highlight import highlight
 from storyscope.report._lean import LEAN_CSS, lean_bar_html
+from storyscope.report._links import Linker
 from storyscope.report._view import (
     LIMITS,
     QUALITY,
@@ -60,73 +60,6 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-
-
-class _Linker:
-    """Turns citation records into link data and collects the spans to highlight."""
-
-    def __init__(self, report: dict[str, Any]) -> None:
-        self.texts = {a["id"]: a["text"] for a in report["articles"]}
-        self.paragraphs = {
-            a["id"]: [start for start, _, _ in paragraph_ranges(a["text"])]
-            for a in report["articles"]
-        }
-        self.spans: dict[str, set[Highlight]] = {a["id"]: set() for a in report["articles"]}
-        # Selectable items: key -> {article id: first paragraph (1-based) holding one of its spans}.
-        self.items: dict[str, dict[str, int]] = {}
-
-    def resolves(self, record: dict[str, Any]) -> bool:
-        text = self.texts.get(record["article"])
-        return (
-            text is not None
-            and 0 <= record["start"] <= record["end"] <= len(text)
-            and text[record["start"] : record["end"]] == record["text"]
-        )
-
-    def _paragraph(self, record: dict[str, Any]) -> int:
-        return sum(1 for s in self.paragraphs[record["article"]] if s <= record["start"]) or 1
-
-    def cite(self, record: dict[str, Any], kind: str) -> dict[str, Any]:
-        """Link data for a citation-like record, registering its span for highlighting."""
-        article = record["article"]
-        outlet = record.get("outlet") or f"unknown article {article}"
-        href = None
-        label = outlet
-        if self.resolves(record):
-            self.spans[article].add(Highlight(record["start"], record["end"], kind))
-            href = "#" + anchor_id(article, record["start"], record["end"])
-            label = f"{outlet} ¶{self._paragraph(record)}"
-        return {
-            "label": label,
-            "href": href,
-            "text": record["text"],
-            "start": record["start"],
-            "end": record["end"],
-            "kind": kind,
-        }
-
-    def select(self, key: str, records: list[dict[str, Any]]) -> str | None:
-        """Make ``records`` one selectable item: ``#sel-<key>`` lights up all its spans.
-
-        Args:
-            key: A short id made of letters and digits only (it is written into CSS).
-            records: The item's citation records; those that do not resolve are skipped.
-
-        Returns:
-            The item's link, or None when none of its spans resolves.
-        """
-        firsts: dict[str, int] = {}
-        for record in records:
-            if not self.resolves(record):
-                continue
-            article = record["article"]
-            self.spans[article].add(Highlight(record["start"], record["end"], f"x-{key}"))
-            number = self._paragraph(record)
-            firsts[article] = min(firsts.get(article, number), number)
-        if not firsts:
-            return None
-        self.items[key] = firsts
-        return f"#sel-{key}"
 
 
 def _selection_css(items: dict[str, dict[str, int]], columns: dict[str, int]) -> Markup:
@@ -296,7 +229,7 @@ def _charts(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _context(report: dict[str, Any]) -> dict[str, Any]:
-    linker = _Linker(report)
+    linker = Linker(report)
     summary = []
     for n, s in enumerate(report["summary"], start=1):
         summary.append(
@@ -370,11 +303,7 @@ def _context(report: dict[str, Any]) -> dict[str, Any]:
     for row in grid["rows"]:
         for cell in row["cells"]:
             record = cell["citation"]
-            cell["href"] = (
-                "#" + anchor_id(record["article"], record["start"], record["end"])
-                if record is not None and linker.resolves(record)
-                else None
-            )
+            cell["href"] = linker.href(record) if record is not None else None
     framing = report["framing"]
     hedges = [linker.cite(c, "hedge") for c in framing["hedges"]]
     anonymous = [linker.cite(c, "anonymous") for c in framing["anonymous_sources"]]
@@ -429,7 +358,7 @@ _KIND_TITLES = (
 )
 
 
-def _outlet_table(rows: dict[str, Any], linker: _Linker) -> dict[str, Any]:
+def _outlet_table(rows: dict[str, Any], linker: Linker) -> dict[str, Any]:
     """The outlet comparison: one column per outlet, one row per measure.
 
     Each cell holds a value and links to the spans behind it (registered for

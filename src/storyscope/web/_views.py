@@ -13,7 +13,6 @@ exactly by selecting the marks whose offsets fall inside it.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,8 +21,8 @@ from markupsafe import Markup
 from storyscope.model import Story
 from storyscope.report import to_dict
 from storyscope.report._highlight import Highlight, anchor_id, highlight
-from storyscope.report._index import paragraph_ranges
 from storyscope.report._lean import lean_bar_html
+from storyscope.report._links import Linker
 from storyscope.report._view import (
     LIMITS,
     QUALITY,
@@ -61,13 +60,16 @@ def _status_classes(active: Sequence[Highlight]) -> str | None:
     return " ".join(css)
 
 
-def article_body(text: str, spans: Iterable[tuple[int, int, str]], *, article: str) -> Markup:
-    """Article text as ``<p>`` paragraphs with spans marked, by the report's highlighter.
+def article_body(
+    text: str, spans: Iterable[Highlight | tuple[int, int, str]], *, article: str
+) -> Markup:
+    r"""Article text as ``<p>`` paragraphs with spans marked, by the report's highlighter.
 
     Args:
         text: The article text (untrusted; every piece is escaped).
-        spans: ``(start, end, kind)`` with kind ``conflict``, ``agreed``, ``single``,
-            ``quote`` or ``cite`` (marked, no status); spans may overlap;
+        spans: :class:`Highlight` records (a :class:`~storyscope.report._links.Linker`'s
+            ``spans``) or ``(start, end, kind)`` tuples, with kind ``conflict``, ``agreed``,
+            ``single``, ``quote`` or ``cite`` (marked, no status); spans may overlap;
             out-of-range spans are clipped.
         article: Article id, used in anchor ids.
 
@@ -79,7 +81,7 @@ def article_body(text: str, spans: Iterable[tuple[int, int, str]], *, article: s
     """
     return highlight(
         text,
-        (Highlight(start, end, kind) for start, end, kind in spans),
+        (span if isinstance(span, Highlight) else Highlight(*span) for span in spans),
         article=article,
         classes=_status_classes,
         offsets=True,
@@ -93,48 +95,6 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     The static report's own (:func:`storyscope.report._view.word_diff`).
     """
     return _word_diff(old, new)
-
-
-class _Citer:
-    """Citation link data; collects the spans to highlight per article."""
-
-    def __init__(self, report: dict[str, Any], *, local: bool) -> None:
-        self.texts = {a["id"]: a["text"] for a in report["articles"]}
-        self.breaks = {
-            a["id"]: [start for start, _, _ in paragraph_ranges(a["text"])[1:]]
-            for a in report["articles"]
-        }
-        self.spans: dict[str, set[tuple[int, int, str]]] = defaultdict(set)
-        self.local = local
-
-    def cite(self, record: dict[str, Any], kind: str | None) -> dict[str, Any]:
-        article, start, end = record["article"], record["start"], record["end"]
-        text = self.texts.get(article)
-        ok = (
-            text is not None
-            and 0 <= start <= end <= len(text)
-            and text[start:end] == record["text"]
-        )
-        outlet = record.get("outlet") or f"article {article}"
-        label, href = outlet, None
-        if ok:
-            if kind is not None:
-                self.spans[article].add((start, end, kind))
-            paragraph = 1 + sum(1 for b in self.breaks[article] if b <= start)
-            label = f"{outlet} ¶{paragraph}"
-            anchor = anchor_id(article, start, end)
-            href = f"#{anchor}" if self.local else f"/articles/{article}#{anchor}"
-        return {
-            "label": label,
-            "href": href,
-            "text": record["text"],
-            "outlet": outlet,
-            "article": article,
-            "start": start,
-            "end": end,
-            "ok": ok,
-            "token": f"{article}:{start}:{end}",
-        }
 
 
 def _cites(links: Iterable[dict[str, Any]]) -> str:
@@ -176,7 +136,7 @@ def story_context(
         (the coverage-by-lean figure, with an outlets file).
     """
     report = to_dict(story)
-    citer = _Citer(report, local=True)
+    citer = Linker(report)
     item = _cites
     summary = []
     for s in report["summary"]:
@@ -363,7 +323,7 @@ _KIND_TITLES = (
 )
 
 
-def _outlet_table(rows: dict[str, Any], citer: _Citer) -> dict[str, Any]:
+def _outlet_table(rows: dict[str, Any], citer: Linker) -> dict[str, Any]:
     """The outlet comparison of the static report: one column per outlet, one row per measure.
 
     Each cell holds its value and links to the spans behind it (registered for
@@ -469,7 +429,7 @@ def article_context(story: Story | None, article_id: str, fallback: Story) -> di
     if story is None or all(a.id != article_id for a in story.articles):
         story = fallback
     report = to_dict(story)
-    citer = _Citer(report, local=True)
+    citer = Linker(report)
     facts = []
     for f in report["facts"]:
         links = [
