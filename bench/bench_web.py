@@ -7,6 +7,9 @@ Targets, on the 2-core reference machine:
   - (issue #19) the story list of a 10,000-story store: <= 50 ms a page, and >= 100
     requests/s from 20 concurrent clients (httpx async, one connection each), for the
     HTML list (``/``, deep pages, sorts) and ``/api/stories``
+  - a warm story page of a store (``store-story``, ``serve --db``) costs no more than a
+    memory story's: the check that its members and recorded reprints are unchanged runs
+    at most once a second
   - (issue #19) during a compare flood and an alias flood the story page answers in <= 1 s p99
     (``flood``: a live server on a store, the real models; the flood comes from another process,
     the story page is asked every 50 ms meanwhile from this one)
@@ -19,7 +22,7 @@ about 10 KB per story, as ``ingest --analyze`` leaves them; built once and kept 
 does not share their interpreter. ``related`` times related stories in process on that
 store, with invented 384-float article vectors.
 
-Usage: python bench/bench_web.py [story|list|related|flood] [--articles 20] [--paragraphs 10] [--seconds 5]
+Usage: python bench/bench_web.py [story|store-story|list|related|flood] [--articles 20] [--paragraphs 10] [--seconds 5]
        [--threads 8] [--stories 10000] [--clients 20] [--db PATH]
 """
 
@@ -430,6 +433,55 @@ def story_bench(args: argparse.Namespace) -> None:
         server.wait(timeout=10)
 
 
+def store_story_bench(articles: int) -> None:
+    """A warm story page of a store, in process (TestClient): a story of ``articles``
+    articles (three of them republished by another outlet, recorded as ``ingest`` does),
+    analysed by the web tests' counting pipeline (no models). Prints the page with the
+    members checked at most every second (the default) and on every request, and the
+    check itself."""
+    from _store_app import CountingPipeline
+    from _stories import make_story
+    from fastapi.testclient import TestClient
+
+    from storyscope.corpus import REPRINT_KIND
+    from storyscope.store import Store
+    from storyscope.web import create_app
+    from storyscope.web._store_source import StoreSource
+
+    members = [a.article for a in make_story(articles).articles]
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "story.db") as store:
+        store.add_articles(members)
+        sid = store.create_story("Ferry collision", [a.id for a in members])
+        for a in members[:3]:
+            store.cache_put(REPRINT_KIND, a.id, [{"original": a.id, "source": f"copy-{a.id[:8]}",
+                                                  "outlet": "Reprint Wire", "kind": "identical"}])
+        source = StoreSource(store, pipeline=CountingPipeline())
+        with TestClient(create_app(source)) as client:
+            for path in (f"/stories/{sid}", f"/api/stories/{sid}"):
+                t0 = time.perf_counter()
+                assert client.get(path).status_code == 200
+                print(f"{path:22} first request (analysis, render): {(time.perf_counter() - t0) * 1000:.1f} ms")
+                for ttl in (1.0, 0.0):
+                    source.version_ttl_s = ttl
+                    times = []
+                    for _ in range(200):
+                        t0 = time.perf_counter()
+                        client.get(path)
+                        times.append(time.perf_counter() - t0)
+                    print(f"{path:22} warm, members checked every {ttl:.0f} s: {_percentiles(times)}")
+        checks = {"story_version": lambda: store.story_version(sid)}
+        stamp = getattr(source, "_stamp", None)
+        if stamp is not None:
+            checks["StoreSource._stamp (members + reprints)"] = lambda: stamp(sid)
+        for what, check in checks.items():
+            times = []
+            for _ in range(200):
+                t0 = time.perf_counter()
+                check()
+                times.append(time.perf_counter() - t0)
+            print(f"the check, {what}: {_percentiles(times)}")
+
+
 def related_bench(stories: int, db: str | None) -> None:
     """Related stories on a ``stories``-story store: one 384-float vector per article (a topic
     shared by every 50th story plus noise), then ``StoreSource.related`` cold (every vector
@@ -618,7 +670,7 @@ def flood_bench(seconds: float, clients: int, db: str | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", nargs="?", choices=["story", "list", "related", "flood", "all"], default="all")
+    parser.add_argument("part", nargs="?", choices=["story", "store-story", "list", "related", "flood", "all"], default="all")
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--paragraphs", type=int, default=10, help="extra paragraphs per article")
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -656,6 +708,8 @@ def main() -> None:
         return
     if args.part in ("story", "all"):
         story_bench(args)
+    if args.part in ("store-story", "all"):
+        store_story_bench(args.articles)
     if args.part in ("list", "all"):
         list_bench(args.stories, args.clients, args.seconds, args.db, args.list_ttl)
     if args.part in ("related", "all"):

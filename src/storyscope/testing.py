@@ -613,6 +613,32 @@ class StoreContract:
         assert store.cache_delete(kind="analysis") == 1
         assert store.cache_get("analysis", HARBOUR.id, version="v2") is None
 
+    def test_member_cache_version_changes_with_the_values_kept_under_members(
+        self, make_store: MakeStore
+    ) -> None:
+        store = make_store()
+        store.add_articles(SAMPLE_ARTICLES)
+        story = store.create_story("Strike", [HARBOUR.id])
+        other = store.create_story("Bridge", [BRIDGE.id])
+        empty = store.member_cache_version(story, "reprints")
+        assert store.member_cache_version(10**6, "reprints") == empty
+        assert store.member_cache_version(2**64, "reprints") == empty
+        store.cache_put("reprints", BRIDGE.id, [{"outlet": "A"}])  # another story's member
+        store.cache_put("analysis", HARBOUR.id, {"n": 1})  # another kind
+        assert store.member_cache_version(story, "reprints") == empty
+        store.cache_put("reprints", HARBOUR.id, [{"outlet": "A"}])
+        one = store.member_cache_version(story, "reprints")
+        assert one != empty
+        store.cache_put("reprints", HARBOUR.id, [{"outlet": "A"}, {"outlet": "B"}])
+        two = store.member_cache_version(story, "reprints")
+        assert two not in (empty, one)
+        store.assign(HARBOUR.id, other)  # the member and its value move to the other story
+        assert store.member_cache_version(story, "reprints") == empty
+        assert store.member_cache_version(other, "reprints") not in (empty, two)
+        store.cache_delete("reprints", HARBOUR.id)
+        store.cache_delete("reprints", BRIDGE.id)
+        assert store.member_cache_version(other, "reprints") == empty
+
     def test_batch_reads_match_the_one_at_a_time_ones(self, make_store: MakeStore) -> None:
         store = make_store()
         store.add_articles(SAMPLE_ARTICLES)

@@ -4,11 +4,13 @@ One table, ``cache``, keyed by ``(kind, key)`` with a ``version``: a value read 
 another version is a miss, and a later put replaces it. The kinds belong to their
 users (:mod:`storyscope.corpus` keeps analysed articles, story reports and the
 clusterer's state here); the store only keeps the rule that a story's report goes
-with the story (:func:`forget_story`).
+with the story (:func:`forget_story`), and can tell when the values kept under a
+story's member articles change (:meth:`Cache.member_version`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -17,8 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ._db import Database
-from ._rows import chunks, utcnow
-from ._schema import cache
+from ._rows import chunks, is_key, utcnow
+from ._schema import articles, cache
 
 __all__ = ["Cache", "forget_story"]
 
@@ -77,6 +79,25 @@ class Cache:
                     if row.version == versions.get(row.key):
                         found[row.key] = json.loads(row.value)
         return found
+
+    def member_version(self, kind: str, story_id: int) -> str:
+        """A hash of the values of ``kind`` kept under the ids of the story's member
+        articles (one indexed join): it changes whenever such a value is put, replaced
+        or dropped, or the story gains or loses a member that has one."""
+        digest = hashlib.sha256()
+        if is_key(story_id):
+            query = (
+                sa.select(cache.c.key, cache.c.version, cache.c.value)
+                .join(articles, articles.c.id == cache.c.key)
+                .where(cache.c.kind == kind, articles.c.story_id == story_id)
+                .order_by(cache.c.key)
+            )
+            with self._db.read() as conn:
+                for row in conn.execute(query):
+                    for part in (row.key, row.version, row.value):
+                        digest.update(part.encode("utf-8"))
+                        digest.update(b"\0")
+        return digest.hexdigest()[:32]
 
     def delete(self, kind: str | None = None, key: str | None = None) -> int:
         """Drop the entries matching ``kind`` and/or ``key``; returns how many."""

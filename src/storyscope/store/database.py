@@ -472,6 +472,13 @@ class Store:
         one connection; keys absent or cached at another version are left out."""
         return self._cache.get_many(kind, versions)
 
+    def member_cache_version(self, story_id: int, kind: str) -> str:
+        """A hash of the values of ``kind`` cached under the story's member article ids
+        (one read): it changes whenever one is put, replaced or dropped. The web server
+        keys a story in memory by it and :meth:`story_version` (``corpus`` keeps the
+        reprints of an article under its id)."""
+        return self._cache.member_version(kind, story_id)
+
     def cache_delete(self, kind: str | None = None, key: str | None = None) -> int:
         """Drop cache entries matching ``kind`` and/or ``key``; returns how many."""
         return self._cache.delete(kind, key)

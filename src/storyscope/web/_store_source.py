@@ -5,8 +5,8 @@ page; full-text search through its FTS index), with the counts of the report
 cached in the store when there is one. A
 story is aligned the first time its page is asked for
 (:func:`storyscope.corpus.story_report`: each article's analysis is stored the
-first time, the JSON report is cached) and kept in memory until its members
-change.
+first time, the JSON report is cached) and kept in memory until its members or
+the reprints recorded for them change (checked at most once a second).
 """
 
 from __future__ import annotations
@@ -73,8 +73,9 @@ class StoreSource:
         outlets: An outlets file: each story gets its entries (``Story.outlet_info``).
 
     Attributes:
-        version_ttl_s: How long a story in memory is served before its members are
-            checked again (1 s; a change by an ingest shows within that time).
+        version_ttl_s: How long a story in memory is served before its members and
+            their recorded reprints are checked again (1 s; a change by an ingest shows
+            within that time).
         outlets_ttl_s: How long the outlet menu is kept before it is read again (5 s).
         list_ttl_s: How long a page of the story list is answered from memory (1 s, as
             ``version_ttl_s``: under load a page costs one read a second; 0 turns it off).
@@ -99,7 +100,8 @@ class StoreSource:
         self.pipeline = pipeline
         self.settings = settings
         self.cache_size = cache_size
-        self._stories: OrderedDict[str, tuple[str, Story]] = OrderedDict()
+        # story id -> (members version, reprints version, the story): see _stamp
+        self._stories: OrderedDict[str, tuple[str, str, Story]] = OrderedDict()
         self._checked: dict[str, float] = {}  # story id -> when its version was last confirmed
         self._article_story: dict[str, str] = {}  # article id -> its story in memory
         self.version_ttl_s = 1.0
@@ -203,7 +205,7 @@ class StoreSource:
                 sid = str(summary.id)
                 entry = self._stories.get(sid)
                 if entry is not None and entry[0] == summary.version:
-                    story = entry[1]
+                    story = entry[2]
                     agreed = sum(1 for f in story.facts if f.status == "consensus")
                     counts[summary.id] = (len(story.facts), len(story.contradictions), agreed)
                     continue
@@ -253,23 +255,35 @@ class StoreSource:
 
     # -- one story -------------------------------------------------------------------------
 
+    def _stamp(self, number: int) -> tuple[str, str]:
+        """What a story in memory is kept for: its membership version and the version of
+        the reprints ``ingest`` recorded for its members (two small reads). A story page
+        shows those reprints ("republished by"), and recording one changes no member."""
+        from storyscope.corpus import REPRINT_KIND
+
+        return (
+            self.store.story_version(number),
+            self.store.member_cache_version(number, REPRINT_KIND),
+        )
+
     def _cached(self, sid: str) -> Story | None:
-        """The story in memory while its members are unchanged (checked at most once a
-        second, so a warm page reads no database at all under load)."""
+        """The story in memory while its members and their reprints are unchanged
+        (checked at most once a :attr:`version_ttl_s`, so a warm page reads no
+        database at all under load)."""
         with self._lock:
             entry = self._stories.get(sid)
             checked = self._checked.get(sid, 0.0)
         if entry is None:
             return None
-        version, story = entry
+        *kept, story = entry
         now = time.monotonic()
         if now - checked < self.version_ttl_s:
             return story
         try:
-            current = self.store.story_version(int(sid))
+            current = self._stamp(int(sid))
         except Exception:  # a merged/deleted story
             return None
-        if version != current:
+        if tuple(kept) != current:
             return None
         with self._lock:
             self._checked[sid] = now
@@ -299,19 +313,19 @@ class StoreSource:
             cached = self._cached(story_id)
             if cached is not None:
                 return cached
-            version = self.store.story_version(number)
+            version, reprints = self._stamp(number)  # before reading: a change meanwhile shows next
             story, _ = story_report(
                 self.store, number, pipeline=self.pipeline, settings=self.settings
             )
             story = with_outlet_info(story, self.outlet_directory)
         with self._lock:
             self._pages.clear()  # its counts are known now
-            self._stories[story_id] = (version, story)
+            self._stories[story_id] = (version, reprints, story)
             self._checked[story_id] = time.monotonic()
             self._article_story.update({a.id: story_id for a in story.articles})
             self._stories.move_to_end(story_id)
             while len(self._stories) > self.cache_size:
-                gone, (_, old) = self._stories.popitem(last=False)
+                gone, (_, _, old) = self._stories.popitem(last=False)
                 self._checked.pop(gone, None)
                 for a in old.articles:
                     if self._article_story.get(a.id) == gone:
@@ -363,7 +377,7 @@ class StoreSource:
     def outlet_summary(self, name: str) -> OutletSummary | None:
         """Rows for the outlet's articles in stories analyzed so far (analysis is lazy)."""
         with self._lock:
-            entries = [(sid, story) for sid, (_, story) in self._stories.items()]
+            entries = [(sid, story) for sid, (_, _, story) in self._stories.items()]
         return outlet_summary_of(name, entries)
 
     def outlets(self) -> list[str]:
