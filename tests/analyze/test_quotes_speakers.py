@@ -680,3 +680,54 @@ def test_a_run_of_she_leads_back_to_the_person_it_started_from(parse: Parse) -> 
         "wise choice on their part,\u201d she said.\n"
     )
     assert _speaker_of(parse, text, "People tend not") == "Mara Quill"
+
+
+def test_a_speech_nouns_clause_is_its_owners_words_not_its_subjects(parse: Parse) -> None:
+    text = (
+        "The only records that Venn released was a letter from his doctor, the colorful "
+        "surgeon Harold Pellmann. Pellmann's earlier missive on Venn was widely ridiculed "
+        "for its hyperbolic prediction that Venn would be \u201cthe healthiest individual "
+        "ever elected to the council.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "healthiest individual") == "Harold Pellmann"
+
+
+def test_a_comment_that_describes_is_the_commenters(parse: Parse) -> None:
+    text = (
+        "The law prompted his wife and current council candidate Mira Tomsen to make a "
+        "controversial comment that described all young sailors as \u201charbor rats.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "harbor rats") == "Mira Tomsen"
+
+
+def test_the_teller_speaks_not_the_listener_a_relative_clause_describes(
+    parse: Parse,
+) -> None:
+    text = (
+        "In a panel discussion this weekend, Omar Pelt, the chief executive of the Harbor "
+        "League, forcefully told a young woman who suggested that some people may not vote "
+        "that \u201cthis is not the first generation to be frustrated.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "first generation") == "Omar Pelt"
+
+
+def test_went_on_about_speaks_before_a_later_said(parse: Parse) -> None:
+    text = (
+        "\u201cYou winning?\u201d she said, and as Varga went on about \u201chow the port is "
+        "rigged,\u201d and \u201cour own struggling sailors,\u201d Lena Ruiz said yes, over "
+        "and over again.\n"
+    )
+    assert _speaker_of(parse, text, "port is rigged") == "Varga"
+    assert _speaker_of(parse, text, "struggling sailors") == "Varga"
+
+
+def test_she_picks_the_namesake_whose_pronouns_agree(parse: Parse) -> None:
+    text = (
+        "Maria Dunmore opened the hearing on Monday, and she thanked the crowd.\n\n"
+        "Robert Dunmore, the former governor, spoke next, and he defended his plan.\n\n"
+        "Dunmore was applauded by the dock workers at the end.\n\n"
+        "\u201cWe will rebuild the harbour,\u201d she said.\n"
+    )
+    assert _speaker_of(parse, text, "rebuild the harbour") == "Maria Dunmore"
+    he = text.replace("\u201d she said", "\u201d he said")
+    assert _speaker_of(parse, he, "rebuild the harbour") == "Robert Dunmore"

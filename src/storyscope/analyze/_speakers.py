@@ -35,7 +35,19 @@ _PLURAL_PRONOUNS = frozenset({"they", "we", "i", "it", "you", "them", "us", "me"
 _BODY_PRONOUNS = frozenset({"it", "they"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 #: Words after "Name, " that open a clause, not a title ("Ted Cruz, who ...").
-_NOT_TITLE = _RELATIVE | {"whose", "and", "but", "or", "the", "a", "an", "said", "says", "he", "she"}
+_NOT_TITLE = _RELATIVE | {
+    "whose",
+    "and",
+    "but",
+    "or",
+    "the",
+    "a",
+    "an",
+    "said",
+    "says",
+    "he",
+    "she",
+}
 #: Nouns naming people who may be quoted (lemmas): "analysts described it as ...".
 PERSON_NOUNS = frozenset(
     [
@@ -187,6 +199,38 @@ SOURCE_NOUNS = frozenset(
     ]
 )
 _POSSESSIVE = frozenset({"his", "her", "its", "their", "our", "my", "your"})
+#: Nouns naming an utterance, whose content clause ("its prediction that X would be
+#: \u201c...\u201d", "a comment that described Y as \u201c...\u201d") holds the words of the
+#: noun's owner, not of the clause's subject.
+SPEECH_NOUNS = frozenset(
+    [
+        "comment",
+        "remark",
+        "prediction",
+        "claim",
+        "statement",
+        "assertion",
+        "promise",
+        "pledge",
+        "warning",
+        "suggestion",
+        "accusation",
+        "boast",
+        "vow",
+        "insistence",
+        "contention",
+        "declaration",
+        "quip",
+        "joke",
+        "tweet",
+        "post",
+        "admission",
+        "assurance",
+        "allegation",
+        "argument",
+        "forecast",
+    ]
+)
 #: Role nouns a definite description may name a person by ("the presumptive
 #: nominee", "the former governor"), resolved to the one person just named.
 _DESCRIBED_ROLES = frozenset(
@@ -303,10 +347,16 @@ def _genders(text: str) -> dict[str, str]:
     """Surname (lower-cased) -> "m" / "f" where a gendered title or a family word names
     the person ("Mr. Clarke", "her son Matthew Denice")."""
     found: dict[str, set[str]] = {}
-    for match in _GENDERED_TITLE.finditer(text):
-        found.setdefault(match.group(3).lower(), set()).add("m" if match.group(1) else "f")
-    for match in _GENDERED_RELATIVE.finditer(text):
-        found.setdefault(match.group(3).lower(), set()).add("m" if match.group(1) else "f")
+    for pattern in (_GENDERED_TITLE, _GENDERED_RELATIVE):
+        for match in pattern.finditer(text):
+            gender = "m" if match.group(1) else "f"
+            found.setdefault(match.group(3).lower(), set()).add(gender)
+            # The full name too ("Mrs. Ada Voss"), for a surname two people share.
+            title_end = match.end(1) if match.group(1) else match.end(2)
+            full = " ".join(text[title_end : match.end()].split())
+            full = full.strip(" ,.").lower()
+            if len(full.split()) >= 2:
+                found.setdefault(full, set()).add(gender)
     return {name: next(iter(g)) for name, g in found.items() if len(g) == 1}
 
 
@@ -493,8 +543,21 @@ _BODY_WORDS = frozenset(
 #: Months and weekdays that are no first names ("May", "June", "August" can be).
 _CALENDAR_WORDS = frozenset(
     [
-        "january", "february", "march", "april", "september", "october", "november", "december",
-        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
     ]
 )
 #: What follows a dateline's place: ", N.J." or ", Ukraine", an agency in brackets, a dash.
@@ -504,9 +567,7 @@ _DATELINE_TAIL = re.compile(
 
 
 #: A paragraph's opening dateline: "LIVINGSTON, N.J. — ", "WASHINGTON (AP) -- ".
-_DATELINE = re.compile(
-    r"[A-Z][A-Z.'-]{2,}(?: [A-Z][A-Z.'-]+){0,3}" + _DATELINE_TAIL.pattern
-)
+_DATELINE = re.compile(r"[A-Z][A-Z.'-]{2,}(?: [A-Z][A-Z.'-]+){0,3}" + _DATELINE_TAIL.pattern)
 
 
 #: A possessive that ends its noun phrase ("at Macy's and Sears"), not "at Trump's rally".
@@ -666,10 +727,57 @@ class SpeakerContext:
                 low = tok.lower_
                 gendered = low in _MALE_PRONOUNS or low in _FEMALE_PRONOUNS
                 if gendered and not self.in_quote(tok.idx):
-                    votes.setdefault(next(iter(surnames)), set()).add(
-                        "m" if low in _MALE_PRONOUNS else "f"
-                    )
+                    gender = "m" if low in _MALE_PRONOUNS else "f"
+                    votes.setdefault(next(iter(surnames)), set()).add(gender)
+                    # Keyed by the full name as well: "Bill Clinton ... his" and
+                    # "Hillary Clinton ... her" share the surname, not the gender.
+                    full = self.canonical(first.text, "PERSON", first.start).lower()
+                    if len(full.split()) >= 2:
+                        votes.setdefault(full, set()).add(gender)
         return {name: next(iter(g)) for name, g in votes.items() if len(g) == 1}
+
+    def gender_of(self, name: str, pos: int | None = None) -> str | None:
+        """A person's gender as the article gives it ("m" / "f" / None).
+
+        By the mention's own title ("Mrs. Voss"), else by the full name ("Ada Voss",
+        from pronouns after it or a title before it), else by the surname, unless two
+        people of the article share it ("Bill Clinton" and "Hillary Clinton"): then
+        only the full name tells.
+        """
+        title = _GENDERED_TITLE.match(name.strip())
+        if title is not None:
+            return "m" if title.group(1) else "f"
+        bare = _strip_honorific(name)
+        parts = bare.split()
+        if not parts:
+            return None
+        full = self.canonical(bare, "PERSON", pos).lower()
+        if len(full.split()) >= 2 and full in self.gender:
+            return self.gender[full]
+        surname = parts[-1].lower()
+        if surname in self._namesakes:
+            return None
+        return self.gender.get(surname)
+
+    def namesake_for(self, name: str, pronoun: str | None, pos: int | None = None) -> str:
+        """The canonical person a mention names, chosen among the article's namesakes by
+        a gendered pronoun: "Clinton ... she said" is Hillary Clinton, not Bill."""
+        canon = self.canonical(name, "PERSON", pos)
+        if pronoun not in ("he", "him", "she", "her"):
+            return canon
+        want = "m" if pronoun in ("he", "him") else "f"
+        if self.gender_of(canon) == want:
+            return canon
+        parts = _strip_honorific(name).split()
+        surname = parts[-1].lower() if parts else ""
+        fits = {
+            full for _, full in self._namesakes.get(surname, []) if self.gender_of(full) == want
+        }
+        if len(fits) == 1:
+            # The namesake known to fit beats one whose gender the article never gives.
+            full = next(iter(fits))
+            return self.names.get(full.lower(), full)
+        return canon
 
     def full_name(self, surname: str) -> str | None:
         """The longest "First [Middle] Surname" the text writes for a name the NER missed.
@@ -849,9 +957,7 @@ class SpeakerContext:
         lo = bisect.bisect_left(self.ent_starts, lo_pos)
         hi = bisect.bisect_left(self.ent_starts, pos)
         people = [
-            e
-            for e in self.entities[lo:hi]
-            if e.label == "PERSON" and not self.in_quote(e.start)
+            e for e in self.entities[lo:hi] if e.label == "PERSON" and not self.in_quote(e.start)
         ]
         if len(_surnames(people)) != 1:
             return None
@@ -861,8 +967,7 @@ class SpeakerContext:
         # "the president" is not "Vice President Brandt".
         if self.description_of(name):
             return None
-        surname = _strip_honorific(person.text).split()[-1].lower()
-        known = self.gender.get(surname)
+        known = self.gender_of(person.text, person.start)
         for tok in self.tokens_in(lo_pos, pos):
             low = tok.lower_
             if self.in_quote(tok.idx):
@@ -890,9 +995,7 @@ class SpeakerContext:
             return None
         lo = bisect.bisect_left(self.ent_starts, self.sentences[here - 1].start)
         people = [
-            e
-            for e in self.entities[lo:hi]
-            if e.label == "PERSON" and not self.in_quote(e.start)
+            e for e in self.entities[lo:hi] if e.label == "PERSON" and not self.in_quote(e.start)
         ]
         if len(_surnames(people)) != 1 or not self._agrees(people[-1], pronoun):
             return None
@@ -906,14 +1009,15 @@ class SpeakerContext:
         return found[-1].group(0) if found else None
 
     def _agrees(self, ent: Entity, pronoun: str | None) -> bool:
-        return self.agrees_name(ent.text, pronoun)
-
-    def agrees_name(self, name: str, pronoun: str | None) -> bool:
-        """Whether a person's known gender (from titles) allows ``pronoun``."""
         if pronoun not in ("he", "him", "she", "her"):
             return True
-        parts = _strip_honorific(name).split()
-        known = self.gender.get(parts[-1].lower()) if parts else None
+        return self.agrees_name(self.namesake_for(ent.text, pronoun, ent.start), pronoun)
+
+    def agrees_name(self, name: str, pronoun: str | None, pos: int | None = None) -> bool:
+        """Whether a person's known gender (from titles and pronouns) allows ``pronoun``."""
+        if pronoun not in ("he", "him", "she", "her"):
+            return True
+        known = self.gender_of(name, pos)
         return known is None or known == ("m" if pronoun in ("he", "him") else "f")
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
@@ -1103,10 +1207,9 @@ class SpeakerContext:
             if plural:
                 if tok.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in tok.children):
                     return tok
-                if (
-                    tok.lemma_.lower() in _COLLECTIVE_BODIES
-                    and self.lookup.index_at(tok.idx) == self.lookup.index_at(pos)
-                ):
+                if tok.lemma_.lower() in _COLLECTIVE_BODIES and self.lookup.index_at(
+                    tok.idx
+                ) == self.lookup.index_at(pos):
                     # "Clinton's campaign is seeking to contrast it with what they call
                     # ...": a body spoken of as "they" in its own sentence.
                     return tok
@@ -1206,7 +1309,21 @@ class SpeakerContext:
 
 
 def is_speech_verb(token: Token) -> bool:
-    return token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX")
+    if token.pos_ not in ("VERB", "AUX"):
+        return False
+    lemma = token.lemma_.lower()
+    if lemma in SPEECH_VERBS:
+        return True
+    # "as Varga went on about \u201c...\u201d": talking at length about something.
+    return (
+        lemma == "go"
+        and {(c.dep_, c.lower_) for c in token.children if c.dep_ in ("prt", "prep")}
+        >= _PHRASAL_SPEECH
+    )
+
+
+#: The particle and preposition that make "go" a speech verb ("went on about").
+_PHRASAL_SPEECH = frozenset({("prt", "on"), ("prep", "about")})
 
 
 EMBEDDED_DEPS = frozenset({"relcl", "acl", "advcl", "xcomp", "amod", "pcomp", "csubj"})
@@ -1378,9 +1495,7 @@ def _speech_verb_subject_before(verb: Token, ctx: SpeakerContext) -> Token | Non
         cand = verb.doc[k]
         if ctx.in_quote(cand.idx) or not is_speech_verb(cand):
             continue
-        subj = next(
-            (c for c in cand.children if c.dep_ == "nsubj" and _good_subject(c, ctx)), None
-        )
+        subj = next((c for c in cand.children if c.dep_ == "nsubj" and _good_subject(c, ctx)), None)
         if subj is not None:
             return subj
     return None
@@ -1460,7 +1575,7 @@ def speaker_from_token(
         if recent is not None and (person is None or person.start < recent[0] or aside):
             return recent[1], mention, False
         if person is not None:
-            return ctx.canonical(person.text, "PERSON", person.start), mention, False
+            return ctx.namesake_for(person.text, head.lower_, person.start), mention, False
         return None, mention, False
     if head.lower_ in _BODY_PRONOUNS:
         mention = Span(head.idx, head.idx + len(head))
@@ -1479,19 +1594,24 @@ def speaker_from_token(
             left = head.left_edge
             start = left.idx if left.i >= head.i - 3 and left.idx >= limit[0] else head.idx
             return full, Span(start, head.idx + len(head)), False
+    if head.pos_ == "NOUN" and head.lemma_.lower() in SPEECH_NOUNS:
+        owned = _utterance_owner(head, ctx, limit)
+        if owned is not None:
+            return owned
     # A common-noun phrase: determiners/adjectives/compounds up to the head noun.
     left = head.left_edge
     if head.i - left.i > _MAX_SPEAKER_TOKENS:
         left = head.doc[head.i - _MAX_SPEAKER_TOKENS]
     start = max(left.idx, limit[0])
     end = head.idx + len(head)
-    # A named entity inside the phrase ("a spokesperson for Harbor Authority") names it.
+    # A named entity inside the phrase ("a spokesperson for Harbor Authority") names it;
+    # not one in a speech noun's clause ("a prediction that Venn would ...").
+    phrase_end = head.right_edge.idx + len(head.right_edge)
+    if head.lemma_.lower() in SPEECH_NOUNS:
+        clause = [c.left_edge.idx for c in head.children if c.dep_ in ("acl", "relcl")]
+        phrase_end = min([phrase_end, *clause])
     for ent in ctx.entities:
-        if (
-            start <= ent.start
-            and ent.end <= head.right_edge.idx + len(head.right_edge)
-            and (ent.label == "PERSON")
-        ):
+        if start <= ent.start and ent.end <= phrase_end and (ent.label == "PERSON"):
             return ctx.canonical(ent.text, ent.label, ent.start), Span(ent.start, ent.end), False
     start, end = strip_span(text, start, end)
     if start >= end:
@@ -1505,9 +1625,7 @@ def speaker_from_token(
         or first in _INDEFINITE
         or (head.tag_ in ("NNS",) and first not in ("the", "his", "her", "their", "its"))
     )
-    if not anonymous and first == "the" and (
-        head.tag_ == "NN" or head.lower_ in _PARTY_MEMBERS
-    ):
+    if not anonymous and first == "the" and (head.tag_ == "NN" or head.lower_ in _PARTY_MEMBERS):
         modifiers = [t.text for t in head.doc[left.i : head.i] if t.idx >= start]
         holder = ctx.role_holder(head.lower_, start, modifiers)
         if holder is not None:
@@ -1531,3 +1649,59 @@ def speaker_from_token(
         if name:
             return f"{name}\u2019s {head.text}", Span(start, end), False
     return phrase, Span(start, end), anonymous
+
+
+def _utterance_owner(
+    noun: Token, ctx: SpeakerContext, limit: tuple[int, int]
+) -> tuple[str | None, Span | None, bool] | None:
+    """Who made the utterance a speech noun names, when the text says.
+
+    "its prediction that ...": the possessor ("its" the document or body before it,
+    "his"/"her" the person); "X made a controversial comment that described ...": the
+    subject of the verb the noun is the object of; "prompted his wife Ada Ruiz to make
+    a comment": the object of the verb that controls an infinitive without a subject.
+    None when the text names no owner (the noun's own phrase is kept).
+    """
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is not None:
+        low = owner.lower_
+        mention = Span(owner.idx, owner.idx + len(owner))
+        if low in ("his", "her"):
+            name = ctx.possessor_before(owner.idx, "he" if low == "his" else "she")
+            return (name, mention, False) if name else None
+        if low in ("its", "their"):
+            body = ctx.last_body_before(owner.idx, plural=low == "their")
+            if body is None:
+                # "X's earlier missive was ridiculed for its prediction that ...": the
+                # subject of the clause the noun hangs in.
+                verb = noun.head
+                while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+                    verb = verb.head
+                body = next(
+                    (
+                        c
+                        for c in verb.children
+                        if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")
+                    ),
+                    None,
+                )
+            if body is None:
+                return None
+            return speaker_from_token(body, ctx, (body.left_edge.idx, body.idx + len(body)))
+        if low in _POSSESSIVE:
+            return None
+        name, span, anonymous = speaker_from_token(owner, ctx, limit)
+        return (name, span, anonymous) if name else None
+    if noun.dep_ != "dobj" or noun.head.pos_ not in ("VERB", "AUX"):
+        return None
+    verb = noun.head
+    maker: Token | None = None
+    if verb.dep_ == "xcomp" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        # "prompted Ada Ruiz to make a comment": the one prompted makes it.
+        maker = next((c for c in verb.head.children if c.dep_ == "dobj"), None)
+    if maker is None:
+        maker = subject_of(verb, ctx)
+    if maker is None or maker.i == noun.i or maker.lemma_.lower() in SPEECH_NOUNS:
+        return None
+    name, span, anonymous = speaker_from_token(maker, ctx, (maker.left_edge.idx, limit[1]))
+    return (name, span, anonymous) if name else None

@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING
 from storyscope._words import SPEECH_VERBS
 from storyscope.analyze._speakers import (
     EMBEDDED_DEPS,
+    SPEECH_NOUNS,
     SpeakerContext,
     according_to,
     canonical_names,
@@ -74,7 +75,14 @@ from storyscope.model import Entity, Quote, Sentence, Span
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
 
-__all__ = ["MAX_QUOTES", "SPEECH_VERBS", "QuoteFinder", "canonical_names", "find_indirect", "find_quotes"]
+__all__ = [
+    "MAX_QUOTES",
+    "SPEECH_VERBS",
+    "QuoteFinder",
+    "canonical_names",
+    "find_indirect",
+    "find_quotes",
+]
 
 #: Most quote records one article gives (a news article has tens; the claims are
 #: capped likewise at :data:`storyscope.analyze.claims.MAX_CLAIMS`).
@@ -122,7 +130,7 @@ def _attribution(
             # The speech verb that governs the quotation ("X, who said it was "...").
             governing = [t for t in verbs if t.left_edge.idx <= region.open <= _right_end(t)]
             if governing:
-                tok = governing[-1]
+                tok = _teller(governing[-1], governing, region)
                 # Not a quotation the inner verb introduces itself ('..., she replied, "...').
                 if ctx.text[: region.open].rstrip()[-1:] not in (",", ":"):
                     tok = _reporting_verb(tok, governing, ctx)
@@ -162,9 +170,65 @@ def _attribution(
                 if not (f[1] == 0 and f[2].dep_ in EMBEDDED_DEPS and not holds(f[2]))
             ]
     if found:
-        _, _, tok, subj, window = min(found, key=lambda f: (f[0], f[1]))
+        _, side, tok, subj, window = min(found, key=lambda f: (f[0], f[1]))
+        own = _own_speech_verb(region, ctx, sent) if side == 0 else None
+        if own is not None and own.i != tok.i and own.idx < region.open:
+            # 'as Varga went on about "...," and "...," Ruiz said yes': the speech verb
+            # the quotation hangs on, before it, speaks; not one after it in a clause
+            # of its own.
+            own_subj = subject_of(own, ctx)
+            if (
+                own_subj is not None
+                and sent.start <= own_subj.idx < sent.end
+                and not ctx.not_speaker(own_subj)
+            ):
+                return own, own_subj, (sent.start, sent.end)
         return tok, subj, window
     return None, None, (sent.start, sent.end)
+
+
+def _own_speech_verb(region: QuoteRegion, ctx: SpeakerContext, sent: Sentence) -> Token | None:
+    """The lowest speech verb on the parse's path from a quotation up to its sentence's
+    root, outside quotation marks (None: none on the path)."""
+    inner = ctx.tokens_in(region.open + 1, region.close)
+    attach = [t.head for t in inner if not region.open <= t.head.idx <= region.close]
+    if not attach:
+        return None
+    tok = attach[0]
+    seen: set[int] = set()
+    while tok.i not in seen and sent.start <= tok.idx < sent.end:
+        seen.add(tok.i)
+        if not ctx.in_quote(tok.idx) and is_speech_verb(tok):
+            return tok
+        tok = tok.head
+    return None
+
+
+#: Verbs that tell someone something: "told a woman who ... that \u201c...\u201d".
+_TELLING = frozenset({"tell", "assure", "remind", "warn", "inform", "promise", "advise"})
+
+
+def _teller(verb: Token, governing: Sequence[Token], region: QuoteRegion) -> Token:
+    """The telling verb whose listener a speech verb's relative clause describes.
+
+    'Pelt told a young woman who suggested that some may not vote that \u201c...\u201d':
+    the parse hangs the told clause on "suggested", but a "tell" verb without a
+    clause of its own outside the quotation tells it; the relative clause only says
+    who listened.
+    """
+    listener = verb.head
+    if verb.dep_ != "relcl" or listener.dep_ not in ("dobj", "dative", "iobj"):
+        return verb
+    outer = listener.head
+    if (
+        outer in governing
+        and outer.lemma_.lower() in _TELLING
+        and not any(
+            c.dep_ == "ccomp" and not region.open <= c.idx <= region.close for c in outer.children
+        )
+    ):
+        return outer
+    return verb
 
 
 def _in_clause(tok: Token, verb: Token) -> bool:
@@ -308,6 +372,18 @@ def _governing_subject(
         tok = tok.head
     verbs = [t for t in chain if t.pos_ in ("VERB", "AUX")]
     speech = [v for v in verbs if is_speech_verb(v)]
+    for tok in chain:
+        if speech and tok.i == speech[0].i:
+            break
+        if (
+            tok.dep_ == "acl"
+            and tok.head.pos_ == "NOUN"
+            and tok.head.lemma_.lower() in SPEECH_NOUNS
+            and any(c.dep_ == "mark" for c in tok.children)
+        ):
+            # "its prediction that Varga would be \u201c...\u201d": the content clause of a
+            # speech noun holds its owner's words, not those of the clause's subject.
+            return tok, tok.head
     for verb in speech + verbs:
         subj = subject_of(verb, ctx)
         if subj is None or not sent.start <= subj.idx < sent.end or ctx.not_speaker(subj):
@@ -628,6 +704,17 @@ def find_quotes(
                 if speaker is not None and cue_tok is None and is_speech_verb(verb):
                     cue_tok, cue_span = verb, Span(verb.idx, verb.idx + len(verb))
                     cue = verb.text
+        if (
+            out
+            and origins[-1].closed
+            and _LISTED.fullmatch(text, origins[-1].close + 1, region.open)
+        ):
+            prev = out[-1]
+            if prev.speaker is not None and prev.sentence == sent_index:
+                # 'as Varga went on about "...," and "...," Ruiz said yes': quoted
+                # phrases listed with "and" in one sentence share their speaker.
+                speaker, mention, anonymous = prev.speaker, prev.speaker_mention, prev.anonymous
+                cue, cue_span = prev.cue, prev.cue_span
         continued = bool(out) and _continues(text, origins[-1], region)
         if (
             cue_tok is None
@@ -680,6 +767,10 @@ def find_quotes(
     ctx.last_quote = None
     indirect = find_indirect(ctx, out, until=cut)
     return sorted(out + scare + indirect, key=lambda q: (q.start, q.end))[:MAX_QUOTES]
+
+
+#: What joins two quoted phrases of one list: '"...," and "..."'.
+_LISTED = re.compile(r"[\s,]*(?:and|or)[\s,]*")
 
 
 #: A paragraph that is an item of a list: "- ...", "• ...".
