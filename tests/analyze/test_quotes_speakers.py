@@ -731,3 +731,18 @@ def test_she_picks_the_namesake_whose_pronouns_agree(parse: Parse) -> None:
     assert _speaker_of(parse, text, "rebuild the harbour") == "Maria Dunmore"
     he = text.replace("\u201d she said", "\u201d he said")
     assert _speaker_of(parse, he, "rebuild the harbour") == "Robert Dunmore"
+
+
+def test_a_first_person_narrator_is_the_author_a_closing_bio_names(parse: Parse) -> None:
+    body = (
+        "I grew up in a stormy harbour town. I know all about storms.\n\n"
+        "Once, when my mother mentioned the storm to me, I laughed and said, \u201cI don't "
+        "believe in storms.\u201d She became upset.\n\n"
+    )
+    bio = body + (
+        "Ada Quillby is playwright-in-residence at Fenwick College and artistic director "
+        "of the Harbor Players.\n"
+    )
+    assert _speaker_of(parse, bio, "believe in storms") == "Ada Quillby"
+    news = body + "Ada Quillby is expected to testify next week.\n"
+    assert _speaker_of(parse, news, "believe in storms") is None

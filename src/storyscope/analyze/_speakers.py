@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from storyscope._words import SPEECH_VERBS
-from storyscope.analyze._text import QuoteRegion, SentenceLookup, strip_span
+from storyscope.analyze._text import ALL_MARKS, QuoteRegion, SentenceLookup, strip_span
 from storyscope.model import Entity, Sentence, Span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -324,6 +324,12 @@ _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w.]+$")
 _INDEFINITE = frozenset({"a", "an", "one", "some", "two", "three", "several", "another"})
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _MAX_SPEAKER_TOKENS = 12
+#: A closing bio line: "Ada Quill is a playwright ..." (at most this long).
+_BIO_MAX_CHARS = 400
+_BIO_VERB = re.compile(
+    r",?\s+(?:is|was)\s+(?!(?:not|also|set|due|to|expected|scheduled)\b|\w+(?:ed|ing)\b)"
+    r"(?:an?\s+|the\s+)?[\w-]"
+)
 _SUBJECT_WINDOW = 600
 #: Most sentences a run of the same subject pronoun is followed back (:meth:`_chain_subject`).
 _CHAIN_SENTENCES = 6
@@ -694,6 +700,7 @@ class SpeakerContext:
         self.last_quote: tuple[int, str] | None = None
         self._titles: dict[str, str] = {}
         self._full_names: dict[str, str | None] = {}
+        self._author: str | None = None
 
     def _pronoun_genders(self) -> dict[str, str]:
         """Surname (lower-cased) -> "m" / "f" from the pronouns of sentences naming one person.
@@ -778,6 +785,30 @@ class SpeakerContext:
             full = next(iter(fits))
             return self.names.get(full.lower(), full)
         return canon
+
+    def author(self) -> str | None:
+        """The author a closing bio line names: the last paragraph, short, opening on a
+        person's full name followed by "is" or "was" ("Ada Quill is a playwright ...")."""
+        if self._author is None:
+            found = ""
+            paragraphs = [p for p in self.text.rstrip().split("\n") if p.strip()]
+            last = paragraphs[-1] if paragraphs else ""
+            offset = self.text.rfind(last) if last else -1
+            lead = len(last) - len(last.lstrip())
+            bare = not any(mark in last for mark in ALL_MARKS)
+            if 0 < len(last) <= _BIO_MAX_CHARS and offset >= 0 and bare:
+                i = bisect.bisect_left(self.ent_starts, offset + lead)
+                ent = self.entities[i] if i < len(self.entities) else None
+                if (
+                    ent is not None
+                    and ent.start == offset + lead
+                    and ent.label == "PERSON"
+                    and len(_bare_name(ent.text).split()) >= 2
+                    and _BIO_VERB.match(self.text, ent.end)
+                ):
+                    found = _bare_name(ent.text)
+            self._author = found
+        return self._author or None
 
     def full_name(self, surname: str) -> str | None:
         """The longest "First [Middle] Surname" the text writes for a name the NER missed.
@@ -1584,6 +1615,10 @@ def speaker_from_token(
             name, _, anonymous = speaker_from_token(body, ctx, (body.idx, body.idx + len(body)))
             return name, mention, anonymous
         return None, mention, False
+    if head.lower_ == "i" and not ctx.in_quote(head.idx):
+        # A first-person narrator outside quotation marks is the article's author,
+        # named by a closing bio line ("Ada Quill is a playwright in ...").
+        return ctx.author(), Span(head.idx, head.idx + len(head)), False
     if head.lower_ in _PLURAL_PRONOUNS:
         return None, Span(head.idx, head.idx + len(head)), False
     if head.text[:1].isupper() and head.lower_ in ctx.names:
