@@ -746,3 +746,15 @@ def test_a_first_person_narrator_is_the_author_a_closing_bio_names(parse: Parse)
     assert _speaker_of(parse, bio, "believe in storms") == "Ada Quillby"
     news = body + "Ada Quillby is expected to testify next week.\n"
     assert _speaker_of(parse, news, "believe in storms") is None
+
+
+def test_he_continues_a_speaker_described_by_a_gendered_noun(parse: Parse) -> None:
+    text = (
+        "The paranoia remained but found other points of focus. \u201cWe live in a fallen "
+        "harbour,\u201d my father often said.\n\n"
+        "He also told one of his young Harbor Society proteges on a regular basis that "
+        "\u201cstorms are the answer.\u201d\n"
+    )
+    assert _speaker_of(parse, text, "storms are the answer") == "my father"
+    she = text.replace("He also", "She also")
+    assert _speaker_of(parse, she, "storms are the answer") != "my father"

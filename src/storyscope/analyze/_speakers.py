@@ -323,6 +323,16 @@ _GENDERED_RELATIVE = re.compile(
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w.]+$")
 _INDEFINITE = frozenset({"a", "an", "one", "some", "two", "three", "several", "another"})
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+#: Person nouns that give a gender ("my father", "the woman"): a speaker so described.
+_GENDERED_NOUNS = {
+    **dict.fromkeys(
+        ["father", "husband", "son", "brother", "uncle", "man", "grandfather", "boyfriend"], "m"
+    ),
+    **dict.fromkeys(
+        ["mother", "wife", "daughter", "sister", "aunt", "woman", "grandmother", "girlfriend"],
+        "f",
+    ),
+}
 _MAX_SPEAKER_TOKENS = 12
 #: A closing bio line: "Ada Quill is a playwright ..." (at most this long).
 _BIO_MAX_CHARS = 400
@@ -1261,7 +1271,13 @@ class SpeakerContext:
         if sum(1 for line in between.split("\n")[1:-1] if line.strip()) > 0:
             return None  # a whole paragraph in between
         if name.lower() not in self._person_names():
-            return None
+            # '"...," my father often said. He also told ...': a speaker described by
+            # a gendered person noun continues as "he"/"she" too.
+            words = name.lower().split()
+            gender = _GENDERED_NOUNS.get(words[-1]) if 1 < len(words) <= 3 else None
+            if gender is None or gender != ("m" if pronoun in ("he", "him") else "f"):
+                return None
+            return start, name
         return (start, name) if self.agrees_name(name, pronoun) else None
 
     def _person_names(self) -> set[str]:
