@@ -52,6 +52,7 @@ class AlignSettings:
     member_floor: float
     attach_threshold: float
     attach_same_threshold: float
+    fragment_link: float
     cover_threshold: float
     cover_words: float
     candidate_prob: float
@@ -102,6 +103,7 @@ _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("align", "member_floor"): (0.0, 1.0),
     ("align", "attach_threshold"): (0.0, 1.0),
     ("align", "attach_same_threshold"): (0.0, 1.0),
+    ("align", "fragment_link"): (0.0, 1.0),
     ("align", "cover_threshold"): (0.0, 1.0),
     ("align", "cover_words"): (0.0, 1.0),
     ("align", "candidate_prob"): (0.0, 1.0),

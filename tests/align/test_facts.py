@@ -241,3 +241,71 @@ def test_an_article_that_states_a_fact_twice_cites_both_sentences() -> None:
     assert attach_support(table, groups, prob)[0] == []
     owner = next(i for i, ref in enumerate(table.refs) if "Brisco" in ref.claim.text)
     assert owner not in [r for extra in attach_support(table, groups, prob) for r in extra]
+
+
+def _fragmented() -> tuple[object, list[list[int]], np.ndarray, dict[str, int]]:
+    """Three outlets; the Lantern tells one fact in two sentences (the vote, then its tally)."""
+    a = make_article(
+        "Harbor Courier", ["The Velmora council voted 7-2 on Tuesday to close the cannery pier."]
+    )
+    b = make_article(
+        "Daily Lantern",
+        [
+            "The Velmora council voted on Tuesday to close the cannery pier.",
+            "Seven members backed the closure of the pier and two opposed it.",
+        ],
+    )
+    c = make_article(
+        "Coast Weekly", ["Seven council members backed closing the Velmora pier, two opposed it."]
+    )
+    d = make_article("Coast Weekly", ["Brisco Foods has promised to rebuild by the autumn."])
+    table = build_table([a, b, c, d])
+    row = {ref.claim.text.split()[0] + str(ref.doc): i for i, ref in enumerate(table.refs)}
+    courier, lantern_vote, lantern_tally = row["The0"], row["The1"], row["Seven1"]
+    weekly, other = row["Seven2"], row["Brisco3"]
+    prob = np.zeros((len(table.refs),) * 2, dtype=np.float32)
+
+    def link(x: int, y: int, p: float) -> None:
+        prob[x, y] = prob[y, x] = p
+
+    # Grouping's view: {Courier, Lantern's vote} and {Lantern's tally, Weekly}, one claim
+    # per article each; the Courier's sentence holds the tally too (its strongest link).
+    link(courier, lantern_vote, 0.99)
+    link(lantern_tally, weekly, 0.99)
+    link(courier, weekly, 0.985)
+    link(courier, lantern_tally, 0.7)
+    link(lantern_vote, weekly, 0.4)
+    groups = [[courier, lantern_vote], [lantern_tally, weekly], [other]]
+    names = {"courier": courier, "vote": lantern_vote, "tally": lantern_tally, "weekly": weekly}
+    return table, groups, prob, names
+
+
+def test_one_fact_told_in_fragments_is_joined() -> None:
+    from storyscope.align.facts import merge_fragments
+
+    table, groups, prob, rows = _fragmented()
+    merged = merge_fragments(table, groups, prob)  # type: ignore[arg-type]
+    assert sorted(map(sorted, merged)) == sorted(
+        [sorted(rows.values()), groups[2]]
+    )
+    # The joined fact cites both of the Lantern's sentences.
+    lantern = [r for r in merged[0] if table.refs[r].doc == 1]  # type: ignore[attr-defined]
+    assert len(lantern) == 2
+
+
+def test_fragments_linked_below_the_threshold_stay_apart() -> None:
+    from storyscope.align.facts import merge_fragments
+
+    table, groups, prob, rows = _fragmented()
+    prob[rows["courier"], rows["weekly"]] = prob[rows["weekly"], rows["courier"]] = 0.97
+    merged = merge_fragments(table, groups, prob)  # type: ignore[arg-type]
+    assert sorted(map(sorted, merged)) == sorted(map(sorted, groups))
+    # A one-outlet fact never joins by this rule, however strong its link.
+    prob[rows["courier"], rows["weekly"]] = prob[rows["weekly"], rows["courier"]] = 0.985
+    prob[rows["courier"], groups[2][0]] = prob[groups[2][0], rows["courier"]] = 0.999
+    merged = merge_fragments(table, groups, prob)  # type: ignore[arg-type]
+    assert [groups[2][0]] in merged
+    assert merge_fragments(table, groups, prob, threshold=0.99) == [  # type: ignore[arg-type]
+        sorted(g, key=lambda r: (table.refs[r].doc, table.refs[r].claim.start))  # type: ignore[attr-defined]
+        for g in groups
+    ]

@@ -25,6 +25,7 @@ from storyscope.align.facts import (
     group_claims,
     independent_support,
     media_reliance,
+    merge_fragments,
     shared_sources,
     support_notes,
 )
@@ -135,13 +136,6 @@ def align(
     groups = group_claims(
         table, prob=prob, threshold=cfg.group_threshold, member_floor=cfg.member_floor
     )
-    supported = attach_support(
-        table,
-        groups,
-        prob,
-        threshold=cfg.attach_threshold,
-        same_threshold=cfg.attach_same_threshold,
-    )
     outlets = list(dict.fromkeys(d.article.outlet for d in docs))
 
     low_overlap = False
@@ -186,6 +180,23 @@ def align(
     contradictions = contradictions + attributions
     if low_overlap:
         contradictions, contested = (), set()
+    # Facts told in fragments become one; a fact a contradiction points at stays as
+    # it is, so the disagreement keeps its own fact and the rest stays agreed.
+    pinned = contested | {c.fact for c in contradictions if c.fact}
+    groups = merge_fragments(
+        table,
+        groups,
+        prob,
+        threshold=cfg.fragment_link,
+        pinned=[k for k, rows in enumerate(groups) if fact_of.get(rows[0]) in pinned],
+    )
+    supported = attach_support(
+        table,
+        groups,
+        prob,
+        threshold=cfg.attach_threshold,
+        same_threshold=cfg.attach_same_threshold,
+    )
     facts = build_facts(
         table,
         groups,

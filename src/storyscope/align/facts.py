@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,7 @@ __all__ = [
     "ATTACH_THRESHOLD",
     "COVER_THRESHOLD",
     "COVER_WORDS",
+    "FRAGMENT_LINK",
     "GROUP_MEMBER_FLOOR",
     "GROUP_THRESHOLD",
     "attach_support",
@@ -44,6 +45,7 @@ __all__ = [
     "covered_elsewhere",
     "fact_id",
     "group_claims",
+    "merge_fragments",
     "independent_support",
     "media_reliance",
     "shared_sources",
@@ -68,8 +70,16 @@ ATTACH_THRESHOLD = 0.95
 #: Mean pair probability to a fact's members from the other articles at which
 #: a second sentence of an article already in the fact is cited as well.
 ATTACH_SAME_THRESHOLD = 0.99
-#: Whether a fact holds at most one claim per article.
+#: Whether grouping puts at most one claim per article in a fact (before
+#: :func:`merge_fragments` and :func:`attach_support`, which may cite a second one).
 ONE_CLAIM_PER_ARTICLE = True
+#: Pair probability of the strongest link between two facts of several outlets at
+#: which they are one fact told in fragments (:func:`merge_fragments`).
+FRAGMENT_LINK = 0.98
+#: ... when the mean probability over all their cross-article pairs is at least this.
+FRAGMENT_MEAN = 0.0
+#: ... and the joined fact cites at most this many claims of one article.
+FRAGMENT_PER_ARTICLE = 99
 #: An article with a claim whose mean score to a fact's members reaches this
 #: probably reports the fact in other words: it is not counted as leaving it out.
 COVER_THRESHOLD = 0.95
@@ -232,6 +242,87 @@ def group_claims(
     return [
         sorted(rows, key=lambda r: (table.refs[r].doc, table.refs[r].claim.start))
         for rows in members.values()
+    ]
+
+
+def merge_fragments(
+    table: ClaimTable,
+    groups: Sequence[Sequence[int]],
+    prob: npt.NDArray[np.float32],
+    *,
+    threshold: float | None = None,
+    pinned: Collection[int] = (),
+) -> list[list[int]]:
+    """Join facts of several outlets that are one fact told in fragments.
+
+    Grouping keeps one claim per article in a fact and links groups by the mean
+    probability of all their cross-article pairs, so one fact that an outlet
+    tells in two sentences (or that two outlets each tell in two) comes out as
+    two facts sharing an outlet: {Fox, NYT} and {NYT, HuffPost}. Two facts of two
+    or more outlets each whose strongest cross-article pair reaches
+    :data:`FRAGMENT_LINK` are joined, strongest link first (the joined fact may
+    cite two claims of one article). On the BASIL gold, 89% of the fact pairs
+    linked at 0.978 or more share a gold fact (18% of all pairs of facts do).
+
+    Args:
+        table: The story's claim table.
+        groups: Output of :func:`group_claims`.
+        prob: The pair probabilities.
+        threshold: Overrides :data:`FRAGMENT_LINK`.
+        pinned: Indices of groups that stay as they are (the align stage pins the
+            facts a contradiction points at).
+
+    Returns:
+        The groups after joining (every row in exactly one), each sorted by
+        article order then position; groups not joined keep their order.
+    """
+    tau = FRAGMENT_LINK if threshold is None else threshold
+    docs = np.asarray([r.doc for r in table.refs])
+    keep_apart = set(pinned)
+    multi = [
+        k
+        for k, rows in enumerate(groups)
+        if k not in keep_apart
+        and len({int(docs[r]) for r in rows}) >= 2
+        and not all(table.refs[r].trivial for r in rows)
+    ]
+    links: list[tuple[float, int, int]] = []
+    for x, a in enumerate(multi):
+        rows_a = list(groups[a])
+        for b in multi[x + 1 :]:
+            block = prob[np.ix_(rows_a, list(groups[b]))]
+            cross = docs[rows_a][:, None] != docs[list(groups[b])][None, :]
+            strongest = float(np.max(np.where(cross, block, 0.0)))
+            if strongest >= tau:
+                links.append((strongest, a, b))
+    parent = list(range(len(groups)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    joined: dict[int, list[int]] = {k: list(rows) for k, rows in enumerate(groups)}
+    # Strongest first; ties by group order, so the result never depends on set order.
+    for _, a, b in sorted(links, key=lambda t: (-t[0], t[1], t[2])):
+        ra, rb = root(a), root(b)
+        if ra == rb:
+            continue
+        rows_a, rows_b = joined[ra], joined[rb]
+        block = prob[np.ix_(rows_a, rows_b)]
+        cross = docs[rows_a][:, None] != docs[rows_b][None, :]
+        if not cross.any() or float(block[cross].mean()) < FRAGMENT_MEAN:
+            continue  # a chain of strong links through unrelated claims
+        per_doc = np.bincount(docs[rows_a + rows_b])
+        if per_doc.max() > FRAGMENT_PER_ARTICLE:
+            continue
+        keep, gone = min(ra, rb), max(ra, rb)
+        parent[gone] = keep
+        joined[keep] = joined[keep] + joined.pop(gone)
+    return [
+        sorted(rows, key=lambda r: (table.refs[r].doc, table.refs[r].claim.start))
+        for rows in joined.values()
     ]
 
 

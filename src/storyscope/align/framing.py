@@ -1301,7 +1301,8 @@ def _concept_labels(
             for d in docs
             for p in _concept_phrases(d, sorted(forms), lex, loaded, plain_needs_article=True)
         ]
-        label = _choose_label(sorted(forms, key=len)[0], phrases, articles)
+        # The shortest form names the concept; ties by spelling, never by set order.
+        label = _choose_label(min(forms, key=lambda f: (len(f), f)), phrases, articles)
         if label is not None and any(
             not p.loaded for p in phrases if (p.article, p.text) in set(label.variants)
         ):
