@@ -101,9 +101,8 @@ class _Analyzer:
     def __call__(self, batch: Any) -> Any:
         import pyarrow as pa
 
-        from storyscope.cluster._text import lead_text
-
         from storyscope._timer import thread_budgets
+        from storyscope.cluster._text import lead_text
 
         seqs = batch.column("seq").to_pylist()
         articles = [article_from_row(json.loads(raw)) for raw in batch.column("article").to_pylist()]
