@@ -540,6 +540,12 @@ class _CorpusState:
     def consolidate(self, store: Store, summary: IngestSummary) -> None:
         for kept, gone in self.clusterer.consolidate():
             self._merge(store, kept, gone, summary)
+        # the empty stories a killed run left (a story row committed before its articles were
+        # assigned, or emptied when a resumed run placed its articles again); the ones this
+        # state names stay, so a later article the clusterer puts there still has its row
+        removed = store.delete_empty_stories(keep=self.story_ids.values())
+        if removed:
+            logger.info("%s: removed %d empty stories", store.name, len(removed))
 
     def _merge(self, store: Store, kept: str, gone: str, summary: IngestSummary) -> None:
         keep_id = self.story_ids.get(kept)

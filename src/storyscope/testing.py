@@ -567,6 +567,21 @@ class StoreContract:
         with _raises("no story"):
             store.delete_story(story)
 
+    def test_delete_empty_stories_spares_members_and_kept_ids(self, make_store: MakeStore) -> None:
+        store = make_store()
+        store.add_articles([HARBOUR, BRIDGE])
+        full = store.create_story("full", [HARBOUR.id])
+        emptied = store.create_story("emptied", [BRIDGE.id])
+        store.assign(BRIDGE.id, full)
+        bare = store.create_story("bare")
+        kept = store.create_story("kept")
+        store.cache_put("report", f"story:{bare}", {"stale": True})
+        assert sorted(store.delete_empty_stories(keep=[kept])) == sorted([emptied, bare])
+        assert {s.id for s in store.list_stories()} == {full, kept}
+        assert store.cache_get("report", f"story:{bare}") is None
+        assert store.count(story_id=full) == 2
+        assert store.delete_empty_stories(keep=[kept]) == []
+
     def test_story_titles_and_listing_order(self, make_store: MakeStore) -> None:
         store = make_store()
         store.add_articles(SAMPLE_ARTICLES)

@@ -235,3 +235,39 @@ def test_a_compare_flood_past_the_queue_answers_503_with_retry_after() -> None:
     assert time.monotonic() - t0 < 3  # the refused ones did not wait
     refused = next(r for r in anyio.run(flood) if r.status_code == 503)
     assert refused.headers["Retry-After"] == "2" and refused.json()["code"] == "unavailable"
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_the_compare_form_past_the_queue_answers_503_with_retry_after(htmx: bool) -> None:
+    import sys
+    import threading
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _stories import fake_compare
+
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow(articles):  # type: ignore[no-untyped-def]
+        started.set()
+        release.wait(10)
+        return fake_compare(articles)
+
+    settings = WebSettings(comparer=slow, compare_workers=1, compare_queue=0, retry_after_s=3)
+    app = create_app(MemorySource({}), settings=settings)
+    form = {"outlet": ["A", "B"], "text": [ONE, TWO]}
+    headers = {"HX-Request": "true"} if htmx else {}
+    with TestClient(app) as client:
+        busy = threading.Thread(target=lambda: client.post("/compare", data=form))
+        busy.start()
+        try:
+            assert started.wait(10)
+            refused = client.post("/compare", data=form, headers=headers)
+        finally:
+            release.set()
+            busy.join(10)
+    assert refused.status_code == 503, refused.text
+    assert refused.headers["Retry-After"] == "3"
+    assert refused.headers["content-type"].startswith("text/html")
+    assert ("<html" in refused.text) is not htmx

@@ -23,9 +23,9 @@ the sentences up to the last claim's are embedded (the embedder reads at most 25
 tokens of each); the rows of the sentences after it hold the mean of the embedded
 ones, so the article's vector is that of its compared part. See ``bench/bench_long.py``.
 Where a time budget can be enforced (the main thread: ``storyscope ingest --analyze``,
-``storyscope report``, ``storyscope compare``; not the web server's worker threads, which
-have a budget per request, nor the Ray engine's workers, where Ray Data calls the
-analysis off the main thread; see :mod:`storyscope._timer`), each article is
+``storyscope report``, ``storyscope compare``; the Ray engine's workers, whose analysis
+thread asks for a watchdog with :func:`storyscope._timer.thread_budgets`; not the web
+server's worker threads, which have a budget per request; see :mod:`storyscope._timer`), each article is
 parsed and run through the analyzers within :data:`MAX_ANALYSIS_SECONDS`; one that takes
 longer raises :class:`~storyscope.errors.AnalysisTimeoutError` naming it, and the callers
 record it as that article's failure and analyse the rest of the batch without it.

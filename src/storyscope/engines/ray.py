@@ -101,21 +101,13 @@ class _Analyzer:
     def __call__(self, batch: Any) -> Any:
         import pyarrow as pa
 
+        from storyscope._timer import thread_budgets
         from storyscope.cluster._text import lead_text
 
         seqs = batch.column("seq").to_pylist()
         articles = [article_from_row(json.loads(raw)) for raw in batch.column("article").to_pylist()]
-        errors: list[str | None] = [None] * len(articles)
-        try:
-            done: list[AnalyzedArticle | None] = list(self.pipeline.analyze_many(articles))
-        except Exception:  # one bad article must not sink the batch: retry one by one
-            done = []
-            for n, article in enumerate(articles):
-                try:
-                    done.extend(self.pipeline.analyze_many([article]))
-                except Exception as exc:
-                    done.append(None)
-                    errors[n] = str(exc) or type(exc).__name__
+        with thread_budgets():  # Ray Data calls this off the main thread: a watchdog keeps the budget
+            done, errors = self._analyze(articles)
         leads = self.pipeline.embedder.embed([lead_text(a.title, a.text) for a in articles])
         return pa.table(
             {
@@ -127,6 +119,38 @@ class _Analyzer:
                 **analysis_columns(done),  # the Parquet rows, built here rather than in the driver
             }
         )
+
+
+    def _analyze(
+        self, articles: list[Article]
+    ) -> tuple[list[AnalyzedArticle | None], list[str | None]]:
+        """Each article's analysis or its error, as the local engine gives them: an article
+        past its time budget is that article's error and the rest of the batch is analysed
+        again without it (its budget is not paid twice); any other error, one by one."""
+        from storyscope.errors import AnalysisTimeoutError
+
+        done: list[AnalyzedArticle | None] = [None] * len(articles)
+        errors: list[str | None] = [None] * len(articles)
+        todo = list(range(len(articles)))
+        while todo:
+            try:
+                for n, item in zip(todo, self.pipeline.analyze_many([articles[n] for n in todo]), strict=True):
+                    done[n] = item
+                return done, errors
+            except AnalysisTimeoutError as exc:
+                slow = next((n for n in todo if articles[n].id == exc.article_id), None)
+                if slow is None:
+                    break
+                errors[slow] = str(exc)
+                todo.remove(slow)
+            except Exception:  # one bad article must not sink the batch: retry one by one
+                break
+        for n in todo:
+            try:
+                done[n] = self.pipeline.analyze_many([articles[n]])[0]
+            except Exception as exc:
+                errors[n] = str(exc) or type(exc).__name__
+        return done, errors
 
 
 class _LeadLookup:

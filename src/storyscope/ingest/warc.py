@@ -102,6 +102,7 @@ def iter_warc(
             return
         offset = 0
         found_any = False
+        gave_any = False  # an article or a failure: a file never ends in silence
         while True:
             handle.seek(offset)
             records = _QuietArchiveIterator(handle)
@@ -110,14 +111,16 @@ def iter_warc(
                     found_any = True
                     if record.format != "warc":  # warcio reads stray text as ARC
                         raise ValueError("not a WARC record")
-                    yield from _record_items(
+                    for item in _record_items(
                         record,
                         archive=source,
                         offset=records.offset,
                         outlet=outlet,
                         max_payload_bytes=max_payload_bytes,
                         min_words=min_words,
-                    )
+                    ):
+                        gave_any = True
+                        yield item
             except Exception as exc:  # warcio, zlib and int() raise many types on corrupt data
                 bad = max(records.offset, offset)
                 problem = _printable(str(exc)) or type(exc).__name__
@@ -128,6 +131,7 @@ def iter_warc(
                         error=str(IngestError(source, f"not a WARC file ({problem})")),
                     )
                     return
+                gave_any = True
                 yield Failure(
                     stage="ingest",
                     source=f"{source}@{bad}",
@@ -139,6 +143,12 @@ def iter_warc(
                 logger.info("%s: skipped to the next record at byte %d", source, resume)
                 offset = resume
                 continue
+            if not gave_any:  # only warcinfo, request or unknown records (a header cut short)
+                yield Failure(
+                    stage="ingest",
+                    source=source,
+                    error=str(IngestError(source, "no page in this WARC file (no response or resource record)")),
+                )
             return
     finally:
         handle.close()

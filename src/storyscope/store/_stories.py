@@ -200,6 +200,28 @@ class Stories:
         if not done:
             raise self._db.error(f"no story {story_id}")
 
+    def delete_empty(self, keep: Iterable[int] = ()) -> list[int]:
+        """Delete every story without member articles, except those in ``keep``; return their ids.
+
+        A killed run can leave such rows: a story committed before its articles were
+        assigned, or one whose articles a resumed run placed again in another story.
+        """
+        spared = set(keep)
+        members = sa.select(articles.c.id).where(articles.c.story_id == stories.c.id).exists()
+        with self._db.write() as conn:
+            empty = [
+                int(sid)
+                for sid in conn.execute(
+                    sa.select(stories.c.id).where(stories.c.article_count <= 0, ~members)
+                ).scalars()
+                if int(sid) not in spared
+            ]
+            for chunk in chunks(empty):
+                conn.execute(sa.delete(stories).where(stories.c.id.in_(chunk)))
+            for story_id in empty:
+                forget_story(conn, story_id)
+        return empty
+
     def get(self, story_id: int) -> StoredStory | None:
         """One story with its figures, or None (also for an id no row can have)."""
         if not is_key(story_id):

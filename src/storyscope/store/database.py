@@ -350,6 +350,17 @@ class Store:
         """Delete a story; its articles stay stored, in no story."""
         self._stories.delete(story_id)
 
+    def delete_empty_stories(self, keep: Iterable[int] = ()) -> list[int]:
+        """Delete every story that has no articles, except the ids in ``keep``.
+
+        Ingest's consolidation calls this to remove the empty stories a killed run
+        can leave (keeping the ones its clustering state still names).
+
+        Returns:
+            The ids of the stories deleted.
+        """
+        return self._stories.delete_empty(keep)
+
     def get_story(self, story_id: int) -> StoredStory | None:
         """One story with its figures, or None (also for an id no row can have)."""
         return self._stories.get(story_id)

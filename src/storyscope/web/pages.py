@@ -364,15 +364,18 @@ async def compare_submit(request: Request) -> Response:
         )
     except WebError as exc:
         if partial:
-            return web.render("_compare_error.html.j2", status_code=exc.status, error=exc.message)
-        return web.render(
-            "compare.html.j2",
-            status_code=exc.status,
-            slots=_PASTE_SLOTS,
-            values=values,
-            result=None,
-            error=exc.message,
-        )
+            page = web.render("_compare_error.html.j2", status_code=exc.status, error=exc.message)
+        else:
+            page = web.render(
+                "compare.html.j2",
+                status_code=exc.status,
+                slots=_PASTE_SLOTS,
+                values=values,
+                result=None,
+                error=exc.message,
+            )
+        page.headers.update(exc.headers)  # Retry-After on a 503, as the API sends it
+        return page
     result = await anyio.to_thread.run_sync(functools.partial(story_context, story, story_id=None))
     if partial:
         return web.render("_compare_result.html.j2", result=result)
