@@ -5,14 +5,15 @@ another version is a miss, and a later put replaces it. The kinds belong to thei
 users (:mod:`storyscope.corpus` keeps analysed articles, story reports and the
 clusterer's state here); the store only keeps the rule that a story's report goes
 with the story (:func:`forget_story`), and can tell when the values kept under a
-story's member articles change (:meth:`Cache.member_version`).
+story's member articles change (:meth:`Cache.member_version`) and read them story by
+story (:meth:`Cache.member_values`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -98,6 +99,29 @@ class Cache:
                         digest.update(part.encode("utf-8"))
                         digest.update(b"\0")
         return digest.hexdigest()[:32]
+
+    def member_values(self, kind: str, story_ids: Iterable[int] | None = None) -> dict[int, list[Any]]:
+        """Story id -> the values of ``kind`` kept under its member articles' ids (key
+        order), for the given stories (None: every story that has one). One indexed join
+        per chunk of ids; stories without such a value are left out."""
+        base = (
+            sa.select(articles.c.story_id, cache.c.value)
+            .join(articles, articles.c.id == cache.c.key)
+            .where(cache.c.kind == kind, articles.c.story_id.is_not(None))
+            .order_by(articles.c.story_id, cache.c.key)
+        )
+        queries: list[Any]
+        if story_ids is None:
+            queries = [base]
+        else:
+            wanted = sorted({i for i in story_ids if is_key(i)})
+            queries = [base.where(articles.c.story_id.in_(chunk)) for chunk in chunks(wanted)]
+        found: dict[int, list[Any]] = {}
+        with self._db.read() as conn:
+            for query in queries:
+                for row in conn.execute(query):
+                    found.setdefault(int(row.story_id), []).append(json.loads(row.value))
+        return found
 
     def delete(self, kind: str | None = None, key: str | None = None) -> int:
         """Drop the entries matching ``kind`` and/or ``key``; returns how many."""
