@@ -25,6 +25,9 @@ from ._schema import articles, cache
 
 __all__ = ["Cache", "forget_story"]
 
+#: Past this many stories, member_values reads the kind's values rather than the members.
+_MEMBER_LOOKUPS = 1000
+
 
 def forget_story(conn: Connection, story_id: int) -> None:
     """Drop every cached value kept under the story's key (``story:<id>``), in ``conn``'s transaction."""
@@ -102,26 +105,35 @@ class Cache:
 
     def member_values(self, kind: str, story_ids: Iterable[int] | None = None) -> dict[int, list[Any]]:
         """Story id -> the values of ``kind`` kept under its member articles' ids (key
-        order), for the given stories (None: every story that has one). One indexed join
-        per chunk of ids; stories without such a value are left out."""
-        base = (
-            sa.select(articles.c.story_id, cache.c.value)
-            .join(articles, articles.c.id == cache.c.key)
-            .where(cache.c.kind == kind, articles.c.story_id.is_not(None))
-            .order_by(articles.c.story_id, cache.c.key)
-        )
-        queries: list[Any]
-        if story_ids is None:
-            queries = [base]
-        else:
-            wanted = sorted({i for i in story_ids if is_key(i)})
-            queries = [base.where(articles.c.story_id.in_(chunk)) for chunk in chunks(wanted)]
+        order), for the given stories (None: every story that has one); stories without
+        such a value are left out. For a page of stories: their members by the story
+        index, then their values by the cache key, per chunk (so it costs the same however
+        many values the kind holds); for all, or more than 1,000 stories: one join over
+        the kind's values, kept for the stories asked for."""
         found: dict[int, list[Any]] = {}
+        wanted = None if story_ids is None else sorted({i for i in story_ids if is_key(i)})
         with self._db.read() as conn:
-            for query in queries:
+            if wanted is None or len(wanted) > _MEMBER_LOOKUPS:
+                keep = None if wanted is None else set(wanted)
+                query = (
+                    sa.select(articles.c.story_id, cache.c.value)
+                    .join(articles, articles.c.id == cache.c.key)
+                    .where(cache.c.kind == kind, articles.c.story_id.is_not(None))
+                    .order_by(articles.c.story_id, cache.c.key)
+                )
                 for row in conn.execute(query):
-                    found.setdefault(int(row.story_id), []).append(json.loads(row.value))
-        return found
+                    if keep is None or row.story_id in keep:
+                        found.setdefault(int(row.story_id), []).append(json.loads(row.value))
+                return found
+            story_of: dict[str, int] = {}
+            for chunk in chunks(wanted):
+                members = sa.select(articles.c.id, articles.c.story_id).where(articles.c.story_id.in_(chunk))
+                story_of.update((row.id, int(row.story_id)) for row in conn.execute(members))
+            for chunk in chunks(sorted(story_of)):
+                values = sa.select(cache.c.key, cache.c.value).where(cache.c.kind == kind, cache.c.key.in_(chunk))
+                for row in conn.execute(values.order_by(cache.c.key)):
+                    found.setdefault(story_of[row.key], []).append(json.loads(row.value))
+        return dict(sorted(found.items()))
 
     def delete(self, kind: str | None = None, key: str | None = None) -> int:
         """Drop the entries matching ``kind`` and/or ``key``; returns how many."""
