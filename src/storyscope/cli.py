@@ -786,8 +786,11 @@ def stories(
     "outlets", "first_published", "last_published", "articles": [{"id",
     "source", "outlet", "title", "published", "url", "duplicate_of"}]}]}; with
     an outlets file each story also has "leans" (outlet -> lean, null when the
-    file gives none) and "blindspot" ("left", "right" or null).
+    file gives none) and "blindspot" ("left", "right" or null). "republished_by":
+    the outlets that republished one of its articles (a reprint) without one of
+    their own; leans and blindspot count them (docs/outlets.md).
     """
+    from storyscope.corpus import recorded_republishers
     from storyscope.outlets import blindspot as blindspot_of
 
     directory = _settings(set_values, outlets_file).outlets.load()
@@ -795,11 +798,16 @@ def stories(
         raise click.UsageError("--blindspot needs an outlets file (--outlets FILE) with leans")
     with _open_existing(db) as store:
         listed = [s for s in store.list_stories() if s.article_count > 0]
+        recorded = recorded_republishers(store)
+        republished = {
+            s.id: sorted(recorded.get(s.id, frozenset()) - set(s.outlets), key=str.casefold)
+            for s in listed
+        }
         leans: dict[int, dict[str, str | None]] = {}
         sides: dict[int, str | None] = {}
         if directory is not None:
             for story in listed:
-                leans[story.id] = directory.leans(story.outlets)
+                leans[story.id] = directory.leans([*story.outlets, *republished[story.id]])
                 sides[story.id] = blindspot_of(leans[story.id].values())
             if blindspot is not None:
                 listed = [
@@ -845,6 +853,7 @@ def stories(
                         "article_count": story.article_count,
                         "duplicate_count": story.duplicate_count,
                         "outlets": list(story.outlets),
+                        "republished_by": republished[story.id],
                         "first_published": story.first_published.isoformat()
                         if story.first_published
                         else None,
@@ -859,10 +868,14 @@ def stories(
                     out[-1]["blindspot"] = sides[story.id]
             click.echo(json.dumps({"stories": out}, indent=2, ensure_ascii=False))
             return
-    _print_story_table(listed, sides if directory is not None else None)
+    _print_story_table(listed, sides if directory is not None else None, republished)
 
 
-def _print_story_table(listed: list[Any], sides: dict[int, str | None] | None = None) -> None:
+def _print_story_table(
+    listed: list[Any],
+    sides: dict[int, str | None] | None = None,
+    republished: dict[int, list[str]] | None = None,
+) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -884,7 +897,9 @@ def _print_story_table(listed: list[Any], sides: dict[int, str | None] | None = 
             story.title or "(untitled)",
             str(story.article_count),
             str(story.duplicate_count),
-            ", ".join(story.outlets),
+            ", ".join(
+                [*story.outlets, *(f"{o} (republished)" for o in (republished or {}).get(story.id, []))]
+            ),
             span,
         ]
         if sides is not None:

@@ -50,6 +50,7 @@ __all__ = [
     "analyze_stories",
     "cached_report",
     "ingest_corpus",
+    "recorded_republishers",
     "report_digest",
     "story_articles_for_report",
     "story_report",
@@ -623,6 +624,26 @@ def _stored_reprints(store: Store, article_ids: Iterable[str]) -> list[Reprint]:
         if isinstance(rows, list):
             reprints.extend(Reprint(**row) for row in rows if isinstance(row, dict))
     return reprints
+
+
+def recorded_republishers(
+    store: Store, story_ids: Iterable[int] | None = None
+) -> dict[int, frozenset[str]]:
+    """Story id -> the outlets of the identical copies ``ingest`` recorded as reprints of
+    its members (:func:`_record_reprints`), for ``story_ids`` (None: every story with
+    one); one indexed join, nothing analysed. The web list and ``storyscope stories``
+    count them for a story's coverage by lean, as its report does."""
+    found = store.member_cache_values(REPRINT_KIND, story_ids)
+    return {
+        story_id: frozenset(
+            row["outlet"]
+            for rows in values
+            if isinstance(rows, list)
+            for row in rows
+            if isinstance(row, dict) and isinstance(row.get("outlet"), str) and row["outlet"]
+        )
+        for story_id, values in found.items()
+    }
 
 
 def _record_reprints(store: Store, copies: Sequence[Article]) -> int:

@@ -654,6 +654,32 @@ class StoreContract:
         store.cache_delete("reprints", BRIDGE.id)
         assert store.member_cache_version(other, "reprints") == empty
 
+    def test_member_cache_values_reads_the_values_kept_under_each_story_members(
+        self, make_store: MakeStore
+    ) -> None:
+        store = make_store()
+        store.add_articles(SAMPLE_ARTICLES)
+        story = store.create_story("Strike", [HARBOUR.id, HARBOUR_WIRE.id])
+        other = store.create_story("Bridge", [BRIDGE.id])
+        assert store.member_cache_values("reprints") == {}
+        store.cache_put("reprints", HARBOUR.id, [{"outlet": "A"}])
+        store.cache_put("reprints", BRIDGE.id, [{"outlet": "B"}])
+        store.cache_put("analysis", HARBOUR_WIRE.id, {"n": 1})  # another kind
+        store.cache_put("reprints", "not-an-article", [{"outlet": "C"}])
+        assert store.member_cache_values("reprints") == {
+            story: [[{"outlet": "A"}]],
+            other: [[{"outlet": "B"}]],
+        }
+        assert store.member_cache_values("reprints", [other, 10**6, 2**64]) == {
+            other: [[{"outlet": "B"}]]
+        }
+        assert store.member_cache_values("reprints", []) == {}
+        store.assign(HARBOUR.id, other)  # the value follows its article
+        found = store.member_cache_values("reprints", [story, other])
+        assert found == {other: [[{"outlet": "B"}], [{"outlet": "A"}]]} or found == {
+            other: [[{"outlet": "A"}], [{"outlet": "B"}]]
+        }
+
     def test_batch_reads_match_the_one_at_a_time_ones(self, make_store: MakeStore) -> None:
         store = make_store()
         store.add_articles(SAMPLE_ARTICLES)

@@ -178,3 +178,15 @@ def test_docs_list_every_table_and_its_columns_in_order() -> None:
     assert list(documented) == list(TABLES)
     for name, columns in TABLES.items():
         assert documented[name] == [c for c, _ in columns], name
+
+
+def test_a_reprint_row_carries_the_republishing_outlets_lean(reprinted: Story) -> None:
+    from storyscope.outlets import OutletDirectory, OutletInfo, with_outlet_info
+
+    directory = OutletDirectory([OutletInfo(name="Lantern Post", lean="right")])
+    rated = with_outlet_info(reprinted, directory)
+    names = [c for c, _ in TABLES["reprints"]]
+    (row,) = report_rows(to_dict(rated), 7)["reprints"]
+    assert dict(zip(names, row, strict=True))["lean"] == "right"
+    (unrated,) = report_rows(to_dict(reprinted), 7)["reprints"]
+    assert dict(zip(names, unrated, strict=True))["lean"] is None

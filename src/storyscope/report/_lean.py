@@ -70,12 +70,19 @@ def lean_bar_html(report: dict[str, Any]) -> str | None:
 
     One bar, left to right, a segment per lean as wide as its share of the story's
     outlets (unrated last), each with its count and a tooltip naming the outlets; the
-    legend repeats it in text, and a blindspot is said in words.
+    legend repeats it in text, and a blindspot is said in words. An outlet whose only
+    part in the story is a reprint (``reprints[]``) is named "(republished)".
     """
     coverage = report.get("lean_coverage")
     if not coverage:
         return None
-    outlets: dict[str, list[str]] = coverage["outlets"]
+    own = {a.get("outlet") for a in report.get("articles") or [] if isinstance(a, dict)}
+    copied = {r.get("outlet") for r in report.get("reprints") or [] if isinstance(r, dict)}
+    marked = {name: f"{name} (republished)" for name in copied - own if isinstance(name, str)}
+    outlets: dict[str, list[str]] = {
+        key: [marked.get(name, name) for name in names]
+        for key, names in coverage["outlets"].items()
+    }
     total = sum(len(names) for names in outlets.values())
     if total == 0:
         return None
@@ -98,7 +105,7 @@ def lean_bar_html(report: dict[str, Any]) -> str | None:
                 f'class="lean-n{dark}">{len(names)}</text>'
             )
         x += width
-    summary = lean_line(coverage)
+    summary = lean_line({**coverage, "outlets": outlets})
     legend = "".join(
         f'<li><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" '
         f'class="{_CLASSES[key]}"/></svg> {escape(label)}: '

@@ -6,7 +6,8 @@ so the CSV and Parquet files of ``storyscope export`` and the pandas frames of
 columns. The tables and their columns, in order, are :data:`TABLES` (documented
 in ``docs/report.md``, "Tables"). An article's ``lean``, ``owner``, ``kind`` and
 ``country`` are its outlet's in the report's ``outlet_metadata`` (an outlets file's
-entry; empty when the file does not list it, or there is no file). Every row carries ``story_id``; every row that
+entry; empty when the file does not list it, or there is no file), and so is a
+reprint's ``lean`` (the republishing outlet's: a reprint is coverage by it). Every row carries ``story_id``; every row that
 cites text carries ``article_id``, ``outlet``, ``start``, ``end`` and ``text``,
 with ``article.text[start:end] == text``. Fields that hold several values
 (``facts.outlets``, ``quote_variants.differences``, ...) are JSON arrays in
@@ -57,6 +58,7 @@ TABLES: dict[str, tuple[tuple[str, ColumnType], ...]] = {
     "reprints": (
         ("story_id", "int"),
         ("outlet", "str"),
+        ("lean", "str"),
         ("source", "str"),
         ("url", "str"),
         ("title", "str"),
@@ -260,6 +262,7 @@ def report_rows(report: Mapping[str, Any], story_id: int | None = None) -> Rows:
             {
                 "story_id": sid,
                 "outlet": reprint.get("outlet"),
+                "lean": (metadata.get(reprint.get("outlet") or "") or {}).get("lean"),
                 "source": reprint.get("source"),
                 "url": reprint.get("url"),
                 "title": reprint.get("title"),

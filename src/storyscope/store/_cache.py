@@ -5,14 +5,15 @@ another version is a miss, and a later put replaces it. The kinds belong to thei
 users (:mod:`storyscope.corpus` keeps analysed articles, story reports and the
 clusterer's state here); the store only keeps the rule that a story's report goes
 with the story (:func:`forget_story`), and can tell when the values kept under a
-story's member articles change (:meth:`Cache.member_version`).
+story's member articles change (:meth:`Cache.member_version`) and read them story by
+story (:meth:`Cache.member_values`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +24,9 @@ from ._rows import chunks, is_key, utcnow
 from ._schema import articles, cache
 
 __all__ = ["Cache", "forget_story"]
+
+#: Past this many stories, member_values reads the kind's values rather than the members.
+_MEMBER_LOOKUPS = 1000
 
 
 def forget_story(conn: Connection, story_id: int) -> None:
@@ -98,6 +102,38 @@ class Cache:
                         digest.update(part.encode("utf-8"))
                         digest.update(b"\0")
         return digest.hexdigest()[:32]
+
+    def member_values(self, kind: str, story_ids: Iterable[int] | None = None) -> dict[int, list[Any]]:
+        """Story id -> the values of ``kind`` kept under its member articles' ids (key
+        order), for the given stories (None: every story that has one); stories without
+        such a value are left out. For a page of stories: their members by the story
+        index, then their values by the cache key, per chunk (so it costs the same however
+        many values the kind holds); for all, or more than 1,000 stories: one join over
+        the kind's values, kept for the stories asked for."""
+        found: dict[int, list[Any]] = {}
+        wanted = None if story_ids is None else sorted({i for i in story_ids if is_key(i)})
+        with self._db.read() as conn:
+            if wanted is None or len(wanted) > _MEMBER_LOOKUPS:
+                keep = None if wanted is None else set(wanted)
+                query = (
+                    sa.select(articles.c.story_id, cache.c.value)
+                    .join(articles, articles.c.id == cache.c.key)
+                    .where(cache.c.kind == kind, articles.c.story_id.is_not(None))
+                    .order_by(articles.c.story_id, cache.c.key)
+                )
+                for row in conn.execute(query):
+                    if keep is None or row.story_id in keep:
+                        found.setdefault(int(row.story_id), []).append(json.loads(row.value))
+                return found
+            story_of: dict[str, int] = {}
+            for chunk in chunks(wanted):
+                members = sa.select(articles.c.id, articles.c.story_id).where(articles.c.story_id.in_(chunk))
+                story_of.update((row.id, int(row.story_id)) for row in conn.execute(members))
+            for chunk in chunks(sorted(story_of)):
+                values = sa.select(cache.c.key, cache.c.value).where(cache.c.kind == kind, cache.c.key.in_(chunk))
+                for row in conn.execute(values.order_by(cache.c.key)):
+                    found.setdefault(story_of[row.key], []).append(json.loads(row.value))
+        return dict(sorted(found.items()))
 
     def delete(self, kind: str | None = None, key: str | None = None) -> int:
         """Drop the entries matching ``kind`` and/or ``key``; returns how many."""

@@ -31,6 +31,7 @@ class Summaries:
         *,
         story_ids: Iterable[int] | None = None,
         outlet: str | None = None,
+        outlet_story_ids: Iterable[int] = (),
         published_since: dt.datetime | None = None,
         published_before: dt.datetime | None = None,
         order: SummaryOrder = "recent",
@@ -46,11 +47,11 @@ class Summaries:
                 return SummaryPage(stories=(), total=0)
             conditions.append(stories.c.id.in_(wanted))
         if outlet is not None:
-            conditions.append(
-                stories.c.id.in_(
-                    sa.select(articles.c.story_id).where(articles.c.outlet == outlet, articles.c.story_id.is_not(None))
-                )
+            with_outlet = stories.c.id.in_(
+                sa.select(articles.c.story_id).where(articles.c.outlet == outlet, articles.c.story_id.is_not(None))
             )
+            also = sorted({i for i in outlet_story_ids if is_key(i)})
+            conditions.append(sa.or_(with_outlet, stories.c.id.in_(also)) if also else with_outlet)
         if published_since is not None:
             conditions.append(stories.c.last_published >= to_db(published_since))
         if published_before is not None:

@@ -388,6 +388,7 @@ class Store:
         *,
         story_ids: Iterable[int] | None = None,
         outlet: str | None = None,
+        outlet_story_ids: Iterable[int] = (),
         published_since: dt.datetime | None = None,
         published_before: dt.datetime | None = None,
         order: SummaryOrder = "recent",
@@ -405,6 +406,8 @@ class Store:
         Args:
             story_ids: Only these stories (None: all).
             outlet: Only stories with an article from this outlet.
+            outlet_story_ids: With ``outlet``, these stories match it too (the web
+                list passes the stories the outlet republished).
             published_since: Only stories with an article published at or after this time.
             published_before: Only stories with an article published before this time.
             order: ``recent``, ``size`` or ``conflicts``.
@@ -416,6 +419,7 @@ class Store:
         return self._summaries.page(
             story_ids=story_ids,
             outlet=outlet,
+            outlet_story_ids=outlet_story_ids,
             published_since=published_since,
             published_before=published_before,
             order=order,
@@ -489,6 +493,15 @@ class Store:
         keys a story in memory by it and :meth:`story_version` (``corpus`` keeps the
         reprints of an article under its id)."""
         return self._cache.member_version(kind, story_id)
+
+    def member_cache_values(
+        self, kind: str, story_ids: Iterable[int] | None = None
+    ) -> dict[int, list[Any]]:
+        """Story id -> the values of ``kind`` cached under its member article ids, for
+        ``story_ids`` (None: every story with one), read in one connection (an indexed
+        join per chunk of ids); stories without one are left out. The web list and
+        ``storyscope stories`` read the reprints ``corpus`` keeps this way."""
+        return self._cache.member_values(kind, story_ids)
 
     def cache_delete(self, kind: str | None = None, key: str | None = None) -> int:
         """Drop cache entries matching ``kind`` and/or ``key``; returns how many."""

@@ -100,7 +100,7 @@ ERROR_SCHEMA: dict[str, Any] = {
 _STORY_INFO: dict[str, Any] = {
     "type": "object",
     "description": "One row of the story list.",
-    "required": ["id", "title", "article_count", "outlets", "url"],
+    "required": ["id", "title", "article_count", "outlets", "republished_by", "url"],
     "properties": {
         "id": {"type": "string"},
         "title": {"type": "string"},
@@ -111,6 +111,12 @@ _STORY_INFO: dict[str, Any] = {
         "fact_count": {**_NULLABLE_INT, "description": "null when unknown without aligning"},
         "contradiction_count": _NULLABLE_INT,
         "consensus_count": _NULLABLE_INT,
+        "republished_by": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Outlets that republished one of its articles (a reprint) without "
+            "an article of their own in it; they count for its coverage by lean and blindspot.",
+        },
         "url": {"type": "string", "description": "This story's /api/ address."},
     },
 }
@@ -129,6 +135,23 @@ _OUTLET_ARTICLE: dict[str, Any] = {
         "named_sources": {"type": "integer"},
         "anonymous_sources": {"type": "integer"},
         "hedges": {"type": "integer"},
+    },
+}
+
+_OUTLET_REPRINT: dict[str, Any] = {
+    "type": "object",
+    "description": "A story the outlet republished: its copy of another outlet's article, "
+    "left out of the comparison (docs/outlets.md, Reprints).",
+    "required": ["story_id", "article_id", "source", "kind"],
+    "properties": {
+        "story_id": {"type": "string"},
+        "story_title": _NULLABLE_STRING,
+        "article_id": {"type": "string", "description": "The article it copies."},
+        "original_outlet": _NULLABLE_STRING,
+        "title": _NULLABLE_STRING,
+        "url": _NULLABLE_STRING,
+        "source": {"type": "string"},
+        "kind": {"type": "string", "enum": ["identical", "near_duplicate"]},
     },
 }
 
@@ -209,9 +232,10 @@ def api_components() -> dict[str, Any]:
             },
         },
         "OutletArticle": _OUTLET_ARTICLE,
+        "OutletReprint": _OUTLET_REPRINT,
         "Outlet": {
             "type": "object",
-            "required": ["outlet", "metadata", "totals", "articles"],
+            "required": ["outlet", "metadata", "totals", "articles", "republished"],
             "properties": {
                 "outlet": {"type": "string"},
                 "metadata": {
@@ -228,6 +252,11 @@ def api_components() -> dict[str, Any]:
                     },
                 },
                 "articles": {"type": "array", "items": ref("OutletArticle")},
+                "republished": {
+                    "type": "array",
+                    "items": ref("OutletReprint"),
+                    "description": "The stories it republished, apart from its own articles.",
+                },
             },
         },
         "CompareResult": {

@@ -44,6 +44,7 @@ __all__ = [
     "ArticleEntry",
     "MemorySource",
     "OutletArticle",
+    "OutletReprint",
     "OutletSummary",
     "StoryInfo",
     "StoryPage",
@@ -77,6 +78,9 @@ class StoryInfo:
         fact_count: Facts found, or None when the source does not know without aligning.
         contradiction_count: Contradictions found, or None when unknown.
         consensus_count: Facts backed by two or more outlets, or None when unknown.
+        republished_by: Outlets that republished one of its articles (a reprint,
+            docs/outlets.md) without a member article of their own, sorted. They count
+            for the story's coverage by lean and blindspot like its outlets.
     """
 
     id: str
@@ -88,6 +92,12 @@ class StoryInfo:
     fact_count: int | None = None
     contradiction_count: int | None = None
     consensus_count: int | None = None
+    republished_by: tuple[str, ...] = ()
+
+    @property
+    def covering_outlets(self) -> tuple[str, ...]:
+        """Every outlet that published the story: its outlets, then the republishers."""
+        return self.outlets + self.republished_by
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,11 +133,39 @@ class OutletArticle:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class OutletReprint:
+    """A story an outlet republished: its copy of another outlet's article, left out of
+    the comparison (a :class:`~storyscope.model.Reprint`).
+
+    Attributes:
+        story_id: The story of the article it copies.
+        story_title: That story's title, when known.
+        article_id: The article it copies (the original, compared in the story).
+        original_outlet: The original's outlet, when known.
+        title: The copy's headline, if known.
+        url: The copy's URL, if known.
+        source: Where the copy was read from.
+        kind: ``identical`` or ``near_duplicate``.
+    """
+
+    story_id: str
+    story_title: str | None
+    article_id: str
+    original_outlet: str | None
+    title: str | None
+    url: str | None
+    source: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OutletSummary:
-    """An outlet over all stories: one row per article, newest first."""
+    """An outlet over all stories: one row per article, newest first, and the stories it
+    republished (its reprints of other outlets' articles, by story)."""
 
     name: str
     articles: tuple[OutletArticle, ...]
+    republished: tuple[OutletReprint, ...] = ()
 
     @property
     def words(self) -> int:
@@ -160,7 +198,8 @@ class StorySource(Protocol):
 
         Args:
             query: Full-text query over titles and article text (None: all).
-            outlet: Only stories with an article from this outlet.
+            outlet: Only stories with an article from this outlet, or one it
+                republished (:attr:`StoryInfo.republished_by`).
             date_from: Only stories with an article published on or after this day.
             date_to: Only stories with an article published on or before this day.
             sort: One of :data:`SORTS`.
@@ -178,11 +217,13 @@ class StorySource(Protocol):
         ...
 
     def outlet_summary(self, name: str) -> OutletSummary | None:
-        """An outlet's articles over all stories, or None when no article has that outlet."""
+        """An outlet's articles over all stories and the stories it republished, or None
+        when it has neither."""
         ...
 
     def outlets(self) -> list[str]:
-        """Every outlet name, sorted case-insensitively (for filter menus)."""
+        """Every outlet name (republishers included), sorted case-insensitively (for
+        filter menus)."""
         ...
 
 
@@ -226,7 +267,34 @@ def story_info(story_id: str, story: Story) -> StoryInfo:
         fact_count=len(story.facts),
         contradiction_count=len(story.contradictions),
         consensus_count=sum(1 for f in story.facts if f.status == "consensus"),
+        republished_by=republishers(story),
     )
+
+
+def republishers(story: Story) -> tuple[str, ...]:
+    """The outlets that republished one of the story's articles and have none of their
+    own in it, sorted case-insensitively."""
+    own = {a.article.outlet for a in story.articles}
+    return tuple(sorted({r.outlet for r in story.reprints} - own, key=_fold))
+
+
+def reprint_rows(name: str, story_id: str, story: Story) -> list[OutletReprint]:
+    """The outlet's reprints in one story (in memory), as outlet-page rows."""
+    outlet_of = {a.id: a.article.outlet for a in story.articles}
+    return [
+        OutletReprint(
+            story_id=story_id,
+            story_title=story_title(story),
+            article_id=r.original,
+            original_outlet=outlet_of.get(r.original),
+            title=r.title,
+            url=r.url,
+            source=r.source,
+            kind=r.kind,
+        )
+        for r in story.reprints
+        if r.outlet == name
+    ]
 
 
 def _outlet_row(story_id: str, story: Story, analyzed: AnalyzedArticle) -> OutletArticle:
@@ -265,19 +333,29 @@ def page_of(rows: list[StoryInfo], *, sort: StorySort, limit: int, offset: int) 
     return StoryPage(stories=tuple(rows[offset : offset + limit]), total=len(rows))
 
 
-def outlet_summary_of(name: str, stories: Iterable[tuple[str, Story]]) -> OutletSummary | None:
-    """An outlet's rows over ``(story id, story)`` pairs, newest first; None when it has none."""
-    rows = [
-        _outlet_row(sid, story, analyzed)
-        for sid, story in stories
-        for analyzed in story.articles
-        if analyzed.article.outlet == name
-    ]
-    if not rows:
+def outlet_summary_of(
+    name: str,
+    stories: Iterable[tuple[str, Story]],
+    *,
+    republished: Iterable[OutletReprint] = (),
+) -> OutletSummary | None:
+    """An outlet's rows over ``(story id, story)`` pairs, newest first, and its reprints in
+    them (with ``republished``: more, from elsewhere; one row per story, original and
+    source); None when it has neither."""
+    rows: list[OutletArticle] = []
+    reprints: dict[tuple[str, str, str], OutletReprint] = {}
+    for sid, story in stories:
+        rows.extend(_outlet_row(sid, story, a) for a in story.articles if a.article.outlet == name)
+        for reprint in reprint_rows(name, sid, story):
+            reprints.setdefault((reprint.story_id, reprint.article_id, reprint.source), reprint)
+    for reprint in republished:
+        reprints.setdefault((reprint.story_id, reprint.article_id, reprint.source), reprint)
+    if not rows and not reprints:
         return None
     floor = dt.datetime.min.replace(tzinfo=dt.UTC)
     rows.sort(key=lambda r: _utc(r.published) if r.published else floor, reverse=True)
-    return OutletSummary(name=name, articles=tuple(rows))
+    listed = sorted(reprints.values(), key=lambda r: ((r.story_title or "").casefold(), r.story_id, r.source))
+    return OutletSummary(name=name, articles=tuple(rows), republished=tuple(listed))
 
 
 BLINDSPOT_SCAN = 10_000
@@ -310,10 +388,11 @@ def list_with_blindspot(
 
 
 def story_blindspot(info: StoryInfo, directory: OutletDirectory | None) -> str | None:
-    """The side that barely covers a listed story (by its outlets' leans), else None."""
+    """The side that barely covers a listed story (by the leans of the outlets that
+    published it, the republishers included), else None."""
     if directory is None:
         return None
-    return blindspot(directory.leans(info.outlets).values())
+    return blindspot(directory.leans(info.covering_outlets).values())
 
 
 class MemorySource:
@@ -415,7 +494,7 @@ class MemorySource:
         for sid, info in self._infos.items():
             if terms and not all(term in self._search[sid] for term in terms):
                 continue
-            if outlet and outlet not in info.outlets:
+            if outlet and outlet not in info.outlets and outlet not in info.republished_by:
                 continue
             if date_from or date_to:
                 days = [
@@ -444,7 +523,8 @@ class MemorySource:
         return outlet_summary_of(name, self._stories.items())
 
     def outlets(self) -> list[str]:
-        names = {o for info in self._infos.values() for o in info.outlets}
+        """Every outlet with an article in a story or a reprint of one, sorted."""
+        names = {o for info in self._infos.values() for o in info.covering_outlets}
         return sorted(names, key=_fold)
 
     def related(self, story_id: str, limit: int = RELATED_LIMIT) -> list[RelatedStory] | None:

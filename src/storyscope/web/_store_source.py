@@ -16,13 +16,15 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from storyscope.outlets import OutletDirectory, with_outlet_info
 from storyscope.web._ids import canonical_int, plausible_id
 from storyscope.web._related import RELATED_LIMIT, RelatedStory, StoryVectors
 from storyscope.web._source import (
     ArticleEntry,
+    OutletReprint,
     OutletSummary,
     StoryInfo,
     StoryPage,
@@ -46,6 +48,42 @@ logger = logging.getLogger(__name__)
 _COUNTS_KEPT = 100_000  # stories whose report counts are remembered (a few dozen bytes each)
 _PAGES_KEPT = 256  # story list pages kept for list_ttl_s
 _RELATED_KEPT = 4096  # related-story answers kept for related_ttl_s
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _StoredReprint:
+    """A reprint recorded in the store (a :class:`~storyscope.model.Reprint`'s fields)
+    with the story of the article it copies."""
+
+    story_id: int
+    outlet: str
+    original: str
+    source: str
+    kind: str
+    url: str | None
+    title: str | None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _stored_reprint(story_id: int, row: Any) -> _StoredReprint | None:
+    """One recorded reprint, or None for a value that is not one."""
+    if not isinstance(row, dict):
+        return None
+    outlet, original = _text(row.get("outlet")), _text(row.get("original"))
+    if not outlet or not original:
+        return None
+    return _StoredReprint(
+        story_id=story_id,
+        outlet=outlet,
+        original=original,
+        source=_text(row.get("source")) or "",
+        kind=_text(row.get("kind")) or "identical",
+        url=_text(row.get("url")),
+        title=_text(row.get("title")),
+    )
 
 
 def _count(value: object) -> int | None:
@@ -76,7 +114,9 @@ class StoreSource:
         version_ttl_s: How long a story in memory is served before its members and
             their recorded reprints are checked again (1 s; a change by an ingest shows
             within that time).
-        outlets_ttl_s: How long the outlet menu is kept before it is read again (5 s).
+        outlets_ttl_s: How long the outlet menu, and the index of the reprints recorded
+            in the store by outlet (the menu's republishers, the outlet filter's and the
+            outlet pages' republished stories), are kept before they are read again (5 s).
         list_ttl_s: How long a page of the story list is answered from memory (1 s, as
             ``version_ttl_s``: under load a page costs one read a second; 0 turns it off).
         related_ttl_s: How long the story vectors of :meth:`related` are used before the
@@ -109,6 +149,8 @@ class StoreSource:
         self.list_ttl_s = 1.0
         self._pages: OrderedDict[tuple[object, ...], tuple[float, StoryPage]] = OrderedDict()
         self._outlets: tuple[float, tuple[str, ...]] | None = None
+        # (when, outlet -> its recorded reprints): see _republished
+        self._reprints: tuple[float, dict[str, tuple[_StoredReprint, ...]]] | None = None
         # story id -> (report version, its counts): each cached report decoded once
         self._counts: dict[str, tuple[str, tuple[int | None, int | None, int | None]]] = {}
         self._lock = threading.Lock()
@@ -184,6 +226,9 @@ class StoreSource:
         page = self.store.story_summaries(
             story_ids=story_ids,
             outlet=outlet,
+            outlet_story_ids=(
+                {r.story_id for r in self._republished().get(outlet, ())} if outlet else ()
+            ),
             published_since=since,
             published_before=before,
             order=sort,
@@ -195,8 +240,12 @@ class StoreSource:
 
     def _rows(self, summaries: tuple[StorySummary, ...], digest: str) -> list[StoryInfo]:
         """List rows with fact, contradiction and consensus counts: from the story in
-        memory, else the summary row, else the report cached in the store, else None."""
-        from storyscope.corpus import REPORT_KIND
+        memory, else the summary row, else the report cached in the store, else None;
+        and the outlets that republished a member (the reprints recorded for the page's
+        stories: one indexed join)."""
+        from storyscope.corpus import REPORT_KIND, recorded_republishers
+
+        recorded = recorded_republishers(self.store, (s.id for s in summaries))
 
         counts: dict[int, tuple[int | None, int | None, int | None]] = {}
         missing: dict[str, str] = {}  # cache key -> report version, not decoded yet
@@ -236,6 +285,7 @@ class StoreSource:
         for summary in summaries:
             sid = str(summary.id)
             facts, contradictions, consensus = counts[summary.id]
+            republished = recorded.get(summary.id, frozenset()) - set(summary.outlets)
             rows.append(
                 StoryInfo(
                     id=sid,
@@ -249,9 +299,34 @@ class StoreSource:
                     fact_count=facts,
                     contradiction_count=contradictions,
                     consensus_count=consensus,
+                    republished_by=tuple(sorted(republished, key=_fold)),
                 )
             )
         return rows
+
+    def _republished(self) -> dict[str, tuple[_StoredReprint, ...]]:
+        """Outlet -> the reprints ``ingest`` recorded for it, with the story of the
+        article each copies: every value of the store's reprint kind, read with its
+        story (one join over the reprints, no story analysed), kept for
+        :attr:`outlets_ttl_s`."""
+        from storyscope.corpus import REPRINT_KIND
+
+        now = time.monotonic()
+        with self._lock:
+            kept = self._reprints
+        if kept is not None and now - kept[0] < self.outlets_ttl_s:
+            return kept[1]
+        index: dict[str, list[_StoredReprint]] = {}
+        for story_id, values in self.store.member_cache_values(REPRINT_KIND).items():
+            for rows in values:
+                for row in rows if isinstance(rows, list) else ():
+                    found = _stored_reprint(story_id, row)
+                    if found is not None:
+                        index.setdefault(found.outlet, []).append(found)
+        result = {name: tuple(rows) for name, rows in index.items()}
+        with self._lock:
+            self._reprints = (now, result)
+        return result
 
     # -- one story -------------------------------------------------------------------------
 
@@ -375,20 +450,48 @@ class StoreSource:
         return None
 
     def outlet_summary(self, name: str) -> OutletSummary | None:
-        """Rows for the outlet's articles in stories analyzed so far (analysis is lazy)."""
+        """Rows for the outlet's articles in stories analyzed so far (analysis is lazy),
+        and the stories it republished: its reprints in those stories, and the identical
+        copies ``ingest`` recorded for it in any story (read from the store, analysed or
+        not, so a republisher's page is there after a restart)."""
         with self._lock:
             entries = [(sid, story) for sid, (_, _, story) in self._stories.items()]
-        return outlet_summary_of(name, entries)
+        recorded = self._republished().get(name, ())
+        titles: dict[int, str] = {}
+        if recorded:
+            page = self.store.story_summaries(
+                story_ids={r.story_id for r in recorded}, limit=len(recorded)
+            )
+            titles = {s.id: s.title or f"Story {s.id}" for s in page.stories}
+        originals: dict[str, str] = {}
+        if recorded:
+            originals = {a.id: a.outlet for a in self.store.get_articles({r.original for r in recorded})}
+        stored = [
+            OutletReprint(
+                story_id=str(r.story_id),
+                story_title=titles.get(r.story_id),
+                article_id=r.original,
+                original_outlet=originals.get(r.original),
+                title=r.title,
+                url=r.url,
+                source=r.source,
+                kind=r.kind,
+            )
+            for r in recorded
+            if r.story_id in titles  # a story without members is listed nowhere
+        ]
+        return outlet_summary_of(name, entries, republished=stored)
 
     def outlets(self) -> list[str]:
-        """Every outlet with an article in a story (one index scan, kept for
-        :attr:`outlets_ttl_s`: the list page's outlet menu asks on every request)."""
+        """Every outlet with an article in a story, or a reprint ``ingest`` recorded for
+        one (one index scan and the reprint index, kept for :attr:`outlets_ttl_s`: the
+        list page's outlet menu asks on every request)."""
         now = time.monotonic()
         with self._lock:
             kept = self._outlets
         if kept is not None and now - kept[0] < self.outlets_ttl_s:
             return list(kept[1])
-        names = sorted(self.store.outlets(), key=_fold)
+        names = sorted(set(self.store.outlets()) | set(self._republished()), key=_fold)
         with self._lock:
             self._outlets = (now, tuple(names))
         return names

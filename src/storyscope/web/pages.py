@@ -304,6 +304,9 @@ def outlet_page(request: Request, name: str) -> Response:
         for key in ("words", "quotes", "named_sources", "anonymous_sources", "hedges")
     }
     shown = {a.story_id: a.story_title or a.story_id for a in summary.articles if a.story_id}
+    shown.update(
+        (r.story_id, r.story_title or r.story_id) for r in summary.republished if r.story_id not in shown
+    )
     story_titles = {sid: _store_title(web, sid) or title for sid, title in shown.items()}
     directory = web.settings.outlets
     return web.render(

@@ -168,6 +168,7 @@ def info_dict(info: StoryInfo) -> dict[str, Any]:
         "fact_count": info.fact_count,
         "contradiction_count": info.contradiction_count,
         "consensus_count": info.consensus_count,
+        "republished_by": list(info.republished_by),
         "url": f"/api/stories/{info.id}",
     }
 
@@ -414,6 +415,7 @@ def outlet_dict(summary: OutletSummary, meta: OutletInfo | None = None) -> dict[
         "metadata": meta.as_dict() if meta is not None else None,
         "totals": totals,
         "articles": rows,
+        "republished": [dataclasses.asdict(r) for r in summary.republished],
     }
 
 
@@ -435,7 +437,8 @@ def get_outlet_by_query(
     summary="One outlet over all stories: sourcing and hedging per article",
 )
 def get_outlet(request: Request, name: str) -> Response:
-    """``{"outlet", "totals": {...}, "articles": [...]}``: sourcing and hedging per article.
+    """``{"outlet", "totals": {...}, "articles": [...], "republished": [...]}``: sourcing
+    and hedging per article, and the stories it republished (its reprints).
 
     The name is the rest of the path, percent-decoded (``/api/outlets/a%2Fb`` is ``a/b``).
     """
