@@ -354,3 +354,19 @@ def test_long_but_bounded_header_lines_are_read_whole(tmp_path: Path, gzip: bool
     (article,) = items(path)
     assert isinstance(article, Article)
     assert article.url == uri
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"WARC/1.0\r\nWARC-Type: response\r\n",
+        b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 10\r\n\r\n",
+    ],
+)
+def test_a_warc_cut_off_in_its_first_header_says_so_in_plain_words(tmp_path: Path, head: bytes):
+    path = tmp_path / "cut.warc"
+    path.write_bytes(head)
+    (failure,) = items(path)
+    assert isinstance(failure, Failure)
+    assert failure.source == str(path)
+    assert failure.error == f"{path}: malformed WARC file (truncated or incomplete record header)"

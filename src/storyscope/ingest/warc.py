@@ -123,12 +123,16 @@ def iter_warc(
                         yield item
             except Exception as exc:  # warcio, zlib and int() raise many types on corrupt data
                 bad = max(records.offset, offset)
-                problem = _printable(str(exc)) or type(exc).__name__
+                if isinstance(exc, (AttributeError, TypeError, KeyError, IndexError)):
+                    # warcio's own slips on a header cut short: say what is wrong with the file
+                    problem = "truncated or incomplete record header"
+                else:
+                    problem = _printable(str(exc)) or type(exc).__name__
                 if not found_any and bad == 0 and not isinstance(exc, _HeaderTooLong):
                     yield Failure(
                         stage="ingest",
                         source=source,
-                        error=str(IngestError(source, f"not a WARC file ({problem})")),
+                        error=str(IngestError(source, f"malformed WARC file ({problem})")),
                     )
                     return
                 gave_any = True
