@@ -66,3 +66,20 @@ def test_summary_skips_questions_and_cites_both_facts_of_one_sentence() -> None:
     texts = [s.text for s in summary]
     assert texts == [NEWS]
     assert {c.article for c in summary[0].citations} == {"a1", "a2", "a3"}
+
+
+def test_the_summary_does_not_open_with_a_sentence_that_leans_on_another() -> None:
+    leaning = "But it shows that a third of the council voted against the plan in secret."
+    lead_a = _cite("a1", leaning, 0)
+    lead_b = _cite("a2", leaning, 0)
+    vote_a = _cite("a1", NEWS, 200)
+    vote_b = _cite("a2", "Port Aster's council voted on Tuesday to spend $40 million on the harbour.", 300)
+    facts = [
+        Fact(id="f1", statement=leaning, status="consensus", support=(lead_a, lead_b),
+             outlets=("A", "B"), claims=("c1", "c2")),
+        Fact(id="f2", statement=NEWS, status="consensus", support=(vote_a, vote_b),
+             outlets=("A", "B"), claims=("c3", "c4")),
+    ]
+    summary = build_summary(facts, (), article_lengths={"a1": 1000, "a2": 1000})
+    # The earlier fact is told second: the vote, which stands alone, leads.
+    assert [s.text for s in summary] == [NEWS, leaning]

@@ -1,7 +1,8 @@
 """Summary: a neutral extractive summary in which every sentence cites exact spans.
 
 At most :data:`MAX_SENTENCES` sentences. First the consensus: the main event (the
-fact most outlets state, earliest in their articles) and then the other facts most
+fact most outlets state, earliest in their articles, told by a sentence that does not open by
+leaning on another: "But it ...") and then the other facts most
 outlets support, in story order, each told by the sentence of its statement (the
 member worded best: see :func:`storyscope.align.facts.representative`) with any
 dateline cut off by offset, and cited to every supporting sentence; no sentence
@@ -41,6 +42,23 @@ def _representative(fact: Fact) -> Citation:
     if not cut:
         return cite
     return Citation(article=cite.article, start=cite.start + cut, end=cite.end, text=rest)
+
+
+#: First words of a sentence that leans on the one before it ("But it reveals that ..."):
+#: such a sentence does not lead a summary when another can.
+_LEANING = frozenset(
+    {
+        "but", "and", "yet", "still", "however", "meanwhile", "also", "so", "or", "nor",
+        "then", "instead", "moreover", "besides", "thus", "it", "he", "she", "they", "this",
+        "these", "those", "that", "his", "her", "their", "its", "there",
+    }
+)  # fmt: skip
+
+
+def _stands_alone(text: str) -> bool:
+    """Whether a sentence can open a summary: it does not start by leaning on another."""
+    first = text.lstrip(" \"\u201c\u2018'(").split(maxsplit=1)
+    return not first or first[0].lower().strip(",;:") not in _LEANING
 
 
 def _holds(cite: Citation, part: Citation) -> bool:
@@ -110,7 +128,8 @@ def build_summary(
             reps[fact.id] = rep
             top.append(fact)
         if top:
-            # The main event leads: of the facts most outlets state, the earliest.
+            # The main event leads: of the facts most outlets state, the earliest, told
+            # by a sentence that stands alone ("But it reveals ..." leans on another).
             widest = max(len(f.outlets) for f in top)
             main = min(
                 (
@@ -118,7 +137,10 @@ def build_summary(
                     for f in top
                     if len(f.outlets) == widest and quoted_share(f.statement) < QUOTE_SHARE
                 ),
-                key=lambda f: _position(f, order, article_lengths),
+                key=lambda f: (
+                    not _stands_alone(reps[f.id].text),
+                    _position(f, order, article_lengths),
+                ),
                 default=top[0],
             )
             rest = sorted(
