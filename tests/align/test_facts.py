@@ -258,11 +258,12 @@ def _fragmented() -> tuple[object, list[list[int]], np.ndarray, dict[str, int]]:
     c = make_article(
         "Coast Weekly", ["Seven council members backed closing the Velmora pier, two opposed it."]
     )
-    d = make_article("Coast Weekly", ["Brisco Foods has promised to rebuild by the autumn."])
-    table = build_table([a, b, c, d])
+    d = make_article("Daily Lantern", ["Brisco Foods has promised to rebuild by the autumn."])
+    e = make_article("Bay Herald", ["The pier at the Velmora cannery will close, the council decided."])
+    table = build_table([a, b, c, d, e])
     row = {ref.claim.text.split()[0] + str(ref.doc): i for i, ref in enumerate(table.refs)}
     courier, lantern_vote, lantern_tally = row["The0"], row["The1"], row["Seven1"]
-    weekly, other = row["Seven2"], row["Brisco3"]
+    weekly, other, herald = row["Seven2"], row["Brisco3"], row["The4"]
     prob = np.zeros((len(table.refs),) * 2, dtype=np.float32)
 
     def link(x: int, y: int, p: float) -> None:
@@ -275,7 +276,7 @@ def _fragmented() -> tuple[object, list[list[int]], np.ndarray, dict[str, int]]:
     link(courier, weekly, 0.985)
     link(courier, lantern_tally, 0.7)
     link(lantern_vote, weekly, 0.4)
-    groups = [[courier, lantern_vote], [lantern_tally, weekly], [other]]
+    groups = [[courier, lantern_vote], [lantern_tally, weekly], [other], [herald]]
     names = {"courier": courier, "vote": lantern_vote, "tally": lantern_tally, "weekly": weekly}
     return table, groups, prob, names
 
@@ -285,9 +286,7 @@ def test_one_fact_told_in_fragments_is_joined() -> None:
 
     table, groups, prob, rows = _fragmented()
     merged = merge_fragments(table, groups, prob)  # type: ignore[arg-type]
-    assert sorted(map(sorted, merged)) == sorted(
-        [sorted(rows.values()), groups[2]]
-    )
+    assert sorted(map(sorted, merged)) == sorted([sorted(rows.values()), groups[2], groups[3]])
     # The joined fact cites both of the Lantern's sentences.
     lantern = [r for r in merged[0] if table.refs[r].doc == 1]  # type: ignore[attr-defined]
     assert len(lantern) == 2
@@ -300,12 +299,29 @@ def test_fragments_linked_below_the_threshold_stay_apart() -> None:
     prob[rows["courier"], rows["weekly"]] = prob[rows["weekly"], rows["courier"]] = 0.97
     merged = merge_fragments(table, groups, prob)  # type: ignore[arg-type]
     assert sorted(map(sorted, merged)) == sorted(map(sorted, groups))
-    # A one-outlet fact never joins by this rule, however strong its link.
+    # One outlet's own claim never joins a fact that already has the outlet, however strong
+    # its link (the Lantern's other article), nor another lone claim.
     prob[rows["courier"], rows["weekly"]] = prob[rows["weekly"], rows["courier"]] = 0.985
-    prob[rows["courier"], groups[2][0]] = prob[groups[2][0], rows["courier"]] = 0.999
+    other, herald = groups[2][0], groups[3][0]
+    prob[rows["courier"], other] = prob[other, rows["courier"]] = 0.999
+    prob[other, herald] = prob[herald, other] = 0.999
     merged = merge_fragments(table, groups, prob)  # type: ignore[arg-type]
-    assert [groups[2][0]] in merged
+    assert [other] in merged and [herald] in merged
     assert merge_fragments(table, groups, prob, threshold=0.99) == [  # type: ignore[arg-type]
         sorted(g, key=lambda r: (table.refs[r].doc, table.refs[r].claim.start))  # type: ignore[attr-defined]
         for g in groups
     ]
+
+
+def test_a_lone_claim_of_an_outlet_the_fact_lacks_joins_it() -> None:
+    from storyscope.align.facts import merge_fragments
+
+    table, groups, prob, rows = _fragmented()
+    herald = groups[3][0]
+    prob[rows["vote"], herald] = prob[herald, rows["vote"]] = 0.99
+    merged = merge_fragments(table, groups, prob)  # type: ignore[arg-type]
+    (fact,) = [g for g in merged if herald in g]
+    assert set(fact) == {*rows.values(), herald}
+    # Pinned (a contradiction points at it), a fact stays as it is.
+    merged = merge_fragments(table, groups, prob, pinned=[3])  # type: ignore[arg-type]
+    assert [herald] in merged
