@@ -80,22 +80,98 @@ BUCKETS = frozenset({"other_pro", "other_anti", "other_neutral"})
 #: annotators file a member's words under the group ("Chuck Schumer" under
 #: ``Democratic_lawmakers``), which a name match cannot check.
 _GROUP_WORDS = frozenset(
-    """lawmakers democrats republicans officials members campaign party catholics plaintiffs
-    protestors companies""".split()
+    [
+        "lawmakers",
+        "democrats",
+        "republicans",
+        "officials",
+        "members",
+        "campaign",
+        "party",
+        "catholics",
+        "plaintiffs",
+        "protestors",
+        "companies",
+    ]
 )
 _BODIES = frozenset({"NAACP", "BuzzFeed", "Secure_America_Now"})
 #: Share of a span's words one quote must cover for the span to count as found.
 MIN_COVER = 0.5
-_QUOTE_MARKS = "\"\u201c\u201d"
+_QUOTE_MARKS = '"\u201c\u201d'
 #: Words dropped from both names before comparing: function words, honorifics and titles,
 #: generic group nouns.
 _DROP = frozenset(
-    """the a an of and for in on at to s jr sr mr mrs ms miss dr rev sen senator rep
-    representative gov governor president pres vice secretary sec gen general chairman chair
-    speaker leader minister mayor judge justice attorney former first lady house senate us u
-    lawmakers lawmaker officials official members member committee campaign party group groups
-    administration office spokesman spokeswoman spokesperson aides aide staff supporters
-    people""".split()
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "for",
+        "in",
+        "on",
+        "at",
+        "to",
+        "s",
+        "jr",
+        "sr",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "rev",
+        "sen",
+        "senator",
+        "rep",
+        "representative",
+        "gov",
+        "governor",
+        "president",
+        "pres",
+        "vice",
+        "secretary",
+        "sec",
+        "gen",
+        "general",
+        "chairman",
+        "chair",
+        "speaker",
+        "leader",
+        "minister",
+        "mayor",
+        "judge",
+        "justice",
+        "attorney",
+        "former",
+        "first",
+        "lady",
+        "house",
+        "senate",
+        "us",
+        "u",
+        "lawmakers",
+        "lawmaker",
+        "officials",
+        "official",
+        "members",
+        "member",
+        "committee",
+        "campaign",
+        "party",
+        "group",
+        "groups",
+        "administration",
+        "office",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "aides",
+        "aide",
+        "staff",
+        "supporters",
+        "people",
+    ]
 )
 _ALIAS = {"democratic": "democrat", "dem": "democrat", "gop": "republican"}
 
