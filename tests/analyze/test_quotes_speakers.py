@@ -758,3 +758,45 @@ def test_he_continues_a_speaker_described_by_a_gendered_noun(parse: Parse) -> No
     assert _speaker_of(parse, text, "storms are the answer") == "my father"
     she = text.replace("He also", "She also")
     assert _speaker_of(parse, she, "storms are the answer") != "my father"
+
+
+# Issue #16, BASIL quote spans (eval/basil_speakers.py): patterns seen in its misses.
+
+
+def test_he_after_a_sentence_led_by_he_skips_the_one_named_in_passing(parse: Parse) -> None:
+    text = (
+        '"I am not ashamed to say I love boats," says harbour planner Jonas Weller.\n\n'
+        "Weller has recently stepped up his attacks on Brann over the harbour.\n\n"
+        "In a statement released Tuesday, he criticized the Brann administration's decision "
+        "to close the pier.\n\n"
+        '"This is just the latest example of a city hall at war with sailors," he said.\n'
+    )
+    assert _speaker_of(parse, text, "city hall at war") == "Jonas Weller"
+
+
+def test_a_platform_the_parser_takes_for_a_person_is_not_she(parse: Parse) -> None:
+    text = (
+        '"No," Nina Brann said quickly.\n\n'
+        "Enter Ms. Orla Fenn \u2014 a former port board media aide who describes herself on "
+        'Twitter as loving ferries, cats and "all things blue and gold!" \u2014 whose remarks '
+        "had a sharper edge.\n\n"
+        '"You are both part of the harbour family, try showing a little respect," she wrote '
+        "above a picture of the two captains.\n"
+    )
+    assert _speaker_of(parse, text, "harbour family") == "Orla Fenn"
+    assert all(q.speaker != "Twitter" for q in _quotes(parse, text))
+
+
+def test_a_relative_clause_on_an_apposition_is_the_named_persons(parse: Parse) -> None:
+    text = (
+        '"We will rebuild," said Arno Kell, a harbour pilot who told reporters the pier was '
+        '"a disgrace."\n'
+    )
+    assert _speaker_of(parse, text, "a disgrace") == "Arno Kell"
+
+
+def test_editorial_brackets_do_not_stay_in_a_speaker_name() -> None:
+    from storyscope.analyze._speakers import _bare_name
+
+    assert _bare_name("Tilda] Brann") == "Tilda Brann"
+    assert _bare_name("[Mayor Tilda] Brann") == "Tilda Brann"

@@ -350,7 +350,10 @@ def _strip_honorific(name: str) -> str:
 
 
 def _bare_name(text: str) -> str:
-    """An entity's text without edge punctuation or a leading title ("Mr. Ruiz," -> "Ruiz")."""
+    """An entity's text without edge punctuation, editorial brackets or a leading title
+    ("Mr. Ruiz," -> "Ruiz"; "Tilda] Brann" from '"[Mayor Tilda] Brann's ..."' -> "Tilda Brann")."""
+    if "[" in text or "]" in text:
+        text = " ".join(text.replace("[", " ").replace("]", " ").split())
     return _strip_honorific(_EDGE_PUNCT.sub("", text))
 
 
@@ -607,6 +610,36 @@ def _not_a_person(ent: Entity, text: str) -> bool:
     return m is not None and ent.end <= m.end()
 
 
+#: Social platforms the small NER model takes for people ("she wrote on Twitter"): a body,
+#: never "he" or "she".
+_PLATFORMS = frozenset(
+    [
+        "twitter",
+        "facebook",
+        "instagram",
+        "youtube",
+        "tiktok",
+        "snapchat",
+        "linkedin",
+        "reddit",
+        "whatsapp",
+        "telegram",
+        "tumblr",
+        "periscope",
+    ]
+)
+
+
+def _platforms_relabelled(entities: Sequence[Entity]) -> list[Entity]:
+    """``entities`` with a PERSON-labelled platform name ("Twitter") labelled ORG."""
+    return [
+        dataclasses.replace(e, label="ORG")
+        if e.label == "PERSON" and _bare_name(e.text).lower() in _PLATFORMS
+        else e
+        for e in entities
+    ]
+
+
 def _people_relabelled(entities: Sequence[Entity]) -> list[Entity]:
     """``entities`` with every mention of a person's name labelled PERSON.
 
@@ -693,6 +726,7 @@ class SpeakerContext:
         # A dateline ("LIVINGSTON, N.J. —") or a month or weekday the NER took for a
         # person never speaks.
         entities = _people_relabelled([e for e in entities if not _not_a_person(e, text)])
+        entities = _platforms_relabelled(entities)
         entities = _with_surname_mentions(text, entities, self.lookup)
         self.entities = entities
         self.ent_starts = [e.start for e in entities]
@@ -1188,6 +1222,12 @@ class SpeakerContext:
         own, prev = self.sentences[here], self.sentences[here - 1]
         if self.text[prev.start : prev.end].rstrip().endswith("?"):
             return None  # "Governor Christie? 'Strong,' he said.": the one asked about
+        led = self._main_subject(prev)
+        if pronoun in ("he", "she") and led is not None and led.lower_ == pronoun:
+            # "Weller stepped up his attacks on Brann. In a statement, he criticized the
+            # Brann administration. '...,' he said.": the sentence before is led by the
+            # same pronoun, so the one it names in passing is not who "he" is.
+            return None
         lo = bisect.bisect_left(self.ent_starts, prev.start)
         hi = bisect.bisect_left(self.ent_starts, pos)
         found: list[Entity] = []
@@ -1419,7 +1459,16 @@ def subject_of(verb: Token, ctx: SpeakerContext) -> Token | None:
     for child in verb.children:
         if child.dep_ == "nsubj" and _good_subject(child, ctx):
             if child.lower_ in _RELATIVE and verb.dep_ == "relcl" and verb.head is not verb:
-                return verb.head
+                noun = verb.head
+                if (
+                    noun.dep_ == "appos"
+                    and noun.head.ent_type_ == "PERSON"
+                    and _good_subject(noun.head, ctx)
+                ):
+                    # "Ms. Fenn -- a former media aide who describes herself as ...":
+                    # the person the description stands beside, not the description.
+                    return noun.head
+                return noun
             if child.lower_ in _RELATIVE and child.i > 0:
                 # "... turned to the Fire Department which reported ...", the clause
                 # misparsed as an adverbial one: the noun right before "which".
