@@ -76,10 +76,6 @@ ONE_CLAIM_PER_ARTICLE = True
 #: Pair probability of the strongest link between two facts of several outlets at
 #: which they are one fact told in fragments (:func:`merge_fragments`).
 FRAGMENT_LINK = 0.98
-#: ... when the mean probability over all their cross-article pairs is at least this.
-FRAGMENT_MEAN = 0.0
-#: ... and the joined fact cites at most this many claims of one article.
-FRAGMENT_PER_ARTICLE = 99
 #: An article with a claim whose mean score to a fact's members reaches this
 #: probably reports the fact in other words: it is not counted as leaving it out.
 COVER_THRESHOLD = 0.95
@@ -281,29 +277,27 @@ def merge_fragments(
     """
     tau = FRAGMENT_LINK if threshold is None else threshold
     docs = np.asarray([r.doc for r in table.refs])
+    outlets = [{table.refs[r].outlet for r in rows} for rows in groups]
+    wide = [len({int(docs[r]) for r in rows}) >= 2 for rows in groups]
     keep_apart = set(pinned)
-    spread = {k: {int(docs[r]) for r in rows} for k, rows in enumerate(groups)}
-    outlets = [table.refs[r].outlet for r in range(len(table.refs))]
     joinable = [
         k
         for k, rows in enumerate(groups)
-        if k not in keep_apart and not all(table.refs[r].trivial for r in rows)
+        if rows and k not in keep_apart and not all(table.refs[r].trivial for r in rows)
     ]
     links: list[tuple[float, int, int]] = []
-    for x, a in enumerate(joinable):
-        rows_a = list(groups[a])
-        for b in joinable[x + 1 :]:
-            if len(spread[a]) < 2 and len(spread[b]) < 2:
-                continue  # two claims of one outlet each: grouping's call
-            if min(len(spread[a]), len(spread[b])) < 2 and {
-                outlets[r] for r in groups[a]
-            } & {outlets[r] for r in groups[b]}:
-                continue  # one outlet's own claim joins only a fact that lacks the outlet
-            block = prob[np.ix_(rows_a, list(groups[b]))]
-            cross = docs[rows_a][:, None] != docs[list(groups[b])][None, :]
-            strongest = float(np.max(np.where(cross, block, 0.0)))
-            if strongest >= tau:
-                links.append((strongest, a, b))
+    if len(joinable) >= 2:
+        # The strongest cross-article pair of every two groups, in two reductions over
+        # the rows laid out group by group (no loop over pairs of groups).
+        order = np.asarray([r for k in joinable for r in groups[k]], dtype=np.int64)
+        starts = np.cumsum([0] + [len(groups[k]) for k in joinable[:-1]])
+        block = prob[np.ix_(order, order)]
+        block = np.where(docs[order][:, None] != docs[order][None, :], block, 0.0)
+        strongest = np.maximum.reduceat(np.maximum.reduceat(block, starts, axis=0), starts, axis=1)
+        for x, y in zip(*np.nonzero(np.triu(strongest >= tau, k=1)), strict=True):
+            a, b = joinable[int(x)], joinable[int(y)]
+            if _may_join(wide[a], outlets[a], wide[b], outlets[b]):
+                links.append((float(strongest[x, y]), a, b))
     parent = list(range(len(groups)))
 
     def root(k: int) -> int:
@@ -316,27 +310,27 @@ def merge_fragments(
     # Strongest first; ties by group order, so the result never depends on set order.
     for _, a, b in sorted(links, key=lambda t: (-t[0], t[1], t[2])):
         ra, rb = root(a), root(b)
-        if ra == rb:
-            continue
-        rows_a, rows_b = joined[ra], joined[rb]
-        if min(len({outlets[r] for r in rows_a}), len({outlets[r] for r in rows_b})) < 2 and {
-            outlets[r] for r in rows_a
-        } & {outlets[r] for r in rows_b}:
-            continue  # (as above, for the facts joined so far)
-        block = prob[np.ix_(rows_a, rows_b)]
-        cross = docs[rows_a][:, None] != docs[rows_b][None, :]
-        if not cross.any() or float(block[cross].mean()) < FRAGMENT_MEAN:
-            continue  # a chain of strong links through unrelated claims
-        per_doc = np.bincount(docs[rows_a + rows_b])
-        if per_doc.max() > FRAGMENT_PER_ARTICLE:
+        if ra == rb or not _may_join(wide[ra], outlets[ra], wide[rb], outlets[rb]):
             continue
         keep, gone = min(ra, rb), max(ra, rb)
         parent[gone] = keep
         joined[keep] = joined[keep] + joined.pop(gone)
+        outlets[keep] = outlets[keep] | outlets[gone]
+        wide[keep] = True
     return [
         sorted(rows, key=lambda r: (table.refs[r].doc, table.refs[r].claim.start))
         for rows in joined.values()
     ]
+
+
+def _may_join(wide_a: bool, outlets_a: set[str], wide_b: bool, outlets_b: set[str]) -> bool:
+    """Two facts may join when both hold several articles, or when one is a single
+    article's claim and the other lacks its outlet."""
+    if wide_a and wide_b:
+        return True
+    if not wide_a and not wide_b:
+        return False  # two lone claims: grouping's call
+    return not outlets_a & outlets_b
 
 
 def attach_support(

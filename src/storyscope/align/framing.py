@@ -400,17 +400,37 @@ def _word_in(table: ClaimTable, ref: ClaimRef, word: str) -> tuple[int, bool, bo
 def _substitution_labels(table: ClaimTable, groups: Sequence[Sequence[int]]) -> list[Label]:
     found: dict[frozenset[str], list[tuple[str, str]]] = {}
     pair_count: Counter[frozenset[str]] = Counter()
+    words_of: dict[int, list[str]] = {}
+    edits: dict[tuple[tuple[str, ...], tuple[str, ...]], Sequence[tuple[str, int, int, int, int]] | None] = {}
+
+    def words(row: int) -> list[str]:
+        if row not in words_of:
+            words_of[row] = norm_words(table.refs[row].claim.text)
+        return words_of[row]
+
     for rows in groups:
         if len(rows) < 2:
             continue
         for x, ra in enumerate(rows):
             for rb in rows[x + 1 :]:
                 a, b = table.refs[ra], table.refs[rb]
-                wa, wb = norm_words(a.claim.text), norm_words(b.claim.text)
-                sm = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
-                if sm.ratio() < SUBSTITUTION_RATIO:
+                wa, wb = words(ra), words(rb)
+                if wa == wb:
+                    continue  # word for word the same: nothing swapped
+                key_ab = (tuple(wa), tuple(wb))
+                if key_ab not in edits:  # copies of a story repeat the same pairs
+                    sm = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
+                    # the quick ratios bound ratio from above at a fraction of its cost
+                    edits[key_ab] = (
+                        sm.get_opcodes()
+                        if sm.real_quick_ratio() >= SUBSTITUTION_RATIO
+                        and sm.quick_ratio() >= SUBSTITUTION_RATIO
+                        and sm.ratio() >= SUBSTITUTION_RATIO
+                        else None
+                    )
+                ops = edits[key_ab]
+                if ops is None:
                     continue
-                ops = sm.get_opcodes()
                 for k, (tag, i1, i2, j1, j2) in enumerate(ops):
                     if tag != "replace" or i2 - i1 > MAX_PHRASE or j2 - j1 > MAX_PHRASE:
                         continue
