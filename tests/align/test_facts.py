@@ -325,3 +325,46 @@ def test_a_lone_claim_of_an_outlet_the_fact_lacks_joins_it() -> None:
     # Pinned (a contradiction points at it), a fact stays as it is.
     merged = merge_fragments(table, groups, prob, pinned=[3])  # type: ignore[arg-type]
     assert [herald] in merged
+
+
+def test_one_outlets_fact_in_two_articles_joins_no_fact_that_has_the_outlet() -> None:
+    from storyscope.align.facts import merge_fragments
+
+    fox1 = make_article(
+        "Harbor Courier",
+        [
+            "The Velmora council voted on Tuesday to close the cannery pier.",
+            "Seven members backed the closure and two opposed it.",
+        ],
+    )
+    fox2 = make_article(
+        "Harbor Courier", ["Velmora's council decided on Tuesday the cannery pier will close."]
+    )
+    lantern = make_article(
+        "Daily Lantern", ["Seven council members backed closing the pier, two opposed it."]
+    )
+    table = build_table([fox1, fox2, lantern])
+    prob = np.zeros((4, 4), dtype=np.float32)
+    for x, y, p in ((0, 2, 0.99), (1, 3, 0.99), (2, 3, 0.985)):
+        prob[x, y] = prob[y, x] = p
+    groups = [[0, 2], [1, 3]]  # the Courier's vote, twice; the tally by both outlets
+    assert merge_fragments(table, groups, prob) == groups
+
+
+def test_a_swapped_noun_never_joins_a_fact_by_fragments_or_attachment() -> None:
+    lead = "The Millbrook city council voted 7-2 on Tuesday to expand the downtown homeless shelter."
+    arts = [
+        make_article("Riverton Ledger", [lead, "The city funds the shelter on Elm Street."]),
+        make_article(
+            "Valley Post",
+            [
+                "The Millbrook council voted 7-2 on Tuesday to expand the homeless shelter downtown.",
+                "The city funds the shelter on Elm Street.",
+            ],
+        ),
+        make_article("Coast Weekly", [lead, "The city funds the library on Elm Street."]),
+    ]
+    story = align(arts)
+    (funds,) = [f for f in story.facts if "shelter on Elm" in f.statement]
+    assert not any("library" in c.text for c in funds.support)
+    assert set(funds.outlets) == {"Riverton Ledger", "Valley Post"}

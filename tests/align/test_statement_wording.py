@@ -83,3 +83,19 @@ def test_the_summary_does_not_open_with_a_sentence_that_leans_on_another() -> No
     summary = build_summary(facts, (), article_lengths={"a1": 1000, "a2": 1000})
     # The earlier fact is told second: the vote, which stands alone, leads.
     assert [s.text for s in summary] == [NEWS, leaning]
+
+
+def test_what_stands_alone_as_a_summary_lead() -> None:
+    from storyscope.align.summary import _stands_alone
+
+    leaning = ["But it reveals a split.", "It\u2019s over, she said.", "That bill passed.", "His aides said no."]
+    alone = [
+        "There were 12 dead.",
+        "This week the council voted 7-2.",
+        "So far, 12 people have left.",
+        "\u201cIt is over,\u201d the mayor said.",
+        "Then-President Ames signed it.",
+        "Pelosi won the vote.",
+    ]
+    assert [s for s in leaning if _stands_alone(s)] == []
+    assert [s for s in alone if not _stands_alone(s)] == []

@@ -370,3 +370,21 @@ def test_a_warc_cut_off_in_its_first_header_says_so_in_plain_words(tmp_path: Pat
     assert isinstance(failure, Failure)
     assert failure.source == str(path)
     assert failure.error == f"{path}: malformed WARC file (truncated or incomplete record header)"
+
+
+def test_a_page_that_fails_to_parse_keeps_its_own_error_text(tmp_path: Path, monkeypatch):
+    import storyscope.ingest.warc as warc_module
+
+    path = write_warc(
+        tmp_path / "two.warc",
+        [response("http://a.example/1", page("One")), response("http://a.example/2", page("Two"))],
+        gzip=False,
+    )
+
+    def boom(*_args: object, **_kwargs: object) -> None:
+        raise KeyError("lang")
+
+    monkeypatch.setattr(warc_module, "build_html_article", boom)
+    failures = [f for f in items(path) if isinstance(f, Failure)]
+    assert failures and all("truncated" not in f.error for f in failures)
+    assert all("lang" in f.error for f in failures)

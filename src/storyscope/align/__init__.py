@@ -28,6 +28,7 @@ from storyscope.align.facts import (
     merge_fragments,
     shared_sources,
     support_notes,
+    without_slot_swaps,
 )
 from storyscope.align.framing import find_framing, find_outlet_profiles
 from storyscope.align.omissions import find_omissions
@@ -132,7 +133,10 @@ def align(
     docs = tuple(unique.values())
     cfg = settings if settings is not None else default_settings().align
     table = build_table(docs, embedder=embedder)
-    prob = pair_probability(table)
+    # Pairs that differ by one swapped noun ("the shelter" / "the library") never join:
+    # not in grouping, fragments, attachment nor the omission check.
+    scored = pair_probability(table)
+    prob = without_slot_swaps(table, scored, cfg.member_floor)
     groups = group_claims(
         table, prob=prob, threshold=cfg.group_threshold, member_floor=cfg.member_floor
     )
@@ -173,8 +177,10 @@ def align(
         if fid:
             fact_size[fid] = len({ref.outlet for ref in refs})
 
+    # (the scores as the pair scorer gave them: a swapped noun is what an entity
+    # contradiction is made of)
     contradictions, contested = find_contradictions(
-        table, fact_of, fact_size, prob, candidate_prob=cfg.candidate_prob
+        table, fact_of, fact_size, scored, candidate_prob=cfg.candidate_prob
     )
     variants, attributions = find_quote_variants(docs)
     contradictions = contradictions + attributions

@@ -7,8 +7,11 @@ articles are then clustered at once by average linkage, best first: two groups
 merge while the mean probability of their cross-article pairs stays at least
 :data:`GROUP_THRESHOLD` and none falls below :data:`GROUP_MEMBER_FLOOR`, so one
 real fact becomes one fact and no fact absorbs unrelated claims by chaining. A
-group holds at most one claim per article; a claim that also states another
-fact is cited there too (:func:`attach_support`). See ``docs/alignment.md``.
+group holds at most one claim per article; facts told in fragments are then
+joined (:func:`merge_fragments`, after which a fact may cite several claims of
+one article), and a claim that also states another fact is cited there too
+(:func:`attach_support`). Pairs that differ by one swapped noun never join
+(:func:`without_slot_swaps`). See ``docs/alignment.md``.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ __all__ = [
     "media_reliance",
     "shared_sources",
     "support_notes",
+    "without_slot_swaps",
 ]
 
 #: Least mean pair probability (learned pair scorer) over the cross-article pairs
@@ -130,6 +134,27 @@ def slot_swap(a: str, b: str) -> tuple[str, str] | None:
     return x, y
 
 
+def without_slot_swaps(
+    table: ClaimTable, prob: npt.NDArray[np.floating], floor: float = 0.0
+) -> npt.NDArray[np.floating]:
+    """``prob`` with 0 for every pair that differs by one swapped noun (:func:`slot_swap`).
+
+    "The city funds the shelter on Elm Street" and "... the library on Elm Street" score
+    high and say different things: no step may join them (grouping, fragments,
+    attachment, the omission check). Only pairs at ``floor`` or more are read.
+    """
+    out = np.array(prob, copy=True)
+    ii, jj = np.nonzero(np.triu(out >= floor, k=1) & (out > 0))
+    # A slot swap keeps the word count: only pairs of equal length can be one.
+    n_words = np.asarray([len(words(r.claim.text)) for r in table.refs])
+    same_len = n_words[ii] == n_words[jj]
+    ii, jj = ii[same_len], jj[same_len]
+    for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
+        if slot_swap(table.refs[i].claim.text, table.refs[j].claim.text) is not None:
+            out[i, j] = out[j, i] = 0.0
+    return out
+
+
 def group_claims(
     table: ClaimTable,
     *,
@@ -178,15 +203,7 @@ def group_claims(
     # story-level evidence (ranks, rarity, position) that a two-sentence brief
     # cannot give.
     close = (table.score >= LEXICAL_LINK) & (prob >= LEXICAL_LINK_MIN_PROB)
-    prob = np.where(close, np.maximum(prob, tau), prob)
-    ii, jj = np.nonzero(np.triu(prob >= floor, k=1))
-    # A slot swap keeps the word count: only pairs of equal length can be one.
-    n_words = np.asarray([len(words(r.claim.text)) for r in table.refs])
-    same_len = n_words[ii] == n_words[jj]
-    ii, jj = ii[same_len], jj[same_len]
-    for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
-        if slot_swap(table.refs[i].claim.text, table.refs[j].claim.text) is not None:
-            prob[i, j] = prob[j, i] = 0.0
+    prob = without_slot_swaps(table, np.where(close, np.maximum(prob, tau), prob), floor)
     docs = np.asarray([r.doc for r in table.refs])
     cross = docs[:, None] != docs[None, :]
     total = np.where(cross, prob, 0.0)
@@ -310,7 +327,9 @@ def merge_fragments(
     # Strongest first; ties by group order, so the result never depends on set order.
     for _, a, b in sorted(links, key=lambda t: (-t[0], t[1], t[2])):
         ra, rb = root(a), root(b)
-        if ra == rb or not _may_join(wide[ra], outlets[ra], wide[rb], outlets[rb]):
+        # (the facts joined so far: one told by a single outlet, in one article or several,
+        # joins only a fact that lacks that outlet)
+        if ra == rb or (min(len(outlets[ra]), len(outlets[rb])) < 2 and outlets[ra] & outlets[rb]):
             continue
         keep, gone = min(ra, rb), max(ra, rb)
         parent[gone] = keep

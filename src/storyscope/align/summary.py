@@ -50,15 +50,36 @@ _LEANING = frozenset(
     {
         "but", "and", "yet", "still", "however", "meanwhile", "also", "so", "or", "nor",
         "then", "instead", "moreover", "besides", "thus", "it", "he", "she", "they", "this",
-        "these", "those", "that", "his", "her", "their", "its", "there",
+        "these", "those", "that", "his", "her", "their", "its",
+    }
+)  # fmt: skip
+#: Words after "this" / "that" / "so" that name a time, not something said before.
+_TIME_NOUNS = frozenset(
+    {
+        "week", "weekend", "year", "month", "morning", "afternoon", "evening", "night",
+        "season", "spring", "summer", "fall", "autumn", "winter", "far", "time",
     }
 )  # fmt: skip
 
 
 def _stands_alone(text: str) -> bool:
-    """Whether a sentence can open a summary: it does not start by leaning on another."""
-    first = text.lstrip(" \"\u201c\u2018'(").split(maxsplit=1)
-    return not first or first[0].lower().strip(",;:") not in _LEANING
+    """Whether a sentence can open a summary: it does not start by leaning on another.
+
+    A sentence opening with a quotation stands alone (whose words they are is said
+    after them); "This week ..." and "So far ..." name a time, not an earlier sentence.
+    """
+    body = text.lstrip(" (")
+    if body[:1] in "\"\u201c\u2018'":
+        return True
+    parts = body.split(maxsplit=2)
+    if not parts:
+        return True
+    # "It's" / "It\u2019s": the word before the apostrophe ("Then-President" stays whole)
+    first = parts[0].lower().replace("\u2019", "'").split("'")[0].strip(",;:")
+    if first not in _LEANING:
+        return True
+    after = parts[1].lower().strip(",;:.") if len(parts) > 1 else ""
+    return first in ("this", "that", "so") and after in _TIME_NOUNS
 
 
 def _holds(cite: Citation, part: Citation) -> bool:

@@ -106,11 +106,13 @@ def iter_warc(
         while True:
             handle.seek(offset)
             records = _QuietArchiveIterator(handle)
+            in_page = False  # inside our reading of a record (not warcio's of its header)
             try:
                 for record in records:
                     found_any = True
                     if record.format != "warc":  # warcio reads stray text as ARC
                         raise ValueError("not a WARC record")
+                    in_page = True
                     for item in _record_items(
                         record,
                         archive=source,
@@ -121,9 +123,10 @@ def iter_warc(
                     ):
                         gave_any = True
                         yield item
+                    in_page = False
             except Exception as exc:  # warcio, zlib and int() raise many types on corrupt data
                 bad = max(records.offset, offset)
-                if isinstance(exc, (AttributeError, TypeError, KeyError, IndexError)):
+                if not in_page and isinstance(exc, (AttributeError, TypeError, KeyError, IndexError)):
                     # warcio's own slips on a header cut short: say what is wrong with the file
                     problem = "truncated or incomplete record header"
                 else:
