@@ -99,3 +99,22 @@ def test_what_stands_alone_as_a_summary_lead() -> None:
     ]
     assert [s for s in leaning if _stands_alone(s)] == []
     assert [s for s in alone if not _stands_alone(s)] == []
+
+
+def test_an_article_cited_twice_counts_once_at_its_first_citation() -> None:
+    from storyscope.align.omissions import centrality
+
+    a = make_article("Harbor Courier", ["The council voted on Tuesday.", "Filler.", "Filler again.", "The council voted, again."])
+    b = make_article("Daily Lantern", ["The council voted on Tuesday to close it."])
+    top_a = _cite(a.id, "The council voted on Tuesday.", 0)
+    tail_a = _cite(a.id, "The council voted, again.", len(a.text) - len("The council voted, again."))
+    top_b = _cite(b.id, "The council voted on Tuesday to close it.", 0)
+
+    def fact(*support: Citation) -> Fact:
+        return Fact(id="f1", statement="The council voted on Tuesday.", status="consensus",
+                    support=support, outlets=("Harbor Courier", "Daily Lantern"), claims=("c1", "c2"))
+
+    # Both outlets state it first thing: the Courier's second, late sentence does not make it later.
+    assert centrality(fact(top_a, tail_a, top_b), [a, b], main_names=[]) == centrality(
+        fact(top_a, top_b), [a, b], main_names=[]
+    )

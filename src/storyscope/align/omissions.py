@@ -41,14 +41,18 @@ def centrality(
 
     A weighted sum (:data:`CENTRALITY_WEIGHTS`) of the share of the story's
     outlets that state it, how early they state it (1 at the top of each
-    article, 0 at the end) and how many of the story's most-mentioned names its
+    article, 0 at the end; each article at its first citation) and how many of the story's most-mentioned names its
     sentences hold (two or more: 1).
     """
     outlets = {a.article.outlet for a in articles}
     lengths = {a.id: max(1, len(a.text)) for a in articles}
     share = len(set(fact.outlets)) / max(1, len(outlets))
-    spots = [c.start / lengths.get(c.article, 1) for c in fact.support]
-    early = 1.0 - (sum(spots) / len(spots) if spots else 1.0)
+    # Where each article first states it (an article cited twice counts once).
+    first: dict[str, float] = {}
+    for c in fact.support:
+        spot = c.start / lengths.get(c.article, 1)
+        first[c.article] = min(spot, first.get(c.article, spot))
+    early = 1.0 - (sum(first.values()) / len(first) if first else 1.0)
     names = _main_names(articles) if main_names is None else main_names
     text = " ".join(c.text.lower() for c in fact.support)
     held = sum(1 for n in names if n in text)

@@ -29,8 +29,13 @@ MAX_DIFFERENCES = 3
 
 
 def _position(fact: Fact, order: dict[str, int], lengths: dict[str, int]) -> float:
-    spots = [c.start / max(1, lengths.get(c.article, 1)) for c in fact.support]
-    return sum(spots) / len(spots) if spots else float(len(order))
+    """How far into their articles the outlets state a fact: the mean over articles of
+    where each first states it (an article cited twice counts once, at its first)."""
+    first: dict[str, float] = {}
+    for c in fact.support:
+        spot = c.start / max(1, lengths.get(c.article, 1))
+        first[c.article] = min(spot, first.get(c.article, spot))
+    return sum(first.values()) / len(first) if first else float(len(order))
 
 
 def _representative(fact: Fact) -> Citation:
