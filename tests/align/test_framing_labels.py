@@ -40,3 +40,21 @@ def test_sentences_that_differ_in_more_than_a_phrase_give_no_label() -> None:
     a = make_article("Harbor Courier", ["The quay guards blocked the gate."])
     b = make_article("Daily Lantern", ["A storm closed the Tarnby ferry route at dawn."])
     assert align([a, b]).framing.labels == ()
+
+
+def test_one_outlets_own_two_wordings_are_no_label() -> None:
+    from storyscope.align._claims import build_table
+    from storyscope.align.framing import _substitution_labels
+
+    a = make_article(
+        "Harbor Courier",
+        [
+            "Officials said the quay guards blocked the north gate of the Tarnby terminal.",
+            "Officials said the harbour militia blocked the north gate of the Tarnby terminal.",
+        ],
+    )
+    b = make_article("Harbor Courier", ["Officials said the quay guards blocked the north gate."])
+    table = build_table([a, b])
+    rows = list(range(len(table.refs)))
+    # One fact citing the Courier's two sentences (as a joined fact may): nothing between outlets.
+    assert _substitution_labels(table, [rows]) == []

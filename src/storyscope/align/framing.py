@@ -414,6 +414,8 @@ def _substitution_labels(table: ClaimTable, groups: Sequence[Sequence[int]]) -> 
         for x, ra in enumerate(rows):
             for rb in rows[x + 1 :]:
                 a, b = table.refs[ra], table.refs[rb]
+                if a.outlet == b.outlet:
+                    continue  # one outlet's two sentences of a fact: not a choice between outlets
                 wa, wb = words(ra), words(rb)
                 if wa == wb:
                     continue  # word for word the same: nothing swapped
