@@ -68,11 +68,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import basil_bias  # noqa: E402  (the corpus layout: one reader for both evals)
 import basil_gold  # noqa: E402
 from basil_gold import Analyses, shared_dir  # noqa: E402
 
 #: Years of the first half (the rest is the second half).
-FIRST_HALF = frozenset(range(2010, 2015))
+FIRST_HALF = basil_bias.FIRST_HALF
 #: Speaker labels that name nobody.
 BUCKETS = frozenset({"other_pro", "other_anti", "other_neutral"})
 #: Labels that name a group or a body rather than one person: a lower-case word, a plural or
@@ -183,8 +184,7 @@ def corpus_dir() -> Path:
 
 def available(root: Path | None = None) -> bool:
     """Whether the corpus is there."""
-    root = root or corpus_dir()
-    return (root / "articles").is_dir() and (root / "annotations").is_dir()
+    return basil_bias.available(root or corpus_dir())
 
 
 def dev_events() -> frozenset[str]:
@@ -228,25 +228,6 @@ class Doc:
     spans: list[Span] = field(default_factory=list)
 
 
-def _join(paragraphs: Sequence[Sequence[str]]) -> tuple[str, list[tuple[int, int]]]:
-    """Paragraphs joined by blank lines, sentences by spaces; sentence offsets in order."""
-    parts: list[str] = []
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for p, paragraph in enumerate(paragraphs):
-        if p:
-            parts.append("\n\n")
-            pos += 2
-        for s, sentence in enumerate(paragraph):
-            if s:
-                parts.append(" ")
-                pos += 1
-            spans.append((pos, pos + len(sentence)))
-            parts.append(sentence)
-            pos += len(sentence)
-    return "".join(parts), spans
-
-
 def load_docs(root: Path | None = None) -> list[Doc]:
     """Every article with its quote spans (``tN`` title spans hold none)."""
     from storyscope.model import Article
@@ -257,7 +238,7 @@ def load_docs(root: Path | None = None) -> list[Doc]:
         raw = json.loads(path.read_text(encoding="utf-8"))
         ann_path = root / "annotations" / path.parent.name / f"{path.stem}_ann.json"
         ann = json.loads(ann_path.read_text(encoding="utf-8"))
-        text, sents = _join(raw["body-paragraphs"])
+        text, sents = basil_bias._join(raw["body-paragraphs"])
         outlet = str(raw["source"]).lower()
         name = f"{path.parent.name}/{path.stem}"
         article = Article.create(
