@@ -335,7 +335,6 @@ def merge_fragments(
         parent[gone] = keep
         joined[keep] = joined[keep] + joined.pop(gone)
         outlets[keep] = outlets[keep] | outlets[gone]
-        wide[keep] = True
     return [
         sorted(rows, key=lambda r: (table.refs[r].doc, table.refs[r].claim.start))
         for rows in joined.values()
